@@ -1,0 +1,59 @@
+/**
+ * The running lab announces itself in `.lab/lab.json`: the other commands (seed, check,
+ * loadtest, chaos, db) read it to find the app and the database, and a second
+ * `npm start` reads it to refuse to start twice.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { LAB_STATE_FILE } from './config.js';
+
+export interface LabState {
+  supervisorPid: number;
+  startedAt: string;
+  mode: 'embedded' | 'external';
+  appPort: number;
+  labPort: number;
+  /** What the app connects with: its own role, not the superuser. */
+  appDatabaseUrl: string;
+  /** What the lab connects with for statistics and drills (the superuser in embedded mode). */
+  adminDatabaseUrl: string;
+  postgresPid?: number;
+  appPid?: number;
+}
+
+export function writeLabState(state: LabState, file = LAB_STATE_FILE): void {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const temporary = `${file}.${process.pid}.tmp`;
+  fs.writeFileSync(temporary, `${JSON.stringify(state, null, 2)}\n`);
+  fs.renameSync(temporary, file);
+}
+
+/** The state of a lab whose supervisor is still alive, or undefined. */
+export function readRunningLab(file = LAB_STATE_FILE): LabState | undefined {
+  let state: LabState;
+  try {
+    state = JSON.parse(fs.readFileSync(file, 'utf8')) as LabState;
+  } catch {
+    return undefined;
+  }
+  return isProcessAlive(state.supervisorPid) ? state : undefined;
+}
+
+/** Removes the state file, but only if it still belongs to this process. */
+export function removeLabState(ownerPid: number, file = LAB_STATE_FILE): void {
+  try {
+    const state = JSON.parse(fs.readFileSync(file, 'utf8')) as LabState;
+    if (state.supervisorPid === ownerPid) fs.rmSync(file, { force: true });
+  } catch {
+    // Nothing to remove.
+  }
+}
+
+export function isProcessAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}

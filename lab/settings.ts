@@ -1,0 +1,50 @@
+/**
+ * Settings a person may change through environment variables, read and checked in one
+ * place so a bad value gets one clear line instead of a confusing failure later.
+ */
+import { DEFAULT_APP_PORT, DEFAULT_LAB_PORT, DEFAULT_PG_PORT } from './config.js';
+import { LabError } from './errors.js';
+
+export interface LabSettings {
+  appPort: number;
+  labPort: number;
+  embeddedPgPort: number;
+  /** Where the app listens: loopback by default; 0.0.0.0 inside the dev container. */
+  appHost: string;
+  /** Set: use this PostgreSQL and start none. */
+  externalDatabaseUrl?: string;
+}
+
+export function readSettings(env: NodeJS.ProcessEnv = process.env): LabSettings {
+  const externalDatabaseUrl = env.DATABASE_URL?.trim() || undefined;
+  if (externalDatabaseUrl) checkDatabaseUrl(externalDatabaseUrl);
+  return {
+    appPort: readPort(env, 'PORT', DEFAULT_APP_PORT),
+    labPort: readPort(env, 'LAB_PORT', DEFAULT_LAB_PORT),
+    embeddedPgPort: readPort(env, 'LAB_DB_PORT', DEFAULT_PG_PORT),
+    appHost: env.HOST?.trim() || '127.0.0.1',
+    ...(externalDatabaseUrl ? { externalDatabaseUrl } : {}),
+  };
+}
+
+function readPort(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name]?.trim();
+  if (!raw) return fallback;
+  const port = Number(raw);
+  if (!/^\d+$/.test(raw) || port < 1 || port > 65535) {
+    throw new LabError(`${name}=${raw} is not a port number; use a whole number from 1 to 65535, e.g. ${name}=${fallback}.`);
+  }
+  return port;
+}
+
+function checkDatabaseUrl(url: string): void {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new LabError('DATABASE_URL is not a URL; expected postgres://user:password@host:5432/database.');
+  }
+  if (parsed.protocol !== 'postgres:' && parsed.protocol !== 'postgresql:') {
+    throw new LabError(`DATABASE_URL starts with "${parsed.protocol}//"; expected postgres://user:password@host:5432/database.`);
+  }
+}

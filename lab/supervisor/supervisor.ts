@@ -1,0 +1,160 @@
+/**
+ * `npm start`: database, schema, seed, app (restarting on save), lab server, banner.
+ * Stops everything it started, in reverse order, on Ctrl-C or SIGTERM.
+ */
+import { LabError } from '../errors.js';
+import { readRunningLab, removeLabState, writeLabState, type LabState } from '../lab-state.js';
+import { startLabServer } from '../lab-server.js';
+import { countRows } from '../database/provision.js';
+import { existingSeed, seedWithProgress } from '../seeding.js';
+import { readSettings } from '../settings.js';
+import { startAppProcess, type AppProcess } from './app-process.js';
+import { renderBanner } from './banner.js';
+import { bringUpDatabase, type LabDatabase } from './database.js';
+import { assertPortFree, isListening } from './ports.js';
+
+const APP_READY_TIMEOUT_MS = 30_000;
+
+type Stopper = () => Promise<void>;
+
+export async function runSupervisor(): Promise<number> {
+  const startedAt = Date.now();
+  const settings = readSettings();
+  const running = readRunningLab();
+  if (running) {
+    throw new LabError(
+      `The lab is already running (pid ${running.supervisorPid}): app on :${running.appPort}, dashboard on :${running.labPort}. ` +
+        'Use that one, or press Ctrl-C in its terminal first.',
+    );
+  }
+  await assertPortFree(settings.appPort, settings.appHost, 'the app', 'PORT');
+  await assertPortFree(settings.labPort, settings.appHost, 'the lab dashboard', 'LAB_PORT');
+
+  const stoppers: Stopper[] = [];
+  const shutdown = onceShutdown(async () => {
+    for (const stop of stoppers.reverse()) await stop().catch((error: unknown) => console.error(`  while stopping: ${String(error)}`));
+    removeLabState(process.pid);
+  });
+  const stopSignal = waitForStopSignal();
+
+  const state: LabState = {
+    supervisorPid: process.pid,
+    startedAt: new Date(startedAt).toISOString(),
+    mode: settings.externalDatabaseUrl ? 'external' : 'embedded',
+    appPort: settings.appPort,
+    labPort: settings.labPort,
+    appDatabaseUrl: '',
+    adminDatabaseUrl: '',
+  };
+  // Claim the lab early, so a second `npm start` during our start-up is refused too.
+  writeLabState(state);
+  stoppers.push(async () => removeLabState(process.pid));
+
+  try {
+    const database = await startStep(stopSignal, () => bringUpDatabase(settings, (line) => console.log(`  ${line}`)));
+    if (database.server) {
+      const server = database.server;
+      stoppers.push(() => server.stop());
+    }
+    Object.assign(state, { appDatabaseUrl: database.appUrl, adminDatabaseUrl: database.adminUrl, postgresPid: database.server?.pid });
+    writeLabState(state);
+
+    await startStep(stopSignal, () => seedIfNeeded(database));
+    const size = await countRows(database.appUrl);
+
+    const labServer = await startLabServer({ port: settings.labPort, host: settings.appHost, appPort: settings.appPort });
+    stoppers.push(() => labServer.close());
+
+    const app = startAppProcess({ port: settings.appPort, host: settings.appHost, databaseUrl: database.appUrl });
+    stoppers.push(() => app.stop());
+    state.appPid = app.watcherPid;
+    writeLabState(state);
+    await startStep(stopSignal, () => waitForApp(app, settings.appPort));
+
+    console.log(
+      renderBanner({
+        appPort: settings.appPort,
+        labPort: settings.labPort,
+        databaseUrl: database.appUrl,
+        mode: database.mode,
+        users: size.users,
+        posts: size.posts,
+        readySeconds: (Date.now() - startedAt) / 1000,
+      }),
+    );
+    watchForUnexpectedExit(database, () => stopSignal.received() !== undefined);
+    const signal = await stopSignal.promise;
+    console.log(`\n  ${signal}: stopping the app, the lab server and the database…`);
+    await shutdown();
+    console.log('  Stopped. Your data is kept in .lab/ for the next start.');
+    return 0;
+  } catch (error) {
+    await shutdown();
+    if (error instanceof StopRequested) {
+      console.log('  Stopped during start-up.');
+      return 130;
+    }
+    throw error;
+  }
+}
+
+async function seedIfNeeded(database: LabDatabase): Promise<void> {
+  if (await existingSeed(database.appUrl)) return;
+  console.log('  Seeding the database (first start only)…');
+  const result = await seedWithProgress(database.appUrl);
+  const rows = result.users + result.posts;
+  console.log(`  Seeded ${rows.toLocaleString('en-US')} rows in ${result.seconds.toFixed(1)} s (${Math.round(rows / result.seconds).toLocaleString('en-US')} rows/s).`);
+}
+
+async function waitForApp(app: AppProcess, port: number): Promise<void> {
+  let exited = false;
+  void app.exited.then(() => (exited = true));
+  const deadline = Date.now() + APP_READY_TIMEOUT_MS;
+  while (Date.now() < deadline) {
+    if (exited) throw new LabError('The app exited during start-up; see its output above.');
+    if (await isListening(port)) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  // Not fatal: the learner may have saved a broken server.ts; tsx watch restarts it on the next save.
+  console.log(`  The app is not answering on :${port} yet; check its output above (app │ …).`);
+}
+
+function watchForUnexpectedExit(database: LabDatabase, stopping: () => boolean): void {
+  void database.server?.exited.then(() => {
+    if (stopping()) return;
+    console.log('  ⚠ The embedded PostgreSQL server stopped. Restart the lab with Ctrl-C and `npm start`.');
+  });
+}
+
+class StopRequested extends Error {}
+
+interface StopSignal {
+  promise: Promise<NodeJS.Signals>;
+  received: () => NodeJS.Signals | undefined;
+}
+
+function waitForStopSignal(): StopSignal {
+  let received: NodeJS.Signals | undefined;
+  const promise = new Promise<NodeJS.Signals>((resolve) => {
+    for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+      process.once(signal, () => {
+        received = signal;
+        resolve(signal);
+      });
+    }
+  });
+  return { promise, received: () => received };
+}
+
+/** Runs a start-up step, but gives up as soon as a stop signal arrives. */
+async function startStep<T>(stopSignal: StopSignal, step: () => Promise<T>): Promise<T> {
+  const stopped = stopSignal.promise.then(() => {
+    throw new StopRequested();
+  });
+  return Promise.race([step(), stopped]);
+}
+
+function onceShutdown(run: () => Promise<void>): () => Promise<void> {
+  let running: Promise<void> | undefined;
+  return () => (running ??= run());
+}

@@ -1,0 +1,129 @@
+// The feed API: users write short posts, everyone reads the 20 newest.
+// `npm start` runs it on http://localhost:3000 and restarts it each time you save this file.
+//
+//   GET  /feed              the 20 newest posts, with their authors
+//   GET  /users/:id/posts   the 20 newest posts of one user
+//   POST /posts             write a post: {"userId": 1, "content": "Hello!"}
+//   GET  /health            is the app up?
+//   GET  /metrics           request counts and timings (see src/metrics.ts)
+import Fastify from 'fastify';
+import pg from 'pg';
+import { registerMetrics } from './metrics.js';
+
+// `npm start` tells the app where the database is and which port to use.
+const DATABASE_URL = process.env.DATABASE_URL;
+const PORT = Number(process.env.PORT ?? 3000);
+const HOST = process.env.HOST ?? '127.0.0.1';
+const MAX_POST_LENGTH = 280;
+
+if (!DATABASE_URL) {
+  console.error('DATABASE_URL is not set. Start the app with `npm start`, which sets it for you.');
+  process.exit(1);
+}
+
+// Runs one SQL statement and returns the rows it produced.
+async function query(sql: string, params: unknown[] = []) {
+  const client = new pg.Client({ connectionString: DATABASE_URL });
+  await client.connect();
+  try {
+    const result = await client.query(sql, params);
+    return result.rows;
+  } finally {
+    await client.end();
+  }
+}
+
+// Reject input that does not match a schema instead of quietly "fixing" it
+// (Fastify would otherwise drop unknown fields and turn "5" into 5).
+const app = Fastify({ ajv: { customOptions: { removeAdditional: false, coerceTypes: false } } });
+registerMetrics(app);
+
+app.get('/health', async () => {
+  return { status: 'ok' };
+});
+
+app.get('/feed', async () => {
+  const posts = await query(
+    `SELECT p.id, p.user_id AS "userId", u.username, p.content, p.created_at AS "createdAt"
+     FROM posts p
+     JOIN users u ON u.id = p.user_id
+     ORDER BY p.created_at DESC
+     LIMIT 20`,
+  );
+  return { posts };
+});
+
+// The JSON schemas below make Fastify reject bad input with a 400 and a message
+// that says what was wrong, before our code runs.
+const userPostsSchema = {
+  params: {
+    type: 'object',
+    properties: {
+      // Digits only, 1 to 999999999: no "abc", "-1", "1.5" or "0x1F".
+      id: { type: 'string', pattern: '^[1-9][0-9]{0,8}$' },
+    },
+  },
+};
+
+app.get<{ Params: { id: string } }>('/users/:id/posts', { schema: userPostsSchema }, async (request, reply) => {
+  const userId = Number(request.params.id);
+  const users = await query('SELECT id, username FROM users WHERE id = $1', [userId]);
+  if (users.length === 0) {
+    return reply.code(404).send({ statusCode: 404, error: 'Not Found', message: `user ${userId} does not exist` });
+  }
+  const posts = await query(
+    `SELECT id, user_id AS "userId", content, created_at AS "createdAt"
+     FROM posts
+     WHERE user_id = $1
+     ORDER BY created_at DESC
+     LIMIT 20`,
+    [userId],
+  );
+  return { user: users[0], posts };
+});
+
+const newPostSchema = {
+  body: {
+    type: 'object',
+    required: ['userId', 'content'],
+    additionalProperties: false,
+    properties: {
+      userId: { type: 'integer', minimum: 1, maximum: 2147483647 },
+      content: { type: 'string', minLength: 1 },
+    },
+  },
+};
+
+// Counts characters the way a person does: "👍🏽" or "é" written as e + accent is one.
+function countCharacters(text: string) {
+  return [...new Intl.Segmenter().segment(text)].length;
+}
+
+app.post<{ Body: { userId: number; content: string } }>('/posts', { schema: newPostSchema }, async (request, reply) => {
+  const { userId, content } = request.body;
+  if (content.includes('\u0000')) {
+    return reply.code(400).send({ statusCode: 400, error: 'Bad Request', message: 'content must not contain NUL characters' });
+  }
+  const length = countCharacters(content);
+  if (length > MAX_POST_LENGTH) {
+    return reply.code(400).send({
+      statusCode: 400,
+      error: 'Bad Request',
+      message: `content is ${length} characters long; the limit is ${MAX_POST_LENGTH}`,
+    });
+  }
+  const users = await query('SELECT id FROM users WHERE id = $1', [userId]);
+  if (users.length === 0) {
+    return reply.code(422).send({ statusCode: 422, error: 'Unprocessable Entity', message: `user ${userId} does not exist` });
+  }
+  const rows = await query(
+    `INSERT INTO posts (user_id, content)
+     VALUES ($1, $2)
+     RETURNING id, user_id AS "userId", content, created_at AS "createdAt"`,
+    [userId, content],
+  );
+  return reply.code(201).send(rows[0]);
+});
+
+await app.listen({ port: PORT, host: HOST });
+console.log(`Feed API listening on http://localhost:${PORT}`);
