@@ -8,8 +8,11 @@ import { fileURLToPath } from 'node:url';
 /** The repository root (the folder that holds package.json). */
 export const ROOT_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
-/** Lab state that git ignores: database files, run history, hint progress. */
-export const STATE_DIR = path.join(ROOT_DIR, '.lab');
+/**
+ * Lab state that git ignores: database files, run history, hint progress.
+ * LAB_STATE_DIR moves it (tests use this to run a lab beside yours).
+ */
+export const STATE_DIR = process.env.LAB_STATE_DIR ? path.resolve(process.env.LAB_STATE_DIR) : path.join(ROOT_DIR, '.lab');
 export const PG_DATA_DIR = path.join(STATE_DIR, 'pgdata');
 export const PG_LOG_FILE = path.join(STATE_DIR, 'postgres.log');
 /** Written by the running supervisor; read by the other commands to find the lab. */
@@ -38,6 +41,3 @@ export const APP_DATABASE = 'feed';
  */
 export const DEFAULT_USERS = 5_000;
 export const DEFAULT_POSTS = 100_000;
-
-/** The longest post a person may write, counted in characters as a person counts them. */
-export const MAX_POST_LENGTH = 280;

@@ -137,10 +137,20 @@ function trackChild(child: ChildProcess): RunningPostgres {
 
 async function stopByPid(pid: number, exited: Promise<void>): Promise<void> {
   if (!signal(pid, 'SIGINT')) return;
-  const timedOut = await Promise.race([exited.then(() => false), delay(STOP_TIMEOUT_MS).then(() => true)]);
-  if (timedOut) {
+  if (!(await settlesWithin(exited, STOP_TIMEOUT_MS))) {
     signal(pid, 'SIGQUIT');
-    await Promise.race([exited, delay(5_000)]);
+    await settlesWithin(exited, 5_000);
+  }
+}
+
+/** True if the promise settles within the time; the timer never outlives the wait. */
+async function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
+  try {
+    return await Promise.race([promise.then(() => true), timeout]);
+  } finally {
+    clearTimeout(timer);
   }
 }
 

@@ -137,7 +137,12 @@ function waitForStopSignal(): StopSignal {
   let received: NodeJS.Signals | undefined;
   const promise = new Promise<NodeJS.Signals>((resolve) => {
     for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
-      process.once(signal, () => {
+      process.on(signal, () => {
+        if (received) {
+          // Leaving now would orphan the database and the app: finish stopping them first.
+          console.log('  Still stopping the app and the database (a few seconds at most)…');
+          return;
+        }
         received = signal;
         resolve(signal);
       });

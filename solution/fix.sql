@@ -1,0 +1,28 @@
+-- Fix 2: an index for the feed query.
+--
+-- The feed asks for "the 20 newest posts": ORDER BY created_at DESC LIMIT 20.
+-- Without an index, PostgreSQL must read EVERY row of posts and sort them all to find
+-- those 20 (a "Seq Scan" followed by a "Sort" in the query plan). The work grows with
+-- the table: twice the posts, twice the work, on every single request.
+--
+-- A B-tree index keeps created_at values in order, with a pointer to each row.
+-- PostgreSQL walks it from the newest end and stops after 20 entries: the work no
+-- longer depends on how many posts exist. It reads a B-tree backwards as easily as
+-- forwards, so a plain ascending index serves ORDER BY ... DESC too.
+--
+-- Run it in the lab's SQL console:   npm run db
+-- or in one go:                      npm run db -- -f solution/fix.sql
+CREATE INDEX IF NOT EXISTS posts_created_at_idx ON posts (created_at);
+
+-- How to verify: look at the plan of the feed query.
+--   EXPLAIN ANALYZE
+--   SELECT p.id, p.content, p.created_at, u.username
+--   FROM posts p JOIN users u ON u.id = p.user_id
+--   ORDER BY p.created_at DESC LIMIT 20;
+-- Before: "Seq Scan on posts" under a "Sort" (or "Parallel Seq Scan" under "Gather Merge").
+-- After:  "Index Scan Backward using posts_created_at_idx on posts", and a far smaller
+--         "Execution Time".
+--
+-- The cost, so you know what you paid: every INSERT into posts now also updates the
+-- index (a little slower writes), and the index takes disk space (a few MB here).
+-- For a table read on every page view and written far less often, that trade is easy.

@@ -1,0 +1,81 @@
+/**
+ * The lesson's first claim, on a real PostgreSQL with its default max_connections = 100:
+ * 200 simultaneous /feed requests break the connection-per-request server with
+ * "too many clients", and do not break the pooled solution.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { burst } from '../helpers/burst.js';
+import { createTestDatabase, sql, type TestDatabase } from '../helpers/database.js';
+import { BROKEN_SERVER, FIXED_SERVER, startApp, type RunningApp } from '../helpers/app.js';
+
+const USERS = 200;
+
+describe('200 concurrent /feed requests', () => {
+  let database: TestDatabase;
+  beforeAll(async () => {
+    database = await createTestDatabase('load');
+  });
+  afterAll(async () => {
+    await database.drop();
+  });
+
+  describe('the broken server (a new connection per request)', () => {
+    let app: RunningApp;
+    beforeAll(async () => {
+      app = await startApp(BROKEN_SERVER, database.appUrl);
+    });
+    afterAll(async () => {
+      await app.stop();
+    });
+
+    it('fails requests because PostgreSQL runs out of connections', async () => {
+      const [setting] = await sql<{ max_connections: string }>(database.adminUrl, 'SHOW max_connections');
+      expect(Number(setting?.max_connections)).toBe(100);
+
+      const result = await burst(`${app.url}/feed`, USERS);
+      const failed = result.total - result.ok;
+      expect(failed).toBeGreaterThan(0);
+      // The failures are the connection limit (SQLSTATE 53300), answered as 500s.
+      expect(result.byStatus.get(500) ?? 0).toBeGreaterThan(0);
+      expect(result.errorBodies.some((body) => body.includes('too many clients'))).toBe(true);
+    });
+  });
+
+  describe('the solution (one shared pool)', () => {
+    let app: RunningApp;
+    beforeAll(async () => {
+      app = await startApp(FIXED_SERVER, database.appUrl);
+    });
+    afterAll(async () => {
+      await app.stop();
+    });
+
+    it('answers every request', async () => {
+      const result = await burst(`${app.url}/feed`, USERS);
+      expect({ ok: result.ok, networkErrors: result.networkErrors, errors: result.errorBodies.slice(0, 3) }).toEqual({
+        ok: USERS,
+        networkErrors: 0,
+        errors: [],
+      });
+    });
+
+    it('never holds more than its 10 connections', async () => {
+      const during = burst(`${app.url}/feed`, USERS);
+      let peak = 0;
+      let finished = false;
+      void during.then(() => (finished = true));
+      while (!finished) {
+        const [row] = await sql<{ count: string }>(
+          database.adminUrl,
+          // Client connections only: parallel query workers show up in pg_stat_activity too.
+          "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND usename = 'feed_app' AND backend_type = 'client backend'",
+        );
+        peak = Math.max(peak, Number(row?.count));
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      expect((await during).ok).toBe(USERS);
+      expect(peak).toBeGreaterThan(0);
+      expect(peak).toBeLessThanOrEqual(10);
+    });
+  });
+});
