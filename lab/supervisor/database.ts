@@ -1,21 +1,22 @@
 /**
  * Brings up the lab's database: the embedded server (default) or the one DATABASE_URL
- * names, then the app's role, database and schema.
+ * names, then the app's role, database and schema. Returns a DatabaseControl that the
+ * drills use to stop and start the embedded server while the lab runs.
  */
 import { PG_DATA_DIR, PG_LOG_FILE, PG_SUPERUSER, PG_SUPERUSER_PASSWORD } from '../config.js';
 import { embeddedAdminUrl, embeddedAppUrl, embeddedMaintenanceUrl } from '../database/urls.js';
 import { applySchema, provisionAppRoleAndDatabase } from '../database/provision.js';
 import { LabError } from '../errors.js';
-import { initialiseCluster, startServer, type RunningPostgres } from '../postgres/embedded.js';
+import { initialiseCluster, startServer, type EmbeddedPostgresOptions, type RunningPostgres } from '../postgres/embedded.js';
 import type { LabSettings } from '../settings.js';
+import type { DatabaseControl } from './context.js';
 import { assertPortFree } from './ports.js';
 
-export interface LabDatabase {
-  mode: 'embedded' | 'external';
-  appUrl: string;
-  adminUrl: string;
-  /** The embedded server, when the lab runs one. */
-  server?: RunningPostgres;
+export interface LabDatabase extends DatabaseControl {
+  /** Stops the embedded server for good (lab shutdown). */
+  shutdown(): Promise<void>;
+  /** Called when the embedded server exits without being asked to. */
+  onUnexpectedExit(listener: () => void): void;
 }
 
 export async function bringUpDatabase(settings: LabSettings, log: (line: string) => void): Promise<LabDatabase> {
@@ -24,10 +25,10 @@ export async function bringUpDatabase(settings: LabSettings, log: (line: string)
     await applySchema(url).catch((error: unknown) => {
       throw new LabError(`Cannot use the database in DATABASE_URL: ${describe(error)}. Is it running and reachable?`);
     });
-    return { mode: 'external', appUrl: url, adminUrl: url };
+    return externalDatabase(url);
   }
 
-  const options = {
+  const options: EmbeddedPostgresOptions = {
     dataDir: PG_DATA_DIR,
     port: settings.embeddedPgPort,
     logFile: PG_LOG_FILE,
@@ -36,17 +37,64 @@ export async function bringUpDatabase(settings: LabSettings, log: (line: string)
   };
   await assertPortFree(settings.embeddedPgPort, '127.0.0.1', 'the embedded PostgreSQL', 'LAB_DB_PORT');
   if (await initialiseCluster(options)) log('created a new PostgreSQL cluster in .lab/pgdata');
-  const server = await startServer(options);
+  const database = embeddedDatabase(options, await startServer(options));
   try {
     await provisionAppRoleAndDatabase(embeddedMaintenanceUrl(settings.embeddedPgPort));
-    const appUrl = embeddedAppUrl(settings.embeddedPgPort);
     // Applied as the app's role, so the app owns its tables and may index them.
-    await applySchema(appUrl);
-    return { mode: 'embedded', appUrl, adminUrl: embeddedAdminUrl(settings.embeddedPgPort), server };
+    await applySchema(database.appUrl);
+    return database;
   } catch (error) {
-    await server.stop();
+    await database.shutdown();
     throw error;
   }
+}
+
+function embeddedDatabase(options: EmbeddedPostgresOptions, first: RunningPostgres): LabDatabase {
+  let current: RunningPostgres | undefined;
+  let expectingExit = false;
+  const listeners: Array<() => void> = [];
+  const adopt = (server: RunningPostgres) => {
+    current = server;
+    expectingExit = false;
+    void server.exited.then(() => {
+      if (current === server) current = undefined;
+      if (!expectingExit) for (const listener of listeners) listener();
+    });
+  };
+  adopt(first);
+  const stop = async () => {
+    expectingExit = true;
+    await current?.stop();
+    current = undefined;
+  };
+  return {
+    mode: 'embedded',
+    appUrl: embeddedAppUrl(options.port),
+    adminUrl: embeddedAdminUrl(options.port),
+    pid: () => current?.pid,
+    stop,
+    async start() {
+      if (current) return;
+      adopt(await startServer(options));
+    },
+    shutdown: stop,
+    onUnexpectedExit: (listener) => listeners.push(listener),
+  };
+}
+
+function externalDatabase(url: string): LabDatabase {
+  const notHere = () =>
+    Promise.reject(new LabError('The lab did not start this database (DATABASE_URL is set), so it cannot stop or start it.'));
+  return {
+    mode: 'external',
+    appUrl: url,
+    adminUrl: url,
+    pid: () => undefined,
+    stop: notHere,
+    start: notHere,
+    shutdown: async () => undefined,
+    onUnexpectedExit: () => undefined,
+  };
 }
 
 function describe(error: unknown): string {

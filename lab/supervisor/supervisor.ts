@@ -11,6 +11,8 @@ import { readSettings } from '../settings.js';
 import { startAppProcess, type AppProcess } from './app-process.js';
 import { renderBanner } from './banner.js';
 import { bringUpDatabase, type LabDatabase } from './database.js';
+import type { LabContext } from './context.js';
+import { labRoutes } from './lab-routes.js';
 import { assertPortFree, isListening } from './ports.js';
 
 const APP_READY_TIMEOUT_MS = 30_000;
@@ -52,23 +54,25 @@ export async function runSupervisor(): Promise<number> {
 
   try {
     const database = await startStep(stopSignal, () => bringUpDatabase(settings, (line) => console.log(`  ${line}`)));
-    if (database.server) {
-      const server = database.server;
-      stoppers.push(() => server.stop());
-    }
-    Object.assign(state, { appDatabaseUrl: database.appUrl, adminDatabaseUrl: database.adminUrl, postgresPid: database.server?.pid });
+    stoppers.push(() => database.shutdown());
+    Object.assign(state, { appDatabaseUrl: database.appUrl, adminDatabaseUrl: database.adminUrl, postgresPid: database.pid() });
     writeLabState(state);
 
     await startStep(stopSignal, () => seedIfNeeded(database));
     const size = await countRows(database.appUrl);
 
-    const labServer = await startLabServer({ port: settings.labPort, host: settings.appHost, appPort: settings.appPort });
-    stoppers.push(() => labServer.close());
-
     const app = startAppProcess({ port: settings.appPort, host: settings.appHost, databaseUrl: database.appUrl });
     stoppers.push(() => app.stop());
     state.appPid = app.watcherPid;
     writeLabState(state);
+
+    const context: LabContext = {
+      settings,
+      database,
+      app: { port: settings.appPort, watcherPid: () => app.watcherPid },
+    };
+    const labServer = await startLabServer({ port: settings.labPort, host: settings.appHost, context, routes: labRoutes });
+    stoppers.push(() => labServer.close());
     await startStep(stopSignal, () => waitForApp(app, settings.appPort));
 
     console.log(
@@ -82,7 +86,10 @@ export async function runSupervisor(): Promise<number> {
         readySeconds: (Date.now() - startedAt) / 1000,
       }),
     );
-    watchForUnexpectedExit(database, () => stopSignal.received() !== undefined);
+    database.onUnexpectedExit(() => {
+      if (stopSignal.received()) return;
+      console.log('  ⚠ The embedded PostgreSQL server stopped by itself. See .lab/postgres.log; restart the lab with Ctrl-C and `npm start`.');
+    });
     const signal = await stopSignal.promise;
     console.log(`\n  ${signal}: stopping the app, the lab server and the database…`);
     await shutdown();
@@ -117,13 +124,6 @@ async function waitForApp(app: AppProcess, port: number): Promise<void> {
   }
   // Not fatal: the learner may have saved a broken server.ts; tsx watch restarts it on the next save.
   console.log(`  The app is not answering on :${port} yet; check its output above (app │ …).`);
-}
-
-function watchForUnexpectedExit(database: LabDatabase, stopping: () => boolean): void {
-  void database.server?.exited.then(() => {
-    if (stopping()) return;
-    console.log('  ⚠ The embedded PostgreSQL server stopped. Restart the lab with Ctrl-C and `npm start`.');
-  });
 }
 
 class StopRequested extends Error {}

@@ -1,0 +1,63 @@
+/**
+ * The shape of one load-test run as kept in `.lab/runs/<id>.json`. Written by the load
+ * test (scripts/loadtest.ts); read by `npm run runs`, `npm run check` and the dashboard.
+ * While a run is under way, `.lab/runs/in-progress.json` holds an InProgressRun.
+ */
+import path from 'node:path';
+import { STATE_DIR } from '../config.js';
+
+export const RUNS_DIR = path.join(STATE_DIR, 'runs');
+export const IN_PROGRESS_FILE = path.join(RUNS_DIR, 'in-progress.json');
+
+/** What the database looked like during the run; gives the run its automatic label. */
+export interface LabSnapshot {
+  /** An index whose first column is posts.created_at existed during the run. */
+  createdAtIndexPresent: boolean;
+  /** New database sessions opened per completed request (about 1+ when broken, about 0 with a pool). */
+  newSessionsPerRequest: number | null;
+  /** Most client connections to the database seen at once during the run. */
+  peakConnections: number | null;
+}
+
+export interface RunSummary {
+  users: number;
+  durationSeconds: number;
+  route: string;
+  totalRequests: number;
+  succeeded: number;
+  /** HTTP 5xx answers. */
+  failedHttp5xx: number;
+  /** Other non-2xx answers (4xx …). */
+  failedOtherStatus: number;
+  timeouts: number;
+  connectionErrors: number;
+  /** succeeded / all attempts, 0..100. */
+  successRate: number;
+  requestsPerSecond: number;
+  latencyMs: { avg: number; p50: number; p95: number; p99: number; max: number };
+}
+
+export interface RunRecord {
+  /** Sortable and unique: the start time in ISO form with ':' replaced, plus a suffix. */
+  id: string;
+  label: string;
+  /** True when --label named it; false when the label came from the snapshot. */
+  labelGiven: boolean;
+  startedAt: string;
+  endedAt: string;
+  /** Stopped early (Ctrl-C): the numbers cover only the time it ran. */
+  partial: boolean;
+  summary: RunSummary;
+  snapshot: LabSnapshot;
+  verdict: 'red' | 'amber' | 'green';
+}
+
+export interface InProgressRun {
+  id: string;
+  pid: number;
+  startedAt: string;
+  users: number;
+  durationSeconds: number;
+  route: string;
+  label?: string;
+}

@@ -1,0 +1,5 @@
+/** Every route set the lab server hosts, in one list. */
+import type { LabRoutes } from './context.js';
+import { placeholderHomePage } from '../dashboard/placeholder.js';
+
+export const labRoutes: LabRoutes[] = [placeholderHomePage];
