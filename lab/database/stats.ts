@@ -1,0 +1,71 @@
+/**
+ * Facts read from PostgreSQL's own statistics, shared by the load test's snapshot, the
+ * dashboard's exporter and the checks. Every function takes an open client, so callers
+ * can keep one long-lived connection (which itself opens no new sessions while it lives).
+ */
+import type pg from 'pg';
+
+type Queryable = Pick<pg.Client, 'query'>;
+
+/**
+ * Sessions ever opened to the database (pg_stat_database.sessions, PostgreSQL 14+).
+ * The difference between two readings is how many new connections were made in between.
+ */
+export async function sessionsOpened(client: Queryable, database: string): Promise<number> {
+  const result = await client.query<{ sessions: string | null }>(
+    'SELECT sessions FROM pg_stat_database WHERE datname = $1',
+    [database],
+  );
+  return Number(result.rows[0]?.sessions ?? 0);
+}
+
+/**
+ * Client connections to the database that have finished logging in, by state
+ * (active, idle, idle in transaction, …), leaving out the given pid (the caller's own).
+ * Backends still authenticating are not listed by pg_stat_activity in PostgreSQL 17.
+ */
+export async function clientConnectionsByState(client: Queryable, database: string, excludePid?: number): Promise<Record<string, number>> {
+  const result = await client.query<{ state: string | null; count: string }>(
+    `SELECT coalesce(state, 'unknown') AS state, count(*) AS count
+       FROM pg_stat_activity
+      WHERE datname = $1 AND backend_type = 'client backend' AND pid <> coalesce($2::int, 0)
+      GROUP BY 1`,
+    [database, excludePid ?? null],
+  );
+  return Object.fromEntries(result.rows.map((row) => [row.state ?? 'unknown', Number(row.count)]));
+}
+
+/** The server's max_connections setting. */
+export async function maxConnections(client: Queryable): Promise<number> {
+  const result = await client.query<{ setting: string }>("SELECT setting FROM pg_settings WHERE name = 'max_connections'");
+  return Number(result.rows[0]?.setting ?? 0);
+}
+
+/**
+ * Names of valid indexes on public.posts whose FIRST key column is created_at
+ * (ascending or descending, alone or leading a composite index). Must be called on a
+ * connection to the feed database.
+ */
+export async function createdAtIndexes(client: Queryable): Promise<string[]> {
+  const result = await client.query<{ name: string }>(
+    `SELECT i.relname AS name
+       FROM pg_index x
+       JOIN pg_class i ON i.oid = x.indexrelid
+       JOIN pg_class t ON t.oid = x.indrelid
+       JOIN pg_namespace n ON n.oid = t.relnamespace
+       JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = x.indkey[0]
+      WHERE n.nspname = 'public' AND t.relname = 'posts' AND a.attname = 'created_at'
+        AND x.indisvalid AND x.indpred IS NULL
+      ORDER BY 1`,
+  );
+  return result.rows.map((row) => row.name);
+}
+
+/** Rows of public.posts read by sequential scans and fetched through indexes, since statistics began. */
+export async function postsRowsRead(client: Queryable): Promise<{ sequential: number; index: number }> {
+  const result = await client.query<{ seq: string | null; idx: string | null }>(
+    "SELECT seq_tup_read AS seq, idx_tup_fetch AS idx FROM pg_stat_user_tables WHERE schemaname = 'public' AND relname = 'posts'",
+  );
+  const row = result.rows[0];
+  return { sequential: Number(row?.seq ?? 0), index: Number(row?.idx ?? 0) };
+}

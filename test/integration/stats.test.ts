@@ -1,0 +1,59 @@
+/** lab/database/stats.ts against a real PostgreSQL: each reading moves when the thing it measures happens. */
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { clientConnectionsByState, createdAtIndexes, maxConnections, postsRowsRead, sessionsOpened } from '../../lab/database/stats.js';
+import { createTestDatabase, sql, type TestDatabase } from '../helpers/database.js';
+
+describe('database statistics', () => {
+  let database: TestDatabase;
+  let admin: pg.Client;
+  beforeAll(async () => {
+    database = await createTestDatabase('stats');
+    admin = new pg.Client({ connectionString: database.adminUrl });
+    await admin.connect();
+  });
+  afterAll(async () => {
+    await admin?.end();
+    await database?.drop();
+  });
+
+  it('counts each new session opened to the database', async () => {
+    const before = await sessionsOpened(admin, database.name);
+    for (let i = 0; i < 5; i += 1) await sql(database.appUrl, 'SELECT 1');
+    // The statistics of a session are flushed when it ends; give the last one a moment.
+    await new Promise((resolve) => setTimeout(resolve, 1_200));
+    expect((await sessionsOpened(admin, database.name)) - before).toBe(5);
+  });
+
+  it('lists open client connections by state, without the caller', async () => {
+    const idle = new pg.Client({ connectionString: database.appUrl });
+    await idle.connect();
+    try {
+      const pid = (await admin.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
+      expect(await clientConnectionsByState(admin, database.name, pid)).toEqual({ idle: 1 });
+    } finally {
+      await idle.end();
+    }
+  });
+
+  it('reads max_connections', async () => {
+    expect(await maxConnections(admin)).toBe(100);
+  });
+
+  it('finds only indexes led by created_at', async () => {
+    expect(await createdAtIndexes(admin)).toEqual([]);
+    await sql(database.appUrl, 'CREATE INDEX wrong_column ON posts (user_id)');
+    await sql(database.appUrl, 'CREATE INDEX created_second ON posts (user_id, created_at)');
+    expect(await createdAtIndexes(admin)).toEqual([]);
+    await sql(database.appUrl, 'CREATE INDEX composite_first ON posts (created_at DESC, id)');
+    expect(await createdAtIndexes(admin)).toEqual(['composite_first']);
+  });
+
+  it('counts posts rows read by sequential scan', async () => {
+    const before = await postsRowsRead(admin);
+    await sql(database.appUrl, 'SELECT count(*) FROM posts WHERE content LIKE $1', ['%nothing matches this%']);
+    await new Promise((resolve) => setTimeout(resolve, 1_200));
+    const after = await postsRowsRead(admin);
+    expect(after.sequential - before.sequential).toBeGreaterThanOrEqual(100_000);
+  });
+});
