@@ -159,7 +159,7 @@ async function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boo
 }
 
 /** Stops a server from an earlier run that is still alive, found through postmaster.pid. */
-async function stopLeftoverServer(dataDir: string): Promise<void> {
+export async function stopLeftoverServer(dataDir: string): Promise<void> {
   const pid = readPostmasterPid(dataDir);
   if (pid === undefined || !isAlive(pid)) return;
   signal(pid, 'SIGINT');

@@ -13,6 +13,7 @@ import { renderBanner } from './banner.js';
 import { bringUpDatabase, type LabDatabase } from './database.js';
 import type { LabContext } from './context.js';
 import { labRoutes } from './lab-routes.js';
+import { stopLeftoverApp } from './leftovers.js';
 import { assertPortFree, isListening } from './ports.js';
 
 const APP_READY_TIMEOUT_MS = 30_000;
@@ -29,6 +30,7 @@ export async function runSupervisor(): Promise<number> {
         'Use that one, or press Ctrl-C in its terminal first.',
     );
   }
+  await stopLeftoverApp((line) => console.log(`  ${line}`));
   await assertPortFree(settings.appPort, settings.appHost, 'the app', 'PORT');
   await assertPortFree(settings.labPort, settings.appHost, 'the lab dashboard', 'LAB_PORT');
 
