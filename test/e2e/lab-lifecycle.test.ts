@@ -131,3 +131,25 @@ describe('npm start', () => {
     expect(attempt.output().trim()).toBe('✘ PORT=eighty is not a port number; use a whole number from 1 to 65535, e.g. PORT=3000.');
   });
 });
+
+describe('npm start on a fresh machine, with calibration on (the default)', () => {
+  let sandbox: LabSandbox;
+  afterAll(async () => {
+    for (const pid of processesMentioning(sandbox.stateDir)) process.kill(pid, 'SIGKILL');
+    sandbox.remove();
+  });
+
+  it('times the feed query, says what it decided and why, and loads that many posts', async () => {
+    sandbox = await createLabSandbox();
+    const lab = sandbox.start([], { LAB_CALIBRATE: 'on' });
+    await lab.ready;
+    const output = lab.output();
+    const decision = output.match(/(\d+) unindexed feed queries\/s from 10 connections → (.+)\./);
+    expect(decision, output).not.toBeNull();
+    const replaced = output.match(/Seeding ([\d,]+) posts instead/);
+    const expectedPosts = replaced ? replaced[1] : '100,000';
+    expect(output).toContain(`5,000 users, ${expectedPosts} posts`);
+    lab.child.kill('SIGINT');
+    expect(await lab.exited).toBe(0);
+  });
+});

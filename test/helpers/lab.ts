@@ -49,6 +49,8 @@ export async function createLabSandbox(): Promise<LabSandbox> {
       PORT: String(ports.appPort),
       LAB_PORT: String(ports.labPort),
       LAB_DB_PORT: String(ports.dbPort),
+      // The default size, always: the tests assert it (calibration has its own tests).
+      LAB_CALIBRATE: 'off',
       ...extra,
     };
   };
