@@ -1,0 +1,34 @@
+/** `npm run runs`: the table of every load-test run so far. `npm run runs -- --clear` forgets them. */
+import { parseArgs } from 'node:util';
+import { LabError, runCommand } from '../errors.js';
+import { painter } from '../loadtest/format.js';
+import { renderRunsTable } from '../loadtest/runs-table.js';
+import { clearRuns, listRuns } from '../runs/history.js';
+
+const USAGE = 'Usage: npm run runs [-- --clear | --json]';
+
+runCommand(async () => {
+  let values: { clear?: boolean; json?: boolean; help?: boolean };
+  try {
+    ({ values } = parseArgs({
+      args: process.argv.slice(2),
+      strict: true,
+      allowPositionals: false,
+      options: { clear: { type: 'boolean' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+    }));
+  } catch (error) {
+    throw new LabError(`${(error instanceof Error ? error.message : String(error)).split('\n')[0]} ${USAGE}`, 2);
+  }
+  if (values.help) {
+    console.log(`${USAGE}\n\n  (no option)  the table of all load-test runs, oldest first\n  --clear      delete every saved run\n  --json       the saved runs as JSON`);
+    return 0;
+  }
+  if (values.clear) {
+    const deleted = clearRuns();
+    console.log(deleted === 0 ? 'No runs to clear.' : `Cleared ${deleted} run${deleted === 1 ? '' : 's'}. The next load test starts a new table.`);
+    return 0;
+  }
+  const runs = listRuns();
+  console.log(values.json ? JSON.stringify(runs, null, 2) : renderRunsTable(runs, painter(process.stdout)));
+  return 0;
+});
