@@ -8,10 +8,12 @@ const plain: Paint = (_color, text) => text;
 export function renderRunsTable(runs: RunRecord[], paint: Paint = plain): string {
   if (runs.length === 0) return 'No runs yet. Run one with `npm run loadtest`.';
   const table = new Table({
-    head: ['#', 'run', 'started', 'success', 'p99', 'req/s', 'vs first run'].map((title) => paint('bold', title)),
-    colAligns: ['right', 'left', 'left', 'right', 'right', 'right', 'left'],
+    head: ['#', 'run', 'started', 'users', 'success', 'p99', 'req/s', 'vs first run'].map((title) => paint('bold', title)),
+    colAligns: ['right', 'left', 'left', 'right', 'right', 'right', 'right', 'left'],
     // No colors from the library itself: ours follow the terminal and NO_COLOR.
     style: { head: [], border: [] },
+    // One line per run, no rule between runs: the table stays short as runs pile up.
+    chars: { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' },
   });
   const first = runs[0]!;
   runs.forEach((run, index) => {
@@ -20,6 +22,7 @@ export function renderRunsTable(runs: RunRecord[], paint: Paint = plain): string
       String(index + 1),
       run.partial ? `${run.label} (stopped early)` : run.label,
       startedAt(run.startedAt),
+      String(summary.users),
       paint(VERDICT_COLOR[run.verdict], percent(summary.successRate)),
       duration(summary.latencyMs.p99),
       perSecond(summary.requestsPerSecond),
