@@ -21,6 +21,8 @@ import { nextStep, verdictFor } from './verdict.js';
 
 /** Exit code after Ctrl-C, as shells report a command stopped by SIGINT. */
 const INTERRUPTED_EXIT_CODE = 130;
+/** Signals this close after the first are the same Ctrl-C, not a second one. */
+const DUPLICATE_SIGNAL_WINDOW_MS = 1_000;
 
 /** Runs the command and exits the process with its code (one-line message for LabErrors, no stack). */
 export function runLoadTestCommand(defaults: LoadTestDefaults, argv = process.argv.slice(2)): void {
@@ -76,15 +78,17 @@ export async function runLoadTest(argv: string[], defaults: LoadTestDefaults): P
     requestTimeoutSeconds: options.requestTimeoutSeconds,
     onProgress: (progress) => live.update(liveLine(progress, options.durationSeconds)),
   });
-  let interrupted = false;
+  let interruptedAt: number | undefined;
   let loadFinished = false;
   const onSignal = () => {
-    if (interrupted) {
+    if (interruptedAt !== undefined) {
+      // Under `npm run`, one Ctrl-C arrives twice: from the terminal, and forwarded by npm.
+      if (Date.now() - interruptedAt < DUPLICATE_SIGNAL_WINDOW_MS) return;
       // Second Ctrl-C: leave now, without saving.
       removeInProgress();
       process.exit(INTERRUPTED_EXIT_CODE);
     }
-    interrupted = true;
+    interruptedAt = Date.now();
     if (loadFinished) {
       say('Almost done: saving the run (Ctrl-C again to quit without saving)…');
       return;
@@ -146,24 +150,32 @@ function labAdminUrl(): string | undefined {
 
 interface LiveWriter {
   update(line: string): void;
-  /** Ends the line being rewritten, so the next output starts on a fresh line. */
+  /** Ends the live line for good, so the next output starts on a fresh line. */
   done(): void;
 }
 
 /** On a terminal, one line rewritten in place; elsewhere (CI, a pipe), one plain line per update. */
 function liveWriter(options: LoadTestOptions): LiveWriter {
   const stream = process.stdout;
+  let finished = false;
   if (options.json) return { update() {}, done() {} };
-  if (!stream.isTTY) return { update: (line) => stream.write(`  ${line}\n`), done() {} };
+  if (!stream.isTTY) {
+    return {
+      update: (line) => finished || stream.write(`  ${line}\n`),
+      done: () => (finished = true),
+    };
+  }
   let open = false;
   return {
     update(line) {
+      if (finished) return;
       stream.write(`\r\u001b[2K  ${line}`);
       open = true;
     },
     done() {
       if (open) stream.write('\n');
       open = false;
+      finished = true;
     },
   };
 }

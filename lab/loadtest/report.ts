@@ -27,7 +27,7 @@ export function renderSummary(record: RunRecord, nextStep: string, requestTimeou
   const lines: string[] = [];
   const stoppedEarly = record.partial ? ' (stopped early: these numbers cover only that time)' : '';
   lines.push(paint('bold', `${summary.users} users on GET ${summary.route} for ${summary.durationSeconds} s${stoppedEarly}`), '');
-  const inFlight = summary.inFlightAtEnd ? paint('dim', `  (+${count(summary.inFlightAtEnd)} still waiting when time ran out, not counted)`) : '';
+  const inFlight = summary.inFlightAtEnd ? paint('dim', `  (+${count(summary.inFlightAtEnd)} still waiting at the end, not counted)`) : '';
   lines.push(`  requests        ${count(summary.totalRequests)}${inFlight}`);
   lines.push(`  succeeded       ${count(summary.succeeded)}  (${percent(summary.successRate)})`);
   lines.push(`  failed          ${paint(failed > 0 ? 'red' : 'green', count(failed))}`);
