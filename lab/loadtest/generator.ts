@@ -43,6 +43,35 @@ export interface RunningLoad {
   finished: Promise<LoadResult>;
 }
 
+/** How long a user waits before connecting again after its connection was refused or reset. */
+const RECONNECT_PAUSE_MS = 100;
+
+/** The part of autocannon's (undocumented) client that reconnects. */
+interface ReconnectingClient extends EventEmitter {
+  _connect?: () => void;
+  destroyed?: boolean;
+}
+
+/**
+ * autocannon reconnects the instant a connection fails, so while the app is down (a drill,
+ * a crash, a restart) 200 users spin at thousands of refused attempts per second, burning the
+ * CPU the app needs to come back. Like a person pressing reload, wait a moment first.
+ * If a later autocannon renames its internals, this quietly does nothing.
+ */
+function pauseAfterConnectionError(client: ReconnectingClient): void {
+  const connect = client._connect;
+  if (typeof connect !== 'function') return;
+  let pauseNext = false;
+  client.on('connError', () => (pauseNext = true));
+  client._connect = function reconnect(this: ReconnectingClient) {
+    if (!pauseNext) return connect.call(this);
+    pauseNext = false;
+    setTimeout(() => {
+      if (!this.destroyed) connect.call(this);
+    }, RECONNECT_PAUSE_MS);
+  };
+}
+
 /** Extra time past the duration before we stop autocannon ourselves, should its own timer not fire. */
 const STOP_GRACE_MS = 5_000;
 
@@ -105,7 +134,10 @@ export function startLoad(options: LoadOptions): RunningLoad {
             },
           },
         ],
-        setupClient: (client) => tally.attach(client as unknown as EventEmitter),
+        setupClient: (client) => {
+          tally.attach(client as unknown as EventEmitter);
+          pauseAfterConnectionError(client as unknown as ReconnectingClient);
+        },
       },
       settle,
     );
