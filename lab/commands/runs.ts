@@ -2,8 +2,9 @@
 import { parseArgs } from 'node:util';
 import { LabError, runCommand } from '../errors.js';
 import { painter } from '../loadtest/format.js';
+import { firstLine, USAGE_EXIT_CODE } from '../loadtest/options.js';
 import { renderRunsTable } from '../loadtest/runs-table.js';
-import { clearRuns, listRuns } from '../runs/history.js';
+import { clearRuns, listRuns, readInProgress } from '../runs/history.js';
 
 const USAGE = 'Usage: npm run runs [-- --clear | --json]';
 
@@ -17,7 +18,7 @@ runCommand(async () => {
       options: { clear: { type: 'boolean' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
     }));
   } catch (error) {
-    throw new LabError(`${(error instanceof Error ? error.message : String(error)).split('\n')[0]} ${USAGE}`, 2);
+    throw new LabError(`${firstLine(error)}. ${USAGE}`, USAGE_EXIT_CODE);
   }
   if (values.help) {
     console.log(`${USAGE}\n\n  (no option)  the table of all load-test runs, oldest first\n  --clear      delete every saved run\n  --json       the saved runs as JSON`);
@@ -29,6 +30,12 @@ runCommand(async () => {
     return 0;
   }
   const runs = listRuns();
-  console.log(values.json ? JSON.stringify(runs, null, 2) : renderRunsTable(runs, painter(process.stdout)));
+  if (values.json) {
+    console.log(JSON.stringify(runs, null, 2));
+    return 0;
+  }
+  console.log(renderRunsTable(runs, painter(process.stdout)));
+  const running = readInProgress();
+  if (running) console.log(`A load test is running now: ${running.users} users on ${running.route} for ${running.durationSeconds} s (pid ${running.pid}).`);
   return 0;
 });

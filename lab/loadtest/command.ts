@@ -27,13 +27,12 @@ const DUPLICATE_SIGNAL_WINDOW_MS = 1_000;
 /** Runs the command and exits the process with its code (one-line message for LabErrors, no stack). */
 export function runLoadTestCommand(defaults: LoadTestDefaults, argv = process.argv.slice(2)): void {
   // Exit explicitly: the TypeScript loader keeps a helper referenced, which would hold the process open.
-  runLoadTest(argv, defaults).then(
-    (code) => process.exit(code),
-    (error: unknown) => {
-      removeInProgress();
-      process.exit(reportFatal(error));
-    },
-  );
+  // Exit once stdout has drained: on a pipe (`--json | jq`) some systems write asynchronously.
+  const exit = (code: number) => process.stdout.write('', () => process.exit(code));
+  runLoadTest(argv, defaults).then(exit, (error: unknown) => {
+    removeInProgress();
+    exit(reportFatal(error));
+  });
 }
 
 export async function runLoadTest(argv: string[], defaults: LoadTestDefaults): Promise<number> {

@@ -89,7 +89,8 @@ function usageError(message: string): LabError {
   return new LabError(`${message} See \`npm run loadtest -- --help\`.`, USAGE_EXIT_CODE);
 }
 
-function firstLine(error: unknown): string {
+/** The first line of an error's message, without its closing full stop (node:util's parseArgs errors run on). */
+export function firstLine(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
   return (message.split('\n')[0] ?? message).replace(/\.$/, '');
 }

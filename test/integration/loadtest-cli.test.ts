@@ -180,6 +180,12 @@ describe('npm run loadtest: labels and history against the lab servers', () => {
     expect(table.stdout).toMatch(/│ 1 │ broken +│/);
     expect(table.stdout).toMatch(/│ 3 │ pool \+ index +│.*p99 .* lower, req\/s .* higher/);
 
+    const unknown = await runCli(RUNS, ['--clean'], env);
+    expect({ code: unknown.code, stderr: unknown.stderr.trim() }).toEqual({
+      code: 2,
+      stderr: "✘ Unknown option '--clean'. Usage: npm run runs [-- --clear | --json]",
+    });
+
     const cleared = await runCli(RUNS, ['--clear'], env);
     expect(cleared.stdout.trim()).toBe('Cleared 4 runs. The next load test starts a new table.');
     expect((await runCli(RUNS, [], env)).stdout.trim()).toBe('No runs yet. Run one with `npm run loadtest`.');
