@@ -9,7 +9,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEFAULT_POSTS, DEFAULT_USERS, ROOT_DIR } from '../lab/config.js';
 import { LabError, reportFatal } from '../lab/errors.js';
-import { startBenchDatabase } from './database.js';
+import { startScratchDatabase } from '../lab/postgres/scratch.js';
 import { describeMachine } from './machine.js';
 import { renderMarkdown, evaluateGoals, type BenchResult } from './report.js';
 import { measureGeneratorCeiling, measureMetricsOverhead } from './sections/ceilings.js';
@@ -41,7 +41,7 @@ async function main(): Promise<number> {
   step('start-up: cold and warm npm start');
   const startup = await measureStartup();
   step('a private PostgreSQL with the default dataset');
-  const database = await startBenchDatabase();
+  const database = await startScratchDatabase('bench-pg');
   try {
     step(`the three states: ${plan.users} users × ${plan.stateSeconds} s each`);
     const states = await measureStates(database.appUrl, { users: plan.users, seconds: plan.stateSeconds, warmupSeconds: plan.warmupSeconds });
