@@ -47,12 +47,11 @@ export class DatabaseReader {
   async read(): Promise<DatabaseReading | undefined> {
     try {
       const client = await this.connected();
-      const [byState, max, sessions, rows] = await Promise.all([
-        clientConnectionsByState(client, null, this.ownPid),
-        maxConnections(client),
-        sessionsOpened(client, this.database),
-        postsRowsRead(client),
-      ]);
+      // One after another: a pg client runs one query at a time anyway.
+      const byState = await clientConnectionsByState(client, null, this.ownPid);
+      const max = await maxConnections(client);
+      const sessions = await sessionsOpened(client, this.database);
+      const rows = await postsRowsRead(client);
       const reading: DatabaseReading = { connectionsByState: byState, maxConnections: max, sessionsOpened: sessions, postsRowsRead: rows };
       const postmaster = this.options.postmasterPid();
       if (postmaster !== undefined) {
