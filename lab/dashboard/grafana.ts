@@ -70,7 +70,7 @@ export function grafanaDashboard(definitions: PanelDefinition[] = panels): Recor
     editable: false,
     schemaVersion: 39,
     version: 1,
-    refresh: '1s',
+    refresh: '2s',
     time: { from: 'now-15m', to: 'now' },
     timepicker: { refresh_intervals: ['1s', '5s', '10s', '30s'] },
     annotations: {

@@ -6,8 +6,13 @@
  */
 import type { Window } from '../metrics/window.js';
 
-/** Rates are taken over this window, in the built-in dashboard and in PromQL alike. */
-export const RATE_WINDOW_SECONDS = 5;
+/**
+ * Rates are taken over this window, in the built-in dashboard and in PromQL alike. Ten
+ * seconds holds five Prometheus scrapes (observability/prometheus.yml scrapes every 2 s),
+ * so a scrape or two lost while the app is swamped leaves no hole, and percentiles rest on
+ * enough requests to be steady.
+ */
+export const RATE_WINDOW_SECONDS = 10;
 const W = `[${RATE_WINDOW_SECONDS}s]`;
 
 export type PanelUnit = 'requests/s' | 'seconds' | 'percent' | 'connections' | 'connections/s' | 'rows/s' | 'up/down';
@@ -42,6 +47,14 @@ const percentOf = (part: RegExp) => (window: Window) => {
   const some = window.rate('http_requests_total', { status_code: part });
   return all === null || some === null || all === 0 ? null : (100 * some) / all;
 };
+/**
+ * Requests per second with a given status class. `or 0 * rate(all)` makes it 0, not "no
+ * data", while the app answers requests but none of this class (PromQL's `or` adds the
+ * other series, multiplied by 0) — yet still a gap while the app is down, as in the
+ * built-in dashboard.
+ */
+const outcomeRate = (status: string) =>
+  `sum(rate(http_requests_total{status_code=~"${status}"}${W}) or 0 * rate(http_requests_total${W}))`;
 const latency = (q: number): SeriesDefinition['compute'] => (window) => window.quantile(q, 'http_request_duration_seconds');
 const latencyQuery = (q: number) => `histogram_quantile(${q}, sum by (le) (rate(http_request_duration_seconds_bucket${W})))`;
 
@@ -51,11 +64,11 @@ export const panels: PanelDefinition[] = [
     title: 'Requests per second, by outcome',
     unit: 'requests/s',
     lookFor: 'Under load the red 5xx line rises while green 2xx stalls: the app answers, but with errors.',
-    help: 'Counted by the app itself (src/metrics.ts, http_requests_total). Requests that never reached the app (refused, timed out in the load test) are not here: see the load test\'s summary.',
+    help: 'Counted by the app itself (src/metrics.ts, http_requests_total). Requests that never reached the app (refused, timed out in the load test) are not here: see the load test\'s summary. A gap means the app did not answer its /metrics within 3 s: stopped, or too swamped to reply.',
     series: [
-      { label: '2xx ok', color: COLORS.good, promql: `sum(rate(http_requests_total{status_code=~"2.."}${W}))`, compute: requests(/2../) },
-      { label: '4xx bad input', color: COLORS.warn, promql: `sum(rate(http_requests_total{status_code=~"4.."}${W}))`, compute: requests(/4../) },
-      { label: '5xx server error', color: COLORS.bad, promql: `sum(rate(http_requests_total{status_code=~"5.."}${W}))`, compute: requests(/5../) },
+      { label: '2xx ok', color: COLORS.good, promql: outcomeRate('2..'), compute: requests(/2../) },
+      { label: '4xx bad input', color: COLORS.warn, promql: outcomeRate('4..'), compute: requests(/4../) },
+      { label: '5xx server error', color: COLORS.bad, promql: outcomeRate('5..'), compute: requests(/5../) },
     ],
   },
   {
@@ -76,7 +89,7 @@ export const panels: PanelDefinition[] = [
     unit: 'requests/s',
     lookFor: 'Any sustained red here is a failing user; with a per-request connection it follows the connection ceiling.',
     help: 'Server errors the app answered with (status 5xx), per second. Connection errors the load test saw are not counted by the app.',
-    series: [{ label: '5xx/s', color: COLORS.bad, promql: `sum(rate(http_requests_total{status_code=~"5.."}${W}))`, compute: requests(/5../) }],
+    series: [{ label: '5xx/s', color: COLORS.bad, promql: outcomeRate('5..'), compute: requests(/5../) }],
   },
   {
     id: 'success',
@@ -84,7 +97,7 @@ export const panels: PanelDefinition[] = [
     unit: 'percent',
     lookFor: 'Should sit at 100%. A dip means a share of users got an error page.',
     help: 'Share of answered requests with status 2xx. Empty while no requests arrive.',
-    series: [{ label: '2xx share', color: COLORS.good, promql: `100 * sum(rate(http_requests_total{status_code=~"2.."}${W})) / sum(rate(http_requests_total${W}))`, compute: percentOf(/2../) }],
+    series: [{ label: '2xx share', color: COLORS.good, promql: `100 * ${outcomeRate('2..')} / sum(rate(http_requests_total${W}))`, compute: percentOf(/2../) }],
   },
   {
     id: 'connections',

@@ -21,6 +21,8 @@ describe('Window', () => {
   it('leaves a gap while the metric is missing and restarts after a reset', () => {
     const down = [at(0, 'r 100'), at(1, 'r 110'), snapshotOf(2000, [])];
     expect(new Window(down, 5).rate('r')).toBeNull();
+    const missedOne = [at(0, 'r 100'), snapshotOf(1000, []), at(2, 'r 120')];
+    expect(new Window(missedOne, 5).rate('r')).toBe(10);
     const restarted = [at(0, 'r 100'), at(1, 'r 110'), at(2, 'r 3'), at(3, 'r 7')];
     expect(new Window(restarted, 5).rate('r')).toBe(4);
     expect(new Window(restarted.slice(0, 3), 5).rate('r')).toBeNull();

@@ -64,7 +64,8 @@ export class Window {
   /**
    * Like sum(rate(metric{…}[window])): per-second increase of a counter, in the window.
    * After a reset (the app restarted) only the snapshots since the reset count; with fewer
-   * than two readings, or when the newest snapshot lacks the metric, there is no rate (null).
+   * than two readings, or when the newest snapshot lacks the metric (the app is down right
+   * now), there is no rate (null).
    */
   rate(name: string, matcher?: Matcher): number | null {
     const points = this.counterPoints((snapshot) => sumAt(snapshot, name, matcher));
@@ -105,10 +106,9 @@ export class Window {
     for (const snapshot of this.snapshots) {
       if (snapshot.time < since) continue;
       const value = read(snapshot);
-      if (value === null) {
-        run = [];
-        continue;
-      }
+      // A missed reading (a scrape that timed out) is skipped, as Prometheus does; only
+      // the newest one must be there, so a stopped app shows as a gap.
+      if (value === null) continue;
       const previous = run[run.length - 1];
       // A counter that went down was reset: what came before no longer counts.
       if (previous && value < previous.value) run = [];

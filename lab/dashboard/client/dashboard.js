@@ -97,7 +97,18 @@
       ],
     };
     const chart = new uPlot(options, panelData(panelIndex), chartBox);
-    return { chart, box, chartBox };
+    const entry = { chart, box, chartBox, hovering: false };
+    // Away from the cursor, the legend shows the newest values.
+    chartBox.addEventListener('mouseenter', () => (entry.hovering = true));
+    chartBox.addEventListener('mouseleave', () => {
+      entry.hovering = false;
+      showNewest(entry);
+    });
+    return entry;
+  }
+
+  function showNewest(entry) {
+    if (!entry.hovering && state.times.length > 0) entry.chart.setLegend({ idx: state.times.length - 1 });
   }
 
   function latestValue(panelIndex, seriesIndex) {
@@ -110,6 +121,7 @@
     state.panels.forEach((panel, i) => {
       const { chart, box } = state.charts[i];
       chart.setData(panelData(i));
+      showNewest(state.charts[i]);
       const first = latestValue(i, 0);
       box.querySelector('.now').textContent = panel.series.length === 1 || panel.unit === 'connections' ? format(panel.unit, first) : '';
       // For tests and curious learners: how many real (non-gap) points each panel holds.
