@@ -24,6 +24,10 @@ describe('parsePrometheusText', () => {
     expect(escaped).toEqual({ name: 'x', labels: { path: 'a"b\\c\nd' }, value: -Infinity });
   });
 
+  it('reads NaN in any letter case, as prom-client writes it', () => {
+    expect(parsePrometheusText('a Nan\nb NaN\nc +inf').map((sample) => sample.value)).toEqual([NaN, NaN, Infinity]);
+  });
+
   it('says which line it cannot read', () => {
     expect(() => parsePrometheusText('x{a="1"')).toThrow(/x\{a="1"/);
     expect(() => parsePrometheusText('x notanumber')).toThrow(/bad sample value/);

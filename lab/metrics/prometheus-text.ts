@@ -73,10 +73,12 @@ function readQuoted(text: string, line: string): [string, string] {
   throw new Error(`unterminated label value in: ${line}`);
 }
 
+/** Prometheus reads NaN and ±Inf in any letter case; prom-client writes "Nan". */
 function parseValue(text: string, line: string): number {
-  if (text === '+Inf') return Infinity;
-  if (text === '-Inf') return -Infinity;
-  if (text === 'NaN') return NaN;
+  const lower = text.toLowerCase();
+  if (lower === '+inf' || lower === 'inf') return Infinity;
+  if (lower === '-inf') return -Infinity;
+  if (lower === 'nan') return NaN;
   const value = Number(text);
   if (text === '' || Number.isNaN(value)) throw new Error(`bad sample value in: ${line}`);
   return value;
