@@ -42,7 +42,10 @@ export class Sampler {
   async sampleOnce(): Promise<void> {
     const time = Date.now();
     const [appSamples] = await Promise.all([scrape(this.options.appMetricsUrl), this.options.exporter.collect()]);
-    const snapshot = snapshotOf(time, [...appSamples, ...(await this.options.exporter.samples())]);
+    const snapshot = snapshotOf(time, [...(appSamples ?? []), ...(await this.options.exporter.samples())]);
+    // prom-client shows a labelled counter only once it has counted something. An app that
+    // answered but has served no request yet has served 0 of them: a flat zero, not a gap.
+    if (appSamples && !snapshot.metrics.has('http_requests_total')) snapshot.metrics.set('http_requests_total', []);
     this.recent.push(snapshot);
     while (this.recent.length > RATE_WINDOW_SECONDS * 2 + 2) this.recent.shift();
     this.history.record(time, new Window(this.recent, RATE_WINDOW_SECONDS));
@@ -62,16 +65,16 @@ export class Sampler {
   }
 }
 
-/** The app's samples, or none while it does not answer (which leaves a gap, not a zero). */
-async function scrape(url: string): Promise<Sample[]> {
+/** The app's samples, or undefined while it does not answer (which leaves a gap, not a zero). */
+async function scrape(url: string): Promise<Sample[] | undefined> {
   try {
     const response = await fetch(url, { signal: AbortSignal.timeout(SCRAPE_TIMEOUT_MS) });
     if (!response.ok) {
       await response.body?.cancel();
-      return [];
+      return undefined;
     }
     return parsePrometheusText(await response.text());
   } catch {
-    return [];
+    return undefined;
   }
 }
