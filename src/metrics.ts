@@ -15,6 +15,10 @@ const DURATION_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 1
 // Our own endpoints for watching the app: counting them would only add noise.
 const NOT_COUNTED = new Set(['/metrics', '/health']);
 
+// METRICS=off leaves out the request metrics, to measure what they cost (bench/);
+// GET /metrics then shows only the Node.js metrics. Leave it unset.
+const COUNT_REQUESTS = process.env.METRICS !== 'off';
+
 export function registerMetrics(app: FastifyInstance): void {
   const registry = new client.Registry();
   client.collectDefaultMetrics({ register: registry });
@@ -33,15 +37,17 @@ export function registerMetrics(app: FastifyInstance): void {
     registers: [registry],
   });
 
-  app.addHook('onResponse', async (request, reply) => {
-    // The route pattern ("/users/:id/posts"), not the URL ("/users/42/posts"):
-    // one time series per route instead of one per user.
-    const route = request.routeOptions.url ?? 'unmatched';
-    if (NOT_COUNTED.has(route)) return;
-    const labels = { method: request.method, route, status_code: String(reply.statusCode) };
-    requests.inc(labels);
-    duration.observe(labels, reply.elapsedTime / 1000);
-  });
+  if (COUNT_REQUESTS) {
+    app.addHook('onResponse', async (request, reply) => {
+      // The route pattern ("/users/:id/posts"), not the URL ("/users/42/posts"):
+      // one time series per route instead of one per user.
+      const route = request.routeOptions.url ?? 'unmatched';
+      if (NOT_COUNTED.has(route)) return;
+      const labels = { method: request.method, route, status_code: String(reply.statusCode) };
+      requests.inc(labels);
+      duration.observe(labels, reply.elapsedTime / 1000);
+    });
+  }
 
   app.get('/metrics', async (_request, reply) => {
     reply.header('Content-Type', registry.contentType);

@@ -20,15 +20,16 @@ export async function sessionsOpened(client: Queryable, database: string): Promi
 }
 
 /**
- * Client connections to the database that have finished logging in, by state
- * (active, idle, idle in transaction, …), leaving out the given pid (the caller's own).
- * Backends still authenticating are not listed by pg_stat_activity in PostgreSQL 17.
+ * Client connections to the database (or, with `null`, to the whole server) that have
+ * finished logging in, by state (active, idle, idle in transaction, …), leaving out the
+ * given pid (the caller's own). Backends still authenticating are not listed by
+ * pg_stat_activity in PostgreSQL 17; see connection-processes.ts for those.
  */
-export async function clientConnectionsByState(client: Queryable, database: string, excludePid?: number): Promise<Record<string, number>> {
+export async function clientConnectionsByState(client: Queryable, database: string | null, excludePid?: number): Promise<Record<string, number>> {
   const result = await client.query<{ state: string | null; count: string }>(
     `SELECT coalesce(state, 'unknown') AS state, count(*) AS count
        FROM pg_stat_activity
-      WHERE datname = $1 AND backend_type = 'client backend' AND pid <> coalesce($2::int, 0)
+      WHERE ($1::text IS NULL OR datname = $1) AND backend_type = 'client backend' AND pid <> coalesce($2::int, 0)
       GROUP BY 1`,
     [database, excludePid ?? null],
   );

@@ -1,0 +1,96 @@
+/**
+ * Turns the panel definitions (panels.ts) into a Grafana dashboard, so Grafana in the dev
+ * container shows the same panels, queries and "what to look for" lines as the built-in
+ * dashboard. `npm run generate:grafana` writes it to observability/grafana/dashboards/.
+ */
+import path from 'node:path';
+import { ROOT_DIR } from '../config.js';
+import { panels, type PanelDefinition, type PanelUnit } from './panels.js';
+
+/** Fixed, so links and the home-dashboard setting survive regeneration. */
+export const GRAFANA_DASHBOARD_UID = 'scenario-1';
+/** Must match observability/grafana/provisioning/datasources/prometheus.yml. */
+export const GRAFANA_DATASOURCE_UID = 'lab-prometheus';
+export const GRAFANA_DASHBOARD_FILE = path.join(ROOT_DIR, 'observability', 'grafana', 'dashboards', 'scenario-1.json');
+
+const GRAFANA_UNITS: Record<PanelUnit, string> = {
+  'requests/s': 'reqps',
+  seconds: 's',
+  percent: 'percent',
+  connections: 'short',
+  'connections/s': 'cps',
+  'rows/s': 'cps',
+  'up/down': 'short',
+};
+
+const datasource = { type: 'prometheus', uid: GRAFANA_DATASOURCE_UID };
+
+function grafanaPanel(panel: PanelDefinition, index: number): Record<string, unknown> {
+  const upDown = panel.unit === 'up/down';
+  return {
+    id: index + 1,
+    type: 'timeseries',
+    title: panel.title,
+    description: `What to look for: ${panel.lookFor}\n\n${panel.help}`,
+    datasource,
+    gridPos: { h: 8, w: 12, x: (index % 2) * 12, y: Math.floor(index / 2) * 8 },
+    targets: panel.series.map((series, seriesIndex) => ({
+      datasource,
+      refId: String.fromCharCode(65 + seriesIndex),
+      expr: series.promql,
+      legendFormat: series.label,
+      range: true,
+    })),
+    fieldConfig: {
+      defaults: {
+        unit: GRAFANA_UNITS[panel.unit],
+        min: 0,
+        ...(panel.unit === 'percent' ? { max: 100 } : {}),
+        ...(upDown ? { max: 1, mappings: [{ type: 'value', options: { '0': { text: 'down', color: 'red' }, '1': { text: 'up', color: 'green' } } }] } : {}),
+        custom: { lineWidth: 2, fillOpacity: upDown ? 20 : 0, spanNulls: false, showPoints: 'never' },
+      },
+      overrides: panel.series.map((series) => ({
+        matcher: { id: 'byName', options: series.label },
+        properties: [
+          { id: 'color', value: { mode: 'fixed', fixedColor: series.color } },
+          ...(series.dashed ? [{ id: 'custom.lineStyle', value: { fill: 'dash', dash: [10, 10] } }] : []),
+        ],
+      })),
+    },
+    options: { legend: { displayMode: 'list', placement: 'bottom', showLegend: true }, tooltip: { mode: 'multi', sort: 'none' } },
+  };
+}
+
+export function grafanaDashboard(definitions: PanelDefinition[] = panels): Record<string, unknown> {
+  return {
+    uid: GRAFANA_DASHBOARD_UID,
+    title: 'Scenario 1 — Connection Pools and Database Indexes',
+    description: 'Generated from lab/dashboard/panels.ts by `npm run generate:grafana`. Do not edit by hand.',
+    tags: ['scenario-1'],
+    editable: false,
+    schemaVersion: 39,
+    version: 1,
+    refresh: '2s',
+    time: { from: 'now-15m', to: 'now' },
+    timepicker: { refresh_intervals: ['1s', '5s', '10s', '30s'] },
+    annotations: {
+      list: [
+        {
+          name: 'Load-test runs',
+          datasource,
+          enable: true,
+          expr: 'max(lab_loadtest_running) > 0',
+          iconColor: 'rgba(47, 111, 214, 0.5)',
+          step: '1s',
+          titleFormat: 'load test running',
+        },
+      ],
+    },
+    panels: definitions.map(grafanaPanel),
+  };
+}
+
+/** The file's exact contents: stable key order, two-space indent, final newline. */
+export function grafanaDashboardJson(definitions: PanelDefinition[] = panels): string {
+  return `${JSON.stringify(grafanaDashboard(definitions), null, 2)}\n`;
+}

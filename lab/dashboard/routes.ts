@@ -1,0 +1,86 @@
+/**
+ * The lab server's observability routes: the built-in dashboard (GET /), its data
+ * (GET /api/dashboard), its assets, and the lab exporter (GET /metrics) that Prometheus scrapes.
+ */
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { PG_LOG_FILE } from '../config.js';
+import { LabExporter } from '../exporter/lab-exporter.js';
+import { IN_PROGRESS_FILE, RUNS_DIR } from '../runs/run-record.js';
+import type { LabRoutes } from '../supervisor/context.js';
+import { HISTORY_SECONDS } from './history.js';
+import { panels } from './panels.js';
+import { RunMarkers } from './run-markers.js';
+import { Sampler } from './sampler.js';
+
+export interface ObservabilityOptions {
+  /** The embedded server's log (default: the lab's). Ignored in external mode. */
+  postgresLogFile?: string;
+  /** Where load-test runs are kept (default: the lab's). */
+  runsDir?: string;
+  inProgressRunFile?: string;
+}
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const uplotDir = path.dirname(createRequire(import.meta.url).resolve('uplot/dist/uPlot.iife.min.js'));
+
+/** Served from memory: read once at start-up, from node_modules and lab/dashboard/client. No CDN, works offline. */
+const ASSETS: Record<string, { file: string; type: string }> = {
+  'uPlot.iife.min.js': { file: path.join(uplotDir, 'uPlot.iife.min.js'), type: 'text/javascript; charset=utf-8' },
+  'uPlot.min.css': { file: path.join(uplotDir, 'uPlot.min.css'), type: 'text/css; charset=utf-8' },
+  'dashboard.js': { file: path.join(here, 'client', 'dashboard.js'), type: 'text/javascript; charset=utf-8' },
+  'dashboard.css': { file: path.join(here, 'client', 'dashboard.css'), type: 'text/css; charset=utf-8' },
+};
+
+/** What the browser needs to draw the panels: everything but the compute functions. */
+const panelsForBrowser = panels.map(({ series, ...panel }) => ({
+  ...panel,
+  series: series.map(({ label, color, dashed }) => ({ label, color, dashed: dashed ?? false })),
+}));
+
+export function observabilityRoutes(options: ObservabilityOptions = {}): LabRoutes {
+  return async (server, context) => {
+    const exporter = new LabExporter({
+      adminUrl: context.database.adminUrl,
+      postmasterPid: () => context.database.pid(),
+      ...(context.database.mode === 'embedded' ? { postgresLogFile: options.postgresLogFile ?? PG_LOG_FILE } : {}),
+      appHealthUrl: `http://127.0.0.1:${context.app.port}/health`,
+      inProgressRunFile: options.inProgressRunFile ?? IN_PROGRESS_FILE,
+    });
+    const sampler = new Sampler({ exporter, appMetricsUrl: `http://127.0.0.1:${context.app.port}/metrics` });
+    const runs = new RunMarkers(options.runsDir ?? RUNS_DIR);
+    const assets = new Map(Object.entries(ASSETS).map(([name, asset]) => [name, { body: fs.readFileSync(asset.file), type: asset.type }]));
+    const page = fs.readFileSync(path.join(here, 'client', 'index.html'), 'utf8');
+
+    sampler.start();
+    server.addHook('onClose', async () => {
+      await sampler.stop();
+      await exporter.close();
+    });
+
+    server.get('/', async (_request, reply) => reply.type('text/html; charset=utf-8').send(page));
+
+    server.get<{ Params: { name: string } }>('/assets/:name', async (request, reply) => {
+      const asset = assets.get(request.params.name);
+      if (!asset) return reply.code(404).send({ statusCode: 404, error: 'Not Found', message: `no asset ${request.params.name}` });
+      return reply.type(asset.type).header('Cache-Control', 'no-cache').send(asset.body);
+    });
+
+    server.get<{ Querystring: { since?: string } }>('/api/dashboard', async (request, reply) => {
+      const since = request.query.since === undefined ? undefined : Number(request.query.since);
+      if (since !== undefined && !Number.isFinite(since)) {
+        return reply.code(400).send({ statusCode: 400, error: 'Bad Request', message: 'since must be a number of seconds (Unix time)' });
+      }
+      const slice = sampler.history.since(since);
+      return {
+        ...(since === undefined ? { panels: panelsForBrowser, historySeconds: HISTORY_SECONDS, mode: context.database.mode, appPort: context.app.port } : {}),
+        ...slice,
+        runs: runs.list(Date.now() / 1000 - HISTORY_SECONDS),
+      };
+    });
+
+    server.get('/metrics', async (_request, reply) => reply.type(exporter.registry.contentType).send(await exporter.metrics()));
+  };
+}

@@ -1,0 +1,80 @@
+/**
+ * Every second: a reading of the lab exporter (app health, PostgreSQL statistics) and a
+ * scrape of the app's /metrics, turned into one point per series in the History.
+ * Readings never overlap: a slow one delays the next instead of piling up.
+ */
+import type { LabExporter } from '../exporter/lab-exporter.js';
+import { parsePrometheusText, type Sample } from '../metrics/prometheus-text.js';
+import { snapshotOf, Window, type Snapshot } from '../metrics/window.js';
+import { History } from './history.js';
+import { RATE_WINDOW_SECONDS } from './panels.js';
+
+export interface SamplerOptions {
+  exporter: LabExporter;
+  appMetricsUrl: string;
+  intervalMs?: number;
+}
+
+// A busy app answers /metrics late; waiting a little longer (and taking fewer points)
+// draws the overload instead of a gap. A stopped app refuses at once.
+const SCRAPE_TIMEOUT_MS = 3_000;
+
+export class Sampler {
+  readonly history = new History();
+  private readonly recent: Snapshot[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  private stopped = false;
+  private running: Promise<void> | undefined;
+
+  constructor(private readonly options: SamplerOptions) {}
+
+  start(): void {
+    this.schedule(0);
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    await this.running;
+  }
+
+  /** Takes one reading now and records it. */
+  async sampleOnce(): Promise<void> {
+    const time = Date.now();
+    const [appSamples] = await Promise.all([scrape(this.options.appMetricsUrl), this.options.exporter.collect()]);
+    const snapshot = snapshotOf(time, [...(appSamples ?? []), ...(await this.options.exporter.samples())]);
+    // prom-client shows a labelled counter only once it has counted something. An app that
+    // answered but has served no request yet has served 0 of them: a flat zero, not a gap.
+    if (appSamples && !snapshot.metrics.has('http_requests_total')) snapshot.metrics.set('http_requests_total', []);
+    this.recent.push(snapshot);
+    while (this.recent.length > RATE_WINDOW_SECONDS * 2 + 2) this.recent.shift();
+    this.history.record(time, new Window(this.recent, RATE_WINDOW_SECONDS));
+  }
+
+  private schedule(delayMs: number): void {
+    if (this.stopped) return;
+    this.timer = setTimeout(() => {
+      const started = Date.now();
+      this.running = this.sampleOnce()
+        .catch((error: unknown) => console.error(`  dashboard: a reading failed: ${String(error)}`))
+        .finally(() => {
+          const interval = this.options.intervalMs ?? 1_000;
+          this.schedule(Math.max(0, interval - (Date.now() - started)));
+        });
+    }, delayMs);
+  }
+}
+
+/** The app's samples, or undefined while it does not answer (which leaves a gap, not a zero). */
+async function scrape(url: string): Promise<Sample[] | undefined> {
+  try {
+    const response = await fetch(url, { signal: AbortSignal.timeout(SCRAPE_TIMEOUT_MS) });
+    if (!response.ok) {
+      await response.body?.cancel();
+      return undefined;
+    }
+    return parsePrometheusText(await response.text());
+  } catch {
+    return undefined;
+  }
+}

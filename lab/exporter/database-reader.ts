@@ -1,0 +1,110 @@
+/**
+ * The lab's one long-lived statistics connection to PostgreSQL, and what it reads each
+ * second. Keeping a single connection means the lab itself opens no new sessions while
+ * it watches; its backend pid is left out of every count.
+ */
+import pg from 'pg';
+import { clientBackendProcesses } from '../database/connection-processes.js';
+import { clientConnectionsByState, maxConnections, postsRowsRead, sessionsOpened } from '../database/stats.js';
+
+export interface DatabaseReading {
+  /** Logged-in client connections on the whole server by state, the lab's own left out. */
+  connectionsByState: Record<string, number>;
+  /**
+   * Embedded mode: client backends that exist but have not finished logging in (counted
+   * from the postmaster's child processes). Undefined in external mode: nobody can see them there.
+   */
+  loggingIn?: number;
+  maxConnections: number;
+  /** pg_stat_database.sessions of the app's database. */
+  sessionsOpened: number;
+  postsRowsRead: { sequential: number; index: number };
+}
+
+export interface DatabaseReaderOptions {
+  /** A superuser (or pg_monitor) URL to the app's database: pg_stat_user_tables is per database. */
+  adminUrl: string;
+  /** The embedded server's postmaster pid, for counting its children; undefined in external mode. */
+  postmasterPid: () => number | undefined;
+}
+
+export class DatabaseReader {
+  private client: pg.Client | undefined;
+  private ownPid: number | undefined;
+  private connecting: Promise<void> | undefined;
+  private readonly database: string;
+
+  constructor(private readonly options: DatabaseReaderOptions) {
+    this.database = decodeURIComponent(new URL(options.adminUrl).pathname.slice(1));
+  }
+
+  /** The pid of the lab's statistics backend while connected. */
+  get statsBackendPid(): number | undefined {
+    return this.ownPid;
+  }
+
+  /** One reading, or undefined while the database cannot be reached (it retries on the next call). */
+  async read(): Promise<DatabaseReading | undefined> {
+    try {
+      const client = await this.connected();
+      // One after another: a pg client runs one query at a time anyway.
+      const byState = await clientConnectionsByState(client, null, this.ownPid);
+      const max = await maxConnections(client);
+      const sessions = await sessionsOpened(client, this.database);
+      const rows = await postsRowsRead(client);
+      const reading: DatabaseReading = { connectionsByState: byState, maxConnections: max, sessionsOpened: sessions, postsRowsRead: rows };
+      const postmaster = this.options.postmasterPid();
+      if (postmaster !== undefined) {
+        const exclude = new Set(this.ownPid === undefined ? [] : [this.ownPid]);
+        const processes = clientBackendProcesses(postmaster, exclude);
+        const loggedIn = Object.values(byState).reduce((sum, count) => sum + count, 0);
+        // Read a moment apart from pg_stat_activity, so never let the difference go negative.
+        if (processes !== undefined) reading.loggingIn = Math.max(0, processes - loggedIn);
+      }
+      return reading;
+    } catch {
+      await this.disconnect();
+      return undefined;
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.disconnect();
+  }
+
+  private async connected(): Promise<pg.Client> {
+    if (!this.client) {
+      this.connecting ??= this.connect().finally(() => (this.connecting = undefined));
+      await this.connecting;
+    }
+    if (!this.client) throw new Error('not connected');
+    return this.client;
+  }
+
+  private async connect(): Promise<void> {
+    const client = new pg.Client({
+      connectionString: this.options.adminUrl,
+      application_name: 'lab-dashboard',
+      connectionTimeoutMillis: 2_000,
+      statement_timeout: 2_000,
+    });
+    // A dropped connection (database stopped) surfaces here; the next read reconnects.
+    client.on('error', () => void this.disconnect());
+    try {
+      await client.connect();
+      const result = await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
+      this.ownPid = result.rows[0]?.pid;
+      this.client = client;
+    } catch (error) {
+      await client.end().catch(() => undefined);
+      throw error;
+    }
+  }
+
+  private async disconnect(): Promise<void> {
+    const client = this.client;
+    this.client = undefined;
+    this.ownPid = undefined;
+    await client?.end().catch(() => undefined);
+  }
+}

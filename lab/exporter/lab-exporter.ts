@@ -1,0 +1,144 @@
+/**
+ * The lab exporter: what PostgreSQL and the app look like from outside, as Prometheus
+ * metrics on the lab server's /metrics. Its own prom-client registry, so the lab's numbers
+ * never mix with the app's. One call to `collect()` takes a reading (the lab server does
+ * this every second); a Prometheus scrape returns the latest reading.
+ *
+ * What each mode can see:
+ * - embedded: everything, including connections still logging in (from /proc) and refused
+ *   connections (from the server log the lab writes).
+ * - external (DATABASE_URL): only what PostgreSQL's statistics views show: no
+ *   lab_db_connections{state="logging in"} and no lab_db_connections_refused_total.
+ */
+import fs from 'node:fs';
+import client from 'prom-client';
+import type { Sample } from '../metrics/prometheus-text.js';
+import { RefusedConnectionsLog } from '../database/refused-connections.js';
+import { DatabaseReader } from './database-reader.js';
+
+export interface LabExporterOptions {
+  adminUrl: string;
+  postmasterPid: () => number | undefined;
+  /** Embedded mode: the server log to count refusals in. */
+  postgresLogFile?: string;
+  /** The app's health endpoint, probed on every collect. */
+  appHealthUrl: string;
+  /** Present while a load test runs (lab/runs/run-record.ts). */
+  inProgressRunFile: string;
+}
+
+// Generous on purpose: under a connection storm the app's event loop is slow, and a
+// busy app is not a crashed one. Longer than this and users would call it down too.
+const HEALTH_TIMEOUT_MS = 2_000;
+
+export class LabExporter {
+  readonly registry = new client.Registry();
+  private readonly reader: DatabaseReader;
+  private readonly refusedLog: RefusedConnectionsLog | undefined;
+  private readonly counterBases = new Map<string, number>();
+
+  private readonly appUp = this.gauge('lab_app_up', 'Whether the app answered its health check within 2 s (1) or not (0), probed every second.');
+  private readonly databaseUp = this.gauge('lab_db_up', 'Whether the lab could read PostgreSQL statistics (1) or not (0).');
+  private readonly connections = this.gauge(
+    'lab_db_connections',
+    'Client connections open on the PostgreSQL server, by state, the lab\'s own left out. state="logging in" (embedded mode only) counts backends that exist but have not finished logging in, which pg_stat_activity does not list.',
+    ['state'],
+  );
+  private readonly maxConnections = this.gauge('lab_db_max_connections', 'PostgreSQL\'s max_connections setting: the most client connections the server accepts.');
+  private readonly sessionsOpened = this.counter('lab_db_sessions_opened_total', 'New sessions opened to the app\'s database (pg_stat_database.sessions).');
+  private readonly refused = this.counter(
+    'lab_db_connections_refused_total',
+    'Connections PostgreSQL refused because it was full ("too many clients"), counted from its log since the lab started. Embedded mode only.',
+  );
+  private readonly postsRowsRead = this.counter(
+    'lab_posts_rows_read_total',
+    'Rows of the posts table read, by how: scan="sequential" (every row, pg_stat_user_tables.seq_tup_read) or scan="index" (idx_tup_fetch).',
+    ['scan'],
+  );
+  private readonly loadTestRunning = this.gauge('lab_loadtest_running', 'Whether a load test (npm run loadtest) is running (1) or not (0).');
+
+  constructor(private readonly options: LabExporterOptions) {
+    this.reader = new DatabaseReader({ adminUrl: options.adminUrl, postmasterPid: options.postmasterPid });
+    this.refusedLog = options.postgresLogFile ? new RefusedConnectionsLog(options.postgresLogFile) : undefined;
+  }
+
+  /** The lab's statistics connection's backend pid (left out of every count). */
+  get statsBackendPid(): number | undefined {
+    return this.reader.statsBackendPid;
+  }
+
+  /** Takes a reading: probes the app, reads PostgreSQL's statistics, updates every metric. */
+  async collect(): Promise<void> {
+    const [up, reading] = await Promise.all([probe(this.options.appHealthUrl), this.reader.read()]);
+    this.appUp.set(up ? 1 : 0);
+    this.loadTestRunning.set(fs.existsSync(this.options.inProgressRunFile) ? 1 : 0);
+    if (this.refusedLog) this.advance(this.refused, 'refused', {}, this.refusedLog.total());
+    this.databaseUp.set(reading ? 1 : 0);
+    // While the database is away its gauges disappear (a gap), rather than repeat old values.
+    this.connections.reset();
+    if (!reading) return;
+    // The usual states are always present (0 when none), so queries on them never come back empty.
+    for (const state of ['active', 'idle', 'idle in transaction']) this.connections.set({ state }, 0);
+    for (const [state, count] of Object.entries(reading.connectionsByState)) this.connections.set({ state }, count);
+    if (reading.loggingIn !== undefined) this.connections.set({ state: 'logging in' }, reading.loggingIn);
+    this.maxConnections.set(reading.maxConnections);
+    this.advance(this.sessionsOpened, 'sessions', {}, reading.sessionsOpened);
+    this.advance(this.postsRowsRead, 'seq', { scan: 'sequential' }, reading.postsRowsRead.sequential);
+    this.advance(this.postsRowsRead, 'index', { scan: 'index' }, reading.postsRowsRead.index);
+  }
+
+  /** The exposition text for a Prometheus scrape. */
+  metrics(): Promise<string> {
+    return this.registry.metrics();
+  }
+
+  /** The latest values as samples, named as in the exposition (for the built-in dashboard). */
+  async samples(): Promise<Sample[]> {
+    const samples: Sample[] = [];
+    for (const metric of await this.registry.getMetricsAsJSON()) {
+      for (const value of metric.values) {
+        const labels = Object.fromEntries(Object.entries(value.labels).map(([key, label]) => [key, String(label)]));
+        samples.push({ name: metric.name, labels, value: value.value });
+      }
+    }
+    return samples;
+  }
+
+  async close(): Promise<void> {
+    await this.reader.close();
+  }
+
+  /**
+   * PostgreSQL's counters are totals since its statistics began; a Prometheus counter only
+   * goes up. Add what was added since the last reading; if the source went down (its
+   * statistics were reset, e.g. after a crash), count the new total as added.
+   */
+  private advance(counter: client.Counter<string>, key: string, labels: client.LabelValues<string>, total: number): void {
+    const previous = this.counterBases.get(key);
+    this.counterBases.set(key, total);
+    if (previous === undefined) {
+      counter.inc(labels, 0);
+      return;
+    }
+    const added = total >= previous ? total - previous : total;
+    if (added > 0) counter.inc(labels, added);
+  }
+
+  private gauge(name: string, help: string, labelNames: string[] = []): client.Gauge<string> {
+    return new client.Gauge({ name, help, labelNames, registers: [this.registry] });
+  }
+
+  private counter(name: string, help: string, labelNames: string[] = []): client.Counter<string> {
+    return new client.Counter({ name, help, labelNames, registers: [this.registry] });
+  }
+}
+
+async function probe(url: string): Promise<boolean> {
+  try {
+    const response = await fetch(url, { signal: AbortSignal.timeout(HEALTH_TIMEOUT_MS) });
+    await response.body?.cancel();
+    return response.ok;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,117 @@
+/**
+ * End to end: the broken app under a short load, the lab server's dashboard in a real
+ * Chromium (Debian package `chromium`, driven by playwright-core), and a real Prometheus
+ * (Debian package `prometheus`) scraping the app and the lab exporter with the committed
+ * observability/prometheus.yml. Every panel must have data points in the browser, and
+ * every PromQL expression of the panels must return a result in Prometheus.
+ * The screenshot lands in test-results/dashboard.png.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { chromium, type Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ROOT_DIR } from '../../lab/config.js';
+import { panels, RATE_WINDOW_SECONDS } from '../../lab/dashboard/panels.js';
+import { BROKEN_SERVER, startApp, type RunningApp } from '../helpers/app.js';
+import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
+import { startTestLabServer, type TestLabServer } from '../helpers/lab-server.js';
+import { runLoad } from '../helpers/load.js';
+import { renderPrometheusConfig, startPrometheus, type RunningPrometheus } from '../helpers/prometheus.js';
+
+const CHROMIUM = process.env.CHROMIUM_BIN ?? '/usr/bin/chromium';
+const SCREENSHOT = path.join(ROOT_DIR, 'test-results', 'dashboard.png');
+
+describe('observability, end to end', () => {
+  let database: TestDatabase;
+  let app: RunningApp;
+  let lab: TestLabServer;
+  let prometheus: RunningPrometheus;
+  let loadStarted = 0;
+  let loadEnded = 0;
+  let tally: Map<number | 'error', number>;
+
+  beforeAll(async () => {
+    database = await createTestDatabase('observability');
+    app = await startApp(BROKEN_SERVER, database.appUrl);
+    lab = await startTestLabServer(database, app.port);
+    prometheus = await startPrometheus(renderPrometheusConfig({ app: app.port, lab: lab.port }));
+    await prometheus.waitForTargets();
+
+    // A load test as the load-test script records it: in-progress while running, a record after.
+    loadStarted = Date.now();
+    const run = { id: 'e2e-run', pid: process.pid, startedAt: new Date(loadStarted).toISOString(), users: 200, durationSeconds: 5, route: '/feed', label: 'e2e load' };
+    fs.writeFileSync(path.join(lab.runsDir, 'in-progress.json'), JSON.stringify(run));
+    // Mostly /feed (breaks the connection-per-request app), some bad input (4xx) so every outcome appears.
+    tally = await runLoad(app.url, { users: 200, seconds: 5, paths: ['/feed', '/feed', '/feed', '/users/abc/posts'] });
+    loadEnded = Date.now();
+    fs.writeFileSync(
+      path.join(lab.runsDir, 'e2e-run.json'),
+      JSON.stringify({ id: 'e2e-run', label: 'e2e load', startedAt: run.startedAt, endedAt: new Date(loadEnded).toISOString(), verdict: 'red' }),
+    );
+    fs.rmSync(path.join(lab.runsDir, 'in-progress.json'));
+    // Let the last second of the load reach the lab's history and Prometheus.
+    await new Promise((resolve) => setTimeout(resolve, 2_500));
+  }, 90_000);
+
+  afterAll(async () => {
+    await prometheus?.stop();
+    await lab?.close();
+    await app?.stop();
+    await database?.drop();
+  });
+
+  it('the load reached the app (answers and bad-input answers)', () => {
+    // Whether 500s appear depends on the machine's speed; test/integration/feed-under-load
+    // pins those. Here every panel needs traffic, whatever its outcome.
+    expect(tally.get(200) ?? 0, JSON.stringify([...tally])).toBeGreaterThan(0);
+    expect(tally.get(400) ?? 0, JSON.stringify([...tally])).toBeGreaterThan(0);
+  });
+
+  it('shows data points on every panel of the built-in dashboard', async () => {
+    let browser: Browser | undefined;
+    try {
+      browser = await chromium.launch({
+        executablePath: CHROMIUM,
+        args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+      });
+      const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+      const errors: string[] = [];
+      page.on('pageerror', (error) => errors.push(error.message));
+      await page.goto(lab.url);
+      await page.waitForFunction((count) => document.querySelectorAll('.panel[data-points]').length === count, panels.length, { timeout: 10_000 });
+      // A couple of live updates, so the page is seen polling, not only loading.
+      await page.waitForTimeout(2_200);
+      fs.mkdirSync(path.dirname(SCREENSHOT), { recursive: true });
+      await page.screenshot({ path: SCREENSHOT, fullPage: true });
+
+      const points = await page.$$eval('.panel', (boxes) => boxes.map((box) => [(box as HTMLElement).dataset.panel, Number((box as HTMLElement).dataset.points)] as const));
+      expect(points.map(([id]) => id)).toEqual(panels.map((panel) => panel.id));
+      for (const [id, count] of points) expect(count, `panel ${id}`).toBeGreaterThan(0);
+      expect(await page.locator('.panel .look').count()).toBe(panels.length);
+      expect(errors).toEqual([]);
+    } finally {
+      await browser?.close();
+    }
+    const data = (await (await fetch(`${lab.url}/api/dashboard`)).json()) as { runs: Array<{ label: string; end: number | null }> };
+    expect(data.runs).toEqual([expect.objectContaining({ label: 'e2e load', end: loadEnded / 1000 })]);
+  });
+
+  it('answers every PromQL expression of the panels from a real Prometheus', async () => {
+    // An instant query at the end of the load: every rate window lies inside it.
+    const at = (loadEnded - 500) / 1000;
+    const empty: string[] = [];
+    for (const panel of panels) {
+      for (const series of panel.series) {
+        const result = await prometheus.query(series.promql, at);
+        if (result.length === 0) empty.push(`${panel.title} / ${series.label}: ${series.promql}`);
+      }
+    }
+    expect(empty).toEqual([]);
+    // The cause panels moved: new sessions and sequential-scan reads during the load.
+    const [churn] = await prometheus.query(`sum(rate(lab_db_sessions_opened_total[${RATE_WINDOW_SECONDS}s]))`, at);
+    expect(Number(churn?.value[1])).toBeGreaterThan(0);
+    const running = await prometheus.query(`max_over_time(lab_loadtest_running[${RATE_WINDOW_SECONDS}s])`, at);
+    expect(Number(running[0]?.value[1])).toBe(1);
+    expect(loadStarted).toBeLessThan(loadEnded);
+  });
+});

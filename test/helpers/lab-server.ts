@@ -1,0 +1,57 @@
+/**
+ * The lab server with its real route sets, on a free port, pointed at a test database and a
+ * test app instead of a running lab. Run history lives in a temporary folder.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { inject } from 'vitest';
+import { startLabServer } from '../../lab/lab-server.js';
+import { readPostmasterPid } from '../../lab/postgres/embedded.js';
+import { observabilityRoutes } from '../../lab/dashboard/routes.js';
+import type { LabContext } from '../../lab/supervisor/context.js';
+import { freePort } from './ports.js';
+import type { TestDatabase } from './database.js';
+
+export interface TestLabServer {
+  url: string;
+  port: number;
+  runsDir: string;
+  server: FastifyInstance;
+  close(): Promise<void>;
+}
+
+export async function startTestLabServer(database: TestDatabase, appPort: number): Promise<TestLabServer> {
+  const port = await freePort();
+  const runsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'lab-runs-'));
+  const notInTests = () => Promise.reject(new Error('not available in tests'));
+  const context: LabContext = {
+    settings: { appPort, labPort: port, embeddedPgPort: inject('pgPort'), appHost: '127.0.0.1', calibrateDataset: false },
+    database: {
+      mode: 'embedded',
+      appUrl: database.appUrl,
+      adminUrl: database.adminUrl,
+      pid: () => readPostmasterPid(inject('pgDataDir')),
+      stop: notInTests,
+      start: notInTests,
+    },
+    app: { port: appPort, watcherPid: () => undefined },
+  };
+  const routes = observabilityRoutes({
+    postgresLogFile: inject('pgLogFile'),
+    runsDir,
+    inProgressRunFile: path.join(runsDir, 'in-progress.json'),
+  });
+  const server = await startLabServer({ port, host: '127.0.0.1', context, routes: [routes] });
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    runsDir,
+    server,
+    async close() {
+      await server.close();
+      fs.rmSync(runsDir, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,138 @@
+/**
+ * The lab exporter against a real PostgreSQL: each metric equals what a direct SQL query
+ * (or the server's log) shows, with the exporter's own connection left out.
+ */
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { LabExporter } from '../../lab/exporter/lab-exporter.js';
+import { readPostmasterPid } from '../../lab/postgres/embedded.js';
+import { parsePrometheusText } from '../../lab/metrics/prometheus-text.js';
+import { snapshotOf, sumAt } from '../../lab/metrics/window.js';
+import { createTestDatabase, sql, type TestDatabase } from '../helpers/database.js';
+
+describe('lab exporter', () => {
+  let database: TestDatabase;
+  let exporter: LabExporter;
+  let admin: pg.Client;
+  const opened: pg.Client[] = [];
+  const runsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'exporter-runs-'));
+
+  const scrape = async () => {
+    await exporter.collect();
+    return snapshotOf(0, parsePrometheusText(await exporter.metrics()));
+  };
+  const metric = async (name: string, labels?: Record<string, string>) => sumAt(await scrape(), name, labels);
+  const clientBackendsSql = async () => {
+    const rows = await sql<{ count: string }>(
+      database.adminUrl,
+      "SELECT count(*) AS count FROM pg_stat_activity WHERE backend_type = 'client backend' AND pid <> pg_backend_pid() AND pid <> $1",
+      [exporter.statsBackendPid],
+    );
+    return Number(rows[0]?.count);
+  };
+
+  beforeAll(async () => {
+    database = await createTestDatabase('exporter');
+    admin = new pg.Client({ connectionString: database.adminUrl });
+    await admin.connect();
+    exporter = new LabExporter({
+      adminUrl: database.adminUrl,
+      postmasterPid: () => readPostmasterPid(inject('pgDataDir')),
+      postgresLogFile: inject('pgLogFile'),
+      // Nothing listens here: the app is "down".
+      appHealthUrl: 'http://127.0.0.1:9/health',
+      inProgressRunFile: path.join(runsDir, 'in-progress.json'),
+    });
+    await exporter.collect();
+  });
+  afterAll(async () => {
+    await Promise.all(opened.map((client) => client.end().catch(() => undefined)));
+    await exporter?.close();
+    await admin?.end();
+    await database?.drop();
+  });
+
+  it('reports max_connections and the app as down', async () => {
+    const [row] = await sql<{ max_connections: string }>(database.adminUrl, 'SHOW max_connections');
+    expect(await metric('lab_db_max_connections')).toBe(Number(row?.max_connections));
+    expect(await metric('lab_app_up')).toBe(0);
+    expect(await metric('lab_db_up')).toBe(1);
+  });
+
+  it('counts open connections like pg_stat_activity does, without its own', async () => {
+    for (let i = 0; i < 3; i += 1) {
+      const client = new pg.Client({ connectionString: database.appUrl });
+      await client.connect();
+      opened.push(client);
+    }
+    const snapshot = await scrape();
+    expect(exporter.statsBackendPid).toBeGreaterThan(0);
+    // The admin client of this test is open too; the SQL helper's own connection is left out.
+    const loggedIn = (sumAt(snapshot, 'lab_db_connections') ?? 0) - (sumAt(snapshot, 'lab_db_connections', { state: 'logging in' }) ?? 0);
+    expect(loggedIn).toBe(await clientBackendsSql());
+    expect(sumAt(snapshot, 'lab_db_connections', { state: 'idle' })).toBeGreaterThanOrEqual(3);
+    expect(sumAt(snapshot, 'lab_db_connections', { state: 'logging in' })).toBe(0);
+  });
+
+  it('sees a connection that has not logged in, which pg_stat_activity does not list', async () => {
+    // A TCP connection that never sends its start-up packet: the server has forked a
+    // backend for it, waiting in authentication.
+    const socket = net.connect({ host: '127.0.0.1', port: inject('pgPort') });
+    await new Promise((resolve) => socket.once('connect', resolve));
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(await metric('lab_db_connections', { state: 'logging in' })).toBe(1);
+    } finally {
+      socket.destroy();
+    }
+  });
+
+  it('counts new sessions and posts rows read by sequential scan, as pg_stat_* show them', async () => {
+    // The test's admin client is long-lived, so reading through it opens no session.
+    const direct = async () => {
+      const sessions = await admin.query<{ n: string }>('SELECT sessions AS n FROM pg_stat_database WHERE datname = current_database()');
+      const rows = await admin.query<{ n: string }>("SELECT seq_tup_read AS n FROM pg_stat_user_tables WHERE relname = 'posts'");
+      return { sessions: Number(sessions.rows[0]?.n), sequential: Number(rows.rows[0]?.n) };
+    };
+    const before = { exported: await scrape(), direct: await direct() };
+    for (let i = 0; i < 4; i += 1) await sql(database.appUrl, 'SELECT count(*) FROM posts WHERE content LIKE $1', ['%never%']);
+    // Sessions report their statistics as they end; give the last one a moment.
+    await new Promise((resolve) => setTimeout(resolve, 1_200));
+    const after = { exported: await scrape(), direct: await direct() };
+    const exported = (name: string, labels?: Record<string, string>) =>
+      (sumAt(after.exported, name, labels) ?? 0) - (sumAt(before.exported, name, labels) ?? 0);
+
+    expect(after.direct.sessions - before.direct.sessions).toBe(4);
+    expect(exported('lab_db_sessions_opened_total')).toBe(4);
+    expect(after.direct.sequential - before.direct.sequential).toBeGreaterThanOrEqual(4 * 100_000);
+    expect(exported('lab_posts_rows_read_total', { scan: 'sequential' })).toBe(after.direct.sequential - before.direct.sequential);
+    expect(exported('lab_posts_rows_read_total', { scan: 'index' })).toBe(0);
+  });
+
+  it('counts refused connections from the server log', async () => {
+    const before = (await metric('lab_db_connections_refused_total')) ?? 0;
+    let refused = 0;
+    // Open connections as the app until PostgreSQL refuses; a bounded loop (at most 120).
+    for (let i = 0; i < 120 && refused < 2; i += 1) {
+      const client = new pg.Client({ connectionString: database.appUrl });
+      client.on('error', () => undefined);
+      try {
+        await client.connect();
+        opened.push(client);
+      } catch (error) {
+        expect(String(error)).toMatch(/too many clients|remaining connection slots/);
+        refused += 1;
+      }
+    }
+    expect(refused).toBe(2);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect((await metric('lab_db_connections_refused_total')) ?? 0).toBe(before + 2);
+    const snapshot = await scrape();
+    expect(sumAt(snapshot, 'lab_db_connections')).toBeGreaterThanOrEqual(95);
+    await Promise.all(opened.splice(0).map((client) => client.end()));
+  });
+});
