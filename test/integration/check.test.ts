@@ -1,0 +1,225 @@
+/**
+ * `npm run check`'s steps against real servers on a real PostgreSQL: the broken server, each
+ * wrong fix the issue names, the partial states and the solution. The checks must be hard
+ * to fool (wrong fixes fail) and fair (any sensible right fix passes).
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { judgeGoal, observeGoal } from '../../lab/check/step-goal.js';
+import { checkUserPostsIndex, judgeFeedIndex, observeFeedIndex } from '../../lab/check/step-index.js';
+import { judgePool, observePool } from '../../lab/check/step-pool.js';
+import { runChecks } from '../../lab/check/run-checks.js';
+import { renderReport, reportAsJson } from '../../lab/check/render.js';
+import { createTestDatabase, sql, type TestDatabase } from '../helpers/database.js';
+import { BROKEN_SERVER, FIXED_SERVER, startApp, type RunningApp } from '../helpers/app.js';
+import { writeVariant, type VariantName } from '../helpers/server-variants.js';
+import { failedRun } from '../helpers/run-records.js';
+
+const FIX_SQL = 'CREATE INDEX posts_created_at_idx ON posts (created_at)';
+
+let database: TestDatabase;
+let admin: pg.Client;
+const written: string[] = [];
+
+beforeAll(async () => {
+  database = await createTestDatabase('check');
+  admin = new pg.Client({ connectionString: database.adminUrl });
+  await admin.connect();
+});
+afterAll(async () => {
+  await admin?.end();
+  await database?.drop();
+  for (const file of written) fs.rmSync(file, { force: true });
+});
+
+async function withServer<T>(entry: string | VariantName, work: (app: RunningApp) => Promise<T>): Promise<T> {
+  let file = entry;
+  if (!entry.includes('/')) {
+    file = writeVariant(entry as VariantName);
+    written.push(file);
+  }
+  const app = await startApp(file, database.appUrl);
+  try {
+    return await work(app);
+  } finally {
+    await app.stop();
+  }
+}
+
+const poolStep = (entry: string | VariantName) =>
+  withServer(entry, async (app) => judgePool(await observePool(app.url, admin, database.name)));
+
+describe('fix 1 (shared connections)', () => {
+  it('fails the broken server, saying how many connections a burst opened', async () => {
+    const step = await poolStep(BROKEN_SERVER);
+    expect(step.status).toBe('failed');
+    expect(step.observed).toMatch(/^a burst of 50 requests opened (4[5-9]|5\d) new database connections, the next burst (4[5-9]|5\d)$/);
+    expect(step.next).toMatch(/ONE pg\.Pool/);
+  });
+
+  it('fails a new Pool per request, even with a larger max', async () => {
+    const step = await poolStep('poolPerRequest');
+    expect(step.status).toBe('failed');
+    expect(step.observed).toMatch(/the next burst (4[5-9]|5\d)$/);
+  });
+
+  it('fails rate limiting in front of per-request connections', async () => {
+    const step = await poolStep('rateLimited');
+    expect(step.status).toBe('failed');
+    expect(step.observed).toMatch(/the next burst (4[5-9]|5\d)$/);
+  });
+
+  it('passes the solution’s pool of 10', async () => {
+    const step = await poolStep(FIXED_SERVER);
+    expect(step).toMatchObject({ status: 'passed', next: '' });
+    expect(step.observed).toMatch(/opened (\d|10) new database connections?, the next burst [0-5]: connections are reused/);
+  });
+
+  it('passes a single shared pg.Client', async () => {
+    const step = await poolStep('sharedClient');
+    expect(step.status).toBe('passed');
+    expect(step.observed).toMatch(/opened [0-1] new database connections?, the next burst 0/);
+  });
+});
+
+describe('fix 2 (an index for the feed)', () => {
+  afterEach(async () => {
+    for (const name of ['posts_created_at_idx', 'feed_desc', 'feed_composite', 'posts_user_id_idx']) {
+      await sql(database.appUrl, `DROP INDEX IF EXISTS ${name}`);
+    }
+  });
+
+  it('fails without an index, showing the plan', async () => {
+    const step = judgeFeedIndex(await observeFeedIndex(admin));
+    expect(step.status).toBe('failed');
+    expect(step.observed).toBe("posts has no index besides its primary key; the feed query's plan: Seq Scan on posts + Sort");
+  });
+
+  it('fails an index on the wrong column', async () => {
+    await sql(database.appUrl, 'CREATE INDEX posts_user_id_idx ON posts (user_id)');
+    const step = judgeFeedIndex(await observeFeedIndex(admin));
+    expect(step.status).toBe('failed');
+    expect(step.observed).toMatch(/^posts has posts_user_id_idx \(user_id\), but no index starting with created_at; .*Seq Scan on posts/);
+  });
+
+  it('fails a cache in front of /feed: the database still scans, and the message says so', async () => {
+    await withServer('cachedFeed', async (app) => {
+      const first = await fetch(`${app.url}/feed`);
+      expect(first.status).toBe(200);
+      const step = judgeFeedIndex(await observeFeedIndex(admin));
+      expect(step.status).toBe('failed');
+      expect(step.next).toMatch(/cache .* still reads every post/);
+    });
+  });
+
+  it.each([
+    ['ascending', 'CREATE INDEX posts_created_at_idx ON posts (created_at)', 'posts_created_at_idx'],
+    ['descending', 'CREATE INDEX feed_desc ON posts (created_at DESC)', 'feed_desc'],
+    ['composite, created_at first', 'CREATE INDEX feed_composite ON posts (created_at, user_id)', 'feed_composite'],
+  ])('passes an index on created_at, %s', async (_kind, ddl, name) => {
+    await sql(database.appUrl, ddl);
+    const step = judgeFeedIndex(await observeFeedIndex(admin));
+    expect(step.status).toBe('passed');
+    expect(step.observed).toMatch(new RegExp(`plan: Index Scan using ${name}$`));
+  });
+
+  it('bonus: /users/:id/posts fails while it scans and passes with an index led by user_id', async () => {
+    expect((await checkUserPostsIndex(admin)).status).toBe('failed');
+    await sql(database.appUrl, 'CREATE INDEX posts_user_id_idx ON posts (user_id, created_at)');
+    const step = await checkUserPostsIndex(admin);
+    expect(step.status).toBe('passed');
+    expect(step.observed).toMatch(/posts_user_id_idx/);
+  });
+});
+
+describe('the goal (200 users, 0 errors, p99 under 1 s)', () => {
+  it('fails the pool alone: no errors, but the queue makes p99 too long', async () => {
+    const step = await withServer(FIXED_SERVER, async (app) => judgeGoal(await observeGoal(app.url)));
+    expect(step.status).toBe('failed');
+    expect(step.observed).toMatch(/^200 users for 3 s: [\d,]+ requests, 0 failed, p50 .*, p99 \d/);
+    expect(step.next).toMatch(/Fix 2/);
+  });
+
+  it('passes the solution with its index', async () => {
+    await sql(database.appUrl, FIX_SQL);
+    try {
+      const step = await withServer(FIXED_SERVER, async (app) => judgeGoal(await observeGoal(app.url)));
+      expect(step.status, step.observed).toBe('passed');
+    } finally {
+      await sql(database.appUrl, 'DROP INDEX posts_created_at_idx');
+    }
+  });
+});
+
+describe('every line at once', () => {
+  let stateDir: string;
+  beforeAll(() => {
+    stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'lab-check-'));
+  });
+  afterAll(() => {
+    fs.rmSync(stateDir, { recursive: true, force: true });
+  });
+
+  const target = (app: RunningApp) => ({
+    appUrl: app.url,
+    adminDatabaseUrl: database.adminUrl,
+    databaseName: database.name,
+    runsDir: path.join(stateDir, 'runs'),
+    drillsFile: path.join(stateDir, 'drills.json'),
+    appPid: () => app.pid,
+  });
+
+  it('the broken server: the first line fails, announced as expected, and so do the fixes', async () => {
+    const report = await withServer(BROKEN_SERVER, (app) => runChecks(target(app)));
+    expect(report.passed).toBe(false);
+    expect(report.steps.map((step) => [step.id, step.status])).toEqual([
+      ['reproduce', 'failed'],
+      ['pool', 'failed'],
+      ['index', 'failed'],
+      ['goal', 'failed'],
+      ['bonus-user-posts', 'failed'],
+      ['bonus-db-restart', 'skipped'],
+    ]);
+    const text = renderReport(report);
+    expect(text).toMatch(/^✘ Reproduce the failure with a load test\n    saw: no load-test run is recorded yet\n    try: .*\n    This is the step you are on, so this ✘ is expected/);
+    expect(text.match(/this ✘ is expected/g)).toHaveLength(1);
+    expect(text).toMatch(/\n0 of 4 required steps pass\.$/);
+  });
+
+  it('index only (per-request connections remain): fix 2 passes, fix 1 does not', async () => {
+    await sql(database.appUrl, FIX_SQL);
+    try {
+      const report = await withServer(BROKEN_SERVER, (app) => runChecks(target(app)));
+      const status = Object.fromEntries(report.steps.map((step) => [step.id, step.status]));
+      expect(status).toMatchObject({ pool: 'failed', index: 'passed' });
+      expect(report.passed).toBe(false);
+    } finally {
+      await sql(database.appUrl, 'DROP INDEX posts_created_at_idx');
+    }
+  });
+
+  it('the solution after a failed run: every required step passes, and --json says the same', async () => {
+    fs.mkdirSync(path.join(stateDir, 'runs'), { recursive: true });
+    fs.writeFileSync(path.join(stateDir, 'runs', 'run-1.json'), JSON.stringify(failedRun()));
+    await sql(database.appUrl, FIX_SQL);
+    try {
+      const report = await withServer(FIXED_SERVER, (app) => runChecks(target(app)));
+      expect(report.steps.filter((step) => step.required).map((step) => [step.id, step.status, step.observed.slice(0, 0)])).toEqual([
+        ['reproduce', 'passed', ''],
+        ['pool', 'passed', ''],
+        ['index', 'passed', ''],
+        ['goal', 'passed', ''],
+      ]);
+      expect(report.passed).toBe(true);
+      expect(renderReport(report)).toMatch(/All 4 required steps pass\./);
+      const json = JSON.parse(reportAsJson(report)) as { passed: boolean; steps: Array<{ id: string; passed: boolean; observed: string }> };
+      expect(json.passed).toBe(true);
+      expect(json.steps[0]).toMatchObject({ id: 'reproduce', passed: true, observed: expect.stringMatching(/requests failed/) });
+    } finally {
+      await sql(database.appUrl, 'DROP INDEX posts_created_at_idx');
+    }
+  });
+});
