@@ -2,9 +2,9 @@
  * The outcome of the last database drill, kept in .lab/drills.json so `npm run check` can
  * tell whether the app process running now has survived a database restart.
  */
-import fs from 'node:fs';
 import path from 'node:path';
 import { STATE_DIR } from '../config.js';
+import { readJsonFile, writeJsonFile } from '../json-file.js';
 
 export const DRILLS_FILE = path.join(STATE_DIR, 'drills.json');
 
@@ -27,15 +27,9 @@ export interface DrillsFile {
 }
 
 export function readDrills(file = DRILLS_FILE): DrillsFile {
-  try {
-    return JSON.parse(fs.readFileSync(file, 'utf8')) as DrillsFile;
-  } catch {
-    return {};
-  }
+  return readJsonFile<DrillsFile>(file, {});
 }
 
 export function recordDatabaseDrill(record: DatabaseDrillRecord, file = DRILLS_FILE): void {
-  const drills = { ...readDrills(file), database: record };
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  fs.writeFileSync(file, `${JSON.stringify(drills, null, 2)}\n`);
+  writeJsonFile(file, { ...readDrills(file), database: record });
 }

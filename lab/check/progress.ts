@@ -2,9 +2,9 @@
  * The last check's outcome per step, kept in .lab/progress.json so `npm run hint` knows
  * which step the learner is on without running the checks again.
  */
-import fs from 'node:fs';
 import path from 'node:path';
 import { STATE_DIR } from '../config.js';
+import { readJsonFile, writeJsonFile } from '../json-file.js';
 import type { StepId, StepStatus } from './types.js';
 
 export const PROGRESS_FILE = path.join(STATE_DIR, 'progress.json');
@@ -15,14 +15,9 @@ export interface Progress {
 }
 
 export function writeProgress(progress: Progress, file = PROGRESS_FILE): void {
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  fs.writeFileSync(file, `${JSON.stringify(progress, null, 2)}\n`);
+  writeJsonFile(file, progress);
 }
 
 export function readProgress(file = PROGRESS_FILE): Progress | undefined {
-  try {
-    return JSON.parse(fs.readFileSync(file, 'utf8')) as Progress;
-  } catch {
-    return undefined;
-  }
+  return readJsonFile<Progress | undefined>(file, undefined);
 }

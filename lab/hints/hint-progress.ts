@@ -1,7 +1,7 @@
 /** Which hint level the learner has reached for each step, kept in .lab/hints.json. */
-import fs from 'node:fs';
 import path from 'node:path';
 import { STATE_DIR } from '../config.js';
+import { readJsonFile, writeJsonFile } from '../json-file.js';
 import type { StepId } from '../check/types.js';
 
 export const HINTS_FILE = path.join(STATE_DIR, 'hints.json');
@@ -10,14 +10,9 @@ export const HINTS_FILE = path.join(STATE_DIR, 'hints.json');
 export type HintProgress = Partial<Record<StepId, number>>;
 
 export function readHintProgress(file = HINTS_FILE): HintProgress {
-  try {
-    return JSON.parse(fs.readFileSync(file, 'utf8')) as HintProgress;
-  } catch {
-    return {};
-  }
+  return readJsonFile<HintProgress>(file, {});
 }
 
 export function writeHintProgress(progress: HintProgress, file = HINTS_FILE): void {
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  fs.writeFileSync(file, `${JSON.stringify(progress, null, 2)}\n`);
+  writeJsonFile(file, progress);
 }
