@@ -36,7 +36,9 @@ export async function runDatabaseDrill(options: DatabaseDrillOptions): Promise<D
   let servedAgainAt: number | undefined;
   try {
     timing = await options.takeAway();
-    servedAgainAt = await waitForSuccessAfter(probe, timing.restartedAt, RECOVERY_WAIT_MS);
+    // A crashed app will not serve again: no need to wait the full time for it.
+    const crashed = () => appPidBefore !== undefined && options.appPid() !== appPidBefore;
+    servedAgainAt = await waitForSuccessAfter(probe, timing.restartedAt, RECOVERY_WAIT_MS, crashed);
   } finally {
     await probe.stop();
   }

@@ -45,13 +45,16 @@ export function startProbe(url: string, intervalMs = 100, timeoutMs = 1_000): Pr
   };
 }
 
-/** Waits until a probe sent after `since` succeeded, or the time is up; returns that probe's time. */
-export async function waitForSuccessAfter(probe: Probe, since: number, maxWaitMs: number): Promise<number | undefined> {
+/**
+ * Waits until a probe sent after `since` succeeded, the time is up, or `giveUp` says there is
+ * no point waiting; returns that probe's time.
+ */
+export async function waitForSuccessAfter(probe: Probe, since: number, maxWaitMs: number, giveUp = () => false): Promise<number | undefined> {
   const deadline = Date.now() + maxWaitMs;
   for (;;) {
     const back = probe.samples.find((sample) => sample.ok && sample.at >= since);
     if (back) return back.at;
-    if (Date.now() > deadline) return undefined;
+    if (Date.now() > deadline || giveUp()) return undefined;
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }

@@ -59,6 +59,13 @@ async function query(sql: string, params: unknown[] = []) {
   return (await shared.query(sql, params)).rows;
 }`,
   },
+  /** A shared pool with no 'error' listener: fine until the database restarts, then the app crashes. */
+  poolWithoutErrorListener: {
+    query: `const pool = new pg.Pool({ connectionString: DATABASE_URL, max: 10 });
+async function query(sql: string, params: unknown[] = []) {
+  return (await pool.query(sql, params)).rows;
+}`,
+  },
   /** Wrong for fix 2: /feed answered from memory for 5 s; per-request connections underneath. */
   cachedFeed: {
     feedRoute: `let cachedFeed: { at: number; body: unknown } | undefined;
