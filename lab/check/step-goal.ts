@@ -18,14 +18,17 @@ export function observeGoal(appUrl: string): Promise<ShortRunResult> {
 export function judgeGoal(run: ShortRunResult): StepResult {
   const observed = `${run.users} users for ${GOAL_SECONDS} s: ${run.requests.toLocaleString('en-US')} requests, ` +
     `${run.failed.toLocaleString('en-US')} failed, p50 ${formatMs(run.p50Ms)}, p99 ${formatMs(run.p99Ms)}`;
-  if (run.failed > 0) {
+  // Requests the app answered with an error, as opposed to ones it was too slow to answer at all.
+  const errors = run.failed - run.noAnswer;
+  if (errors > 0) {
     return failed('goal', observed, 'requests fail under load: fix 1 first (one shared pool), then run this again');
   }
-  if (run.p99Ms >= GOAL_P99_MS) {
+  if (run.noAnswer > 0 || run.p99Ms >= GOAL_P99_MS) {
+    const late = run.noAnswer > 0 ? `${run.noAnswer.toLocaleString('en-US')} got no answer in time; ` : '';
     return failed(
       'goal',
       observed,
-      'no errors, but requests wait: each feed query reads and sorts every post, so they queue (for the pool, once fix 1 is in). Fix 2 (the index) shortens every query',
+      `${late}requests wait: each feed query reads and sorts every post, so they queue (for the pool, once fix 1 is in). Fix 2 (the index) shortens every query`,
     );
   }
   return passed('goal', observed);

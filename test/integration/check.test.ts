@@ -9,6 +9,7 @@ import path from 'node:path';
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { judgeGoal, observeGoal } from '../../lab/check/step-goal.js';
+import type { ShortRunResult } from '../../lab/check/http-load.js';
 import { checkUserPostsIndex, judgeFeedIndex, observeFeedIndex } from '../../lab/check/step-index.js';
 import { judgePool, observePool } from '../../lab/check/step-pool.js';
 import { runChecks } from '../../lab/check/run-checks.js';
@@ -72,12 +73,6 @@ describe('fix 1 (shared connections)', () => {
     expect(step.observed).toMatch(/the next burst (4[5-9]|5\d)$/);
   });
 
-  it('passes the solution’s pool of 10', async () => {
-    const step = await poolStep(FIXED_SERVER);
-    expect(step).toMatchObject({ status: 'passed', next: '' });
-    expect(step.observed).toMatch(/opened (\d|10) new database connections?, the next burst [0-5]: connections are reused/);
-  });
-
   it('passes a single shared pg.Client', async () => {
     const step = await poolStep('sharedClient');
     expect(step.status).toBe('passed');
@@ -136,21 +131,40 @@ describe('fix 2 (an index for the feed)', () => {
 });
 
 describe('the goal (200 users, 0 errors, p99 under 1 s)', () => {
-  it('fails the pool alone: no errors, but the queue makes p99 too long', async () => {
-    const step = await withServer(FIXED_SERVER, async (app) => judgeGoal(await observeGoal(app.url)));
-    expect(step.status).toBe('failed');
-    expect(step.observed).toMatch(/^200 users for 3 s: [\d,]+ requests, 0 failed, p50 .*, p99 \d/);
-    expect(step.next).toMatch(/Fix 2/);
-  });
-
-  it('passes the solution with its index', async () => {
+  // Real runs only show what the run measured; whether a machine is fast enough is not
+  // asserted here (see the judge's own tests below, on fixed numbers).
+  it('runs 200 users for a bounded time against the solution and reports what it saw', async () => {
     await sql(database.appUrl, FIX_SQL);
     try {
-      const step = await withServer(FIXED_SERVER, async (app) => judgeGoal(await observeGoal(app.url)));
-      expect(step.status, step.observed).toBe('passed');
+      const started = Date.now();
+      const run = await withServer(FIXED_SERVER, (app) => observeGoal(app.url));
+      expect(Date.now() - started).toBeLessThan(30_000);
+      expect(run.users).toBe(200);
+      expect(run.requests).toBeGreaterThan(200);
+      // Whatever the speed, the solution answers nothing but 200s.
+      expect(Object.keys(run.byStatus)).toEqual(['200']);
+      expect(judgeGoal(run).observed).toMatch(/^200 users for 3 s: [\d,]+ requests, [\d,]+ failed, p50 \d+(\.\d)? m?s, p99 \d+(\.\d)? m?s$/);
     } finally {
       await sql(database.appUrl, 'DROP INDEX posts_created_at_idx');
     }
+  });
+
+  const run = (overrides: Partial<ShortRunResult>): ShortRunResult => ({
+    users: 200, seconds: 3.5, requests: 5_000, failed: 0, byStatus: { 200: 5_000 }, noAnswer: 0, p50Ms: 40, p99Ms: 200, ...overrides,
+  });
+
+  it('passes 0 errors with p99 under the bound', () => {
+    expect(judgeGoal(run({}))).toMatchObject({ status: 'passed', observed: '200 users for 3 s: 5,000 requests, 0 failed, p50 40 ms, p99 200 ms' });
+  });
+
+  it('fails error answers and points at fix 1', () => {
+    const step = judgeGoal(run({ failed: 300, byStatus: { 200: 4_700, 500: 300 } }));
+    expect(step).toMatchObject({ status: 'failed', next: expect.stringMatching(/fix 1 first/) });
+  });
+
+  it('fails slow answers, or none in time, and points at fix 2', () => {
+    expect(judgeGoal(run({ p99Ms: 4_200 }))).toMatchObject({ status: 'failed', next: expect.stringMatching(/^requests wait: .*Fix 2/) });
+    expect(judgeGoal(run({ failed: 25, noAnswer: 25, p99Ms: 4_000 })).next).toMatch(/^25 got no answer in time; requests wait/);
   });
 });
 
@@ -189,6 +203,15 @@ describe('every line at once', () => {
     expect(text).toMatch(/\n0 of 4 required steps pass\.$/);
   });
 
+  it('pool only (no index yet): fix 1 passes with at most the pool’s 10 connections, fix 2 does not', async () => {
+    const report = await withServer(FIXED_SERVER, (app) => runChecks(target(app)));
+    const pool = report.steps.find((step) => step.id === 'pool')!;
+    expect(pool).toMatchObject({ status: 'passed', next: '' });
+    expect(pool.observed).toMatch(/opened (\d|10) new database connections?, the next burst [0-5]: connections are reused/);
+    expect(report.steps.find((step) => step.id === 'index')?.status).toBe('failed');
+    expect(report.passed).toBe(false);
+  });
+
   it('index only (per-request connections remain): fix 2 passes, fix 1 does not', async () => {
     await sql(database.appUrl, FIX_SQL);
     try {
@@ -201,22 +224,20 @@ describe('every line at once', () => {
     }
   });
 
-  it('the solution after a failed run: every required step passes, and --json says the same', async () => {
+  it('the solution after a failed run: the first three steps pass, the goal reports its run, and --json says the same', async () => {
     fs.mkdirSync(path.join(stateDir, 'runs'), { recursive: true });
     fs.writeFileSync(path.join(stateDir, 'runs', 'run-1.json'), JSON.stringify(failedRun()));
     await sql(database.appUrl, FIX_SQL);
     try {
       const report = await withServer(FIXED_SERVER, (app) => runChecks(target(app)));
-      expect(report.steps.filter((step) => step.required).map((step) => [step.id, step.status, step.observed.slice(0, 0)])).toEqual([
-        ['reproduce', 'passed', ''],
-        ['pool', 'passed', ''],
-        ['index', 'passed', ''],
-        ['goal', 'passed', ''],
-      ]);
-      expect(report.passed).toBe(true);
-      expect(renderReport(report)).toMatch(/All 4 required steps pass\./);
+      const status = Object.fromEntries(report.steps.map((step) => [step.id, step.status]));
+      expect(status).toMatchObject({ reproduce: 'passed', pool: 'passed', index: 'passed', 'bonus-db-restart': 'skipped' });
+      // The goal depends on the machine's speed at this moment; the exit code follows it.
+      expect(report.passed).toBe(status.goal === 'passed');
+      if (report.passed) expect(renderReport(report)).toMatch(/All 4 required steps pass\./);
       const json = JSON.parse(reportAsJson(report)) as { passed: boolean; steps: Array<{ id: string; passed: boolean; observed: string }> };
-      expect(json.passed).toBe(true);
+      expect(json.passed).toBe(report.passed);
+      expect(json.steps.map((step) => step.id)).toEqual(['reproduce', 'pool', 'index', 'goal', 'bonus-user-posts', 'bonus-db-restart']);
       expect(json.steps[0]).toMatchObject({ id: 'reproduce', passed: true, observed: expect.stringMatching(/requests failed/) });
     } finally {
       await sql(database.appUrl, 'DROP INDEX posts_created_at_idx');
