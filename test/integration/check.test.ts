@@ -73,10 +73,17 @@ describe('fix 1 (shared connections)', () => {
     expect(step.observed).toMatch(/the next burst (4[5-9]|5\d)$/);
   });
 
+  it('fails a cache of /feed in front of per-request connections', async () => {
+    const step = await poolStep('cachedFeed');
+    expect(step.status).toBe('failed');
+    expect(step.observed).toMatch(/the next burst [0-5], but 50 requests for different users' posts opened (9\d|1\d\d)$/);
+    expect(step.next).toMatch(/a cache can answer \/feed/);
+  });
+
   it('passes a single shared pg.Client', async () => {
     const step = await poolStep('sharedClient');
     expect(step.status).toBe('passed');
-    expect(step.observed).toMatch(/opened [0-1] new database connections?, the next burst 0/);
+    expect(step.observed).toMatch(/opened [0-1] new database connections?, the next burst 0, 50 requests for different users' posts 0: connections are reused$/);
   });
 });
 
@@ -207,7 +214,7 @@ describe('every line at once', () => {
     const report = await withServer(FIXED_SERVER, (app) => runChecks(target(app)));
     const pool = report.steps.find((step) => step.id === 'pool')!;
     expect(pool).toMatchObject({ status: 'passed', next: '' });
-    expect(pool.observed).toMatch(/opened (\d|10) new database connections?, the next burst [0-5]: connections are reused/);
+    expect(pool.observed).toMatch(/opened (\d|10) new database connections?, the next burst [0-5], 50 requests for different users' posts [0-5]: connections are reused$/);
     expect(report.steps.find((step) => step.id === 'index')?.status).toBe('failed');
     expect(report.passed).toBe(false);
   });
