@@ -31,10 +31,10 @@ export async function takeDatabaseAway(database: DatabaseControl, seconds: numbe
 }
 
 async function refuseConnections(adminUrl: string, seconds: number): Promise<OutageTiming> {
-  const client = new pg.Client({ connectionString: adminUrl, application_name: 'lab chaos' });
-  await client.connect();
+  // PostgreSQL will not close the doors of the database it is talking from, so step next door.
+  const name = decodeURIComponent(new URL(adminUrl).pathname.slice(1));
+  const client = await connectElsewhere(adminUrl);
   try {
-    const name = (await client.query<{ db: string }>('SELECT current_database() AS db')).rows[0]!.db;
     const database = client.escapeIdentifier(name);
     await client.query(`ALTER DATABASE ${database} WITH ALLOW_CONNECTIONS false`);
     let stoppedAt = Date.now();
@@ -56,6 +56,24 @@ async function refuseConnections(adminUrl: string, seconds: number): Promise<Out
   } finally {
     await client.end().catch(() => undefined);
   }
+}
+
+/** A connection with the same credentials to the server's "postgres" (or "template1") database. */
+async function connectElsewhere(url: string): Promise<pg.Client> {
+  let lastError: unknown;
+  for (const other of ['postgres', 'template1']) {
+    const next = new URL(url);
+    next.pathname = `/${other}`;
+    const client = new pg.Client({ connectionString: next.toString(), application_name: 'lab chaos' });
+    try {
+      await client.connect();
+      return client;
+    } catch (error) {
+      lastError = error;
+      await client.end().catch(() => undefined);
+    }
+  }
+  throw lastError;
 }
 
 function sleep(ms: number): Promise<void> {

@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeAppDrill, runAppDrill } from '../../lab/chaos/app-drill.js';
 import { chaosRoutes } from '../../lab/chaos/chaos-routes.js';
 import { describeDatabaseDrill, runDatabaseDrill } from '../../lab/chaos/database-drill.js';
-import type { OutageTiming } from '../../lab/chaos/database-outage.js';
+import { takeDatabaseAway, type OutageTiming } from '../../lab/chaos/database-outage.js';
 import { PG_SUPERUSER, PG_SUPERUSER_PASSWORD, ROOT_DIR } from '../../lab/config.js';
 import { applySchema, provisionAppRoleAndDatabase } from '../../lab/database/provision.js';
 import { embeddedAdminUrl, embeddedAppUrl, embeddedMaintenanceUrl } from '../../lab/database/urls.js';
@@ -26,7 +26,7 @@ import type { DatabaseControl, LabContext } from '../../lab/supervisor/context.j
 import { isListening } from '../../lab/supervisor/ports.js';
 import { seed } from '../../db/seed.js';
 import { FIXED_SERVER, startApp, type RunningApp } from '../helpers/app.js';
-import { sql } from '../helpers/database.js';
+import { createTestDatabase, sql } from '../helpers/database.js';
 import { freePort } from '../helpers/ports.js';
 import { writeVariant } from '../helpers/server-variants.js';
 
@@ -150,6 +150,33 @@ describe('database drill', () => {
       await app.stop();
     }
   }, 30_000);
+});
+
+describe('database drill on an external DATABASE_URL (the lab cannot stop that server)', () => {
+  it('refuses new connections and ends open ones for the outage, then lets them in again', async () => {
+    const database = await createTestDatabase('external');
+    const app = await startApp(FIXED_SERVER, database.appUrl);
+    try {
+      const control: DatabaseControl = {
+        mode: 'external',
+        appUrl: database.appUrl,
+        adminUrl: database.adminUrl,
+        pid: () => undefined,
+        stop: () => Promise.reject(new Error('not ours')),
+        start: () => Promise.reject(new Error('not ours')),
+      };
+      const result = await runDatabaseDrill({ appUrl: app.url, takeAway: () => takeDatabaseAway(control, 1), appPid: () => app.pid });
+      expect(result.timing.mode).toBe('external');
+      expect(result.firstFailureAt).toBeDefined();
+      expect(result.record).toMatchObject({ appServedAgain: true, appCrashed: false });
+      expect(describeDatabaseDrill(result)).toMatch(/^Refused new connections to the database and ended the open ones/);
+      const [row] = await sql<{ allowed: boolean }>(database.adminUrl, 'SELECT datallowconn AS allowed FROM pg_database WHERE datname = current_database()');
+      expect(row?.allowed).toBe(true);
+    } finally {
+      await app.stop();
+      await database.drop();
+    }
+  });
 });
 
 describe('app drill', () => {
