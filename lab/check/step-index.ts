@@ -6,7 +6,8 @@
 import type pg from 'pg';
 import { describeIndex, indexesOn, type TableIndex } from './indexes.js';
 import { accessesTo, describeAccess, explain, sortsRows, type TableAccess } from './plan.js';
-import { FEED_QUERY, USER_POSTS_QUERY } from './queries.js';
+import { FEED_QUERY } from '../feed-query.js';
+import { USER_POSTS_QUERY } from './queries.js';
 import { failed, passed, type StepResult } from './types.js';
 
 type Queryable = Pick<pg.Client, 'query'>;

@@ -17,7 +17,7 @@ export const HINTS: Record<StepId, [string, string, string]> = {
     'Create ONE `new pg.Pool({ connectionString: DATABASE_URL, max: 10 })` at the top of src/server.ts, outside every function, and make query() call `pool.query(sql, params)`. Add `pool.on(\'error\', …)` so a broken idle connection does not crash the app.',
   ],
   index: [
-    'The feed asks for the 20 newest posts. How does PostgreSQL find the newest 20 among 100,000 if nothing keeps the posts in date order?',
+    'The feed asks for the 20 newest posts. How does PostgreSQL find the newest 20 among all the posts if nothing keeps them in date order?',
     'Open `npm run db` and run EXPLAIN ANALYZE on the feed query (it is in src/server.ts). Look for "Seq Scan" and "Sort": every request reads and sorts every post.',
     'In `npm run db`: CREATE INDEX posts_created_at_idx ON posts (created_at); then EXPLAIN ANALYZE the feed query again and compare the plan and the execution time. No code change is needed.',
   ],

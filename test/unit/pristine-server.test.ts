@@ -1,7 +1,8 @@
 /** The pristine copy that `npm run reset` restores, and the query texts the checks EXPLAIN, match the shipped server. */
 import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { FEED_QUERY, USER_POSTS_QUERY } from '../../lab/check/queries.js';
+import { USER_POSTS_QUERY } from '../../lab/check/queries.js';
+import { FEED_QUERY } from '../../lab/feed-query.js';
 import { SCENARIO_FILES } from '../../lab/reset/scenario-files.js';
 
 describe('the pristine broken server', () => {

@@ -1,0 +1,133 @@
+/**
+ * The benchmark's result: its shape, the goals it is judged against, and the Markdown
+ * report README's performance section shows. Pure functions, so they are tested directly.
+ */
+import type { RunSummary } from '../lab/runs/run-record.js';
+import type { MachineInfo } from './machine.js';
+import type { MetricsOverheadResult } from './sections/ceilings.js';
+import type { PgbenchResult } from './sections/pgbench.js';
+import type { ScalingPoint } from './sections/scaling.js';
+import type { StartupResult } from './sections/startup.js';
+import type { StatesResult } from './sections/states.js';
+
+export interface BenchResult {
+  startedAt: string;
+  totalSeconds: number;
+  quick: boolean;
+  machine: MachineInfo;
+  dataset: { users: number; posts: number };
+  startup: StartupResult;
+  states: StatesResult;
+  pgbench: PgbenchResult | null;
+  generatorCeilingRequestsPerSecond: number;
+  /** Users of every load in this run (200 in a full run). */
+  loadUsers: number;
+  metricsOverhead: MetricsOverheadResult;
+  scaling: ScalingPoint[];
+  notes: string[];
+}
+
+export interface Goal {
+  name: string;
+  target: string;
+  measured: string;
+  /** null: could not be measured in this run (the reason is in the notes). */
+  met: boolean | null;
+}
+
+export function evaluateGoals(result: BenchResult): Goal[] {
+  const fixed = result.states.poolAndIndex.requestsPerSecond;
+  const efficiency = result.pgbench ? fixed / result.pgbench.transactionsPerSecond : null;
+  const generatorRatio = fixed > 0 ? result.generatorCeilingRequestsPerSecond / fixed : null;
+  return [
+    { name: 'Cold start to ready', target: '≤ 20 s', measured: `${fmt(result.startup.coldSeconds, 1)} s`, met: result.startup.coldSeconds <= 20 },
+    { name: 'Warm start to ready', target: '≤ 5 s', measured: `${fmt(result.startup.warmSeconds, 1)} s`, met: result.startup.warmSeconds <= 5 },
+    {
+      name: 'Seed rate',
+      target: '≥ 200,000 rows/s',
+      measured: result.startup.seedRowsPerSecond === null ? 'n/a' : `${fmt(result.startup.seedRowsPerSecond, 0)} rows/s`,
+      met: result.startup.seedRowsPerSecond === null ? null : result.startup.seedRowsPerSecond >= 200_000,
+    },
+    {
+      name: 'Fixed app vs database ceiling (pgbench)',
+      target: '≥ 60%',
+      measured: efficiency === null ? 'n/a' : `${fmt(efficiency * 100, 0)}% (${fmt(fixed, 0)} req/s ÷ ${fmt(result.pgbench!.transactionsPerSecond, 0)} TPS)`,
+      met: efficiency === null ? null : efficiency >= 0.6,
+    },
+    {
+      name: 'Load generator vs fixed app',
+      target: '≥ 3×',
+      measured: generatorRatio === null ? 'n/a' : `${fmt(generatorRatio, 1)}× (${fmt(result.generatorCeilingRequestsPerSecond, 0)} ÷ ${fmt(fixed, 0)} req/s)`,
+      met: generatorRatio === null ? null : generatorRatio >= 3,
+    },
+    {
+      name: 'Request metrics overhead',
+      target: '≤ 5%',
+      measured: `${fmt(result.metricsOverhead.lossPercent, 1)}% (${fmt(result.metricsOverhead.onRequestsPerSecond, 0)} vs ${fmt(result.metricsOverhead.offRequestsPerSecond, 0)} req/s)`,
+      met: result.metricsOverhead.lossPercent <= 5,
+    },
+  ];
+}
+
+export function renderMarkdown(result: BenchResult): string {
+  const goals = evaluateGoals(result);
+  const { broken, poolOnly, poolAndIndex } = result.states;
+  const lines = [
+    '# Benchmark report',
+    '',
+    `Measured ${result.startedAt.slice(0, 16).replace('T', ' ')} UTC by \`npm run bench\`${result.quick ? ' (--quick: a short smoke run, not for comparison)' : ''} in ${fmt(result.totalSeconds, 0)} s,`,
+    `on ${result.machine.cpuModel}, ${result.machine.cores} cores, ${result.machine.memoryGiB} GiB, Node ${result.machine.node}, ${result.machine.platform}.`,
+    `Data: ${fmt(result.dataset.users, 0)} users, ${fmt(result.dataset.posts, 0)} posts. All load on 127.0.0.1.`,
+    '',
+    '## Goals',
+    '',
+    '| goal | target | measured | |',
+    '|---|---|---|---|',
+    ...goals.map((goal) => `| ${goal.name} | ${goal.target} | ${goal.measured} | ${goal.met === null ? '–' : goal.met ? '✔' : '✘'} |`),
+    '',
+    `## The three states (${result.states.users} users × ${result.states.seconds} s each, one after another)`,
+    '',
+    '| state | success | p50 | p99 | req/s |',
+    '|---|---|---|---|---|',
+    stateRow('broken (connection per request)', broken),
+    stateRow('pool only', poolOnly),
+    stateRow('pool + index', poolAndIndex),
+    '',
+    `Fixed vs broken: ${ratio(poolAndIndex.requestsPerSecond, broken.requestsPerSecond)} the throughput; fixed vs pool only: ${ratio(poolAndIndex.requestsPerSecond, poolOnly.requestsPerSecond)}, p99 ${ratio(poolOnly.latencyMs.p99, poolAndIndex.latencyMs.p99)} lower.`,
+    '',
+    '## Ceilings',
+    '',
+    `- Database (pgbench, indexed feed query): ${result.pgbench ? `${fmt(result.pgbench.transactionsPerSecond, 0)} TPS with ${result.pgbench.clients} clients for ${result.pgbench.seconds} s` : 'not measured'}`,
+    `- Load generator (${result.loadUsers} users on a no-work server): ${fmt(result.generatorCeilingRequestsPerSecond, 0)} req/s`,
+    `- Metrics on / off (fixed app, medians of alternating runs): ${fmt(result.metricsOverhead.onRequestsPerSecond, 0)} / ${fmt(result.metricsOverhead.offRequestsPerSecond, 0)} req/s; runs on ${result.metricsOverhead.onRuns.map((v) => fmt(v, 0)).join(', ')}; off ${result.metricsOverhead.offRuns.map((v) => fmt(v, 0)).join(', ')}`,
+    '',
+    '## The feed query as the table grows (EXPLAIN ANALYZE execution time, median of 3)',
+    '',
+    '| posts | no index | with index | ratio |',
+    '|---|---|---|---|',
+    ...result.scaling.map((point) => `| ${fmt(point.posts, 0)} | ${fmt(point.withoutIndexMs, 1)} ms | ${fmt(point.withIndexMs, 2)} ms | ${ratio(point.withoutIndexMs, point.withIndexMs)} |`),
+    '',
+    '## Start-up',
+    '',
+    `Cold (empty state folder: initdb, schema, seed, calibration): ${fmt(result.startup.coldSeconds, 1)} s. Warm: ${fmt(result.startup.warmSeconds, 1)} s.`,
+    result.startup.calibration ? `Calibration said: ${result.startup.calibration}` : '',
+  ];
+  if (result.notes.length > 0) lines.push('', '## Notes', '', ...result.notes.map((note) => `- ${note}`));
+  return `${lines.filter((line, index, all) => !(line === '' && all[index - 1] === '')).join('\n')}\n`;
+}
+
+function stateRow(name: string, summary: RunSummary): string {
+  return `| ${name} | ${fmt(summary.successRate, 1)}% | ${ms(summary.latencyMs.p50)} | ${ms(summary.latencyMs.p99)} | ${fmt(summary.requestsPerSecond, 0)} |`;
+}
+
+function ms(value: number): string {
+  return value >= 1_000 ? `${fmt(value / 1_000, 2)} s` : `${fmt(value, 0)} ms`;
+}
+
+function ratio(a: number, b: number): string {
+  return b > 0 ? `${fmt(a / b, 1)}×` : 'n/a';
+}
+
+function fmt(value: number, digits: number): string {
+  return value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+}

@@ -1,0 +1,61 @@
+/**
+ * A throwaway PostgreSQL for the tests and the benchmark: a fresh cluster in a temporary
+ * folder on a free port, with the app's role, database, schema and the default seed —
+ * the same steps `npm start` takes, beside (never instead of) the learner's own lab.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { seed } from '../../db/seed.js';
+import { PG_SUPERUSER, PG_SUPERUSER_PASSWORD } from '../config.js';
+import { applySchema, provisionAppRoleAndDatabase } from '../database/provision.js';
+import { embeddedAdminUrl, embeddedAppUrl, embeddedMaintenanceUrl } from '../database/urls.js';
+import { freePort } from '../net/free-port.js';
+import { initialiseCluster, startServer } from './embedded.js';
+
+export interface ScratchDatabase {
+  port: number;
+  dataDir: string;
+  logFile: string;
+  appUrl: string;
+  adminUrl: string;
+  maintenanceUrl: string;
+  /** Stops the server and deletes its folder. */
+  stop(): Promise<void>;
+}
+
+export async function startScratchDatabase(prefix: string): Promise<ScratchDatabase> {
+  const folder = fs.mkdtempSync(path.join(os.tmpdir(), `${prefix}-`));
+  // The server may run as another OS user (see os-user.ts): it must be able to enter the folder.
+  fs.chmodSync(folder, 0o755);
+  const port = await freePort();
+  const options = {
+    dataDir: path.join(folder, 'pgdata'),
+    port,
+    logFile: path.join(folder, 'postgres.log'),
+    superuser: PG_SUPERUSER,
+    superuserPassword: PG_SUPERUSER_PASSWORD,
+  };
+  await initialiseCluster(options);
+  const server = await startServer(options);
+  try {
+    await provisionAppRoleAndDatabase(embeddedMaintenanceUrl(port));
+    await applySchema(embeddedAppUrl(port));
+    await seed(embeddedAppUrl(port));
+  } catch (error) {
+    await server.stop();
+    throw error;
+  }
+  return {
+    port,
+    dataDir: options.dataDir,
+    logFile: options.logFile,
+    appUrl: embeddedAppUrl(port),
+    adminUrl: embeddedAdminUrl(port),
+    maintenanceUrl: embeddedMaintenanceUrl(port),
+    async stop() {
+      await server.stop();
+      fs.rmSync(folder, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,74 @@
+/** The benchmark's parsing, goal evaluation and report writing, on fixed inputs. */
+import { describe, expect, it } from 'vitest';
+import { evaluateGoals, renderMarkdown, type BenchResult } from '../../bench/report.js';
+import { median } from '../../bench/sections/ceilings.js';
+import { parsePgbenchTps } from '../../bench/sections/pgbench.js';
+import { parseSeedRate } from '../../bench/sections/startup.js';
+import type { RunSummary } from '../../lab/runs/run-record.js';
+
+function summary(successRate: number, rps: number, p50: number, p99: number): RunSummary {
+  return {
+    users: 200, durationSeconds: 20, route: '/feed', totalRequests: 1000, succeeded: 1000, failedHttp5xx: 0, failedOtherStatus: 0,
+    timeouts: 0, connectionErrors: 0, successRate, requestsPerSecond: rps, latencyMs: { avg: p50, p50, p95: p99, p99, max: p99 },
+  };
+}
+
+const RESULT: BenchResult = {
+  startedAt: '2026-11-26T15:00:00.000Z',
+  totalSeconds: 301,
+  quick: false,
+  machine: { cpuModel: 'Test CPU', cores: 2, memoryGiB: 24, node: 'v20.20.2', platform: 'linux-x64' },
+  dataset: { users: 5_000, posts: 100_000 },
+  startup: { coldSeconds: 4.2, warmSeconds: 1.1, seedRowsPerSecond: 250_000, calibration: '60 unindexed feed queries/s …' },
+  states: { users: 200, seconds: 20, broken: summary(70, 60, 2_000, 7_000), poolOnly: summary(100, 35, 5_600, 7_400), poolAndIndex: summary(100, 3_000, 55, 120) },
+  pgbench: { clients: 10, seconds: 10, transactionsPerSecond: 8_000 },
+  generatorCeilingRequestsPerSecond: 12_000,
+  loadUsers: 200,
+  metricsOverhead: { onRuns: [2_900, 3_000, 3_100], offRuns: [3_000, 3_100, 3_200], onRequestsPerSecond: 3_000, offRequestsPerSecond: 3_100, lossPercent: 3.2 },
+  scaling: [{ posts: 100_000, withoutIndexMs: 30, withIndexMs: 0.1 }],
+  notes: ['a note'],
+};
+
+describe('benchmark parsing', () => {
+  it('reads tps from pgbench and refuses output without it', () => {
+    const output = 'number of transactions actually processed: 81234\nlatency average = 1.231 ms\ninitial connection time = 12.3 ms\ntps = 8123.456789 (without initial connection time)\n';
+    expect(parsePgbenchTps(output)).toBeCloseTo(8123.456789);
+    expect(() => parsePgbenchTps('pgbench: error: connection refused')).toThrow(/no tps line/);
+  });
+
+  it('reads the seed rate the lab prints', () => {
+    expect(parseSeedRate('  Seeded 105,000 rows in 0.4 s (261,845 rows/s).')).toBe(261_845);
+    expect(parseSeedRate('no seeding today')).toBeNull();
+  });
+
+  it('takes medians of odd and even counts', () => {
+    expect(median([3, 1, 2])).toBe(2);
+    expect(median([4, 1, 3, 2])).toBe(2.5);
+  });
+});
+
+describe('benchmark goals and report', () => {
+  it('judges each goal from the measured ratios', () => {
+    const goals = Object.fromEntries(evaluateGoals(RESULT).map((goal) => [goal.name, goal]));
+    expect(goals['Cold start to ready']!.met).toBe(true);
+    expect(goals['Fixed app vs database ceiling (pgbench)']).toMatchObject({ met: false, measured: '38% (3,000 req/s ÷ 8,000 TPS)' });
+    expect(goals['Load generator vs fixed app']).toMatchObject({ met: true, measured: '4.0× (12,000 ÷ 3,000 req/s)' });
+    expect(goals['Request metrics overhead']!.met).toBe(true);
+  });
+
+  it('marks a goal unmeasured, not failed, when pgbench is missing', () => {
+    const goals = evaluateGoals({ ...RESULT, pgbench: null });
+    expect(goals.find((goal) => goal.name.startsWith('Fixed app vs database'))).toMatchObject({ met: null, measured: 'n/a' });
+  });
+
+  it('writes a Markdown report with the machine, the goals, the three states and the scaling table', () => {
+    const markdown = renderMarkdown(RESULT);
+    expect(markdown).toContain('on Test CPU, 2 cores, 24 GiB');
+    expect(markdown).toContain('| Load generator vs fixed app | ≥ 3× | 4.0× (12,000 ÷ 3,000 req/s) | ✔ |');
+    expect(markdown).toContain('| broken (connection per request) | 70.0% | 2.00 s | 7.00 s | 60 |');
+    expect(markdown).toContain('| pool + index | 100.0% | 55 ms | 120 ms | 3,000 |');
+    expect(markdown).toContain('| 100,000 | 30.0 ms | 0.10 ms | 300.0× |');
+    expect(markdown).toContain('- a note');
+    expect(markdown).not.toMatch(/\n\n\n/);
+  });
+});
