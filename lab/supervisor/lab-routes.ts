@@ -1,5 +1,6 @@
 /** Every route set the lab server hosts, in one list. */
 import type { LabRoutes } from './context.js';
+import { chaosRoutes } from '../chaos/chaos-routes.js';
 import { observabilityRoutes } from '../dashboard/routes.js';
 
-export const labRoutes: LabRoutes[] = [observabilityRoutes()];
+export const labRoutes: LabRoutes[] = [observabilityRoutes(), chaosRoutes];

@@ -10,7 +10,9 @@ import { existingSeed, seedWithProgress } from '../seeding.js';
 import type { SeedResult } from '../../db/seed.js';
 import { choosePostCount, measureFeedQueriesPerSecond } from '../calibration.js';
 import { readSettings } from '../settings.js';
-import { startAppProcess, type AppProcess } from './app-process.js';
+import { startAppProcess, type AppProcess, type AppProcessOptions } from './app-process.js';
+import { monitorAppCrashes } from './app-crash-monitor.js';
+import { APP_ENTRY } from '../config.js';
 import { renderBanner } from './banner.js';
 import { bringUpDatabase, type LabDatabase } from './database.js';
 import type { LabContext } from './context.js';
@@ -65,7 +67,9 @@ export async function runSupervisor(): Promise<number> {
     await startStep(stopSignal, () => seedIfNeeded(database, settings.calibrateDataset));
     const size = await countRows(database.appUrl);
 
-    const app = startAppProcess({ port: settings.appPort, host: settings.appHost, databaseUrl: database.appUrl });
+    const appOptions: AppProcessOptions = { port: settings.appPort, host: settings.appHost, databaseUrl: database.appUrl };
+    // `let`: after a crash the monitor below replaces the app process.
+    let app = startAppProcess(appOptions);
     stoppers.push(() => app.stop());
     state.appPid = app.watcherPid;
     writeLabState(state);
@@ -77,6 +81,28 @@ export async function runSupervisor(): Promise<number> {
     };
     const labServer = await startLabServer({ port: settings.labPort, host: settings.appHost, context, routes: labRoutes });
     stoppers.push(() => labServer.close());
+    const restartOnCrash = process.argv.includes('--restart-on-crash');
+    const crashMonitor = monitorAppCrashes({
+      port: settings.appPort,
+      entry: APP_ENTRY,
+      restartOnCrash,
+      watcherPid: () => app.watcherPid,
+      async restart() {
+        // The old watcher has no app left to stop gracefully, and may be stuck waiting for it.
+        try {
+          process.kill(-app.watcherPid, 'SIGKILL');
+        } catch {
+          // Already gone.
+        }
+        await app.stop();
+        app = startAppProcess(appOptions);
+        state.appPid = app.watcherPid;
+        writeLabState(state);
+      },
+      log: (line) => console.log(`  ${line}`),
+    });
+    stoppers.push(async () => crashMonitor.stop());
+    if (restartOnCrash) console.log('  --restart-on-crash: if the app process dies, the lab starts it again.');
     await startStep(stopSignal, () => waitForApp(app, settings.appPort));
 
     console.log(

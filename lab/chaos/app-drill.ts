@@ -1,0 +1,60 @@
+/**
+ * `npm run chaos -- app`: kills the app process with SIGKILL (no cleanup, no goodbye, like
+ * a crash or the kernel's out-of-memory killer), then watches /health from outside.
+ */
+import { LabError } from '../errors.js';
+import { childrenOf } from './find-app.js';
+import { firstFailureAfter, startProbe, waitForSuccessAfter } from './probe.js';
+
+export interface AppDrillOptions {
+  appUrl: string;
+  /** The `tsx watch` process; the app is its child. */
+  watcherPid: number;
+  /** How long to watch for the app coming back. */
+  watchSeconds: number;
+  /** Told right after the kill (to say what is going on while the drill watches). */
+  onKilled?: (pid: number) => void;
+}
+
+export interface AppDrillResult {
+  killedPid: number;
+  killedAt: number;
+  downAt?: number;
+  backAt?: number;
+  watchSeconds: number;
+}
+
+export async function runAppDrill(options: AppDrillOptions): Promise<AppDrillResult> {
+  // Only ever the watcher's own child: never a process that merely happens to use the port.
+  const [pid] = childrenOf(options.watcherPid);
+  if (pid === undefined) throw new LabError('The app is not running right now (it may have crashed already). Save src/server.ts or restart `npm start`.');
+  const probe = startProbe(`${options.appUrl}/health`);
+  try {
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    process.kill(pid, 'SIGKILL');
+    const killedAt = Date.now();
+    options.onKilled?.(pid);
+    const backAt = await waitForSuccessAfter(probe, killedAt + 1, options.watchSeconds * 1000);
+    const samples = await probe.stop();
+    const downAt = firstFailureAfter(samples, killedAt);
+    return { killedPid: pid, killedAt, watchSeconds: options.watchSeconds, ...(downAt !== undefined ? { downAt } : {}), ...(backAt !== undefined ? { backAt } : {}) };
+  } finally {
+    await probe.stop();
+  }
+}
+
+export function describeAppDrill(result: AppDrillResult): string {
+  const lines = ['Seen from outside (GET /health every 100 ms):'];
+  if (result.backAt !== undefined) {
+    const down = result.downAt !== undefined ? (result.backAt - result.downAt) / 1000 : 0;
+    lines.push(`  ✘ down for ${down.toFixed(1)} s`, '  ✔ back: something restarted it (npm start -- --restart-on-crash does, like a process manager)');
+  } else {
+    lines.push(
+      `  ✘ down, and still down after ${result.watchSeconds} s: nothing restarts it.`,
+      '',
+      'One app process is a single point of failure. Bring it back by saving src/server.ts, or restart',
+      '`npm start -- --restart-on-crash` to have the lab restart it the way a process manager (systemd, Kubernetes) would.',
+    );
+  }
+  return lines.join('\n');
+}

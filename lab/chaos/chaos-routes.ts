@@ -1,0 +1,40 @@
+/**
+ * Drill controls on the lab server: POST /api/chaos/db {"seconds": N} takes the database
+ * away for N seconds and answers once it is back. The supervisor owns the embedded server,
+ * so the drill runs here, inside it; `npm run chaos -- db` calls this route.
+ */
+import { readRunningLab, writeLabState } from '../lab-state.js';
+import type { LabRoutes } from '../supervisor/context.js';
+import { takeDatabaseAway } from './database-outage.js';
+
+export const MAX_OUTAGE_SECONDS = 60;
+
+export const chaosRoutes: LabRoutes = async (server, context) => {
+  let busy = false;
+  server.post<{ Body: { seconds: number } }>(
+    '/api/chaos/db',
+    {
+      schema: {
+        body: {
+          type: 'object',
+          required: ['seconds'],
+          additionalProperties: false,
+          properties: { seconds: { type: 'integer', minimum: 1, maximum: MAX_OUTAGE_SECONDS } },
+        },
+      },
+    },
+    async (request, reply) => {
+      if (busy) return reply.code(409).send({ statusCode: 409, error: 'Conflict', message: 'a database drill is already running' });
+      busy = true;
+      try {
+        const timing = await takeDatabaseAway(context.database, request.body.seconds);
+        // Other commands find the server's pid in .lab/lab.json: keep it true after the restart.
+        const state = readRunningLab();
+        if (state && timing.postgresPid !== undefined) writeLabState({ ...state, postgresPid: timing.postgresPid });
+        return timing;
+      } finally {
+        busy = false;
+      }
+    },
+  );
+};

@@ -1,0 +1,73 @@
+/**
+ * Fix 2: the feed query is served by an index. Two facts, both read from PostgreSQL: an
+ * index led by posts.created_at exists, and the plan of the feed query uses it instead of
+ * reading every post and sorting them (Seq Scan + Sort).
+ */
+import type pg from 'pg';
+import { describeIndex, indexesOn, type TableIndex } from './indexes.js';
+import { accessesTo, describeAccess, explain, sortsRows, type TableAccess } from './plan.js';
+import { FEED_QUERY } from '../feed-query.js';
+import { USER_POSTS_QUERY } from './queries.js';
+import { failed, passed, type StepResult } from './types.js';
+
+type Queryable = Pick<pg.Client, 'query'>;
+
+export interface IndexObservation {
+  /** Usable indexes on posts. */
+  postsIndexes: TableIndex[];
+  /** How the feed query's plan reads posts. */
+  feedAccess: TableAccess[];
+  feedSorts: boolean;
+}
+
+export async function observeFeedIndex(admin: Queryable): Promise<IndexObservation> {
+  const postsIndexes = (await indexesOn(admin, ['posts'])).filter((index) => index.usable);
+  const plan = await explain(admin, FEED_QUERY);
+  return { postsIndexes, feedAccess: accessesTo(plan, 'posts'), feedSorts: sortsRows(plan) };
+}
+
+const ledBy = (column: string) => (index: TableIndex) => index.columns[0] === column;
+
+export function judgeFeedIndex(observation: IndexObservation): StepResult {
+  const createdAt = observation.postsIndexes.filter(ledBy('created_at'));
+  const others = observation.postsIndexes.filter((index) => !index.backsConstraint && !ledBy('created_at')(index));
+  const plan = `the feed query's plan: ${describeAccess(observation.feedAccess, 'posts')}${observation.feedSorts ? ' + Sort' : ''}`;
+  if (createdAt.length === 0) {
+    const found = others.length > 0
+      ? `posts has ${others.map(describeIndex).join(', ')}, but no index starting with created_at`
+      : 'posts has no index besides its primary key';
+    return failed(
+      'index',
+      `${found}; ${plan}`,
+      'the feed sorts by created_at: in `npm run db`, run EXPLAIN ANALYZE on the feed query, then CREATE INDEX on posts (created_at). ' +
+        '(A cache in front of /feed may make the goal pass, but the database still reads every post whenever it misses.)',
+    );
+  }
+  const names = new Set(createdAt.map((index) => index.name));
+  const usesIt = observation.feedAccess.some((access) => access.indexName !== undefined && names.has(access.indexName));
+  const scans = observation.feedAccess.some((access) => access.nodeType.includes('Seq Scan'));
+  if (!usesIt || scans) {
+    return failed(
+      'index',
+      `${createdAt.map(describeIndex).join(', ')} exists, but ${plan}`,
+      'PostgreSQL does not use the index for the feed yet: run ANALYZE posts; in `npm run db`, and check the feed query still orders by p.created_at',
+    );
+  }
+  return passed('index', `${createdAt.map(describeIndex).join(', ')} exists; ${plan}`);
+}
+
+/** Bonus: GET /users/:id/posts reads one user's posts through an index led by user_id. */
+export async function checkUserPostsIndex(admin: Queryable): Promise<StepResult> {
+  const indexes = (await indexesOn(admin, ['posts'])).filter((index) => index.usable && ledBy('user_id')(index));
+  const plan = await explain(admin, USER_POSTS_QUERY, [1]);
+  const access = accessesTo(plan, 'posts');
+  const names = new Set(indexes.map((index) => index.name));
+  const usesIt = access.some((entry) => entry.indexName !== undefined && names.has(entry.indexName));
+  const observed = `the plan for one user's posts: ${describeAccess(access, 'posts')}${sortsRows(plan) ? ' + Sort' : ''}`;
+  if (usesIt) return passed('bonus-user-posts', observed);
+  return failed(
+    'bonus-user-posts',
+    observed,
+    'this query filters by user_id and orders by created_at: which index would let PostgreSQL read only that user’s newest 20? Try it, then EXPLAIN it',
+  );
+}

@@ -1,0 +1,82 @@
+/**
+ * `npm run chaos -- db [--seconds N]` and `npm run chaos -- app [--seconds N]`: single point of
+ * failure drills against the running lab. Each prints what happened and the outage seen from outside.
+ */
+import { parseArgs } from 'node:util';
+import { describeAppDrill, runAppDrill } from '../chaos/app-drill.js';
+import { MAX_OUTAGE_SECONDS } from '../chaos/chaos-routes.js';
+import { describeDatabaseDrill, runDatabaseDrill } from '../chaos/database-drill.js';
+import type { OutageTiming } from '../chaos/database-outage.js';
+import { recordDatabaseDrill } from '../chaos/drill-record.js';
+import { pidListeningOn } from '../chaos/find-app.js';
+import { LabError, runCommand } from '../errors.js';
+import { readRunningLab } from '../lab-state.js';
+
+const USAGE = 'usage: npm run chaos -- db [--seconds N]   |   npm run chaos -- app [--seconds N]';
+
+runCommand(async () => {
+  const { target, seconds } = parseCliArgs();
+  const lab = readRunningLab();
+  if (!lab?.appDatabaseUrl) throw new LabError('The lab is not running. Start it with `npm start` in another terminal, then run the drill again.');
+  const appUrl = `http://127.0.0.1:${lab.appPort}`;
+
+  if (target === 'app') {
+    if (lab.appPid === undefined) throw new LabError('The lab has not started the app yet; wait for the banner, then try again.');
+    const watchSeconds = seconds ?? 5;
+    const result = await runAppDrill({
+      appUrl,
+      watcherPid: lab.appPid,
+      watchSeconds,
+      onKilled: (pid) =>
+        console.log(`Killed the app process (pid ${pid}) with SIGKILL: no cleanup, no goodbye, the way a crash ends a process.\nWatching /health for ${watchSeconds} s…\n`),
+    });
+    console.log(describeAppDrill(result));
+    return 0;
+  }
+
+  const outage = seconds ?? 10;
+  console.log(`Taking the database away for ${outage} s while probing the app; watch the dashboard…\n`);
+  const result = await runDatabaseDrill({
+    appUrl,
+    appPid: () => pidListeningOn(lab.appPort),
+    takeAway: () => askLabServer(lab.labPort, outage),
+  });
+  recordDatabaseDrill(result.record);
+  console.log(describeDatabaseDrill(result));
+  return 0;
+});
+
+async function askLabServer(labPort: number, seconds: number): Promise<OutageTiming> {
+  let response: Response;
+  try {
+    response = await fetch(`http://127.0.0.1:${labPort}/api/chaos/db`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ seconds }),
+      signal: AbortSignal.timeout((seconds + 90) * 1000),
+    });
+  } catch (error) {
+    throw new LabError(`The lab server on :${labPort} did not answer (${(error as Error).message}). Is \`npm start\` still running?`);
+  }
+  const body = (await response.json()) as OutageTiming & { message?: string };
+  if (!response.ok) throw new LabError(`The drill did not run: ${body.message ?? response.statusText}.`);
+  return body;
+}
+
+function parseCliArgs(): { target: 'db' | 'app'; seconds?: number } {
+  let parsed;
+  try {
+    parsed = parseArgs({ options: { seconds: { type: 'string' } }, allowPositionals: true, strict: true });
+  } catch (error) {
+    throw new LabError(`${(error as Error).message}\n  ${USAGE}`, 2);
+  }
+  const [target, ...rest] = parsed.positionals;
+  if ((target !== 'db' && target !== 'app') || rest.length > 0) throw new LabError(`Which drill? ${USAGE}`, 2);
+  const raw = parsed.values.seconds;
+  if (raw === undefined) return { target };
+  const seconds = Number(raw);
+  if (!/^\d+$/.test(raw) || seconds < 1 || seconds > MAX_OUTAGE_SECONDS) {
+    throw new LabError(`--seconds ${raw} is not a whole number from 1 to ${MAX_OUTAGE_SECONDS}. ${USAGE}`, 2);
+  }
+  return { target, seconds };
+}

@@ -1,0 +1,54 @@
+/** `npm run check [-- --json]`: checks each step of the scenario against the running lab. */
+import { parseArgs } from 'node:util';
+import { pidListeningOn } from '../chaos/find-app.js';
+import { DRILLS_FILE } from '../chaos/drill-record.js';
+import { writeProgress } from '../check/progress.js';
+import { renderReport, reportAsJson } from '../check/render.js';
+import { runChecks } from '../check/run-checks.js';
+import { LabError, runCommand } from '../errors.js';
+import { isProcessAlive, readRunningLab } from '../lab-state.js';
+import { IN_PROGRESS_FILE, RUNS_DIR, type InProgressRun } from '../runs/run-record.js';
+import fs from 'node:fs';
+
+const USAGE = 'usage: npm run check [-- --json]';
+
+runCommand(async () => {
+  const json = parseCliArgs();
+  const lab = readRunningLab();
+  if (!lab?.adminDatabaseUrl) {
+    throw new LabError('The lab is not running. Start it with `npm start` in another terminal, then run `npm run check` again.');
+  }
+  const loadTest = runningLoadTest();
+  if (loadTest) {
+    throw new LabError(`A load test is running (pid ${loadTest.pid}); the check would measure it too. Let it finish, then check again.`);
+  }
+  if (!json) console.log('Checking each step against the running lab (about 15 s)…\n');
+  const report = await runChecks({
+    appUrl: `http://127.0.0.1:${lab.appPort}`,
+    adminDatabaseUrl: lab.adminDatabaseUrl,
+    databaseName: decodeURIComponent(new URL(lab.appDatabaseUrl).pathname.slice(1)),
+    runsDir: RUNS_DIR,
+    drillsFile: DRILLS_FILE,
+    appPid: () => pidListeningOn(lab.appPort),
+  });
+  writeProgress({ checkedAt: new Date().toISOString(), steps: report.steps.map(({ id, status }) => ({ id, status })) });
+  console.log(json ? reportAsJson(report) : renderReport(report));
+  return report.passed ? 0 : 1;
+});
+
+function parseCliArgs(): boolean {
+  try {
+    return parseArgs({ options: { json: { type: 'boolean', default: false } }, strict: true }).values.json ?? false;
+  } catch (error) {
+    throw new LabError(`${(error as Error).message}\n  ${USAGE}`, 2);
+  }
+}
+
+function runningLoadTest(): InProgressRun | undefined {
+  try {
+    const run = JSON.parse(fs.readFileSync(IN_PROGRESS_FILE, 'utf8')) as InProgressRun;
+    return isProcessAlive(run.pid) ? run : undefined;
+  } catch {
+    return undefined;
+  }
+}

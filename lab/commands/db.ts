@@ -1,0 +1,99 @@
+/**
+ * `npm run db [-- -c "SQL"] [-- -f file] [-- --builtin]`: a SQL console on the lab's database,
+ * as the app's own role. Uses psql when it is installed, the built-in console otherwise.
+ */
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { STATE_DIR } from '../config.js';
+import { consoleClient, interactiveConsole, runSql } from '../console/builtin-console.js';
+import { LabError, runCommand } from '../errors.js';
+import { resolveLabDatabase } from '../lab-connection.js';
+
+const USAGE = 'usage: npm run db [-- -c "SQL"] [-- -f file.sql] [-- --builtin]';
+
+runCommand(async () => {
+  const options = parseCliArgs();
+  const { appUrl } = resolveLabDatabase();
+  const psql = options.builtin ? undefined : findOnPath('psql');
+  if (psql) return runPsql(psql, appUrl, options);
+
+  const client = consoleClient(appUrl);
+  client.on('error', () => undefined);
+  try {
+    await client.connect();
+  } catch (error) {
+    throw new LabError(`Cannot connect to the lab database: ${(error as Error).message}. Is \`npm start\` still running?`);
+  }
+  try {
+    if (options.command !== undefined || options.file !== undefined) {
+      const sql = options.command ?? readSqlFile(options.file!);
+      const { ok, output } = await runSql(client, sql);
+      (ok ? console.log : console.error)(output);
+      return ok ? 0 : 1;
+    }
+    const database = decodeURIComponent(new URL(appUrl).pathname.slice(1));
+    await interactiveConsole(client, path.join(STATE_DIR, 'db_history'), database);
+    return 0;
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+});
+
+interface DbOptions {
+  command?: string;
+  file?: string;
+  builtin: boolean;
+}
+
+function parseCliArgs(): DbOptions {
+  try {
+    const { values } = parseArgs({
+      options: { command: { type: 'string', short: 'c' }, file: { type: 'string', short: 'f' }, builtin: { type: 'boolean', default: false } },
+      strict: true,
+    });
+    if (values.command !== undefined && values.file !== undefined) throw new Error('-c and -f cannot be used together');
+    return { builtin: values.builtin ?? false, ...(values.command !== undefined ? { command: values.command } : {}), ...(values.file !== undefined ? { file: values.file } : {}) };
+  } catch (error) {
+    throw new LabError(`${(error as Error).message}\n  ${USAGE}`, 2);
+  }
+}
+
+function readSqlFile(file: string): string {
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch {
+    throw new LabError(`Cannot read ${file}. Give a path from the repository folder, e.g. npm run db -- -f solution/fix.sql`, 2);
+  }
+}
+
+function findOnPath(program: string): string | undefined {
+  for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
+    const candidate = path.join(dir, program);
+    try {
+      fs.accessSync(candidate, fs.constants.X_OK);
+      return candidate;
+    } catch {
+      // Not here.
+    }
+  }
+  return undefined;
+}
+
+function runPsql(psql: string, url: string, options: DbOptions): Promise<number> {
+  const args = [url, '-v', 'ON_ERROR_STOP=1'];
+  if (options.command !== undefined) args.push('-c', options.command);
+  if (options.file !== undefined) args.push('-f', options.file);
+  const child = spawn(psql, args, { stdio: 'inherit' });
+  // Ctrl-C belongs to psql (it cancels the running query); do not let it end this wrapper first.
+  const ignore = () => undefined;
+  process.on('SIGINT', ignore);
+  return new Promise((resolve) => {
+    child.once('error', () => resolve(1));
+    child.once('exit', (code) => {
+      process.off('SIGINT', ignore);
+      resolve(code ?? 1);
+    });
+  });
+}

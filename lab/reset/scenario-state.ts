@@ -1,0 +1,95 @@
+/**
+ * Putting the scenario back to its start (reset) or to its solution (solve). Data is
+ * always kept: only the server file, the learner's extra indexes and lab bookkeeping change.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import pg from 'pg';
+import { indexesOn, type TableIndex } from '../check/indexes.js';
+import type { ScenarioFiles } from './scenario-files.js';
+
+/** The scenario's tables, whose extra indexes reset drops. */
+export const SCENARIO_TABLES = ['posts', 'users'];
+
+/** Indexes the learner added: every index on posts/users that backs no primary key, unique or other constraint. */
+export async function learnerIndexes(databaseUrl: string): Promise<TableIndex[]> {
+  return withClient(databaseUrl, async (client) => (await indexesOn(client, SCENARIO_TABLES)).filter((index) => !index.backsConstraint));
+}
+
+/** Drops the learner's indexes; returns their names. */
+export async function dropLearnerIndexes(databaseUrl: string): Promise<string[]> {
+  return withClient(databaseUrl, async (client) => {
+    const extra = (await indexesOn(client, SCENARIO_TABLES)).filter((index) => !index.backsConstraint);
+    for (const index of extra) await client.query(`DROP INDEX IF EXISTS public.${client.escapeIdentifier(index.name)}`);
+    return extra.map((index) => index.name);
+  });
+}
+
+/** True when the learner's server is byte for byte the shipped broken one. */
+export function serverIsPristine(files: ScenarioFiles): boolean {
+  try {
+    return fs.readFileSync(files.server).equals(fs.readFileSync(files.pristineServer));
+  } catch {
+    return false;
+  }
+}
+
+/** Puts the shipped broken server back, keeping the learner's version as a backup. Returns whether it changed anything. */
+export function restorePristineServer(files: ScenarioFiles): boolean {
+  if (serverIsPristine(files)) return false;
+  if (fs.existsSync(files.server)) {
+    fs.mkdirSync(path.dirname(files.serverBackup), { recursive: true });
+    fs.copyFileSync(files.server, files.serverBackup);
+  }
+  writeAtomically(files.server, fs.readFileSync(files.pristineServer));
+  return true;
+}
+
+/** Copies the solution over the learner's server and creates the index from solution/fix.sql. */
+export async function applySolution(files: ScenarioFiles, appDatabaseUrl: string): Promise<void> {
+  const sql = fs.readFileSync(files.solutionSql, 'utf8');
+  // The index first: if the database is unreachable, the learner's file stays as it was.
+  await withClient(appDatabaseUrl, (client) => client.query(sql));
+  writeAtomically(files.server, fs.readFileSync(files.solutionServer));
+}
+
+/** Deletes the recorded load-test runs (not one in progress); returns how many. */
+export function clearRuns(runsDir: string): number {
+  let removed = 0;
+  for (const name of safeReaddir(runsDir)) {
+    if (!name.endsWith('.json') || name === 'in-progress.json') continue;
+    fs.rmSync(path.join(runsDir, name), { force: true });
+    removed += 1;
+  }
+  return removed;
+}
+
+export function countRuns(runsDir: string): number {
+  return safeReaddir(runsDir).filter((name) => name.endsWith('.json') && name !== 'in-progress.json').length;
+}
+
+function safeReaddir(dir: string): string[] {
+  try {
+    return fs.readdirSync(dir);
+  } catch {
+    return [];
+  }
+}
+
+// tsx watch restarts the app on every change: write the whole file at once, so it never
+// restarts on a half-written server.ts.
+function writeAtomically(file: string, content: Buffer): void {
+  const temporary = `${file}.${process.pid}.tmp`;
+  fs.writeFileSync(temporary, content);
+  fs.renameSync(temporary, file);
+}
+
+async function withClient<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: url, application_name: 'lab reset' });
+  await client.connect();
+  try {
+    return await work(client);
+  } finally {
+    await client.end();
+  }
+}

@@ -1,0 +1,100 @@
+/**
+ * Wrong (and right) fixes a learner might write, made from the pristine broken server by
+ * replacing its query() function or its /feed route. Written to test/fixtures/ (git-ignored)
+ * so they import src/metrics.ts like the real server, and removed by the caller.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { ROOT_DIR } from '../../lab/config.js';
+import { SCENARIO_FILES } from '../../lab/reset/scenario-files.js';
+
+const PRISTINE_QUERY = `async function query(sql: string, params: unknown[] = []) {
+  const client = new pg.Client({ connectionString: DATABASE_URL });
+  await client.connect();
+  try {
+    const result = await client.query(sql, params);
+    return result.rows;
+  } finally {
+    await client.end();
+  }
+}`;
+
+const PRISTINE_FEED_ROUTE = `app.get('/feed', async () => {`;
+
+export const VARIANTS = {
+  /** Wrong: a new Pool (with a generous max) inside every call, ended afterwards. */
+  poolPerRequest: {
+    query: `async function query(sql: string, params: unknown[] = []) {
+  const pool = new pg.Pool({ connectionString: DATABASE_URL, max: 50 });
+  try {
+    return (await pool.query(sql, params)).rows;
+  } finally {
+    await pool.end();
+  }
+}`,
+  },
+  /** Wrong: at most 5 queries at a time, each still on its own new connection. */
+  rateLimited: {
+    query: `let active = 0;
+const waiting: Array<() => void> = [];
+async function query(sql: string, params: unknown[] = []) {
+  while (active >= 5) await new Promise<void>((resolve) => waiting.push(resolve));
+  active += 1;
+  const client = new pg.Client({ connectionString: DATABASE_URL });
+  try {
+    await client.connect();
+    return (await client.query(sql, params)).rows;
+  } finally {
+    await client.end();
+    active -= 1;
+    waiting.shift()?.();
+  }
+}`,
+  },
+  /** Right: one client for the whole app (queries take turns on it). */
+  sharedClient: {
+    query: `const shared = new pg.Client({ connectionString: DATABASE_URL });
+await shared.connect();
+async function query(sql: string, params: unknown[] = []) {
+  return (await shared.query(sql, params)).rows;
+}`,
+  },
+  /** A shared pool with no 'error' listener: fine until the database restarts, then the app crashes. */
+  poolWithoutErrorListener: {
+    query: `const pool = new pg.Pool({ connectionString: DATABASE_URL, max: 10 });
+async function query(sql: string, params: unknown[] = []) {
+  return (await pool.query(sql, params)).rows;
+}`,
+  },
+  /** Wrong for fix 2: /feed answered from memory for 5 s; per-request connections underneath. */
+  cachedFeed: {
+    feedRoute: `let cachedFeed: { at: number; body: unknown } | undefined;
+app.addHook('onRequest', async (request, reply) => {
+  if (request.url === '/feed' && cachedFeed && Date.now() - cachedFeed.at < 5_000) return reply.send(cachedFeed.body);
+});
+app.addHook('onSend', async (request, reply, payload) => {
+  if (request.url === '/feed' && reply.statusCode === 200 && typeof payload === 'string') cachedFeed = { at: Date.now(), body: JSON.parse(payload) };
+  return payload;
+});
+app.get('/feed', async () => {`,
+  },
+} satisfies Record<string, { query?: string; feedRoute?: string }>;
+
+export type VariantName = keyof typeof VARIANTS;
+
+/** Writes the variant beside the fixtures and returns its path. */
+export function writeVariant(name: VariantName): string {
+  const variant: { query?: string; feedRoute?: string } = VARIANTS[name];
+  let source = fs.readFileSync(SCENARIO_FILES.pristineServer, 'utf8');
+  const swap = (from: string, to: string) => {
+    if (!source.includes(from)) throw new Error(`the pristine server no longer contains the text this variant replaces (${name})`);
+    source = source.replace(from, to);
+  };
+  if (variant.query) swap(PRISTINE_QUERY, variant.query);
+  if (variant.feedRoute) swap(PRISTINE_FEED_ROUTE, variant.feedRoute);
+  swap(`from './metrics.js'`, `from '../../src/metrics.js'`);
+  const file = path.join(ROOT_DIR, 'test', 'fixtures', `variant-${name}.ts`);
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, source);
+  return file;
+}
