@@ -132,7 +132,8 @@ describe('npm run loadtest: labels and history against the lab servers', () => {
       expect(record.labelGiven).toBe(false);
       expect(record.verdict).toBe('red');
       expect(record.summary.failedHttp5xx).toBeGreaterThan(0);
-      expect(record.summary.topServerError?.message).toContain('too many clients');
+      // PostgreSQL's connection limit (SQLSTATE 53300) has two messages: the last 3 slots are kept for superusers.
+      expect(record.summary.topServerError?.message).toMatch(/too many clients|remaining connection slots are reserved/);
       expect(record.snapshot.createdAtIndexPresent).toBe(false);
       expect(record.snapshot.newSessionsPerRequest).toBeGreaterThanOrEqual(0.5);
       expect(record.snapshot.peakConnections).toBeGreaterThan(10);
