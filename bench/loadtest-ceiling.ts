@@ -7,7 +7,7 @@
 import { spawn } from 'node:child_process';
 import { startLoad } from '../lab/loadtest/generator.js';
 import { isListening } from '../lab/supervisor/ports.js';
-import { freePort } from '../test/helpers/ports.js';
+import { freePort } from '../lab/net/free-port.js';
 
 const seconds = Number(process.argv[2] ?? 10);
 const port = await freePort();
