@@ -124,18 +124,20 @@ describe('npm run loadtest: labels and history against the lab servers', () => {
     });
 
     it('fails under 200 users and is labelled "broken"', async () => {
-      const result = await runCli(LOADTEST, ['--json', '--duration', '4'], env);
+      const result = await runCli(LOADTEST, ['--json', '--duration', '8'], env);
       expect(result.code, result.stderr).toBe(0);
       const record = parseRecord(result.stdout);
 
       expect(record.label).toBe('broken');
       expect(record.labelGiven).toBe(false);
-      expect(record.verdict).toBe('red');
+      expect(record.verdict, JSON.stringify({ summary: record.summary, snapshot: record.snapshot })).toBe('red');
       expect(record.summary.failedHttp5xx).toBeGreaterThan(0);
-      // SQLSTATE 53300 in either wording: all 100 slots taken, or only the superuser-reserved ones left.
-      expect(record.summary.topServerError?.message).toMatch(/too many clients already|remaining connection slots are reserved/);
+      // PostgreSQL's connection limit (SQLSTATE 53300) has two messages: the last 3 slots are kept for superusers.
+      expect(record.summary.topServerError?.message).toMatch(/too many clients|remaining connection slots are reserved/);
       expect(record.snapshot.createdAtIndexPresent).toBe(false);
-      expect(record.snapshot.newSessionsPerRequest).toBeGreaterThanOrEqual(0.5);
+      // Sessions per successful request; on a very busy machine every request may fail, and then there is no ratio.
+      if (record.summary.succeeded > 0) expect(record.snapshot.newSessionsPerRequest).toBeGreaterThanOrEqual(0.5);
+      else expect(record.snapshot.newSessionsPerRequest).toBeNull();
       expect(record.snapshot.peakConnections).toBeGreaterThan(10);
     });
   });
