@@ -43,10 +43,15 @@ describe('the "too many clients" error in SCENARIO.md', () => {
     await database?.drop();
   });
 
+  // The failure is a race between 200 connection attempts; on a machine busy with other work
+  // one burst can come in slowly enough to squeeze under the limit, so allow a few bursts.
   async function failuresUnderLoad(): Promise<ErrorBody[]> {
-    const result = await burst(`${app.url}/feed`, USERS);
-    expect(result.byStatus.get(500) ?? 0, 'expected some 500s from the broken server').toBeGreaterThan(0);
-    return result.errorBodies.map((body) => JSON.parse(body) as ErrorBody);
+    const bodies: string[] = [];
+    for (let attempt = 1; attempt <= 3 && bodies.length === 0; attempt += 1) {
+      bodies.push(...(await burst(`${app.url}/feed`, USERS)).errorBodies);
+    }
+    expect(bodies.length, 'expected some failed requests from the broken server in 3 bursts').toBeGreaterThan(0);
+    return bodies.map((body) => JSON.parse(body) as ErrorBody);
   }
 
   it('shows the body the broken server really sends, and names both wordings', async () => {
