@@ -6,7 +6,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { ROOT_DIR } from '../../lab/config.js';
 import { BROKEN_SERVER, startApp, type RunningApp } from '../helpers/app.js';
 import { burst } from '../helpers/burst.js';
@@ -64,6 +64,9 @@ describe('the "too many clients" error in SCENARIO.md', () => {
       expect(failure).toMatchObject({ statusCode: 500, code: '53300', error: 'Internal Server Error' });
       expect([TOO_MANY_CLIENTS, RESERVED_SLOTS]).toContain(failure.message);
     }
+    // SCENARIO.md sends the learner to PostgreSQL's log for the same refusal.
+    expect(scenario).toContain(`FATAL:  ${TOO_MANY_CLIENTS}`);
+    expect(fs.readFileSync(inject('pgLogFile'), 'utf8')).toContain(`FATAL:  ${TOO_MANY_CLIENTS}`);
   });
 
   it('still appears with the index alone, as the common questions say', async () => {
