@@ -46,3 +46,39 @@ describe('README.md', () => {
     expect(unlisted, 'package.json scripts without a line in README.md "Commands"').toEqual([]);
   });
 });
+
+describe('SCENARIO.md and the lab agree', () => {
+  const scenario = readDoc('SCENARIO.md');
+
+  it('names the dashboard panels by their titles', () => {
+    const table = scenario.slice(scenario.indexOf('| Panel |'), scenario.indexOf('\n\n', scenario.indexOf('| Panel |')));
+    const names = [...table.matchAll(/^\| ([^|]+?) \|/gm)].map((match) => match[1]!).filter((name) => !/^(Panel|-+)$/.test(name));
+    expect(names.length).toBeGreaterThan(5);
+    const panels = fs.readFileSync(path.join(ROOT_DIR, 'lab', 'dashboard', 'panels.ts'), 'utf8');
+    // "Error rate, Success %" in the table stands for two panels.
+    const missing = names.flatMap((name) => name.split(', ')).filter((title) => !panels.includes(`title: '${title}`));
+    expect(missing, 'panel names in SCENARIO.md with no such title in lab/dashboard/panels.ts').toEqual([]);
+  });
+
+  it('has every "SCENARIO.md, step N" the lab prints', () => {
+    const steps = new Set([...scenario.matchAll(/^## Step (\d+)\b/gm)].map((match) => Number(match[1])));
+    const referenced = sourceFiles(['lab', 'scripts']).flatMap((file) =>
+      [...fs.readFileSync(file, 'utf8').matchAll(/SCENARIO\.md,? step (\d+)/gi)].map((match) => ({
+        file: path.relative(ROOT_DIR, file),
+        step: Number(match[1]),
+      })),
+    );
+    expect(referenced.filter(({ step }) => !steps.has(step))).toEqual([]);
+  });
+});
+
+/** The .ts files under these top-level folders, tests left out. */
+function sourceFiles(folders: string[]): string[] {
+  return folders.flatMap((folder) => {
+    const root = path.join(ROOT_DIR, folder);
+    if (!fs.existsSync(root)) return [];
+    return (fs.readdirSync(root, { recursive: true }) as string[])
+      .filter((name) => name.endsWith('.ts') && !name.endsWith('.test.ts'))
+      .map((name) => path.join(root, name));
+  });
+}
