@@ -58,15 +58,17 @@ describe('the "too many clients" error in SCENARIO.md', () => {
     expect(shown).toEqual([{ statusCode: 500, code: '53300', error: 'Internal Server Error', message: TOO_MANY_CLIENTS }]);
     expect(scenario).toContain(RESERVED_SLOTS);
 
+    // Which wording a refused request gets depends on timing (see the constants above), so
+    // every failure must be the body shown or the same body with the other wording.
+    const documented = [shown[0], { ...shown[0], message: RESERVED_SLOTS }];
     const failures = await failuresUnderLoad();
-    expect(failures).toContainEqual(shown[0]);
-    for (const failure of failures) {
-      expect(failure).toMatchObject({ statusCode: 500, code: '53300', error: 'Internal Server Error' });
-      expect([TOO_MANY_CLIENTS, RESERVED_SLOTS]).toContain(failure.message);
-    }
-    // SCENARIO.md sends the learner to PostgreSQL's log for the same refusal.
+    for (const failure of failures) expect(documented).toContainEqual(failure);
+
+    // SCENARIO.md sends the learner to PostgreSQL's log, which has a FATAL line per refusal.
     expect(scenario).toContain(`FATAL:  ${TOO_MANY_CLIENTS}`);
-    expect(fs.readFileSync(inject('pgLogFile'), 'utf8')).toContain(`FATAL:  ${TOO_MANY_CLIENTS}`);
+    const log = fs.readFileSync(inject('pgLogFile'), 'utf8');
+    const logged = failures.map((failure) => `FATAL:  ${failure.message}`).filter((line) => log.includes(line));
+    expect(logged.length, 'refusals in PostgreSQL\'s log').toBeGreaterThan(0);
   });
 
   it('still appears with the index alone, as the common questions say', async () => {
