@@ -20,7 +20,7 @@ export function nextStep(verdict: Verdict, summary: RunSummary, snapshot: LabSna
     }
     if (opensConnectionPerRequest(snapshot) === true) {
       const cause = summary.topServerError ? ` Most failures said: "${summary.topServerError.message}".` : '';
-      return `This is the failure the lab starts with — expected.${cause} Now read src/server.ts: how many database connections does one request open? (SCENARIO.md, step 3)`;
+      return `This is the failure the lab starts with — expected.${cause} Now read src/server.ts: how many database connections does one request open? (SCENARIO.md, step 2)`;
     }
     if (summary.timeouts > failed / 2) {
       return 'Requests waited longer than the load test allows. Watch the dashboard during a run: where do requests queue?';
@@ -33,9 +33,9 @@ export function nextStep(verdict: Verdict, summary: RunSummary, snapshot: LabSna
   }
   if (verdict === 'amber') {
     if (!snapshot.createdAtIndexPresent) {
-      return `No errors, but slow (p99 above ${LOADTEST_P99_GOAL_MS} ms): requests queue for the pool's connections while each query reads the whole posts table. Look at the feed query's plan with \`npm run db\` (SCENARIO.md, step 5).`;
+      return `No errors, but slow (p99 above ${LOADTEST_P99_GOAL_MS} ms): requests queue for the pool's connections while each query reads the whole posts table. Look at the feed query's plan with \`npm run db\` (SCENARIO.md, step 3, fix 2).`;
     }
     return `No errors, but p99 is above ${LOADTEST_P99_GOAL_MS} ms. Is something else busy on this machine? The dashboard shows where the time goes.`;
   }
-  return `Healthy: every request answered, p99 under ${LOADTEST_P99_GOAL_MS} ms. Next: break it on purpose (SCENARIO.md, step 7).`;
+  return `Healthy: every request answered, p99 under ${LOADTEST_P99_GOAL_MS} ms. Next: compare your runs (SCENARIO.md, step 4), then break it on purpose (SCENARIO.md, step 5).`;
 }
