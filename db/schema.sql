@@ -12,7 +12,7 @@ CREATE TABLE IF NOT EXISTS users (
 
 CREATE TABLE IF NOT EXISTS posts (
   id         integer GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-  user_id    integer     NOT NULL REFERENCES users (id),
+  user_id    integer     NOT NULL CONSTRAINT posts_user_id_fkey REFERENCES users (id),
   content    text        NOT NULL,
   created_at timestamptz NOT NULL DEFAULT now()
 );

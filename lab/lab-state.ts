@@ -28,15 +28,19 @@ export function writeLabState(state: LabState, file = LAB_STATE_FILE): void {
   fs.renameSync(temporary, file);
 }
 
-/** The state of a lab whose supervisor is still alive, or undefined. */
-export function readRunningLab(file = LAB_STATE_FILE): LabState | undefined {
-  let state: LabState;
+/** The state file as written, whether or not its supervisor still runs. */
+export function readLabStateFile(file = LAB_STATE_FILE): LabState | undefined {
   try {
-    state = JSON.parse(fs.readFileSync(file, 'utf8')) as LabState;
+    return JSON.parse(fs.readFileSync(file, 'utf8')) as LabState;
   } catch {
     return undefined;
   }
-  return isProcessAlive(state.supervisorPid) ? state : undefined;
+}
+
+/** The state of a lab whose supervisor is still alive, or undefined. */
+export function readRunningLab(file = LAB_STATE_FILE): LabState | undefined {
+  const state = readLabStateFile(file);
+  return state && isProcessAlive(state.supervisorPid) ? state : undefined;
 }
 
 /** Removes the state file, but only if it still belongs to this process. */

@@ -11,6 +11,8 @@ export interface LabSettings {
   embeddedPgPort: number;
   /** Where the app listens: loopback by default; 0.0.0.0 inside the dev container. */
   appHost: string;
+  /** Size the posts table to this machine on the first seed (LAB_CALIBRATE=off keeps the default). */
+  calibrateDataset: boolean;
   /** Set: use this PostgreSQL and start none. */
   externalDatabaseUrl?: string;
 }
@@ -23,6 +25,7 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): LabSettings 
     labPort: readPort(env, 'LAB_PORT', DEFAULT_LAB_PORT),
     embeddedPgPort: readPort(env, 'LAB_DB_PORT', DEFAULT_PG_PORT),
     appHost: env.HOST?.trim() || '127.0.0.1',
+    calibrateDataset: env.LAB_CALIBRATE?.trim().toLowerCase() !== 'off',
     ...(externalDatabaseUrl ? { externalDatabaseUrl } : {}),
   };
 }

@@ -99,6 +99,10 @@ export async function startServer(options: EmbeddedPostgresOptions): Promise<Run
       '-c', 'max_connections=100',
       '-c', "log_line_prefix=%m [%p] ",
       '-c', 'log_min_messages=warning',
+      // No replication here, so PostgreSQL may skip the write-ahead log for tables filled in
+      // the transaction that emptied them: seeding runs about twice as fast.
+      '-c', 'wal_level=minimal',
+      '-c', 'max_wal_senders=0',
     ],
     {
       // Own process group: Ctrl-C in the terminal reaches the supervisor, which stops
@@ -155,7 +159,7 @@ async function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boo
 }
 
 /** Stops a server from an earlier run that is still alive, found through postmaster.pid. */
-async function stopLeftoverServer(dataDir: string): Promise<void> {
+export async function stopLeftoverServer(dataDir: string): Promise<void> {
   const pid = readPostmasterPid(dataDir);
   if (pid === undefined || !isAlive(pid)) return;
   signal(pid, 'SIGINT');

@@ -17,6 +17,8 @@ export interface LabSnapshot {
   newSessionsPerRequest: number | null;
   /** Most client connections to the database seen at once during the run. */
   peakConnections: number | null;
+  /** New database sessions opened during the run (added later; absent in older records). */
+  newSessions?: number | null;
 }
 
 export interface RunSummary {
@@ -35,6 +37,10 @@ export interface RunSummary {
   successRate: number;
   requestsPerSecond: number;
   latencyMs: { avg: number; p50: number; p95: number; p99: number; max: number };
+  /** Requests still waiting for an answer when the time ran out: not counted above (added later). */
+  inFlightAtEnd?: number;
+  /** The most common message in the bodies of 5xx answers, and how often it came (added later). */
+  topServerError?: { message: string; count: number } | null;
 }
 
 export interface RunRecord {

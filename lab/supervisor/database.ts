@@ -7,7 +7,7 @@ import { PG_DATA_DIR, PG_LOG_FILE, PG_SUPERUSER, PG_SUPERUSER_PASSWORD } from '.
 import { embeddedAdminUrl, embeddedAppUrl, embeddedMaintenanceUrl } from '../database/urls.js';
 import { applySchema, provisionAppRoleAndDatabase } from '../database/provision.js';
 import { LabError } from '../errors.js';
-import { initialiseCluster, startServer, type EmbeddedPostgresOptions, type RunningPostgres } from '../postgres/embedded.js';
+import { initialiseCluster, startServer, stopLeftoverServer, type EmbeddedPostgresOptions, type RunningPostgres } from '../postgres/embedded.js';
 import type { LabSettings } from '../settings.js';
 import type { DatabaseControl } from './context.js';
 import { assertPortFree } from './ports.js';
@@ -35,6 +35,8 @@ export async function bringUpDatabase(settings: LabSettings, log: (line: string)
     superuser: PG_SUPERUSER,
     superuserPassword: PG_SUPERUSER_PASSWORD,
   };
+  // A server left running by a lab that was killed holds the port: stop it first.
+  await stopLeftoverServer(options.dataDir);
   await assertPortFree(settings.embeddedPgPort, '127.0.0.1', 'the embedded PostgreSQL', 'LAB_DB_PORT');
   if (await initialiseCluster(options)) log('created a new PostgreSQL cluster in .lab/pgdata');
   const database = embeddedDatabase(options, await startServer(options));

@@ -7,12 +7,15 @@ import { readRunningLab, removeLabState, writeLabState, type LabState } from '..
 import { startLabServer } from '../lab-server.js';
 import { countRows } from '../database/provision.js';
 import { existingSeed, seedWithProgress } from '../seeding.js';
+import type { SeedResult } from '../../db/seed.js';
+import { choosePostCount, measureFeedQueriesPerSecond } from '../calibration.js';
 import { readSettings } from '../settings.js';
 import { startAppProcess, type AppProcess } from './app-process.js';
 import { renderBanner } from './banner.js';
 import { bringUpDatabase, type LabDatabase } from './database.js';
 import type { LabContext } from './context.js';
 import { labRoutes } from './lab-routes.js';
+import { stopLeftoverApp } from './leftovers.js';
 import { assertPortFree, isListening } from './ports.js';
 
 const APP_READY_TIMEOUT_MS = 30_000;
@@ -29,6 +32,7 @@ export async function runSupervisor(): Promise<number> {
         'Use that one, or press Ctrl-C in its terminal first.',
     );
   }
+  await stopLeftoverApp((line) => console.log(`  ${line}`));
   await assertPortFree(settings.appPort, settings.appHost, 'the app', 'PORT');
   await assertPortFree(settings.labPort, settings.appHost, 'the lab dashboard', 'LAB_PORT');
 
@@ -58,7 +62,7 @@ export async function runSupervisor(): Promise<number> {
     Object.assign(state, { appDatabaseUrl: database.appUrl, adminDatabaseUrl: database.adminUrl, postgresPid: database.pid() });
     writeLabState(state);
 
-    await startStep(stopSignal, () => seedIfNeeded(database));
+    await startStep(stopSignal, () => seedIfNeeded(database, settings.calibrateDataset));
     const size = await countRows(database.appUrl);
 
     const app = startAppProcess({ port: settings.appPort, host: settings.appHost, databaseUrl: database.appUrl });
@@ -105,10 +109,24 @@ export async function runSupervisor(): Promise<number> {
   }
 }
 
-async function seedIfNeeded(database: LabDatabase): Promise<void> {
+async function seedIfNeeded(database: LabDatabase, calibrate: boolean): Promise<void> {
   if (await existingSeed(database.appUrl)) return;
   console.log('  Seeding the database (first start only)…');
-  const result = await seedWithProgress(database.appUrl);
+  let result = await seedWithProgress(database.appUrl);
+  reportSeed(result);
+  if (!calibrate) return;
+  console.log('  Timing the feed query on this machine, to size the table for the lesson…');
+  const decision = choosePostCount(result.posts, await measureFeedQueriesPerSecond(database.appUrl));
+  console.log(
+    `  ${decision.measuredQueriesPerSecond.toFixed(0)} unindexed feed queries/s from 10 connections → ${decision.reason}.`,
+  );
+  if (!decision.changed) return;
+  console.log(`  Seeding ${decision.posts.toLocaleString('en-US')} posts instead (change it any time: npm run seed -- --posts N).`);
+  result = await seedWithProgress(database.appUrl, { posts: decision.posts, force: true });
+  reportSeed(result);
+}
+
+function reportSeed(result: SeedResult): void {
   const rows = result.users + result.posts;
   console.log(`  Seeded ${rows.toLocaleString('en-US')} rows in ${result.seconds.toFixed(1)} s (${Math.round(rows / result.seconds).toLocaleString('en-US')} rows/s).`);
 }

@@ -19,11 +19,13 @@ export interface TestDatabase {
 
 const TEMPLATE = 'feed';
 
-export async function createTestDatabase(prefix = 'test'): Promise<TestDatabase> {
+/** A copy of the seeded template, or with `empty` a database with no tables at all. */
+export async function createTestDatabase(prefix = 'test', options: { empty?: boolean } = {}): Promise<TestDatabase> {
   const port = inject('pgPort');
   const name = `${prefix}_${randomBytes(4).toString('hex')}`;
+  const template = options.empty ? 'template0' : TEMPLATE;
   await withMaintenance(async (client) => {
-    await client.query(`CREATE DATABASE ${client.escapeIdentifier(name)} TEMPLATE ${TEMPLATE} OWNER ${client.escapeIdentifier(APP_ROLE)}`);
+    await client.query(`CREATE DATABASE ${client.escapeIdentifier(name)} TEMPLATE ${template} OWNER ${client.escapeIdentifier(APP_ROLE)}`);
   });
   return {
     name,

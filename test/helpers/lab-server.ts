@@ -27,7 +27,7 @@ export async function startTestLabServer(database: TestDatabase, appPort: number
   const runsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'lab-runs-'));
   const notInTests = () => Promise.reject(new Error('not available in tests'));
   const context: LabContext = {
-    settings: { appPort, labPort: port, embeddedPgPort: inject('pgPort'), appHost: '127.0.0.1' },
+    settings: { appPort, labPort: port, embeddedPgPort: inject('pgPort'), appHost: '127.0.0.1', calibrateDataset: false },
     database: {
       mode: 'embedded',
       appUrl: database.appUrl,

@@ -9,6 +9,7 @@ import { createTestDatabase, sql, type TestDatabase } from '../helpers/database.
 import { BROKEN_SERVER, FIXED_SERVER, startApp, type RunningApp } from '../helpers/app.js';
 
 const USERS = 200;
+const CONNECTION_LIMIT = /too many clients already|remaining connection slots are reserved/;
 
 describe('200 concurrent /feed requests', () => {
   let database: TestDatabase;
@@ -35,9 +36,15 @@ describe('200 concurrent /feed requests', () => {
       const result = await burst(`${app.url}/feed`, USERS);
       const failed = result.total - result.ok;
       expect(failed).toBeGreaterThan(0);
-      // The failures are the connection limit (SQLSTATE 53300), answered as 500s.
+      // The failures are the connection limit (SQLSTATE 53300), answered as 500s. PostgreSQL
+      // words it two ways: "too many clients already" once all 100 slots are taken, and
+      // "remaining connection slots are reserved for roles with the SUPERUSER attribute"
+      // when only the 3 slots kept for administrators are left (the app is no superuser).
       expect(result.byStatus.get(500) ?? 0).toBeGreaterThan(0);
-      expect(result.errorBodies.some((body) => body.includes('too many clients'))).toBe(true);
+      const limitErrors = result.errorBodies.filter((body) => CONNECTION_LIMIT.test(body));
+      expect(limitErrors.length).toBeGreaterThan(0);
+      // Nearly all of them; a busy machine may add a stray timeout or reset.
+      expect(limitErrors.length / result.errorBodies.length).toBeGreaterThanOrEqual(0.9);
     });
   });
 

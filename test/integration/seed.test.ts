@@ -53,6 +53,15 @@ describe('seeding', () => {
     expect(Number(range!.texts)).toBeGreaterThan(500);
   });
 
+  it('leaves the foreign key from posts to users in place and validated', async () => {
+    const constraints = await sql<{ conname: string; convalidated: boolean }>(
+      database.adminUrl,
+      "SELECT conname, convalidated FROM pg_constraint WHERE conrelid = 'posts'::regclass AND contype = 'f'",
+    );
+    expect(constraints).toEqual([{ conname: 'posts_user_id_fkey', convalidated: true }]);
+    await expect(sql(database.appUrl, "INSERT INTO posts (user_id, content) VALUES (999999, 'orphan')")).rejects.toThrow(/foreign key/);
+  });
+
   it('redoes a seed that was interrupted (no seed_info row)', async () => {
     // What an interrupted seed leaves behind cannot be half the rows (one transaction),
     // but tables filled some other way without the marker must be replaced, not added to.

@@ -1,0 +1,52 @@
+/**
+ * Section 3: the database's own ceiling for the indexed feed query, measured by pgbench
+ * (PostgreSQL's benchmark client) with as many connections as the app's pool.
+ */
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { FEED_QUERY } from '../../lab/feed-query.js';
+
+const run = promisify(execFile);
+
+export interface PgbenchResult {
+  clients: number;
+  seconds: number;
+  transactionsPerSecond: number;
+}
+
+/** Reads "tps = 8123.456789 (without initial connection time)" from pgbench's report. */
+export function parsePgbenchTps(output: string): number {
+  const match = output.match(/^tps = ([\d.]+) \(without initial connection time\)/m);
+  if (!match) throw new Error(`pgbench printed no tps line:\n${output}`);
+  return Number(match[1]);
+}
+
+/** Whether pgbench is installed (Debian: postgresql-client). */
+export async function hasPgbench(): Promise<boolean> {
+  try {
+    await run('pgbench', ['--version']);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export async function measurePgbench(databaseUrl: string, clients: number, seconds: number): Promise<PgbenchResult> {
+  const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-pgbench-'));
+  const script = path.join(folder, 'feed.sql');
+  fs.writeFileSync(script, `${FEED_QUERY};\n`);
+  try {
+    const url = new URL(databaseUrl);
+    const { stdout } = await run(
+      'pgbench',
+      ['--no-vacuum', `--client=${clients}`, `--jobs=${Math.min(clients, os.cpus().length)}`, `--time=${seconds}`, `--file=${script}`, '--host=127.0.0.1', `--port=${url.port}`, `--username=${decodeURIComponent(url.username)}`, url.pathname.slice(1)],
+      { env: { ...process.env, PGPASSWORD: decodeURIComponent(url.password) }, timeout: (seconds + 30) * 1000 },
+    );
+    return { clients, seconds, transactionsPerSecond: parsePgbenchTps(stdout) };
+  } finally {
+    fs.rmSync(folder, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,44 @@
+/**
+ * Section 1: how long `npm start` takes to the banner, cold (empty state folder: initdb,
+ * schema, seed, calibration) and warm (everything already there), and the seed rate.
+ */
+import { createLabSandbox } from '../../lab/sandbox.js';
+
+export interface StartupResult {
+  coldSeconds: number;
+  warmSeconds: number;
+  seedRowsPerSecond: number | null;
+  /** What the first start decided about the dataset size (its calibration line). */
+  calibration: string | null;
+}
+
+/** Parses "Seeded 105,000 rows in 0.4 s (261,845 rows/s)." out of the lab's output. */
+export function parseSeedRate(output: string): number | null {
+  const match = output.match(/Seeded [\d,]+ rows in [\d.]+ s \(([\d,]+) rows\/s\)/);
+  return match ? Number(match[1]!.replaceAll(',', '')) : null;
+}
+
+export async function measureStartup(): Promise<StartupResult> {
+  const sandbox = await createLabSandbox();
+  try {
+    const timeToReady = async () => {
+      const started = performance.now();
+      const lab = sandbox.start([], { LAB_CALIBRATE: 'on' });
+      await lab.ready;
+      const seconds = (performance.now() - started) / 1000;
+      lab.child.kill('SIGINT');
+      await lab.exited;
+      return { seconds, output: lab.output() };
+    };
+    const cold = await timeToReady();
+    const warm = await timeToReady();
+    return {
+      coldSeconds: cold.seconds,
+      warmSeconds: warm.seconds,
+      seedRowsPerSecond: parseSeedRate(cold.output),
+      calibration: cold.output.match(/\d+ unindexed feed queries\/s[^\n]*/)?.[0] ?? null,
+    };
+  } finally {
+    sandbox.remove();
+  }
+}

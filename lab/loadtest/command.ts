@@ -1,0 +1,180 @@
+/**
+ * `npm run loadtest`: checks the app answers, puts the load on it while sampling the
+ * database, then prints and saves the run and the table of all runs. scripts/loadtest.ts
+ * chooses the defaults; everything else happens here.
+ */
+import { reportFatal, LabError } from '../errors.js';
+import { resolveLabDatabase } from '../lab-connection.js';
+import { listRuns, newRunId, readInProgress, removeInProgress, saveRun, writeInProgress } from '../runs/history.js';
+import type { RunRecord } from '../runs/run-record.js';
+import { painter } from './format.js';
+import { startLoad } from './generator.js';
+import { helpText } from './help.js';
+import { automaticLabel } from './labels.js';
+import { parseLoadTestArgs, type LoadTestDefaults, type LoadTestOptions } from './options.js';
+import { liveLine, renderSummary } from './report.js';
+import { renderRunsTable } from './runs-table.js';
+import { startLabSampler } from './snapshot.js';
+import { buildSummary } from './summary.js';
+import { assertAppAnswers, resolveAppPort } from './target.js';
+import { nextStep, verdictFor } from './verdict.js';
+
+/** Exit code after Ctrl-C, as shells report a command stopped by SIGINT. */
+const INTERRUPTED_EXIT_CODE = 130;
+/** Signals this close after the first are the same Ctrl-C, not a second one. */
+const DUPLICATE_SIGNAL_WINDOW_MS = 1_000;
+
+/** Runs the command and exits the process with its code (one-line message for LabErrors, no stack). */
+export function runLoadTestCommand(defaults: LoadTestDefaults, argv = process.argv.slice(2)): void {
+  // Exit explicitly: the TypeScript loader keeps a helper referenced, which would hold the process open.
+  // Exit once stdout has drained: on a pipe (`--json | jq`) some systems write asynchronously.
+  const exit = (code: number) => process.stdout.write('', () => process.exit(code));
+  runLoadTest(argv, defaults).then(exit, (error: unknown) => {
+    removeInProgress();
+    exit(reportFatal(error));
+  });
+}
+
+export async function runLoadTest(argv: string[], defaults: LoadTestDefaults): Promise<number> {
+  const options = parseLoadTestArgs(argv, defaults);
+  if (options.help) {
+    process.stdout.write(helpText(defaults));
+    return 0;
+  }
+  const port = resolveAppPort();
+  await assertAppAnswers(port);
+  const other = readInProgress();
+  if (other) {
+    throw new LabError(`Another load test is running (pid ${other.pid}); two at once would measure each other. Wait for it to finish.`);
+  }
+
+  const paint = painter(process.stdout);
+  const say = (text: string) => {
+    if (!options.json) process.stdout.write(`${text}\n`);
+  };
+  const sampler = await startLabSampler(labAdminUrl());
+  const startedAt = new Date();
+  const id = newRunId(startedAt);
+  writeInProgress({
+    id,
+    pid: process.pid,
+    startedAt: startedAt.toISOString(),
+    users: options.users,
+    durationSeconds: options.durationSeconds,
+    route: options.route,
+    ...(options.label ? { label: options.label } : {}),
+  });
+  const removeMarker = () => removeInProgress();
+  process.on('exit', removeMarker);
+
+  say(`Load test: ${options.users} users on http://127.0.0.1:${port}${options.route} for ${options.durationSeconds} s. Ctrl-C stops early.`);
+  const live = liveWriter(options);
+  const load = startLoad({
+    port,
+    route: options.route,
+    users: options.users,
+    durationSeconds: options.durationSeconds,
+    requestTimeoutSeconds: options.requestTimeoutSeconds,
+    onProgress: (progress) => live.update(liveLine(progress, options.durationSeconds)),
+  });
+  let interruptedAt: number | undefined;
+  let loadFinished = false;
+  const onSignal = () => {
+    if (interruptedAt !== undefined) {
+      // Under `npm run`, one Ctrl-C arrives twice: from the terminal, and forwarded by npm.
+      if (Date.now() - interruptedAt < DUPLICATE_SIGNAL_WINDOW_MS) return;
+      // Second Ctrl-C: leave now, without saving.
+      removeInProgress();
+      process.exit(INTERRUPTED_EXIT_CODE);
+    }
+    interruptedAt = Date.now();
+    if (loadFinished) {
+      say('Almost done: saving the run (Ctrl-C again to quit without saving)…');
+      return;
+    }
+    load.stop();
+    live.done();
+    say('Stopping early: keeping what was measured so far (Ctrl-C again to quit without saving)…');
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+
+  try {
+    const result = await load.finished;
+    loadFinished = true;
+    live.done();
+    say('Reading the database statistics for this run…');
+    const snapshot = await sampler.finish(result.counts.succeeded);
+    const summary = buildSummary(result, { users: options.users, route: options.route });
+    const verdict = verdictFor(summary);
+    const history = listRuns();
+    const record: RunRecord = {
+      id,
+      label: options.label ?? automaticLabel(snapshot) ?? `run ${history.length + 1}`,
+      labelGiven: options.label !== undefined,
+      startedAt: startedAt.toISOString(),
+      endedAt: new Date().toISOString(),
+      partial: result.stoppedEarly,
+      summary,
+      snapshot,
+      verdict,
+    };
+    const file = saveRun(record);
+    if (options.json) {
+      process.stdout.write(`${JSON.stringify(record, null, 2)}\n`);
+    } else {
+      say('');
+      say(renderSummary(record, nextStep(verdict, summary, snapshot), options.requestTimeoutSeconds, paint));
+      say('');
+      say(`Saved as "${record.label}" in ${file}. All runs so far:`);
+      say(renderRunsTable([...history, record], paint));
+      say(paint('dim', 'Rename the next run with --label "…"; see this table again with `npm run runs`.'));
+    }
+    return record.partial ? INTERRUPTED_EXIT_CODE : 0;
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    removeInProgress();
+  }
+}
+
+/** The lab's admin database URL, or undefined when the lab's database cannot be found (the run is then unlabelled). */
+function labAdminUrl(): string | undefined {
+  try {
+    return resolveLabDatabase().adminUrl;
+  } catch {
+    return undefined;
+  }
+}
+
+interface LiveWriter {
+  update(line: string): void;
+  /** Ends the live line for good, so the next output starts on a fresh line. */
+  done(): void;
+}
+
+/** On a terminal, one line rewritten in place; elsewhere (CI, a pipe), one plain line per update. */
+function liveWriter(options: LoadTestOptions): LiveWriter {
+  const stream = process.stdout;
+  let finished = false;
+  if (options.json) return { update() {}, done() {} };
+  if (!stream.isTTY) {
+    return {
+      update: (line) => finished || stream.write(`  ${line}\n`),
+      done: () => (finished = true),
+    };
+  }
+  let open = false;
+  return {
+    update(line) {
+      if (finished) return;
+      stream.write(`\r\u001b[2K  ${line}`);
+      open = true;
+    },
+    done() {
+      if (open) stream.write('\n');
+      open = false;
+      finished = true;
+    },
+  };
+}

@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import type { LabSnapshot } from '../runs/run-record.js';
+import { automaticLabel } from './labels.js';
+
+const snapshot = (overrides: Partial<LabSnapshot>): LabSnapshot => ({
+  createdAtIndexPresent: false,
+  newSessionsPerRequest: null,
+  peakConnections: null,
+  newSessions: null,
+  ...overrides,
+});
+
+describe('automaticLabel', () => {
+  it('names the four states of the scenario', () => {
+    expect(automaticLabel(snapshot({ newSessionsPerRequest: 1.1, newSessions: 900 }))).toBe('broken');
+    expect(automaticLabel(snapshot({ newSessionsPerRequest: 1, newSessions: 5000, createdAtIndexPresent: true }))).toBe('index only');
+    expect(automaticLabel(snapshot({ newSessionsPerRequest: 0.01, newSessions: 10 }))).toBe('pool only');
+    expect(automaticLabel(snapshot({ newSessionsPerRequest: 0, newSessions: 0, createdAtIndexPresent: true }))).toBe('pool + index');
+  });
+
+  it('does not mistake a pool filling up during a slow, short run for a connection per request', () => {
+    // 10 pool connections opened while only 12 requests succeeded.
+    expect(automaticLabel(snapshot({ newSessionsPerRequest: 10 / 12, newSessions: 10 }))).toBe('pool only');
+  });
+
+  it('recognises the broken app by its crowd of connections when no request succeeded', () => {
+    expect(automaticLabel(snapshot({ peakConnections: 97 }))).toBe('broken');
+  });
+
+  it('gives no label when the database could not be read', () => {
+    expect(automaticLabel(snapshot({}))).toBeNull();
+  });
+});

@@ -1,0 +1,96 @@
+/**
+ * The load test's command line: `--users`, `--duration`, `--route`, `--label`, `--json`,
+ * `--help`. Anything else, or a value out of range, is a one-line LabError with exit code 2.
+ */
+import { parseArgs } from 'node:util';
+import { LabError } from '../errors.js';
+
+/** What scripts/loadtest.ts chooses; the command line may change the first three. */
+export interface LoadTestDefaults {
+  users: number;
+  durationSeconds: number;
+  route: string;
+  requestTimeoutSeconds: number;
+}
+
+export interface LoadTestOptions extends LoadTestDefaults {
+  label?: string;
+  json: boolean;
+  help: boolean;
+}
+
+/** Exit code for a command line we cannot use (as most CLI tools do). */
+export const USAGE_EXIT_CODE = 2;
+
+export const LIMITS = {
+  users: { min: 1, max: 1_000 },
+  // Every run is bounded in time; ten minutes is far more than any step of the lab needs.
+  durationSeconds: { min: 1, max: 600 },
+  labelLength: 40,
+  routeLength: 200,
+} as const;
+
+export function parseLoadTestArgs(argv: string[], defaults: LoadTestDefaults): LoadTestOptions {
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      strict: true,
+      allowPositionals: false,
+      options: {
+        users: { type: 'string', short: 'u' },
+        duration: { type: 'string', short: 'd' },
+        route: { type: 'string', short: 'r' },
+        label: { type: 'string', short: 'l' },
+        json: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }));
+  } catch (error) {
+    throw usageError(`${firstLine(error)}.`);
+  }
+  const options: LoadTestOptions = {
+    ...defaults,
+    json: values.json === true,
+    help: values.help === true,
+  };
+  if (typeof values.users === 'string') options.users = wholeNumber('--users', values.users, LIMITS.users);
+  if (typeof values.duration === 'string') options.durationSeconds = wholeNumber('--duration', values.duration, LIMITS.durationSeconds);
+  if (typeof values.route === 'string') options.route = route(values.route);
+  if (typeof values.label === 'string') options.label = label(values.label);
+  return options;
+}
+
+function wholeNumber(flag: string, raw: string, range: { min: number; max: number }): number {
+  const value = Number(raw);
+  if (!/^\d+$/.test(raw.trim()) || value < range.min || value > range.max) {
+    throw usageError(`${flag} ${JSON.stringify(raw)} is not a whole number from ${range.min} to ${range.max}.`);
+  }
+  return value;
+}
+
+function route(raw: string): string {
+  // A path on the app, never a URL: the load only ever goes to this machine's app.
+  if (!raw.startsWith('/') || raw.startsWith('//') || raw.length > LIMITS.routeLength || /[\s\u0000-\u001f\u007f]/.test(raw)) {
+    throw usageError(`--route ${JSON.stringify(raw)} is not a path on the app; use one like /feed or /users/1/posts.`);
+  }
+  return raw;
+}
+
+function label(raw: string): string {
+  const trimmed = raw.trim();
+  if (trimmed.length === 0 || trimmed.length > LIMITS.labelLength || /[\u0000-\u001f\u007f]/.test(trimmed)) {
+    throw usageError(`--label must be 1 to ${LIMITS.labelLength} printable characters, e.g. --label "pool only".`);
+  }
+  return trimmed;
+}
+
+function usageError(message: string): LabError {
+  return new LabError(`${message} See \`npm run loadtest -- --help\`.`, USAGE_EXIT_CODE);
+}
+
+/** The first line of an error's message, without its closing full stop (node:util's parseArgs errors run on). */
+export function firstLine(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return (message.split('\n')[0] ?? message).replace(/\.$/, '');
+}

@@ -1,0 +1,64 @@
+/** What a person reads: the live progress line while the load runs, and the summary after it. */
+import type { RunRecord } from '../runs/run-record.js';
+import type { LoadProgress } from './generator.js';
+import { count, duration, percent, perSecond, type Paint } from './format.js';
+import { failedRequests, littlesLawSeconds } from './summary.js';
+
+export function liveLine(progress: LoadProgress, totalSeconds: number): string {
+  const elapsed = Math.min(Math.round(progress.elapsedSeconds), totalSeconds);
+  return [
+    `${String(elapsed).padStart(String(totalSeconds).length)}/${totalSeconds} s`,
+    `${count(progress.answersPerSecond)} req/s`,
+    `ok ${count(progress.succeeded)}`,
+    `failed ${count(progress.failed)}`,
+    `p99 ${progress.succeeded + progress.failed > 0 ? duration(progress.p99Ms) : '—'}`,
+  ].join(' │ ');
+}
+
+const VERDICT_TEXT = {
+  red: { color: 'red', title: 'RED — failing' },
+  amber: { color: 'yellow', title: 'AMBER — no errors, but slow' },
+  green: { color: 'green', title: 'GREEN — healthy' },
+} as const;
+
+export function renderSummary(record: RunRecord, nextStep: string, requestTimeoutSeconds: number, paint: Paint): string {
+  const { summary } = record;
+  const failed = failedRequests(summary);
+  const lines: string[] = [];
+  const stoppedEarly = record.partial ? ' (stopped early: these numbers cover only that time)' : '';
+  lines.push(paint('bold', `${summary.users} users on GET ${summary.route} for ${summary.durationSeconds} s${stoppedEarly}`), '');
+  const inFlight = summary.inFlightAtEnd ? paint('dim', `  (+${count(summary.inFlightAtEnd)} still waiting at the end, not counted)`) : '';
+  lines.push(`  requests        ${count(summary.totalRequests)}${inFlight}`);
+  lines.push(`  succeeded       ${count(summary.succeeded)}  (${percent(summary.successRate)})`);
+  lines.push(`  failed          ${paint(failed > 0 ? 'red' : 'green', count(failed))}`);
+  if (failed > 0) {
+    const top = summary.topServerError ? paint('dim', `  most said: "${summary.topServerError.message}" (${count(summary.topServerError.count)})`) : '';
+    const cause = (name: string, value: number, note = '') => lines.push(`    ${name.padEnd(20)}${count(value)}${note}`);
+    cause('HTTP 5xx', summary.failedHttp5xx, top);
+    cause('other non-2xx', summary.failedOtherStatus);
+    cause(`timeouts (>${requestTimeoutSeconds} s)`, summary.timeouts);
+    cause('connection errors', summary.connectionErrors);
+  }
+  const latency = summary.latencyMs;
+  lines.push(
+    `  latency         avg ${duration(latency.avg)} · p50 ${duration(latency.p50)} · p95 ${duration(latency.p95)} · p99 ${duration(latency.p99)} · max ${duration(latency.max)}`,
+  );
+  lines.push(paint('dim', '                  (of answered requests, errors included; timeouts and connection errors have no answer to time)'));
+  lines.push(`  throughput      ${perSecond(summary.requestsPerSecond)} answers/s`);
+  const perRequest = littlesLawSeconds(summary);
+  if (perRequest !== null) {
+    lines.push(
+      '',
+      `  Little's law: ${summary.users} users ÷ ${perSecond(summary.requestsPerSecond)} req/s ≈ ${seconds(perRequest)} per request` +
+        `  (measured mean: ${seconds(latency.avg / 1000)})`,
+      paint('dim', '  Every user waits for an answer before asking again, so the fewer answers per second, the longer each wait.'),
+    );
+  }
+  const verdict = VERDICT_TEXT[record.verdict];
+  lines.push('', `${paint(verdict.color, `● ${verdict.title}`)}  ${nextStep}`);
+  return lines.join('\n');
+}
+
+function seconds(value: number): string {
+  return value >= 10 ? `${value.toFixed(1)} s` : `${value.toFixed(value >= 1 ? 2 : 3)} s`;
+}

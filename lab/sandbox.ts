@@ -1,0 +1,105 @@
+/**
+ * Runs the whole lab (`npm start`'s entry point) as a child process with its own state
+ * folder and free ports, so the tests and the benchmark can start, stop, kill and restart
+ * it like a person would, beside a lab that may already run on the default ports.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
+import os from 'node:os';
+import path from 'node:path';
+import { ROOT_DIR } from './config.js';
+import type { LabState } from './lab-state.js';
+import { freePort } from './net/free-port.js';
+
+const tsxLoader = createRequire(import.meta.url).resolve('tsx');
+
+export interface LabPorts {
+  appPort: number;
+  labPort: number;
+  dbPort: number;
+}
+
+export interface LabInstance {
+  child: ChildProcess;
+  output(): string;
+  exited: Promise<number | null>;
+  /** Resolves once the banner is printed; rejects if the lab exits first. */
+  ready: Promise<void>;
+}
+
+export interface LabSandbox {
+  stateDir: string;
+  ports: LabPorts;
+  env(extra?: Record<string, string>): NodeJS.ProcessEnv;
+  start(args?: string[], extraEnv?: Record<string, string>): LabInstance;
+  state(): LabState;
+  remove(): void;
+}
+
+export async function createLabSandbox(): Promise<LabSandbox> {
+  const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'lab-sandbox-'));
+  fs.chmodSync(stateDir, 0o755);
+  const ports = { appPort: await freePort(), labPort: await freePort(), dbPort: await freePort() };
+  const env = (extra: Record<string, string> = {}): NodeJS.ProcessEnv => {
+    const base: NodeJS.ProcessEnv = { ...process.env };
+    delete base.DATABASE_URL;
+    return {
+      ...base,
+      LAB_STATE_DIR: stateDir,
+      PORT: String(ports.appPort),
+      LAB_PORT: String(ports.labPort),
+      LAB_DB_PORT: String(ports.dbPort),
+      // The default size, always: the tests assert it (calibration has its own tests).
+      LAB_CALIBRATE: 'off',
+      ...extra,
+    };
+  };
+  return {
+    stateDir,
+    ports,
+    env,
+    start(args = [], extraEnv = {}) {
+      const child = spawn(process.execPath, ['--import', tsxLoader, path.join(ROOT_DIR, 'lab', 'commands', 'start.ts'), ...args], {
+        cwd: ROOT_DIR,
+        env: env(extraEnv),
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let output = '';
+      const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+      const ready = new Promise<void>((resolve, reject) => {
+        const onData = (chunk: Buffer) => {
+          output += chunk.toString();
+          if (output.includes('Next: open SCENARIO.md')) resolve();
+        };
+        child.stdout?.on('data', onData);
+        child.stderr?.on('data', onData);
+        void exited.then((code) => reject(new Error(`the lab exited (${code}) before it was ready:\n${output}`)));
+      });
+      ready.catch(() => undefined);
+      return { child, output: () => output, exited, ready };
+    },
+    state() {
+      return JSON.parse(fs.readFileSync(path.join(stateDir, 'lab.json'), 'utf8')) as LabState;
+    },
+    remove() {
+      fs.rmSync(stateDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Pids of live processes whose command line mentions the text (e.g. a sandbox folder). */
+export function processesMentioning(text: string): number[] {
+  const pids: number[] = [];
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
+    try {
+      const commandLine = fs.readFileSync(`/proc/${entry}/cmdline`, 'utf8');
+      const environment = fs.readFileSync(`/proc/${entry}/environ`, 'utf8');
+      if (commandLine.includes(text) || environment.includes(text)) pids.push(Number(entry));
+    } catch {
+      // The process ended while we looked, or is not ours to read.
+    }
+  }
+  return pids;
+}

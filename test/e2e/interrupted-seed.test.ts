@@ -1,0 +1,74 @@
+/**
+ * Ctrl-C in the middle of `npm run seed` loses nothing: the seed runs in one transaction, so
+ * the database keeps the complete dataset it had, and the next seed starts from a clean slate.
+ */
+import { spawn } from 'node:child_process';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ROOT_DIR } from '../../lab/config.js';
+import { sql } from '../helpers/database.js';
+import { createLabSandbox, processesMentioning, type LabInstance, type LabSandbox } from '../helpers/lab.js';
+
+const tsxLoader = createRequire(import.meta.url).resolve('tsx');
+
+function runSeed(sandbox: LabSandbox, args: string[]) {
+  const child = spawn(process.execPath, ['--import', tsxLoader, path.join(ROOT_DIR, 'lab', 'commands', 'seed.ts'), ...args], {
+    cwd: ROOT_DIR,
+    env: sandbox.env(),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code, signal) => resolve(code ?? (signal ? -1 : null))));
+  return { child, exited, output: () => output };
+}
+
+describe('npm run seed', () => {
+  let sandbox: LabSandbox;
+  let lab: LabInstance;
+  beforeAll(async () => {
+    sandbox = await createLabSandbox();
+    lab = sandbox.start();
+    await lab.ready;
+  });
+  afterAll(async () => {
+    lab.child.kill('SIGINT');
+    await lab.exited;
+    for (const pid of processesMentioning(sandbox.stateDir)) process.kill(pid, 'SIGKILL');
+    sandbox.remove();
+  });
+
+  it('interrupted by Ctrl-C, leaves the previous complete dataset in place', async () => {
+    const seed = runSeed(sandbox, ['--posts', '2000000']);
+    const deadline = Date.now() + 30_000;
+    while (!/seeding posts: [\d,]+\/2,000,000/.test(seed.output()) && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    expect(seed.output()).toMatch(/seeding posts: [\d,]+\/2,000,000/);
+    seed.child.kill('SIGINT');
+    await seed.exited;
+
+    const counts = async () => {
+      const [row] = await sql<{ posts: string; seed: string }>(
+        sandbox.state().appDatabaseUrl,
+        'SELECT (SELECT count(*) FROM posts) AS posts, (SELECT posts FROM seed_info) AS seed',
+      );
+      return { posts: Number(row!.posts), seed: Number(row!.seed) };
+    };
+    // Wait for PostgreSQL to notice the closed connection and roll back.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(await counts()).toEqual({ posts: 100_000, seed: 100_000 });
+
+    const again = runSeed(sandbox, ['--posts', '150000']);
+    expect(await again.exited).toBe(0);
+    expect(await counts()).toEqual({ posts: 150_000, seed: 150_000 });
+  });
+
+  it('rejects a bad size with one line and the usage', async () => {
+    const seed = runSeed(sandbox, ['--posts', 'lots']);
+    expect(await seed.exited).toBe(2);
+    expect(seed.output().trim()).toBe('✘ --posts lots is not a whole number from 1,000 to 20,000,000. usage: npm run seed -- [--posts N] [--users N] [--force]');
+  });
+});

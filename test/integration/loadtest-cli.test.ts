@@ -1,0 +1,194 @@
+/**
+ * `npm run loadtest` and `npm run runs` as a learner runs them: as child processes,
+ * reading the lab from a state folder of their own (LAB_STATE_DIR). Against the lab's
+ * real broken and fixed servers on a real PostgreSQL, every run gets the right label.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeLabState } from '../../lab/lab-state.js';
+import type { RunRecord } from '../../lab/runs/run-record.js';
+import { BROKEN_SERVER, FIXED_SERVER, startApp, type RunningApp } from '../helpers/app.js';
+import { runCli, startCli } from '../helpers/cli.js';
+import { createTestDatabase, sql, type TestDatabase } from '../helpers/database.js';
+import { freePort } from '../helpers/ports.js';
+import { startScriptedServer } from '../helpers/scripted-server.js';
+
+const LOADTEST = 'scripts/loadtest.ts';
+const RUNS = 'lab/commands/runs.ts';
+
+function newStateDir(): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), 'loadtest-state-'));
+}
+
+/** A lab.json like the supervisor writes, owned by this (living) test process. */
+function announceLab(stateDir: string, app: RunningApp, database: TestDatabase): void {
+  writeLabState(
+    {
+      supervisorPid: process.pid,
+      startedAt: new Date().toISOString(),
+      mode: 'embedded',
+      appPort: app.port,
+      labPort: 0,
+      appDatabaseUrl: database.appUrl,
+      adminDatabaseUrl: database.adminUrl,
+    },
+    path.join(stateDir, 'lab.json'),
+  );
+}
+
+function parseRecord(stdout: string): RunRecord {
+  return JSON.parse(stdout) as RunRecord;
+}
+
+describe('npm run loadtest: talking to a person', () => {
+  it('says plainly that nothing answers when the app is down, without a stack trace', async () => {
+    const port = await freePort();
+    const stateDir = newStateDir();
+    const result = await runCli(LOADTEST, [], { LAB_STATE_DIR: stateDir, PORT: String(port) });
+
+    expect(result.code).toBe(1);
+    expect(result.stderr.trim()).toBe(
+      `✘ nothing answers on :${port} — is \`npm start\` running? Start it in another terminal, then run the load test again.`,
+    );
+    expect(result.stdout).toBe('');
+    expect(fs.existsSync(path.join(stateDir, 'runs', 'in-progress.json'))).toBe(false);
+  });
+
+  it.each([
+    [['--users', '0'], '✘ --users "0" is not a whole number from 1 to 1000.'],
+    [['--duration', '601'], '✘ --duration "601" is not a whole number from 1 to 600.'],
+    [['--route', 'http://example.com/'], '✘ --route "http://example.com/" is not a path on the app'],
+    [['--frobnicate'], "✘ Unknown option '--frobnicate'."],
+  ])('rejects %j with one line and exit code 2', async (args, message) => {
+    const result = await runCli(LOADTEST, args, { LAB_STATE_DIR: newStateDir() });
+    expect(result.code).toBe(2);
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+    expect(result.stderr).toContain(message);
+  });
+
+  it('shows its options with --help', async () => {
+    const result = await runCli(LOADTEST, ['--help'], { LAB_STATE_DIR: newStateDir() });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('Usage: npm run loadtest -- [options]');
+    expect(result.stdout).toContain('-u, --users N       simultaneous users, 1-1000 (default 200)');
+    expect(result.stdout).toContain('Each user waits at most 20 s for an answer.');
+  });
+
+  it('on Ctrl-C, stops, prints and saves what it measured as partial, and removes its marker', async () => {
+    const server = await startScriptedServer(() => ({ kind: 'answer', status: 200 }));
+    const stateDir = newStateDir();
+    try {
+      const cli = startCli(LOADTEST, ['--users', '5', '--duration', '60'], { LAB_STATE_DIR: stateDir, PORT: String(server.port) });
+      // The first live line means the load is running.
+      await cli.waitForOutput(' req/s │ ok ');
+      expect(fs.existsSync(path.join(stateDir, 'runs', 'in-progress.json'))).toBe(true);
+      cli.child.kill('SIGINT');
+      const result = await cli.result;
+
+      expect(result.code).toBe(130);
+      expect(result.stdout).toContain('stopped early');
+      const files = fs.readdirSync(path.join(stateDir, 'runs'));
+      expect(files).toHaveLength(1);
+      const record = JSON.parse(fs.readFileSync(path.join(stateDir, 'runs', files[0]!), 'utf8')) as RunRecord;
+      expect(record.partial).toBe(true);
+      expect(record.summary.succeeded).toBeGreaterThan(0);
+      // No lab database to read: the run is numbered instead of named.
+      expect(record.label).toBe('run 1');
+    } finally {
+      await server.close();
+    }
+  });
+});
+
+describe('npm run loadtest: labels and history against the lab servers', () => {
+  let database: TestDatabase;
+  const stateDir = newStateDir();
+  const env = { LAB_STATE_DIR: stateDir };
+  beforeAll(async () => {
+    database = await createTestDatabase('loadtest');
+  });
+  afterAll(async () => {
+    await database?.drop();
+  });
+
+  describe('the broken server', () => {
+    let app: RunningApp;
+    beforeAll(async () => {
+      app = await startApp(BROKEN_SERVER, database.appUrl);
+      announceLab(stateDir, app, database);
+    });
+    afterAll(async () => {
+      await app?.stop();
+    });
+
+    it('fails under 200 users and is labelled "broken"', async () => {
+      const result = await runCli(LOADTEST, ['--json', '--duration', '4'], env);
+      expect(result.code, result.stderr).toBe(0);
+      const record = parseRecord(result.stdout);
+
+      expect(record.label).toBe('broken');
+      expect(record.labelGiven).toBe(false);
+      expect(record.verdict).toBe('red');
+      expect(record.summary.failedHttp5xx).toBeGreaterThan(0);
+      // SQLSTATE 53300 in either wording: all 100 slots taken, or only the superuser-reserved ones left.
+      expect(record.summary.topServerError?.message).toMatch(/too many clients already|remaining connection slots are reserved/);
+      expect(record.snapshot.createdAtIndexPresent).toBe(false);
+      expect(record.snapshot.newSessionsPerRequest).toBeGreaterThanOrEqual(0.5);
+      expect(record.snapshot.peakConnections).toBeGreaterThan(10);
+    });
+  });
+
+  describe('the fixed server', () => {
+    let app: RunningApp;
+    beforeAll(async () => {
+      app = await startApp(FIXED_SERVER, database.appUrl);
+      announceLab(stateDir, app, database);
+    });
+    afterAll(async () => {
+      await app?.stop();
+    });
+
+    it('without the index is labelled "pool only"', async () => {
+      const result = await runCli(LOADTEST, ['--json', '--users', '10', '--duration', '3'], env);
+      expect(result.code, result.stderr).toBe(0);
+      const record = parseRecord(result.stdout);
+
+      expect(record.label).toBe('pool only');
+      expect(record.summary.succeeded).toBeGreaterThan(0);
+      expect(record.snapshot.peakConnections).toBeLessThanOrEqual(10);
+    });
+
+    it('with the index is labelled "pool + index", and --label overrides the name', async () => {
+      await sql(database.appUrl, fs.readFileSync(path.join(import.meta.dirname, '../../solution/fix.sql'), 'utf8'));
+      const automatic = parseRecord((await runCli(LOADTEST, ['--json', '--users', '20', '--duration', '3'], env)).stdout);
+      expect(automatic.label).toBe('pool + index');
+      expect(automatic.snapshot.createdAtIndexPresent).toBe(true);
+      expect(automatic.summary.totalRequests).toBe(automatic.summary.succeeded);
+
+      const named = parseRecord((await runCli(LOADTEST, ['--json', '--users', '5', '--duration', '1', '--label', 'my fix'], env)).stdout);
+      expect(named).toMatchObject({ label: 'my fix', labelGiven: true });
+    });
+  });
+
+  it('keeps every run: `npm run runs` reads them back in order, and --clear empties the table', async () => {
+    const listed = await runCli(RUNS, ['--json'], env);
+    expect(listed.code).toBe(0);
+    expect((JSON.parse(listed.stdout) as RunRecord[]).map((run) => run.label)).toEqual(['broken', 'pool only', 'pool + index', 'my fix']);
+
+    const table = await runCli(RUNS, [], env);
+    expect(table.stdout).toMatch(/│ 1 │ broken +│/);
+    expect(table.stdout).toMatch(/│ 3 │ pool \+ index +│.*p99 .* lower, req\/s .* higher/);
+
+    const unknown = await runCli(RUNS, ['--clean'], env);
+    expect({ code: unknown.code, stderr: unknown.stderr.trim() }).toEqual({
+      code: 2,
+      stderr: "✘ Unknown option '--clean'. Usage: npm run runs [-- --clear | --json]",
+    });
+
+    const cleared = await runCli(RUNS, ['--clear'], env);
+    expect(cleared.stdout.trim()).toBe('Cleared 4 runs. The next load test starts a new table.');
+    expect((await runCli(RUNS, [], env)).stdout.trim()).toBe('No runs yet. Run one with `npm run loadtest`.');
+  });
+});
