@@ -47,7 +47,13 @@ function grafanaPanel(panel: PanelDefinition, index: number): Record<string, unk
         min: 0,
         ...(panel.unit === 'percent' ? { max: 100 } : {}),
         ...(upDown ? { max: 1, mappings: [{ type: 'value', options: { '0': { text: 'down', color: 'red' }, '1': { text: 'up', color: 'green' } } }] } : {}),
-        custom: { lineWidth: 2, fillOpacity: upDown ? 20 : 0, spanNulls: false, showPoints: 'never' },
+        custom: {
+          lineWidth: 2,
+          fillOpacity: upDown ? 20 : 0,
+          spanNulls: false,
+          showPoints: 'never',
+          ...(panel.scale === 'log' ? { scaleDistribution: { type: 'symlog', log: 10, linearThreshold: 1 } } : {}),
+        },
       },
       overrides: panel.series.map((series) => ({
         matcher: { id: 'byName', options: series.label },

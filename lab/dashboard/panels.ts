@@ -35,6 +35,11 @@ export interface PanelDefinition {
   lookFor: string;
   /** Where the numbers come from and what they cannot show (the panel's "?"). */
   help: string;
+  /**
+   * 'log' when the series differ by orders of magnitude (millions of rows by sequential
+   * scan against thousands by index): a log-like axis that still shows 0.
+   */
+  scale?: 'linear' | 'log';
   series: SeriesDefinition[];
 }
 
@@ -127,8 +132,9 @@ export const panels: PanelDefinition[] = [
     id: 'rows',
     title: 'posts rows read per second (sequential scan vs index)',
     unit: 'rows/s',
-    lookFor: 'Millions of rows by sequential scan to show 20 posts means a missing index; after CREATE INDEX the index line takes over at a tiny fraction.',
-    help: 'pg_stat_user_tables for posts: seq_tup_read (rows read by sequential scans) and idx_tup_fetch (rows fetched through an index). PostgreSQL publishes these about once a second.',
+    scale: 'log',
+    lookFor: 'Millions of rows by sequential scan to show 20 posts means a missing index; after CREATE INDEX the red line falls to 0 and the green index line reads about 20 rows per request.',
+    help: 'pg_stat_user_tables for posts: seq_tup_read (rows read by sequential scans) and idx_tup_fetch (rows fetched through an index). PostgreSQL publishes these about once a second. The axis is logarithmic: each step is ten times the one below.',
     series: [
       { label: 'sequential scan', color: COLORS.bad, promql: `sum(rate(lab_posts_rows_read_total{scan="sequential"}${W}))`, compute: (w) => w.rate('lab_posts_rows_read_total', { scan: 'sequential' }) },
       { label: 'index', color: COLORS.good, promql: `sum(rate(lab_posts_rows_read_total{scan="index"}${W}))`, compute: (w) => w.rate('lab_posts_rows_read_total', { scan: 'index' }) },

@@ -12,7 +12,7 @@ import { IN_PROGRESS_FILE, RUNS_DIR } from '../runs/run-record.js';
 import type { LabRoutes } from '../supervisor/context.js';
 import { HISTORY_SECONDS } from './history.js';
 import { panels } from './panels.js';
-import { RunMarkers } from './run-markers.js';
+import { runMarkers } from './run-markers.js';
 import { Sampler } from './sampler.js';
 
 export interface ObservabilityOptions {
@@ -42,15 +42,16 @@ const panelsForBrowser = panels.map(({ series, ...panel }) => ({
 
 export function observabilityRoutes(options: ObservabilityOptions = {}): LabRoutes {
   return async (server, context) => {
+    const runsDir = options.runsDir ?? RUNS_DIR;
+    const inProgressRunFile = options.inProgressRunFile ?? IN_PROGRESS_FILE;
     const exporter = new LabExporter({
       adminUrl: context.database.adminUrl,
       postmasterPid: () => context.database.pid(),
       ...(context.database.mode === 'embedded' ? { postgresLogFile: options.postgresLogFile ?? PG_LOG_FILE } : {}),
       appHealthUrl: `http://127.0.0.1:${context.app.port}/health`,
-      inProgressRunFile: options.inProgressRunFile ?? IN_PROGRESS_FILE,
+      inProgressRunFile,
     });
     const sampler = new Sampler({ exporter, appMetricsUrl: `http://127.0.0.1:${context.app.port}/metrics` });
-    const runs = new RunMarkers(options.runsDir ?? RUNS_DIR);
     const assets = new Map(Object.entries(ASSETS).map(([name, asset]) => [name, { body: fs.readFileSync(asset.file), type: asset.type }]));
     const page = fs.readFileSync(path.join(here, 'client', 'index.html'), 'utf8');
 
@@ -77,7 +78,7 @@ export function observabilityRoutes(options: ObservabilityOptions = {}): LabRout
       return {
         ...(since === undefined ? { panels: panelsForBrowser, historySeconds: HISTORY_SECONDS, mode: context.database.mode, appPort: context.app.port } : {}),
         ...slice,
-        runs: runs.list(Date.now() / 1000 - HISTORY_SECONDS),
+        runs: runMarkers(Date.now() / 1000 - HISTORY_SECONDS, runsDir, inProgressRunFile),
       };
     });
 

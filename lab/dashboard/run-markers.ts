@@ -1,10 +1,9 @@
 /**
- * Load-test runs as marks on the charts, read from the run history the load test writes
- * (lab/runs/run-record.ts): finished runs from `<id>.json`, the current one from in-progress.json.
+ * Load-test runs as marks on the charts, from the run history the load test writes
+ * (lab/runs/history.ts): finished runs, and the one under way if its process is alive.
  */
-import fs from 'node:fs';
-import path from 'node:path';
-import type { InProgressRun, RunRecord } from '../runs/run-record.js';
+import { listRuns, readInProgress } from '../runs/history.js';
+import type { RunRecord } from '../runs/run-record.js';
 
 export interface RunMarker {
   id: string;
@@ -16,56 +15,22 @@ export interface RunMarker {
   verdict?: RunRecord['verdict'];
 }
 
-export class RunMarkers {
-  /** Finished runs never change: read each file once. */
-  private readonly finished = new Map<string, RunMarker | null>();
-
-  constructor(private readonly runsDir: string) {}
-
-  /** Runs that overlap the time since `sinceSeconds`, oldest first. */
-  list(sinceSeconds: number): RunMarker[] {
-    let names: string[];
-    try {
-      names = fs.readdirSync(this.runsDir);
-    } catch {
-      return [];
-    }
-    const markers: RunMarker[] = [];
-    for (const name of names) {
-      if (!name.endsWith('.json')) continue;
-      const marker = name === 'in-progress.json' ? this.inProgress(name) : this.finishedRun(name);
-      if (marker && (marker.end ?? Infinity) >= sinceSeconds) markers.push(marker);
-    }
-    // A finished run's record and the in-progress file may briefly both exist: keep the finished one.
-    const unique = new Map(markers.map((marker) => [marker.id, marker] as const));
-    for (const marker of markers) if (marker.end !== null) unique.set(marker.id, marker);
-    return [...unique.values()].sort((a, b) => a.start - b.start);
+/** Runs that overlap the time since `sinceSeconds`, oldest first. */
+export function runMarkers(sinceSeconds: number, runsDir: string, inProgressFile: string): RunMarker[] {
+  const markers: RunMarker[] = [];
+  const finishedIds = new Set<string>();
+  for (const record of listRuns(runsDir)) {
+    const start = Date.parse(record.startedAt) / 1000;
+    const end = Date.parse(record.endedAt) / 1000;
+    if (!Number.isFinite(start) || !Number.isFinite(end)) continue;
+    finishedIds.add(record.id);
+    if (end >= sinceSeconds) markers.push({ id: record.id, label: record.label, start, end, verdict: record.verdict });
   }
-
-  private finishedRun(name: string): RunMarker | null {
-    if (!this.finished.has(name)) {
-      const record = readJson<RunRecord>(path.join(this.runsDir, name));
-      const start = record ? Date.parse(record.startedAt) / 1000 : NaN;
-      const end = record ? Date.parse(record.endedAt) / 1000 : NaN;
-      // A file still being written reads as broken JSON: try again next time instead of remembering it.
-      if (!record) return null;
-      this.finished.set(name, Number.isFinite(start) && Number.isFinite(end) ? { id: record.id, label: record.label, start, end, verdict: record.verdict } : null);
-    }
-    return this.finished.get(name) ?? null;
+  const current = readInProgress(inProgressFile);
+  const start = current ? Date.parse(current.startedAt) / 1000 : NaN;
+  // Just after a run ends its record and its marker may both exist for a moment: the record wins.
+  if (current && Number.isFinite(start) && !finishedIds.has(current.id)) {
+    markers.push({ id: current.id, label: current.label ?? `${current.users} users on ${current.route}`, start, end: null });
   }
-
-  private inProgress(name: string): RunMarker | null {
-    const run = readJson<InProgressRun>(path.join(this.runsDir, name));
-    const start = run ? Date.parse(run.startedAt) / 1000 : NaN;
-    if (!run || !Number.isFinite(start)) return null;
-    return { id: run.id, label: run.label ?? `${run.users} users on ${run.route}`, start, end: null };
-  }
-}
-
-function readJson<T>(file: string): T | undefined {
-  try {
-    return JSON.parse(fs.readFileSync(file, 'utf8')) as T;
-  } catch {
-    return undefined;
-  }
+  return markers.sort((a, b) => a.start - b.start);
 }

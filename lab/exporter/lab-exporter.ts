@@ -10,10 +10,10 @@
  * - external (DATABASE_URL): only what PostgreSQL's statistics views show: no
  *   lab_db_connections{state="logging in"} and no lab_db_connections_refused_total.
  */
-import fs from 'node:fs';
 import client from 'prom-client';
 import type { Sample } from '../metrics/prometheus-text.js';
 import { RefusedConnectionsLog } from '../database/refused-connections.js';
+import { readInProgress } from '../runs/history.js';
 import { DatabaseReader } from './database-reader.js';
 
 export interface LabExporterOptions {
@@ -71,7 +71,7 @@ export class LabExporter {
   async collect(): Promise<void> {
     const [up, reading] = await Promise.all([probe(this.options.appHealthUrl), this.reader.read()]);
     this.appUp.set(up ? 1 : 0);
-    this.loadTestRunning.set(fs.existsSync(this.options.inProgressRunFile) ? 1 : 0);
+    this.loadTestRunning.set(readInProgress(this.options.inProgressRunFile) ? 1 : 0);
     if (this.refusedLog) this.advance(this.refused, 'refused', {}, this.refusedLog.total());
     this.databaseUp.set(reading ? 1 : 0);
     // While the database is away its gauges disappear (a gap), rather than repeat old values.

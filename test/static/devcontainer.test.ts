@@ -127,12 +127,12 @@ describe('.devcontainer', () => {
     const compose = readCompose();
     expect(compose.services.db!.image).toMatch(/^postgres:17\./);
     expect(JSON.stringify(compose.services.db)).not.toMatch(/max_connections/);
-    const iniMount = compose.services.grafana!.volumes!.find((volume) => volume.endsWith(':/etc/grafana/grafana.ini:ro'));
-    const ini = fs.readFileSync(hostPathOf(iniMount!)!, 'utf8');
-    expect(ini).toMatch(/\[server\][^[]*http_port = 3002/);
-    expect(ini).toMatch(/\[auth\.anonymous\][^[]*enabled = true[^[]*org_role = Viewer/);
-    // The home dashboard path is where the dashboards folder is mounted.
-    const home = ini.match(/default_home_dashboard_path = (\S+)/)![1]!;
+    const grafana = compose.services.grafana!.environment!;
+    expect(grafana.GF_SERVER_HTTP_PORT).toBe('3002');
+    expect(grafana.GF_AUTH_ANONYMOUS_ENABLED).toBe('true');
+    expect(grafana.GF_AUTH_ANONYMOUS_ORG_ROLE).toBe('Viewer');
+    // The home dashboard is the generated one, where the dashboards folder is mounted.
+    const home = grafana.GF_DASHBOARDS_DEFAULT_HOME_DASHBOARD_PATH!;
     const dashboardsMount = compose.services.grafana!.volumes!.find((volume) => volume.includes('/grafana/dashboards:'))!;
     const [hostDir, containerDir] = dashboardsMount.split(':');
     expect(home.startsWith(`${containerDir}/`)).toBe(true);

@@ -43,6 +43,13 @@
     },
   };
 
+  function powersOfTen(max) {
+    const step = max > 1e5 ? 100 : 10;
+    const splits = [0];
+    for (let v = 10; v <= max; v *= step) splits.push(v);
+    return splits;
+  }
+
   function seriesOffset(panelIndex) {
     let offset = 0;
     for (let i = 0; i < panelIndex; i += 1) offset += state.panels[i].series.length;
@@ -73,14 +80,24 @@
       cursor: { drag: { x: false, y: false } },
       scales: {
         x: { time: true },
-        y: isUpDown ? { range: [0, 1.1] } : panel.unit === 'percent' ? { range: [0, 105] } : { range: (u, min, max) => [0, Math.max(max * 1.1, 1)] },
+        y: isUpDown
+          ? { range: [0, 1.1] }
+          : panel.unit === 'percent'
+            ? { range: [0, 105] }
+            : panel.scale === 'log'
+              ? // asinh: logarithmic for large values, linear near 0, so a 0 stays drawable.
+                { distr: 4, asinh: 1, range: (u, min, max) => [0, Math.max(max * 2, 10)] }
+              : { range: (u, min, max) => [0, Math.max(max * 1.1, 1)] },
       },
       axes: [
         {},
         {
           size: 64,
-          values: (u, ticks) => ticks.map((v) => (isUpDown ? (v === 1 ? 'up' : v === 0 ? 'down' : '') : format(panel.unit, v))),
+          // uPlot passes null for a tick it leaves unlabelled.
+          values: (u, ticks) => ticks.map((v) => (v == null ? '' : isUpDown ? (v === 1 ? 'up' : v === 0 ? 'down' : '') : format(panel.unit, v))),
           ...(isUpDown ? { splits: () => [0, 1] } : {}),
+          // Log axis: a line at 0 and at powers of ten (every other one when the range is wide).
+          ...(panel.scale === 'log' ? { splits: (u, axis, min, max) => powersOfTen(max) } : {}),
         },
       ],
       series: [
