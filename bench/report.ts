@@ -112,8 +112,42 @@ export function renderMarkdown(result: BenchResult): string {
     `Cold (empty state folder: initdb, schema, seed, calibration): ${fmt(result.startup.coldSeconds, 1)} s. Warm: ${fmt(result.startup.warmSeconds, 1)} s.`,
     result.startup.calibration ? `Calibration said: ${result.startup.calibration}` : '',
   ];
+  lines.push(...cpuSection(result));
   if (result.notes.length > 0) lines.push('', '## Notes', '', ...result.notes.map((note) => `- ${note}`));
   return `${lines.filter((line, index, all) => !(line === '' && all[index - 1] === '')).join('\n')}\n`;
+}
+
+/**
+ * Where the CPU went in the pool + index run and in pgbench, per request: the numbers that
+ * say whether the fixed app is held back by the database or by everything around it.
+ */
+export function cpuSection(result: BenchResult): string[] {
+  const cpu = result.states.poolAndIndexCpu;
+  if (!cpu) return [];
+  const perRequest = cpu.appMicros + cpu.postgresMicros + cpu.generatorMicros;
+  const cores = result.machine.cores;
+  const bound = perRequest > 0 ? (cores * 1e6) / perRequest : 0;
+  const lines = [
+    '',
+    '## Where the CPU goes (pool + index run, per answered request)',
+    '',
+    '| process | CPU per request | share |',
+    '|---|---|---|',
+    `| the app (Node.js: HTTP, JSON, pg protocol) | ${fmt(cpu.appMicros, 0)} µs | ${fmt((cpu.appMicros / perRequest) * 100, 0)}% |`,
+    `| PostgreSQL (all its processes) | ${fmt(cpu.postgresMicros, 0)} µs | ${fmt((cpu.postgresMicros / perRequest) * 100, 0)}% |`,
+    `| the load generator (autocannon) | ${fmt(cpu.generatorMicros, 0)} µs | ${fmt((cpu.generatorMicros / perRequest) * 100, 0)}% |`,
+    '',
+    `Together ${fmt(perRequest, 0)} µs per request, with ${fmt(cpu.coresBusy, 2)} of ${cores} cores busy: ${cores} cores ÷ ${fmt(perRequest, 0)} µs bounds this machine at about ${fmt(bound, 0)} req/s; measured ${fmt(result.states.poolAndIndex.requestsPerSecond, 0)}.`,
+  ];
+  const pgbench = result.pgbench;
+  if (pgbench?.postgresMicrosPerTransaction != null && pgbench.clientMicrosPerTransaction != null) {
+    lines.push(
+      `pgbench spends ${fmt(pgbench.postgresMicrosPerTransaction, 0)} µs of PostgreSQL CPU and ${fmt(pgbench.clientMicrosPerTransaction, 0)} µs of client CPU per query. ` +
+        `The app's run spends ${fmt(cpu.postgresMicros, 0)} µs in PostgreSQL per request but ${fmt(cpu.appMicros + cpu.generatorMicros, 0)} µs in the app and the generator, on the same cores: ` +
+        'when the fixed app reaches only a fraction of pgbench\'s rate, this is where the difference goes — the HTTP layer around the query, not the database.',
+    );
+  }
+  return lines;
 }
 
 function stateRow(name: string, summary: RunSummary): string {

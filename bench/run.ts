@@ -44,13 +44,13 @@ async function main(): Promise<number> {
   const database = await startScratchDatabase('bench-pg');
   try {
     step(`the three states: ${plan.users} users × ${plan.stateSeconds} s each`);
-    const states = await measureStates(database.appUrl, { users: plan.users, seconds: plan.stateSeconds, warmupSeconds: plan.warmupSeconds });
+    const states = await measureStates(database.appUrl, { users: plan.users, seconds: plan.stateSeconds, warmupSeconds: plan.warmupSeconds }, database.pid);
 
     await setIndex(database.appUrl, true);
     let pgbench = null;
     if (await hasPgbench()) {
       step(`pgbench: the indexed feed query with 10 clients for ${plan.ceilingSeconds} s`);
-      pgbench = await measurePgbench(database.appUrl, 10, plan.ceilingSeconds);
+      pgbench = await measurePgbench(database.appUrl, 10, plan.ceilingSeconds, database.pid);
     } else {
       notes.push('pgbench is not installed (Debian: apt-get install postgresql-client), so the database ceiling was not measured.');
     }

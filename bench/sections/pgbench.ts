@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { FEED_QUERY } from '../../lab/feed-query.js';
+import { sampleCpu } from './cpu.js';
 
 const run = promisify(execFile);
 
@@ -15,6 +16,9 @@ export interface PgbenchResult {
   clients: number;
   seconds: number;
   transactionsPerSecond: number;
+  /** CPU per transaction in microseconds: PostgreSQL's, and the pgbench client's (Linux only). */
+  postgresMicrosPerTransaction: number | null;
+  clientMicrosPerTransaction: number | null;
 }
 
 /** Reads "tps = 8123.456789 (without initial connection time)" from pgbench's report. */
@@ -34,18 +38,32 @@ export async function hasPgbench(): Promise<boolean> {
   }
 }
 
-export async function measurePgbench(databaseUrl: string, clients: number, seconds: number): Promise<PgbenchResult> {
+export async function measurePgbench(databaseUrl: string, clients: number, seconds: number, postmasterPid?: number): Promise<PgbenchResult> {
   const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-pgbench-'));
   const script = path.join(folder, 'feed.sql');
   fs.writeFileSync(script, `${FEED_QUERY};\n`);
   try {
     const url = new URL(databaseUrl);
+    const before = postmasterPid === undefined ? undefined : sampleCpu(undefined, postmasterPid);
     const { stdout } = await run(
       'pgbench',
       ['--no-vacuum', `--client=${clients}`, `--jobs=${Math.min(clients, os.cpus().length)}`, `--time=${seconds}`, `--file=${script}`, '--host=127.0.0.1', `--port=${url.port}`, `--username=${decodeURIComponent(url.username)}`, url.pathname.slice(1)],
       { env: { ...process.env, PGPASSWORD: decodeURIComponent(url.password) }, timeout: (seconds + 30) * 1000 },
     );
-    return { clients, seconds, transactionsPerSecond: parsePgbenchTps(stdout) };
+    const transactionsPerSecond = parsePgbenchTps(stdout);
+    const transactions = transactionsPerSecond * seconds;
+    if (before === undefined || postmasterPid === undefined) {
+      return { clients, seconds, transactionsPerSecond, postgresMicrosPerTransaction: null, clientMicrosPerTransaction: null };
+    }
+    const after = sampleCpu(undefined, postmasterPid);
+    return {
+      clients,
+      seconds,
+      transactionsPerSecond,
+      postgresMicrosPerTransaction: ((after.postgres - before.postgres) / transactions) * 1e6,
+      // pgbench is a child this process waited for: its CPU lands in our children's time.
+      clientMicrosPerTransaction: ((after.reapedChildren - before.reapedChildren) / transactions) * 1e6,
+    };
   } finally {
     fs.rmSync(folder, { recursive: true, force: true });
   }

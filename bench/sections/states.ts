@@ -5,6 +5,7 @@
 import pg from 'pg';
 import { BROKEN_SERVER, FIXED_SERVER, startApp } from '../../lab/app-runner.js';
 import type { RunSummary } from '../../lab/runs/run-record.js';
+import { cpuPerRequest, sampleCpu, type CpuPerRequest } from './cpu.js';
 import { loadFor } from './load.js';
 
 export interface StatesResult {
@@ -13,6 +14,8 @@ export interface StatesResult {
   broken: RunSummary;
   poolOnly: RunSummary;
   poolAndIndex: RunSummary;
+  /** Where the CPU went during the pool + index run (Linux only). */
+  poolAndIndexCpu: CpuPerRequest | null;
 }
 
 const INDEX = 'bench_states_created_at_idx';
@@ -24,27 +27,46 @@ export interface LoadPlan {
   warmupSeconds: number;
 }
 
-export async function measureStates(appDatabaseUrl: string, plan: LoadPlan): Promise<StatesResult> {
+export async function measureStates(appDatabaseUrl: string, plan: LoadPlan, postmasterPid?: number): Promise<StatesResult> {
   const { users, seconds } = plan;
   await setIndex(appDatabaseUrl, false);
   const broken = await runAgainst(BROKEN_SERVER, appDatabaseUrl, plan);
   const poolOnly = await runAgainst(FIXED_SERVER, appDatabaseUrl, plan);
   await setIndex(appDatabaseUrl, true);
   try {
-    const poolAndIndex = await runAgainst(FIXED_SERVER, appDatabaseUrl, plan);
-    return { users, seconds, broken, poolOnly, poolAndIndex };
+    let poolAndIndexCpu: CpuPerRequest | null = null;
+    const poolAndIndex = await runAgainst(FIXED_SERVER, appDatabaseUrl, plan, {}, (appPid) => {
+      if (postmasterPid === undefined) return undefined;
+      const before = sampleCpu(appPid, postmasterPid);
+      return (summary) => {
+        poolAndIndexCpu = cpuPerRequest(before, sampleCpu(appPid, postmasterPid), summary.totalRequests, summary.durationSeconds);
+      };
+    });
+    return { users, seconds, broken, poolOnly, poolAndIndex, poolAndIndexCpu };
   } finally {
     await setIndex(appDatabaseUrl, false);
   }
 }
 
-export async function runAgainst(entry: string, databaseUrl: string, plan: LoadPlan, env: Record<string, string> = {}): Promise<RunSummary> {
+/** Called just before the measured load with the app's pid; its result is called with the summary after. */
+type MeasureAround = (appPid: number) => ((summary: RunSummary) => void) | undefined;
+
+export async function runAgainst(
+  entry: string,
+  databaseUrl: string,
+  plan: LoadPlan,
+  env: Record<string, string> = {},
+  measureAround?: MeasureAround,
+): Promise<RunSummary> {
   const app = await startApp(entry, databaseUrl, env);
   try {
     if (plan.warmupSeconds > 0) await loadFor(app.port, '/feed', plan.users, plan.warmupSeconds);
     // Let the previous storm of connections drain from PostgreSQL before measuring.
     await new Promise((resolve) => setTimeout(resolve, 1_000));
-    return await loadFor(app.port, '/feed', plan.users, plan.seconds);
+    const finish = measureAround?.(app.pid);
+    const summary = await loadFor(app.port, '/feed', plan.users, plan.seconds);
+    finish?.(summary);
+    return summary;
   } finally {
     await app.stop();
   }

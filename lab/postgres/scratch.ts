@@ -15,6 +15,8 @@ import { initialiseCluster, startServer } from './embedded.js';
 
 export interface ScratchDatabase {
   port: number;
+  /** The postmaster's process id. */
+  pid: number;
   dataDir: string;
   logFile: string;
   appUrl: string;
@@ -48,6 +50,7 @@ export async function startScratchDatabase(prefix: string): Promise<ScratchDatab
   }
   return {
     port,
+    pid: server.pid,
     dataDir: options.dataDir,
     logFile: options.logFile,
     appUrl: embeddedAppUrl(port),

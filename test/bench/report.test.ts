@@ -20,8 +20,8 @@ const RESULT: BenchResult = {
   machine: { cpuModel: 'Test CPU', cores: 2, memoryGiB: 24, node: 'v20.20.2', platform: 'linux-x64' },
   dataset: { users: 5_000, posts: 100_000 },
   startup: { coldSeconds: 4.2, warmSeconds: 1.1, seedRowsPerSecond: 250_000, calibration: '60 unindexed feed queries/s …' },
-  states: { users: 200, seconds: 20, broken: summary(70, 60, 2_000, 7_000), poolOnly: summary(100, 35, 5_600, 7_400), poolAndIndex: summary(100, 3_000, 55, 120) },
-  pgbench: { clients: 10, seconds: 10, transactionsPerSecond: 8_000 },
+  states: { users: 200, seconds: 20, broken: summary(70, 60, 2_000, 7_000), poolOnly: summary(100, 35, 5_600, 7_400), poolAndIndex: summary(100, 3_000, 55, 120), poolAndIndexCpu: { appMicros: 300, postgresMicros: 250, generatorMicros: 100, coresBusy: 1.95 } },
+  pgbench: { clients: 10, seconds: 10, transactionsPerSecond: 8_000, postgresMicrosPerTransaction: 200, clientMicrosPerTransaction: 40 },
   generatorCeilingRequestsPerSecond: 12_000,
   loadUsers: 200,
   metricsOverhead: { onRuns: [2_900, 3_000, 3_100], offRuns: [3_000, 3_100, 3_200], onRequestsPerSecond: 3_000, offRequestsPerSecond: 3_100, lossPercent: 3.2 },
@@ -70,5 +70,9 @@ describe('benchmark goals and report', () => {
     expect(markdown).toContain('| 100,000 | 30.0 ms | 0.10 ms | 300.0× |');
     expect(markdown).toContain('- a note');
     expect(markdown).not.toMatch(/\n\n\n/);
+    // Where the CPU went: 650 µs per request on 2 cores bounds the machine at ~3,077 req/s.
+    expect(markdown).toContain('| the app (Node.js: HTTP, JSON, pg protocol) | 300 µs | 46% |');
+    expect(markdown).toContain('2 cores ÷ 650 µs bounds this machine at about 3,077 req/s; measured 3,000.');
+    expect(markdown).toContain('pgbench spends 200 µs of PostgreSQL CPU and 40 µs of client CPU per query.');
   });
 });

@@ -1,5 +1,6 @@
 /** The benchmark's measuring sections, run very briefly against a real PostgreSQL (no timing asserted). */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { readPostmasterPid } from '../../lab/postgres/embedded.js';
 import { measureGeneratorCeiling } from '../../bench/sections/ceilings.js';
 import { hasPgbench, measurePgbench } from '../../bench/sections/pgbench.js';
 import { measureScaling } from '../../bench/sections/scaling.js';
@@ -19,12 +20,18 @@ describe('benchmark sections', () => {
   });
 
   it('runs the three states and leaves no index behind', async () => {
-    const states = await measureStates(database.appUrl, { users: 20, seconds: 2, warmupSeconds: 1 });
+    const postmasterPid = readPostmasterPid(inject('pgDataDir'));
+    const states = await measureStates(database.appUrl, { users: 20, seconds: 2, warmupSeconds: 1 }, postmasterPid);
     for (const state of [states.broken, states.poolOnly, states.poolAndIndex]) {
       expect(state.users).toBe(20);
       expect(state.totalRequests).toBeGreaterThan(0);
     }
     expect(states.poolAndIndex.successRate).toBe(100);
+    // CPU was attributed to the app, PostgreSQL and the generator.
+    expect(states.poolAndIndexCpu).toMatchObject({ appMicros: expect.any(Number), postgresMicros: expect.any(Number) });
+    expect(states.poolAndIndexCpu!.appMicros).toBeGreaterThan(0);
+    expect(states.poolAndIndexCpu!.postgresMicros).toBeGreaterThan(0);
+    expect(states.poolAndIndexCpu!.generatorMicros).toBeGreaterThan(0);
     const indexes = await sql(database.adminUrl, "SELECT indexname FROM pg_indexes WHERE tablename = 'posts' AND indexname LIKE 'bench_%'");
     expect(indexes).toEqual([]);
   });
