@@ -23,6 +23,8 @@ export interface BenchResult {
   /** Users of every load in this run (200 in a full run). */
   loadUsers: number;
   metricsOverhead: MetricsOverheadResult;
+  /** The metrics' cost per request measured in-process (no network, no database). */
+  metricsCost: { withMicros: number; withoutMicros: number; costMicros: number };
   scaling: ScalingPoint[];
   notes: string[];
 }
@@ -60,13 +62,28 @@ export function evaluateGoals(result: BenchResult): Goal[] {
       measured: generatorRatio === null ? 'n/a' : `${fmt(generatorRatio, 1)}× (${fmt(result.generatorCeilingRequestsPerSecond, 0)} ÷ ${fmt(fixed, 0)} req/s)`,
       met: generatorRatio === null ? null : generatorRatio >= 3,
     },
-    {
-      name: 'Request metrics overhead',
-      target: '≤ 5%',
-      measured: `${fmt(result.metricsOverhead.lossPercent, 1)}% (${fmt(result.metricsOverhead.onRequestsPerSecond, 0)} vs ${fmt(result.metricsOverhead.offRequestsPerSecond, 0)} req/s)`,
-      met: result.metricsOverhead.lossPercent <= 5,
-    },
+    metricsGoal(result),
   ];
+}
+
+/**
+ * The metrics' share of the app's own CPU per request, from the in-process cost and the CPU
+ * the app spent per request under load; the loopback A/B runs are shown beside it, but on a
+ * busy 2-core machine their noise (±5%) is as large as the goal.
+ */
+function metricsGoal(result: BenchResult): Goal {
+  const appMicros = result.states.poolAndIndexCpu?.appMicros;
+  const ab = `A/B runs: ${fmt(result.metricsOverhead.onRequestsPerSecond, 0)} vs ${fmt(result.metricsOverhead.offRequestsPerSecond, 0)} req/s, ${fmt(result.metricsOverhead.lossPercent, 1)}%`;
+  if (!appMicros) {
+    return { name: 'Request metrics overhead', target: '≤ 5%', measured: ab, met: result.metricsOverhead.lossPercent <= 5 };
+  }
+  const share = (result.metricsCost.costMicros / appMicros) * 100;
+  return {
+    name: 'Request metrics overhead',
+    target: '≤ 5%',
+    measured: `${fmt(share, 1)}% of the app's CPU (${fmt(result.metricsCost.costMicros, 1)} of ${fmt(appMicros, 0)} µs per request); ${ab}`,
+    met: share <= 5,
+  };
 }
 
 export function renderMarkdown(result: BenchResult): string {
@@ -99,6 +116,7 @@ export function renderMarkdown(result: BenchResult): string {
     '',
     `- Database (pgbench, indexed feed query): ${result.pgbench ? `${fmt(result.pgbench.transactionsPerSecond, 0)} TPS with ${result.pgbench.clients} clients for ${result.pgbench.seconds} s` : 'not measured'}`,
     `- Load generator (${result.loadUsers} users on a no-work server): ${fmt(result.generatorCeilingRequestsPerSecond, 0)} req/s`,
+    `- Request metrics in-process (a do-nothing route through Fastify's inject): ${fmt(result.metricsCost.withMicros, 1)} µs with, ${fmt(result.metricsCost.withoutMicros, 1)} µs without: ${fmt(result.metricsCost.costMicros, 1)} µs per request`,
     `- Metrics on / off (fixed app, medians of alternating runs): ${fmt(result.metricsOverhead.onRequestsPerSecond, 0)} / ${fmt(result.metricsOverhead.offRequestsPerSecond, 0)} req/s; runs on ${result.metricsOverhead.onRuns.map((v) => fmt(v, 0)).join(', ')}; off ${result.metricsOverhead.offRuns.map((v) => fmt(v, 0)).join(', ')}`,
     '',
     '## The feed query as the table grows (EXPLAIN ANALYZE execution time, median of 3)',

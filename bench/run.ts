@@ -14,6 +14,7 @@ import { describeMachine } from './machine.js';
 import { renderMarkdown, evaluateGoals, type BenchResult } from './report.js';
 import { measureGeneratorCeiling, measureMetricsOverhead } from './sections/ceilings.js';
 import { hasPgbench, measurePgbench } from './sections/pgbench.js';
+import { measureMetricsCostMicros } from './sections/metrics-cost.js';
 import { measureScaling } from './sections/scaling.js';
 import { measureStartup } from './sections/startup.js';
 import { measureStates, setIndex } from './sections/states.js';
@@ -63,6 +64,8 @@ async function main(): Promise<number> {
       plan.overheadRounds,
     );
     await setIndex(database.appUrl, false);
+    step('request metrics in-process: a do-nothing route with and without them');
+    const metricsCost = await measureMetricsCostMicros();
 
     step(`the feed query at ${plan.scalingSizes.map((n) => n.toLocaleString('en-US')).join(', ')} posts`);
     const scaling = await measureScaling(database.appUrl, plan.scalingSizes);
@@ -79,6 +82,7 @@ async function main(): Promise<number> {
       generatorCeilingRequestsPerSecond: generatorCeiling,
       loadUsers: plan.users,
       metricsOverhead,
+      metricsCost,
       scaling,
       notes,
     };

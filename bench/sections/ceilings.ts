@@ -36,13 +36,23 @@ export async function measureGeneratorCeiling(users: number, seconds: number): P
   }
 }
 
-/** Alternates metrics on/off runs (on, off, on, off, …) so drift on a busy machine hits both alike. */
+/**
+ * Alternates metrics on/off runs in ABBA order (on, off, off, on, on, off, …), so neither
+ * setting always runs first and drift on a busy machine hits both alike.
+ */
 export async function measureMetricsOverhead(databaseUrl: string, plan: LoadPlan, rounds: number): Promise<MetricsOverheadResult> {
   const onRuns: number[] = [];
   const offRuns: number[] = [];
+  const runOn = async () => onRuns.push((await runAgainst(FIXED_SERVER, databaseUrl, plan)).requestsPerSecond);
+  const runOff = async () => offRuns.push((await runAgainst(FIXED_SERVER, databaseUrl, plan, { METRICS: 'off' })).requestsPerSecond);
   for (let round = 0; round < rounds; round += 1) {
-    onRuns.push((await runAgainst(FIXED_SERVER, databaseUrl, plan)).requestsPerSecond);
-    offRuns.push((await runAgainst(FIXED_SERVER, databaseUrl, plan, { METRICS: 'off' })).requestsPerSecond);
+    if (round % 2 === 0) {
+      await runOn();
+      await runOff();
+    } else {
+      await runOff();
+      await runOn();
+    }
   }
   const on = median(onRuns);
   const off = median(offRuns);

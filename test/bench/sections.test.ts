@@ -2,6 +2,7 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { readPostmasterPid } from '../../lab/postgres/embedded.js';
 import { measureGeneratorCeiling } from '../../bench/sections/ceilings.js';
+import { measureMetricsCostMicros } from '../../bench/sections/metrics-cost.js';
 import { hasPgbench, measurePgbench } from '../../bench/sections/pgbench.js';
 import { measureScaling } from '../../bench/sections/scaling.js';
 import { measureStates } from '../../bench/sections/states.js';
@@ -34,6 +35,13 @@ describe('benchmark sections', () => {
     expect(states.poolAndIndexCpu!.generatorMicros).toBeGreaterThan(0);
     const indexes = await sql(database.adminUrl, "SELECT indexname FROM pg_indexes WHERE tablename = 'posts' AND indexname LIKE 'bench_%'");
     expect(indexes).toEqual([]);
+  });
+
+  it('measures what the request metrics cost in-process', async () => {
+    const cost = await measureMetricsCostMicros();
+    expect(cost.withMicros).toBeGreaterThan(0);
+    expect(cost.withoutMicros).toBeGreaterThan(0);
+    expect(Number.isFinite(cost.costMicros)).toBe(true);
   });
 
   it('measures the generator against a no-work server', async () => {

@@ -97,26 +97,34 @@ describe('database drill', () => {
     expect(response.status).toBe(400);
   });
 
-  it('the solution serves again within 2 s of the database’s return, and keeps every post it acknowledged', async () => {
+  it('the solution serves again within 2 s of the database’s return, and keeps every post it acknowledged under load', async () => {
     const app = await startApp(FIXED_SERVER, control.appUrl);
     const acknowledged: number[] = [];
     let writing = true;
-    const writer = (async () => {
-      while (writing) {
+    // 20 writers and 20 feed readers at once, each sending its next request as soon as the last ends.
+    const writeLoop = async (writer: number) => {
+      for (let i = 0; writing; i += 1) {
         try {
           const response = await fetch(`${app.url}/posts`, {
             method: 'POST',
             headers: { 'content-type': 'application/json' },
-            body: JSON.stringify({ userId: 1, content: `during the drill ${acknowledged.length}` }),
+            body: JSON.stringify({ userId: 1 + writer, content: `during the drill: writer ${writer}, post ${i}` }),
             signal: AbortSignal.timeout(5_000),
           });
           if (response.status === 201) acknowledged.push(((await response.json()) as { id: number }).id);
         } catch {
           // Refused while the database is away: not acknowledged, so not promised.
         }
-        await new Promise((resolve) => setTimeout(resolve, 50));
+        await new Promise((resolve) => setTimeout(resolve, 20));
       }
-    })();
+    };
+    const readLoop = async () => {
+      while (writing) {
+        await fetch(`${app.url}/feed`, { signal: AbortSignal.timeout(5_000) }).then((r) => r.arrayBuffer()).catch(() => undefined);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    };
+    const writer = Promise.all([...Array.from({ length: 20 }, (_, n) => writeLoop(n)), ...Array.from({ length: 20 }, readLoop)]);
     try {
       const result = await runDatabaseDrill({ appUrl: app.url, takeAway: takeAway(2), appPid: pidWhileAlive(app) });
       writing = false;
