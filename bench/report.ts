@@ -168,6 +168,38 @@ export function cpuSection(result: BenchResult): string[] {
   return lines;
 }
 
+export const README_BLOCK_START = '<!-- bench:start (written by npm run bench; do not edit by hand) -->';
+export const README_BLOCK_END = '<!-- bench:end -->';
+
+/** The figures README's performance section shows, from the latest full run. */
+export function renderReadmeSummary(result: BenchResult): string {
+  const { broken, poolOnly, poolAndIndex } = result.states;
+  const biggest = result.scaling.at(-1);
+  return [
+    README_BLOCK_START,
+    `Latest run: ${result.startedAt.slice(0, 10)}, ${result.machine.cpuModel}, ${result.machine.cores} cores, ${result.machine.memoryGiB} GiB, Node ${result.machine.node}; ${fmt(result.dataset.posts, 0)} posts; ${result.states.users} users × ${result.states.seconds} s per state.`,
+    '',
+    '| state | success | p50 | p99 | req/s |',
+    '|---|---|---|---|---|',
+    stateRow('broken (connection per request)', broken),
+    stateRow('pool only', poolOnly),
+    stateRow('pool + index', poolAndIndex),
+    '',
+    `Start-up: cold ${fmt(result.startup.coldSeconds, 1)} s, warm ${fmt(result.startup.warmSeconds, 1)} s. ` +
+      (biggest ? `The feed query at ${fmt(biggest.posts, 0)} posts: ${fmt(biggest.withoutIndexMs, 1)} ms without the index, ${fmt(biggest.withIndexMs, 2)} ms with it. ` : '') +
+      'Every goal, the ceilings and where the CPU goes: [bench/results/latest.md](bench/results/latest.md).',
+    README_BLOCK_END,
+  ].join('\n');
+}
+
+/** README's text with its benchmark block replaced (or unchanged when it has no block). */
+export function withReadmeSummary(readme: string, summary: string): string {
+  const start = readme.indexOf(README_BLOCK_START);
+  const end = readme.indexOf(README_BLOCK_END);
+  if (start < 0 || end < start) return readme;
+  return readme.slice(0, start) + summary + readme.slice(end + README_BLOCK_END.length);
+}
+
 function stateRow(name: string, summary: RunSummary): string {
   return `| ${name} | ${fmt(summary.successRate, 1)}% | ${ms(summary.latencyMs.p50)} | ${ms(summary.latencyMs.p99)} | ${fmt(summary.requestsPerSecond, 0)} |`;
 }

@@ -11,7 +11,7 @@ import { DEFAULT_POSTS, DEFAULT_USERS, ROOT_DIR } from '../lab/config.js';
 import { LabError, reportFatal } from '../lab/errors.js';
 import { startScratchDatabase } from '../lab/postgres/scratch.js';
 import { describeMachine } from './machine.js';
-import { renderMarkdown, evaluateGoals, type BenchResult } from './report.js';
+import { evaluateGoals, renderMarkdown, renderReadmeSummary, withReadmeSummary, type BenchResult } from './report.js';
 import { measureGeneratorCeiling, measureMetricsOverhead } from './sections/ceilings.js';
 import { hasPgbench, measurePgbench } from './sections/pgbench.js';
 import { measureMetricsCostMicros } from './sections/metrics-cost.js';
@@ -92,6 +92,11 @@ async function main(): Promise<number> {
     fs.writeFileSync(path.join(outDir, 'latest.md'), markdown);
     console.log(`\n${markdown}`);
     console.log(`Written: ${path.relative(process.cwd(), path.join(outDir, 'latest.json'))} and latest.md`);
+    if (!values.quick && values.out === undefined) {
+      const readmeFile = path.join(ROOT_DIR, 'README.md');
+      fs.writeFileSync(readmeFile, withReadmeSummary(fs.readFileSync(readmeFile, 'utf8'), renderReadmeSummary(result)));
+      console.log("Updated README.md's performance figures.");
+    }
     const missed = evaluateGoals(result).filter((goal) => goal.met === false);
     if (missed.length > 0) console.log(`Goals missed: ${missed.map((goal) => goal.name).join('; ')} (see the report's notes).`);
     return 0;
