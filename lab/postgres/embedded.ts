@@ -44,15 +44,17 @@ export async function initialiseCluster(options: EmbeddedPostgresOptions): Promi
   // A folder left by an interrupted initdb would make initdb refuse to run: start clean.
   fs.rmSync(options.dataDir, { recursive: true, force: true });
   fs.mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
-  const passwordFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'lab-pw-')), 'pw');
-  fs.writeFileSync(passwordFile, `${options.superuserPassword}\n`, { mode: 0o600 });
   if (identity) {
     fs.chownSync(options.dataDir, identity.uid, identity.gid);
-    fs.chownSync(path.dirname(passwordFile), identity.uid, identity.gid);
-    fs.chownSync(passwordFile, identity.uid, identity.gid);
     assertReachableBy(identity, options.dataDir);
   }
+  const passwordFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'lab-pw-')), 'pw');
   try {
+    fs.writeFileSync(passwordFile, `${options.superuserPassword}\n`, { mode: 0o600 });
+    if (identity) {
+      fs.chownSync(path.dirname(passwordFile), identity.uid, identity.gid);
+      fs.chownSync(passwordFile, identity.uid, identity.gid);
+    }
     await runToCompletion(
       initdb,
       [
