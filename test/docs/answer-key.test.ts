@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT_DIR } from '../../lab/config.js';
-import { BROKEN_SERVER, startApp, type RunningApp } from '../helpers/app.js';
+import { BROKEN_SERVER, startApp, type RunningApp } from '../../lab/app-runner.js';
 import { burst } from '../helpers/burst.js';
 import { createTestDatabase, sql, type TestDatabase } from '../helpers/database.js';
 import { fencedBlocks } from '../helpers/markdown.js';

@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, sql, type TestDatabase } from '../helpers/database.js';
-import { createLabSandbox, processesMentioning, type LabSandbox } from '../helpers/lab.js';
+import { createLabSandbox, processesMentioning, type LabSandbox } from '../../lab/sandbox.js';
 
 describe('npm start with DATABASE_URL', () => {
   let database: TestDatabase;

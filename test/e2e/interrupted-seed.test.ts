@@ -8,7 +8,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT_DIR } from '../../lab/config.js';
 import { sql } from '../helpers/database.js';
-import { createLabSandbox, processesMentioning, type LabInstance, type LabSandbox } from '../helpers/lab.js';
+import { createLabSandbox, processesMentioning, type LabInstance, type LabSandbox } from '../../lab/sandbox.js';
 
 const tsxLoader = createRequire(import.meta.url).resolve('tsx');
 

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isListening } from '../../lab/supervisor/ports.js';
 import { sql } from '../helpers/database.js';
-import { createLabSandbox, processesMentioning, type LabInstance, type LabSandbox } from '../helpers/lab.js';
+import { createLabSandbox, processesMentioning, type LabInstance, type LabSandbox } from '../../lab/sandbox.js';
 
 async function waitUntil(condition: () => boolean | Promise<boolean>, timeoutMs: number): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;

@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT_DIR } from '../../lab/config.js';
 import { saveRun } from '../../lab/runs/history.js';
 import { panels, RATE_WINDOW_SECONDS } from '../../lab/dashboard/panels.js';
-import { BROKEN_SERVER, startApp, type RunningApp } from '../helpers/app.js';
+import { BROKEN_SERVER, startApp, type RunningApp } from '../../lab/app-runner.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
 import { startTestLabServer, type TestLabServer } from '../helpers/lab-server.js';
 import { runLoad } from '../helpers/load.js';

@@ -25,9 +25,9 @@ import { startAppProcess, type AppProcess } from '../../lab/supervisor/app-proce
 import type { DatabaseControl, LabContext } from '../../lab/supervisor/context.js';
 import { isListening } from '../../lab/supervisor/ports.js';
 import { seed } from '../../db/seed.js';
-import { FIXED_SERVER, startApp, type RunningApp } from '../helpers/app.js';
+import { FIXED_SERVER, startApp, type RunningApp } from '../../lab/app-runner.js';
 import { createTestDatabase, sql } from '../helpers/database.js';
-import { freePort } from '../helpers/ports.js';
+import { freePort } from '../../lab/net/free-port.js';
 import { writeVariant } from '../helpers/server-variants.js';
 
 describe('database drill', () => {

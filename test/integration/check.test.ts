@@ -15,7 +15,7 @@ import { judgePool, observePool } from '../../lab/check/step-pool.js';
 import { runChecks } from '../../lab/check/run-checks.js';
 import { renderReport, reportAsJson } from '../../lab/check/render.js';
 import { createTestDatabase, sql, type TestDatabase } from '../helpers/database.js';
-import { BROKEN_SERVER, FIXED_SERVER, startApp, type RunningApp } from '../helpers/app.js';
+import { BROKEN_SERVER, FIXED_SERVER, startApp, type RunningApp } from '../../lab/app-runner.js';
 import { writeVariant, type VariantName } from '../helpers/server-variants.js';
 import { failedRun } from '../helpers/run-records.js';
 

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { burst } from '../helpers/burst.js';
 import { createTestDatabase, sql, type TestDatabase } from '../helpers/database.js';
-import { BROKEN_SERVER, FIXED_SERVER, startApp, type RunningApp } from '../helpers/app.js';
+import { BROKEN_SERVER, FIXED_SERVER, startApp, type RunningApp } from '../../lab/app-runner.js';
 
 const USERS = 200;
 const CONNECTION_LIMIT = /too many clients already|remaining connection slots are reserved/;

@@ -9,10 +9,10 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeLabState } from '../../lab/lab-state.js';
 import type { RunRecord } from '../../lab/runs/run-record.js';
-import { BROKEN_SERVER, FIXED_SERVER, startApp, type RunningApp } from '../helpers/app.js';
+import { BROKEN_SERVER, FIXED_SERVER, startApp, type RunningApp } from '../../lab/app-runner.js';
 import { runCli, startCli } from '../helpers/cli.js';
 import { createTestDatabase, sql, type TestDatabase } from '../helpers/database.js';
-import { freePort } from '../helpers/ports.js';
+import { freePort } from '../../lab/net/free-port.js';
 import { startScriptedServer } from '../helpers/scripted-server.js';
 
 const LOADTEST = 'scripts/loadtest.ts';

@@ -1,1 +1,0 @@
-export { freePort } from '../../lab/net/free-port.js';
