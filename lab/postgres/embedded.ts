@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { LabError } from '../errors.js';
-import { findPostgresBinaries } from './binaries.js';
+import { findPostgresBinaries, runnableBy } from './binaries.js';
 import { postgresIdentity } from './os-user.js';
 
 export interface EmbeddedPostgresOptions {
@@ -38,8 +38,8 @@ export function isClusterInitialised(dataDir: string): boolean {
 /** Creates the cluster with initdb unless it exists. Returns true when it created one. */
 export async function initialiseCluster(options: EmbeddedPostgresOptions): Promise<boolean> {
   if (isClusterInitialised(options.dataDir)) return false;
-  const { initdb } = await findPostgresBinaries();
   const identity = postgresIdentity();
+  const { initdb } = runnableBy(await findPostgresBinaries(), identity);
 
   // A folder left by an interrupted initdb would make initdb refuse to run: start clean.
   fs.rmSync(options.dataDir, { recursive: true, force: true });
@@ -82,8 +82,8 @@ export async function initialiseCluster(options: EmbeddedPostgresOptions): Promi
  * earlier lab that died without cleaning up (its pid is in postmaster.pid) is stopped first.
  */
 export async function startServer(options: EmbeddedPostgresOptions): Promise<RunningPostgres> {
-  const { postgres } = await findPostgresBinaries();
   const identity = postgresIdentity();
+  const { postgres } = runnableBy(await findPostgresBinaries(), identity);
   await stopLeftoverServer(options.dataDir);
 
   fs.mkdirSync(path.dirname(options.logFile), { recursive: true });
