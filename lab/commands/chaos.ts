@@ -11,9 +11,12 @@ import { recordDatabaseDrill } from '../chaos/drill-record.js';
 import { pidListeningOn } from '../chaos/find-app.js';
 import { LabError, runCommand } from '../errors.js';
 import { readRunningLab } from '../lab-state.js';
+import { exitWithHelpIfAsked } from '../help.js';
 
 const USAGE = 'usage: npm run chaos -- db [--seconds N]   |   npm run chaos -- app [--seconds N]';
 
+
+exitWithHelpIfAsked('chaos');
 runCommand(async () => {
   const { target, seconds } = parseCliArgs();
   const lab = readRunningLab();

@@ -9,9 +9,12 @@ import { LabError, runCommand } from '../errors.js';
 import { isProcessAlive, readRunningLab } from '../lab-state.js';
 import { IN_PROGRESS_FILE, RUNS_DIR, type InProgressRun } from '../runs/run-record.js';
 import fs from 'node:fs';
+import { exitWithHelpIfAsked } from '../help.js';
 
 const USAGE = 'usage: npm run check [-- --json]';
 
+
+exitWithHelpIfAsked('check');
 runCommand(async () => {
   const json = parseCliArgs();
   const lab = readRunningLab();

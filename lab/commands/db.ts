@@ -10,9 +10,12 @@ import { STATE_DIR } from '../config.js';
 import { consoleClient, interactiveConsole, runSql } from '../console/builtin-console.js';
 import { LabError, runCommand } from '../errors.js';
 import { resolveLabDatabase } from '../lab-connection.js';
+import { exitWithHelpIfAsked } from '../help.js';
 
 const USAGE = 'usage: npm run db [-- -c "SQL"] [-- -f file.sql] [-- --builtin]';
 
+
+exitWithHelpIfAsked('db');
 runCommand(async () => {
   const options = parseCliArgs();
   const { appUrl } = resolveLabDatabase();

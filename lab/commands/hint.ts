@@ -8,10 +8,13 @@ import { STEPS, type StepId } from '../check/types.js';
 import { LabError, runCommand } from '../errors.js';
 import { readHintProgress, writeHintProgress } from '../hints/hint-progress.js';
 import { currentStep, nextHint } from '../hints/next-hint.js';
+import { exitWithHelpIfAsked } from '../help.js';
 
 const STEP_IDS = Object.keys(STEPS) as StepId[];
 const USAGE = `usage: npm run hint [-- --step ${STEP_IDS.join('|')}]`;
 
+
+exitWithHelpIfAsked('hint');
 runCommand(async () => {
   const chosen = parseCliArgs();
   const progress = readProgress();

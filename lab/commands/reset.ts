@@ -14,9 +14,12 @@ import { resolveLabDatabase } from '../lab-connection.js';
 import { RUNS_DIR } from '../runs/run-record.js';
 import { SCENARIO_FILES } from '../reset/scenario-files.js';
 import { clearRuns, countRuns, dropLearnerIndexes, learnerIndexes, restorePristineServer, serverIsPristine } from '../reset/scenario-state.js';
+import { exitWithHelpIfAsked } from '../help.js';
 
 const USAGE = 'usage: npm run reset [-- --yes] [-- --runs]';
 
+
+exitWithHelpIfAsked('reset');
 runCommand(async () => {
   const { yes, runs } = parseCliArgs();
   const { adminUrl } = resolveLabDatabase();

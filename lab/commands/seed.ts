@@ -6,9 +6,12 @@ import { DEFAULT_POSTS, DEFAULT_USERS } from '../config.js';
 import { LabError, runCommand } from '../errors.js';
 import { resolveLabDatabase } from '../lab-connection.js';
 import { existingSeed, seedWithProgress } from '../seeding.js';
+import { exitWithHelpIfAsked } from '../help.js';
 
 const USAGE = 'usage: npm run seed -- [--posts N] [--users N] [--force]';
 
+
+exitWithHelpIfAsked('seed');
 runCommand(async () => {
   const { values } = parseCliArgs();
   const posts = readCount(values.posts, '--posts', DEFAULT_POSTS, 1_000, 20_000_000);

@@ -1,6 +1,15 @@
 /** Entry point of `npm start`. */
-import { reportFatal } from '../errors.js';
+import { parseArgs } from 'node:util';
+import { LabError, reportFatal } from '../errors.js';
+import { exitWithHelpIfAsked } from '../help.js';
 import { runSupervisor } from '../supervisor/supervisor.js';
+
+exitWithHelpIfAsked('start');
+try {
+  parseArgs({ options: { 'restart-on-crash': { type: 'boolean' } }, strict: true });
+} catch (error) {
+  process.exit(reportFatal(new LabError(`${(error as Error).message}. usage: npm start [-- --restart-on-crash]; npm start -- --help for more.`, 2)));
+}
 
 // Exit explicitly once everything is stopped: the TypeScript loader keeps a helper process
 // referenced, and a supervisor that lingers after "Stopped" would look like a hang.
