@@ -104,11 +104,7 @@ export function renderMarkdown(result: BenchResult): string {
     '',
     `## The three states (${result.states.users} users × ${result.states.seconds} s each, one after another)`,
     '',
-    '| state | success | p50 | p99 | req/s |',
-    '|---|---|---|---|---|',
-    stateRow('broken (connection per request)', broken),
-    stateRow('pool only', poolOnly),
-    stateRow('pool + index', poolAndIndex),
+    ...statesTable(result.states),
     '',
     `Fixed vs broken: ${ratio(poolAndIndex.requestsPerSecond, broken.requestsPerSecond)} the throughput; fixed vs pool only: ${ratio(poolAndIndex.requestsPerSecond, poolOnly.requestsPerSecond)}, p99 ${ratio(poolOnly.latencyMs.p99, poolAndIndex.latencyMs.p99)} lower.`,
     '',
@@ -173,17 +169,12 @@ export const README_BLOCK_END = '<!-- bench:end -->';
 
 /** The figures README's performance section shows, from the latest full run. */
 export function renderReadmeSummary(result: BenchResult): string {
-  const { broken, poolOnly, poolAndIndex } = result.states;
   const biggest = result.scaling.at(-1);
   return [
     README_BLOCK_START,
     `Latest run: ${result.startedAt.slice(0, 10)}, ${result.machine.cpuModel}, ${result.machine.cores} cores, ${result.machine.memoryGiB} GiB, Node ${result.machine.node}; ${fmt(result.dataset.posts, 0)} posts; ${result.states.users} users × ${result.states.seconds} s per state.`,
     '',
-    '| state | success | p50 | p99 | req/s |',
-    '|---|---|---|---|---|',
-    stateRow('broken (connection per request)', broken),
-    stateRow('pool only', poolOnly),
-    stateRow('pool + index', poolAndIndex),
+    ...statesTable(result.states),
     '',
     `Start-up: cold ${fmt(result.startup.coldSeconds, 1)} s, warm ${fmt(result.startup.warmSeconds, 1)} s. ` +
       (biggest ? `The feed query at ${fmt(biggest.posts, 0)} posts: ${fmt(biggest.withoutIndexMs, 1)} ms without the index, ${fmt(biggest.withIndexMs, 2)} ms with it. ` : '') +
@@ -198,6 +189,16 @@ export function withReadmeSummary(readme: string, summary: string): string {
   const end = readme.indexOf(README_BLOCK_END);
   if (start < 0 || end < start) return readme;
   return readme.slice(0, start) + summary + readme.slice(end + README_BLOCK_END.length);
+}
+
+function statesTable(states: StatesResult): string[] {
+  return [
+    '| state | success | p50 | p99 | req/s |',
+    '|---|---|---|---|---|',
+    stateRow('broken (connection per request)', states.broken),
+    stateRow('pool only', states.poolOnly),
+    stateRow('pool + index', states.poolAndIndex),
+  ];
 }
 
 function stateRow(name: string, summary: RunSummary): string {
