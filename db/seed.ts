@@ -51,6 +51,9 @@ export async function seed(connectionString: string, options: SeedOptions = {}):
   const posts = options.posts ?? DEFAULT_POSTS;
   const started = Date.now();
   const client = new pg.Client({ connectionString });
+  // If the server goes away mid-seed (Ctrl-C stops it), the running query fails with that
+  // error anyway; without a listener, the client's 'error' event would also crash Node.
+  client.on('error', () => undefined);
   await client.connect();
   try {
     if (!options.force && (await isSeeded(client, users, posts))) {

@@ -13,6 +13,8 @@ import { APP_DATABASE, APP_ROLE, APP_ROLE_PASSWORD, SCHEMA_FILE } from '../confi
  */
 export async function provisionAppRoleAndDatabase(maintenanceUrl: string): Promise<void> {
   const client = new pg.Client({ connectionString: maintenanceUrl });
+  // A server stopped mid-query fails the query; the listener keeps the event from crashing the lab.
+  client.on('error', () => undefined);
   await client.connect();
   try {
     const role = await client.query('SELECT 1 FROM pg_roles WHERE rolname = $1', [APP_ROLE]);
@@ -35,6 +37,8 @@ export async function provisionAppRoleAndDatabase(maintenanceUrl: string): Promi
 export async function applySchema(databaseUrl: string, schemaFile = SCHEMA_FILE): Promise<void> {
   const sql = fs.readFileSync(schemaFile, 'utf8');
   const client = new pg.Client({ connectionString: databaseUrl });
+  // A server stopped mid-query fails the query; the listener keeps the event from crashing the lab.
+  client.on('error', () => undefined);
   await client.connect();
   try {
     await client.query(sql);
@@ -51,6 +55,8 @@ export interface DatasetSize {
 /** How many rows the tables hold now (exact counts; fast enough at lab sizes). */
 export async function countRows(databaseUrl: string): Promise<DatasetSize> {
   const client = new pg.Client({ connectionString: databaseUrl });
+  // A server stopped mid-query fails the query; the listener keeps the event from crashing the lab.
+  client.on('error', () => undefined);
   await client.connect();
   try {
     const result = await client.query<{ users: string; posts: string }>(

@@ -72,3 +72,36 @@ describe('npm run seed', () => {
     expect(seed.output().trim()).toBe('✘ --posts lots is not a whole number from 1,000 to 20,000,000. usage: npm run seed -- [--posts N] [--users N] [--force]');
   });
 });
+
+describe('npm start interrupted by Ctrl-C while it seeds', () => {
+  let sandbox: LabSandbox;
+  afterAll(async () => {
+    for (const pid of processesMentioning(sandbox.stateDir)) process.kill(pid, 'SIGKILL');
+    sandbox.remove();
+  });
+
+  it('stops cleanly, and the next start ends with a complete dataset', async () => {
+    sandbox = await createLabSandbox();
+    const first = sandbox.start();
+    const deadline = Date.now() + 60_000;
+    while (!first.output().includes('Seeding the database') && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(first.output()).toContain('Seeding the database');
+    first.child.kill('SIGINT');
+    const code = await first.exited;
+    expect(code, first.output()).toBe(130);
+    expect(first.output()).toContain('Stopped during start-up.');
+    expect(processesMentioning(sandbox.stateDir)).toEqual([]);
+
+    // Whether the seed's transaction had committed or not, the next start finds a whole dataset.
+    const second = sandbox.start();
+    await second.ready;
+    expect(second.output()).toMatch(/5,000 users, 100,000 posts/);
+    const [row] = await sql<{ posts: string; seeded: string }>(
+      sandbox.state().appDatabaseUrl,
+      'SELECT (SELECT count(*) FROM posts) AS posts, (SELECT posts FROM seed_info) AS seeded',
+    );
+    expect({ posts: Number(row!.posts), seeded: Number(row!.seeded) }).toEqual({ posts: 100_000, seeded: 100_000 });
+    second.child.kill('SIGINT');
+    expect(await second.exited).toBe(0);
+  });
+});
