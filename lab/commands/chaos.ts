@@ -15,7 +15,6 @@ import { exitWithHelpIfAsked } from '../help.js';
 
 const USAGE = 'usage: npm run chaos -- db [--seconds N]   |   npm run chaos -- app [--seconds N]';
 
-
 exitWithHelpIfAsked('chaos');
 runCommand(async () => {
   const { target, seconds } = parseCliArgs();

@@ -6,13 +6,12 @@ import { writeProgress } from '../check/progress.js';
 import { renderReport, reportAsJson } from '../check/render.js';
 import { runChecks } from '../check/run-checks.js';
 import { LabError, runCommand } from '../errors.js';
-import { isProcessAlive, readRunningLab } from '../lab-state.js';
-import { IN_PROGRESS_FILE, RUNS_DIR, type InProgressRun } from '../runs/run-record.js';
-import fs from 'node:fs';
 import { exitWithHelpIfAsked } from '../help.js';
+import { readRunningLab } from '../lab-state.js';
+import { readInProgress } from '../runs/history.js';
+import { RUNS_DIR } from '../runs/run-record.js';
 
 const USAGE = 'usage: npm run check [-- --json]';
-
 
 exitWithHelpIfAsked('check');
 runCommand(async () => {
@@ -21,7 +20,7 @@ runCommand(async () => {
   if (!lab?.adminDatabaseUrl) {
     throw new LabError('The lab is not running. Start it with `npm start` in another terminal, then run `npm run check` again.');
   }
-  const loadTest = runningLoadTest();
+  const loadTest = readInProgress();
   if (loadTest) {
     throw new LabError(`A load test is running (pid ${loadTest.pid}); the check would measure it too. Let it finish, then check again.`);
   }
@@ -44,14 +43,5 @@ function parseCliArgs(): boolean {
     return parseArgs({ options: { json: { type: 'boolean', default: false } }, strict: true }).values.json ?? false;
   } catch (error) {
     throw new LabError(`${(error as Error).message}\n  ${USAGE}`, 2);
-  }
-}
-
-function runningLoadTest(): InProgressRun | undefined {
-  try {
-    const run = JSON.parse(fs.readFileSync(IN_PROGRESS_FILE, 'utf8')) as InProgressRun;
-    return isProcessAlive(run.pid) ? run : undefined;
-  } catch {
-    return undefined;
   }
 }

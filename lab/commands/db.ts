@@ -14,7 +14,6 @@ import { exitWithHelpIfAsked } from '../help.js';
 
 const USAGE = 'usage: npm run db [-- -c "SQL"] [-- -f file.sql] [-- --builtin]';
 
-
 exitWithHelpIfAsked('db');
 runCommand(async () => {
   const options = parseCliArgs();

@@ -13,7 +13,6 @@ import { exitWithHelpIfAsked } from '../help.js';
 const STEP_IDS = Object.keys(STEPS) as StepId[];
 const USAGE = `usage: npm run hint [-- --step ${STEP_IDS.join('|')}]`;
 
-
 exitWithHelpIfAsked('hint');
 runCommand(async () => {
   const chosen = parseCliArgs();

@@ -13,11 +13,11 @@ import { HINTS_FILE } from '../hints/hint-progress.js';
 import { resolveLabDatabase } from '../lab-connection.js';
 import { RUNS_DIR } from '../runs/run-record.js';
 import { SCENARIO_FILES } from '../reset/scenario-files.js';
-import { clearRuns, countRuns, dropLearnerIndexes, learnerIndexes, restorePristineServer, serverIsPristine } from '../reset/scenario-state.js';
+import { dropLearnerIndexes, learnerIndexes, restorePristineServer, serverIsPristine } from '../reset/scenario-state.js';
+import { clearRuns, countRuns } from '../runs/history.js';
 import { exitWithHelpIfAsked } from '../help.js';
 
 const USAGE = 'usage: npm run reset [-- --yes] [-- --runs]';
-
 
 exitWithHelpIfAsked('reset');
 runCommand(async () => {

@@ -10,7 +10,6 @@ import { exitWithHelpIfAsked } from '../help.js';
 
 const USAGE = 'usage: npm run seed -- [--posts N] [--users N] [--force]';
 
-
 exitWithHelpIfAsked('seed');
 runCommand(async () => {
   const { values } = parseCliArgs();

@@ -8,7 +8,6 @@ import { SCENARIO_FILES } from '../reset/scenario-files.js';
 import { applySolution } from '../reset/scenario-state.js';
 import { exitWithHelpIfAsked } from '../help.js';
 
-
 exitWithHelpIfAsked('solve');
 runCommand(async () => {
   if (process.argv.length > 2) throw new LabError(`npm run solve takes no options (got ${process.argv.slice(2).join(' ')}).`, 2);

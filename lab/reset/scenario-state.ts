@@ -53,29 +53,6 @@ export async function applySolution(files: ScenarioFiles, appDatabaseUrl: string
   writeAtomically(files.server, fs.readFileSync(files.solutionServer));
 }
 
-/** Deletes the recorded load-test runs (not one in progress); returns how many. */
-export function clearRuns(runsDir: string): number {
-  let removed = 0;
-  for (const name of safeReaddir(runsDir)) {
-    if (!name.endsWith('.json') || name === 'in-progress.json') continue;
-    fs.rmSync(path.join(runsDir, name), { force: true });
-    removed += 1;
-  }
-  return removed;
-}
-
-export function countRuns(runsDir: string): number {
-  return safeReaddir(runsDir).filter((name) => name.endsWith('.json') && name !== 'in-progress.json').length;
-}
-
-function safeReaddir(dir: string): string[] {
-  try {
-    return fs.readdirSync(dir);
-  } catch {
-    return [];
-  }
-}
-
 // tsx watch restarts the app on every change: write the whole file at once, so it never
 // restarts on a half-written server.ts.
 function writeAtomically(file: string, content: Buffer): void {

@@ -34,6 +34,11 @@ export function listRuns(dir = RUNS_DIR): RunRecord[] {
     .sort((a, b) => a.id.localeCompare(b.id));
 }
 
+/** How many saved runs there are (not counting a run in progress). */
+export function countRuns(dir = RUNS_DIR): number {
+  return runFiles(dir).length;
+}
+
 /** Deletes every saved run (not a run that is still in progress). Returns how many were deleted. */
 export function clearRuns(dir = RUNS_DIR): number {
   const files = runFiles(dir);

@@ -8,7 +8,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SCENARIO_FILES, type ScenarioFiles } from '../../lab/reset/scenario-files.js';
-import { applySolution, clearRuns, dropLearnerIndexes, learnerIndexes, restorePristineServer, serverIsPristine } from '../../lab/reset/scenario-state.js';
+import { applySolution, dropLearnerIndexes, learnerIndexes, restorePristineServer, serverIsPristine } from '../../lab/reset/scenario-state.js';
+import { clearRuns } from '../../lab/runs/history.js';
 import { createTestDatabase, sql, type TestDatabase } from '../helpers/database.js';
 
 describe('solve → reset round trip', () => {
