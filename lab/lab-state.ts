@@ -6,6 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { LAB_STATE_FILE } from './config.js';
+import { isProcessAlive } from './os/processes.js';
 
 export interface LabState {
   supervisorPid: number;
@@ -50,14 +51,5 @@ export function removeLabState(ownerPid: number, file = LAB_STATE_FILE): void {
     if (state.supervisorPid === ownerPid) fs.rmSync(file, { force: true });
   } catch {
     // Nothing to remove.
-  }
-}
-
-export function isProcessAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }

@@ -34,6 +34,7 @@ export interface LabSandbox {
   env(extra?: Record<string, string>): NodeJS.ProcessEnv;
   start(args?: string[], extraEnv?: Record<string, string>): LabInstance;
   state(): LabState;
+  /** Stops (SIGKILL) any process still running in the sandbox, then deletes its folder. */
   remove(): void;
 }
 
@@ -83,6 +84,15 @@ export async function createLabSandbox(): Promise<LabSandbox> {
       return JSON.parse(fs.readFileSync(path.join(stateDir, 'lab.json'), 'utf8')) as LabState;
     },
     remove() {
+      // Whatever a test left running in this sandbox (a killed supervisor's database and app),
+      // found by the folder in its command line or environment, goes first.
+      for (const pid of processesMentioning(stateDir)) {
+        try {
+          process.kill(pid, 'SIGKILL');
+        } catch {
+          // Already gone.
+        }
+      }
       fs.rmSync(stateDir, { recursive: true, force: true });
     },
   };

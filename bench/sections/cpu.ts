@@ -5,6 +5,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
+import { childPids } from '../../lab/os/processes.js';
 
 const TICKS_PER_SECOND = Number(safeExec('getconf', ['CLK_TCK']) || 100);
 
@@ -42,16 +43,7 @@ function statTimes(pid: number | 'self'): { own: number; children: number } {
 function postgresSeconds(postmasterPid: number): number {
   const postmaster = statTimes(postmasterPid);
   let total = postmaster.own + postmaster.children;
-  for (const entry of fs.readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const parent = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      if (parent === postmasterPid) total += statTimes(Number(entry)).own;
-    } catch {
-      // Ended while we looked.
-    }
-  }
+  for (const child of childPids(postmasterPid) ?? []) total += statTimes(child).own;
   return total;
 }
 

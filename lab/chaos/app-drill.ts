@@ -3,7 +3,7 @@
  * a crash or the kernel's out-of-memory killer), then watches /health from outside.
  */
 import { LabError } from '../errors.js';
-import { childrenOf } from './find-app.js';
+import { childPids } from '../os/processes.js';
 import { firstFailureAfter, startProbe, waitForSuccessAfter } from './probe.js';
 
 export interface AppDrillOptions {
@@ -26,7 +26,7 @@ export interface AppDrillResult {
 
 export async function runAppDrill(options: AppDrillOptions): Promise<AppDrillResult> {
   // Only ever the watcher's own child: never a process that merely happens to use the port.
-  const [pid] = childrenOf(options.watcherPid);
+  const [pid] = childPids(options.watcherPid) ?? [];
   if (pid === undefined) throw new LabError('The app is not running right now (it may have crashed already). Save src/server.ts or restart `npm start`.');
   const probe = startProbe(`${options.appUrl}/health`);
   try {

@@ -54,25 +54,3 @@ export function pidListeningOn(port: number): number | undefined {
   }
   return undefined;
 }
-
-/** Child pids of a process, from /proc/<pid>/stat of every process (field 4 is the parent). */
-export function childrenOf(parentPid: number): number[] {
-  let pids: string[];
-  try {
-    pids = fs.readdirSync('/proc').filter((name) => /^\d+$/.test(name));
-  } catch {
-    return [];
-  }
-  const children: number[] = [];
-  for (const pid of pids) {
-    try {
-      const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-      // The command name (field 2) may hold spaces and parentheses: read after the last ')'.
-      const parent = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      if (parent === parentPid) children.push(Number(pid));
-    } catch {
-      // The process ended while we looked.
-    }
-  }
-  return children;
-}

@@ -6,6 +6,7 @@
  * (reads /proc); elsewhere the count is unknown.
  */
 import fs from 'node:fs';
+import { childPids } from '../os/processes.js';
 
 /**
  * Child processes of the postmaster that serve a client connection, leaving out background
@@ -34,17 +35,6 @@ export function isClientBackendTitle(title: string): boolean {
   if (title === '') return false;
   if (!title.startsWith('postgres: ')) return true;
   return /\S+\(\d+\)/.test(title) || title.includes('[local]');
-}
-
-function childPids(pid: number): number[] | undefined {
-  try {
-    // Needs a kernel with CONFIG_PROC_CHILDREN (all common distributions); the postmaster
-    // is single-threaded, so its main thread's list is all of its children.
-    const text = fs.readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8');
-    return text.split(' ').filter(Boolean).map(Number);
-  } catch {
-    return undefined;
-  }
 }
 
 function processTitle(pid: number): string | undefined {

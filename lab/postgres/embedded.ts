@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { LabError } from '../errors.js';
+import { isProcessAlive } from '../os/processes.js';
 import { findPostgresBinaries, runnableBy } from './binaries.js';
 import { postgresIdentity } from './os-user.js';
 
@@ -165,11 +166,11 @@ async function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boo
 /** Stops a server from an earlier run that is still alive, found through postmaster.pid. */
 export async function stopLeftoverServer(dataDir: string): Promise<void> {
   const pid = readPostmasterPid(dataDir);
-  if (pid === undefined || !isAlive(pid)) return;
+  if (pid === undefined || !isProcessAlive(pid)) return;
   signal(pid, 'SIGINT');
   const deadline = Date.now() + STOP_TIMEOUT_MS;
-  while (isAlive(pid) && Date.now() < deadline) await delay(100);
-  if (isAlive(pid)) throw new Error(`A PostgreSQL server from an earlier run (pid ${pid}) did not stop; stop it and retry.`);
+  while (isProcessAlive(pid) && Date.now() < deadline) await delay(100);
+  if (isProcessAlive(pid)) throw new Error(`A PostgreSQL server from an earlier run (pid ${pid}) did not stop; stop it and retry.`);
 }
 
 /** The pid of the server that owns the data folder, if postmaster.pid names one. */
@@ -221,15 +222,6 @@ function readLogSince(file: string, offset: number): string {
 
 function lastLines(text: string, count: number): string {
   return text.trimEnd().split('\n').slice(-count).join('\n');
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 function signal(pid: number, name: NodeJS.Signals): boolean {

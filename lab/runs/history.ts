@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { isProcessAlive } from '../lab-state.js';
+import { isProcessAlive } from '../os/processes.js';
 import { IN_PROGRESS_FILE, RUNS_DIR, type InProgressRun, type RunRecord } from './run-record.js';
 
 const IN_PROGRESS_NAME = path.basename(IN_PROGRESS_FILE);

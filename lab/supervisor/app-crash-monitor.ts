@@ -8,7 +8,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { childrenOf } from '../chaos/find-app.js';
+import { childPids } from '../os/processes.js';
 import { isListening } from './ports.js';
 
 export interface CrashMonitorOptions {
@@ -55,7 +55,7 @@ export function monitorAppCrashes(options: CrashMonitorOptions): { stop(): void 
   const poll = async () => {
     const watcher = options.watcherPid();
     if (stopped || restarting || watcher === undefined) return;
-    if (childrenOf(watcher).length > 0) {
+    if ((childPids(watcher) ?? []).length > 0) {
       hadApp = true;
       missingSince = undefined;
       if (!listened) listened = await isListening(options.port, '127.0.0.1', 200);
@@ -81,7 +81,7 @@ export function monitorAppCrashes(options: CrashMonitorOptions): { stop(): void 
       if (!crashed || name !== path.basename(options.entry)) return;
       setTimeout(() => {
         const pid = options.watcherPid();
-        if (crashed && pid !== undefined && childrenOf(pid).length === 0) void restart('  src/server.ts saved: starting the app again.');
+        if (crashed && pid !== undefined && (childPids(pid) ?? []).length === 0) void restart('  src/server.ts saved: starting the app again.');
       }, SAVE_GRACE_MS);
     });
   } catch {

@@ -6,6 +6,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
 import readline from 'node:readline';
 import { APP_ENTRY, ROOT_DIR } from '../config.js';
+import { signalGroup } from '../os/processes.js';
 
 export interface AppProcessOptions {
   port: number;
@@ -67,12 +68,4 @@ async function stopGroup(child: ChildProcess, exited: Promise<void>): Promise<vo
   }
   // The app may outlive the watcher for a moment; make sure nothing of the group is left.
   signalGroup(child.pid, 'SIGKILL');
-}
-
-function signalGroup(groupLeaderPid: number, signal: NodeJS.Signals): void {
-  try {
-    process.kill(-groupLeaderPid, signal);
-  } catch {
-    // The group is already gone.
-  }
 }

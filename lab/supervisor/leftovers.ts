@@ -5,7 +5,8 @@
  * (A leftover PostgreSQL is handled by lab/postgres/embedded.ts through postmaster.pid.)
  */
 import fs from 'node:fs';
-import { isProcessAlive, readLabStateFile } from '../lab-state.js';
+import { readLabStateFile } from '../lab-state.js';
+import { isProcessAlive, signalGroup } from '../os/processes.js';
 
 export async function stopLeftoverApp(log: (line: string) => void): Promise<void> {
   const stale = readLabStateFile();
@@ -26,13 +27,5 @@ function isTsxWatcher(pid: number): boolean {
   } catch {
     // No /proc (macOS): do not guess about someone else's process.
     return false;
-  }
-}
-
-function signalGroup(pid: number, signal: NodeJS.Signals): void {
-  try {
-    process.kill(-pid, signal);
-  } catch {
-    // Already gone.
   }
 }

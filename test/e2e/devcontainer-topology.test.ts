@@ -9,7 +9,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT_DIR } from '../../lab/config.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
-import { createLabSandbox, processesMentioning, type LabInstance, type LabSandbox } from '../../lab/sandbox.js';
+import { createLabSandbox, type LabInstance, type LabSandbox } from '../../lab/sandbox.js';
 import { runLoad } from '../helpers/load.js';
 import { renderPrometheusConfig, startPrometheus, type RunningPrometheus } from '../helpers/prometheus.js';
 
@@ -48,7 +48,6 @@ describe('the dev container topology, natively', () => {
       await lab.exited;
     }
     if (sandbox) {
-      for (const pid of processesMentioning(sandbox.stateDir)) process.kill(pid, 'SIGKILL');
       sandbox.remove();
     }
     await database?.drop();

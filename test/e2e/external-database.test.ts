@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, sql, type TestDatabase } from '../helpers/database.js';
-import { createLabSandbox, processesMentioning, type LabSandbox } from '../../lab/sandbox.js';
+import { createLabSandbox, type LabSandbox } from '../../lab/sandbox.js';
 
 describe('npm start with DATABASE_URL', () => {
   let database: TestDatabase;
@@ -15,7 +15,6 @@ describe('npm start with DATABASE_URL', () => {
     sandbox = await createLabSandbox();
   });
   afterAll(async () => {
-    for (const pid of processesMentioning(sandbox.stateDir)) process.kill(pid, 'SIGKILL');
     sandbox.remove();
     await database.drop();
   });

@@ -36,7 +36,6 @@ describe('npm run seed', () => {
   afterAll(async () => {
     lab.child.kill('SIGINT');
     await lab.exited;
-    for (const pid of processesMentioning(sandbox.stateDir)) process.kill(pid, 'SIGKILL');
     sandbox.remove();
   });
 
@@ -76,7 +75,6 @@ describe('npm run seed', () => {
 describe('npm start interrupted by Ctrl-C while it seeds', () => {
   let sandbox: LabSandbox;
   afterAll(async () => {
-    for (const pid of processesMentioning(sandbox.stateDir)) process.kill(pid, 'SIGKILL');
     sandbox.remove();
   });
 

@@ -33,7 +33,6 @@ describe('npm start', () => {
       lab.child.kill('SIGINT');
       await lab.exited;
     }
-    for (const pid of processesMentioning(sandbox.stateDir)) process.kill(pid, 'SIGKILL');
     sandbox.remove();
   });
 
@@ -138,7 +137,6 @@ describe('npm start', () => {
 describe('npm start on a fresh machine, with calibration on (the default)', () => {
   let sandbox: LabSandbox;
   afterAll(async () => {
-    for (const pid of processesMentioning(sandbox.stateDir)) process.kill(pid, 'SIGKILL');
     sandbox.remove();
   });
 

@@ -18,7 +18,7 @@ import { PG_SUPERUSER, PG_SUPERUSER_PASSWORD, ROOT_DIR } from '../../lab/config.
 import { applySchema, provisionAppRoleAndDatabase } from '../../lab/database/provision.js';
 import { embeddedAdminUrl, embeddedAppUrl, embeddedMaintenanceUrl } from '../../lab/database/urls.js';
 import { startLabServer } from '../../lab/lab-server.js';
-import { isProcessAlive } from '../../lab/lab-state.js';
+import { isProcessAlive } from '../../lab/os/processes.js';
 import { initialiseCluster, startServer, type RunningPostgres } from '../../lab/postgres/embedded.js';
 import { monitorAppCrashes } from '../../lab/supervisor/app-crash-monitor.js';
 import { startAppProcess, type AppProcess } from '../../lab/supervisor/app-process.js';
