@@ -10,6 +10,8 @@ export interface BurstTally {
   byStatus: Record<number, number>;
   /** Requests that got no answer (refused, reset, timed out). */
   noAnswer: number;
+  /** The bodies of answers other than 200, to tell what went wrong. */
+  errorBodies: string[];
 }
 
 /** Throws unless the URL points at this machine: the checks never load anything else. */
@@ -23,14 +25,15 @@ export function assertLoopback(url: string): void {
 /** Sends `count` GET requests at once and waits for all of them (each gives up after timeoutMs). */
 export async function burst(url: string, count: number, timeoutMs = 10_000): Promise<BurstTally> {
   assertLoopback(url);
-  const tally: BurstTally = { total: count, ok: 0, byStatus: {}, noAnswer: 0 };
+  const tally: BurstTally = { total: count, ok: 0, byStatus: {}, noAnswer: 0, errorBodies: [] };
   await Promise.all(
     Array.from({ length: count }, async () => {
       try {
         const response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
-        await response.arrayBuffer();
+        const body = await response.text();
         tally.byStatus[response.status] = (tally.byStatus[response.status] ?? 0) + 1;
         if (response.status === 200) tally.ok += 1;
+        else tally.errorBodies.push(body);
       } catch {
         tally.noAnswer += 1;
       }

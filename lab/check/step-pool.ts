@@ -63,9 +63,10 @@ export async function observePool(appUrl: string, admin: Pick<pg.Client, 'query'
 /** GET /users/1/posts … /users/N/posts at once; a 404 (no such user) is an answer too. */
 async function burstOfUserPosts(appUrl: string, count: number): Promise<BurstTally> {
   const tallies = await Promise.all(Array.from({ length: count }, (_, i) => burst(`${appUrl}/users/${i + 1}/posts`, 1)));
-  const total: BurstTally = { total: count, ok: 0, byStatus: {}, noAnswer: 0 };
+  const total: BurstTally = { total: count, ok: 0, byStatus: {}, noAnswer: 0, errorBodies: [] };
   for (const tally of tallies) {
     total.noAnswer += tally.noAnswer;
+    total.errorBodies.push(...tally.errorBodies);
     for (const [status, n] of Object.entries(tally.byStatus)) {
       total.byStatus[Number(status)] = (total.byStatus[Number(status)] ?? 0) + n;
       if (status === '200' || status === '404') total.ok += n;

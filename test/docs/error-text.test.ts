@@ -9,7 +9,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { ROOT_DIR } from '../../lab/config.js';
 import { BROKEN_SERVER, startApp, type RunningApp } from '../../lab/app-runner.js';
-import { burst } from '../helpers/burst.js';
+import { burst } from '../../lab/check/http-load.js';
 import { createTestDatabase, sql, type TestDatabase } from '../helpers/database.js';
 import { fencedBlocks, readDoc } from '../helpers/markdown.js';
 
@@ -48,7 +48,7 @@ describe('the "too many clients" error in SCENARIO.md', () => {
   async function failuresUnderLoad(): Promise<ErrorBody[]> {
     const bodies: string[] = [];
     for (let attempt = 1; attempt <= 3 && bodies.length === 0; attempt += 1) {
-      bodies.push(...(await burst(`${app.url}/feed`, USERS)).errorBodies);
+      bodies.push(...(await burst(`${app.url}/feed`, USERS, 20_000)).errorBodies);
     }
     expect(bodies.length, 'expected some failed requests from the broken server in 3 bursts').toBeGreaterThan(0);
     return bodies.map((body) => JSON.parse(body) as ErrorBody);
