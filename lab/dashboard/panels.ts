@@ -109,7 +109,7 @@ export const panels: PanelDefinition[] = [
     title: 'Database connections vs max_connections',
     unit: 'connections',
     lookFor: 'Broken app: open connections hit the dashed ceiling of 100 and new ones are refused. With a pool: a flat line at the pool size.',
-    help: 'From pg_stat_activity (the lab\'s own connection left out), server-wide. PostgreSQL 17 lists a connection only once it has logged in, so in embedded mode the lab also counts the server\'s connection processes to show "logging in" (a connection storm). With DATABASE_URL (dev container) "logging in" cannot be seen and stays empty. Ordinary roles are refused 3 short of the ceiling (superuser_reserved_connections). During a storm "open" can pass the ceiling for a moment: the server starts a process for every attempt before it refuses the extra ones.',
+    help: 'From pg_stat_activity (the lab\'s own connection left out), server-wide. "Logging in" are connections PostgreSQL has accepted that are still proving their password (state "starting"): during a connection storm most of them are here. Ordinary roles are refused 3 short of the ceiling (superuser_reserved_connections).',
     series: [
       { label: 'open (all)', color: COLORS.info, promql: 'sum(lab_db_connections)', compute: (w) => w.value('lab_db_connections') },
       { label: 'running a query', color: COLORS.good, promql: 'sum(lab_db_connections{state="active"})', compute: (w) => w.value('lab_db_connections', { state: 'active' }) },

@@ -46,7 +46,6 @@ export function observabilityRoutes(options: ObservabilityOptions = {}): LabRout
     const inProgressRunFile = options.inProgressRunFile ?? IN_PROGRESS_FILE;
     const exporter = new LabExporter({
       adminUrl: context.database.adminUrl,
-      postmasterPid: () => context.database.pid(),
       ...(context.database.mode === 'embedded' ? { postgresLogFile: options.postgresLogFile ?? PG_LOG_FILE } : {}),
       appHealthUrl: `http://127.0.0.1:${context.app.port}/health`,
       inProgressRunFile,

@@ -3,7 +3,6 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { RefusedConnectionsLog } from './refused-connections.js';
-import { isClientBackendTitle } from './connection-processes.js';
 
 describe('RefusedConnectionsLog', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'refused-'));
@@ -27,16 +26,5 @@ describe('RefusedConnectionsLog', () => {
     expect(log.total()).toBe(0);
     fs.writeFileSync(file, 'FATAL:  sorry, too many clients already\n');
     expect(log.total()).toBe(1);
-  });
-});
-
-describe('isClientBackendTitle', () => {
-  it('tells client backends from background workers', () => {
-    expect(isClientBackendTitle('postgres: feed_app feed 127.0.0.1(60350) authentication')).toBe(true);
-    expect(isClientBackendTitle('postgres: feed_app feed 127.0.0.1(58952) idle')).toBe(true);
-    expect(isClientBackendTitle('/usr/lib/postgresql/bin/postgres -D /data -p 5432')).toBe(true);
-    expect(isClientBackendTitle('postgres: checkpointer')).toBe(false);
-    expect(isClientBackendTitle('postgres: autovacuum worker feed')).toBe(false);
-    expect(isClientBackendTitle('')).toBe(false);
   });
 });

@@ -7,6 +7,9 @@ import type pg from 'pg';
 
 type Queryable = Pick<pg.Client, 'query'>;
 
+/** The lab's name for pg_stat_activity's "starting" state: a connection in the middle of logging in. */
+export const LOGGING_IN = 'logging in';
+
 /**
  * Sessions ever opened to the database (pg_stat_database.sessions, PostgreSQL 14+).
  * The difference between two readings is how many new connections were made in between.
@@ -20,10 +23,10 @@ export async function sessionsOpened(client: Queryable, database: string): Promi
 }
 
 /**
- * Client connections to the database (or, with `null`, to the whole server) that have
- * finished logging in, by state (active, idle, idle in transaction, …), leaving out the
- * given pid (the caller's own). Backends still authenticating are not listed by
- * pg_stat_activity in PostgreSQL 17; see connection-processes.ts for those.
+ * Client connections to the database (or, with `null`, to the whole server) by state
+ * (active, idle, idle in transaction, …), leaving out the given pid (the caller's own).
+ * A connection that has sent its start-up packet but not finished logging in is in state
+ * "starting" (PostgreSQL 18 and later), reported here as "logging in".
  */
 export async function clientConnectionsByState(client: Queryable, database: string | null, excludePid?: number): Promise<Record<string, number>> {
   const result = await client.query<{ state: string | null; count: string }>(
@@ -33,7 +36,7 @@ export async function clientConnectionsByState(client: Queryable, database: stri
       GROUP BY 1`,
     [database, excludePid ?? null],
   );
-  return Object.fromEntries(result.rows.map((row) => [row.state ?? 'unknown', Number(row.count)]));
+  return Object.fromEntries(result.rows.map((row) => [row.state === 'starting' ? LOGGING_IN : row.state ?? 'unknown', Number(row.count)]));
 }
 
 /** The server's max_connections setting. */

@@ -4,17 +4,14 @@
  * it watches; its backend pid is left out of every count.
  */
 import pg from 'pg';
-import { clientBackendProcesses } from '../database/connection-processes.js';
 import { clientConnectionsByState, maxConnections, postsRowsRead, sessionsOpened } from '../database/stats.js';
 
 export interface DatabaseReading {
-  /** Logged-in client connections on the whole server by state, the lab's own left out. */
-  connectionsByState: Record<string, number>;
   /**
-   * Embedded mode: client backends that exist but have not finished logging in (counted
-   * from the postmaster's child processes). Undefined in external mode: nobody can see them there.
+   * Client connections on the whole server by state, the lab's own left out. Connections
+   * still logging in are listed as "logging in" (PostgreSQL calls that state "starting").
    */
-  loggingIn?: number;
+  connectionsByState: Record<string, number>;
   maxConnections: number;
   /** pg_stat_database.sessions of the app's database. */
   sessionsOpened: number;
@@ -24,8 +21,6 @@ export interface DatabaseReading {
 export interface DatabaseReaderOptions {
   /** A superuser (or pg_monitor) URL to the app's database: pg_stat_user_tables is per database. */
   adminUrl: string;
-  /** The embedded server's postmaster pid, for counting its children; undefined in external mode. */
-  postmasterPid: () => number | undefined;
 }
 
 export class DatabaseReader {
@@ -52,16 +47,7 @@ export class DatabaseReader {
       const max = await maxConnections(client);
       const sessions = await sessionsOpened(client, this.database);
       const rows = await postsRowsRead(client);
-      const reading: DatabaseReading = { connectionsByState: byState, maxConnections: max, sessionsOpened: sessions, postsRowsRead: rows };
-      const postmaster = this.options.postmasterPid();
-      if (postmaster !== undefined) {
-        const exclude = new Set(this.ownPid === undefined ? [] : [this.ownPid]);
-        const processes = clientBackendProcesses(postmaster, exclude);
-        const loggedIn = Object.values(byState).reduce((sum, count) => sum + count, 0);
-        // Read a moment apart from pg_stat_activity, so never let the difference go negative.
-        if (processes !== undefined) reading.loggingIn = Math.max(0, processes - loggedIn);
-      }
-      return reading;
+      return { connectionsByState: byState, maxConnections: max, sessionsOpened: sessions, postsRowsRead: rows };
     } catch {
       await this.disconnect();
       return undefined;

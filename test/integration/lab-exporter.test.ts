@@ -9,7 +9,6 @@ import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { LabExporter } from '../../lab/exporter/lab-exporter.js';
-import { readPostmasterPid } from '../../lab/postgres/embedded.js';
 import { parsePrometheusText } from '../../lab/metrics/prometheus-text.js';
 import { snapshotOf, sumAt } from '../../lab/metrics/window.js';
 import { createTestDatabase, sql, type TestDatabase } from '../helpers/database.js';
@@ -41,7 +40,6 @@ describe('lab exporter', () => {
     await admin.connect();
     exporter = new LabExporter({
       adminUrl: database.adminUrl,
-      postmasterPid: () => readPostmasterPid(inject('pgDataDir')),
       postgresLogFile: inject('pgLogFile'),
       // Nothing listens here: the app is "down".
       appHealthUrl: 'http://127.0.0.1:9/health',
@@ -72,19 +70,20 @@ describe('lab exporter', () => {
     const snapshot = await scrape();
     expect(exporter.statsBackendPid).toBeGreaterThan(0);
     // The admin client of this test is open too; the SQL helper's own connection is left out.
-    const loggedIn = (sumAt(snapshot, 'lab_db_connections') ?? 0) - (sumAt(snapshot, 'lab_db_connections', { state: 'logging in' }) ?? 0);
-    expect(loggedIn).toBe(await clientBackendsSql());
+    expect(sumAt(snapshot, 'lab_db_connections')).toBe(await clientBackendsSql());
     expect(sumAt(snapshot, 'lab_db_connections', { state: 'idle' })).toBeGreaterThanOrEqual(3);
     expect(sumAt(snapshot, 'lab_db_connections', { state: 'logging in' })).toBe(0);
   });
 
-  it('sees a connection that has not logged in, which pg_stat_activity does not list', async () => {
-    // A TCP connection that never sends its start-up packet: the server has forked a
-    // backend for it, waiting in authentication.
+  it('counts a connection that has not finished logging in as "logging in"', async () => {
+    // A client that sends its start-up packet and then never answers the password
+    // challenge: its backend waits in authentication, in pg_stat_activity's "starting" state.
     const socket = net.connect({ host: '127.0.0.1', port: inject('pgPort') });
     await new Promise((resolve) => socket.once('connect', resolve));
     try {
-      await new Promise((resolve) => setTimeout(resolve, 200));
+      const challenged = new Promise((resolve) => socket.once('data', resolve));
+      socket.write(startupPacket({ user: 'feed_app', database: database.name }));
+      await challenged;
       expect(await metric('lab_db_connections', { state: 'logging in' })).toBe(1);
     } finally {
       socket.destroy();
@@ -136,3 +135,12 @@ describe('lab exporter', () => {
     await Promise.all(opened.splice(0).map((client) => client.end()));
   });
 });
+
+/** PostgreSQL's StartupMessage (protocol 3.0): length, version, then name/value pairs, each NUL-ended. */
+function startupPacket(parameters: Record<string, string>): Buffer {
+  const pairs = Buffer.from(`${Object.entries(parameters).map(([name, value]) => `${name}\0${value}\0`).join('')}\0`);
+  const header = Buffer.alloc(8);
+  header.writeInt32BE(8 + pairs.length, 0);
+  header.writeInt32BE(196_608, 4);
+  return Buffer.concat([header, pairs]);
+}
