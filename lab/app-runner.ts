@@ -1,13 +1,19 @@
 /**
- * Starts a feed server (src/server.ts, solution/server.fixed.ts, or a variant) as a real
- * child process on a free port, without watch mode, and stops it by its pid. Used by the
- * tests and the benchmark to compare servers side by side.
+ * Starts a feed server (the shipped broken one, the solution, or a variant) as a real child
+ * process on a free port, without watch mode, and stops it by its pid. Used by the tests and
+ * the benchmark to compare servers side by side.
+ *
+ * They never run the learner's working copy: src/server.ts may be half fixed, or fixed. The
+ * servers run from a pristine copy of the learner's files, written from lab/reset/pristine/
+ * into node_modules/.cache (inside the project, so their imports find node_modules).
  */
 import { spawn } from 'node:child_process';
+import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { ROOT_DIR } from './config.js';
 import { freePort } from './net/free-port.js';
+import { SCENARIO_FILES } from './reset/scenario-files.js';
 import { isListening } from './supervisor/ports.js';
 
 export interface RunningApp {
@@ -19,12 +25,41 @@ export interface RunningApp {
   exited: Promise<number | null>;
 }
 
-export const BROKEN_SERVER = path.join(ROOT_DIR, 'src', 'server.ts');
-export const FIXED_SERVER = path.join(ROOT_DIR, 'solution', 'server.fixed.ts');
+/** The folder that mirrors the learner's files as shipped: src/ and solution/. */
+export const PRISTINE_DIR = path.join(ROOT_DIR, 'node_modules', '.cache', 'lab-pristine-scenario');
+/** The shipped broken server (a copy of lab/reset/pristine/server.ts.txt). */
+export const BROKEN_SERVER = path.join(PRISTINE_DIR, 'src', 'server.ts');
+/** The solution, beside the pristine src/metrics.ts it imports. */
+export const FIXED_SERVER = path.join(PRISTINE_DIR, 'solution', 'server.fixed.ts');
+
+/**
+ * Writes the pristine copies (again, if anything changed them) and returns the folder. A
+ * server variant written to its src/ folder imports the pristine './metrics.js'.
+ */
+export function writePristineScenario(): string {
+  const contents: Array<[content: Buffer, to: string]> = [
+    [fs.readFileSync(SCENARIO_FILES.pristineServer), BROKEN_SERVER],
+    [fs.readFileSync(SCENARIO_FILES.pristineMetrics), path.join(PRISTINE_DIR, 'src', 'metrics.ts')],
+    [fs.readFileSync(SCENARIO_FILES.solutionServer), FIXED_SERVER],
+    // Inside node_modules, Node does not look further up for the project's package.json: say
+    // here that these files are ES modules, as the project's "type": "module" does for src/.
+    [Buffer.from('{ "type": "module" }\n'), path.join(PRISTINE_DIR, 'package.json')],
+  ];
+  for (const [content, to] of contents) {
+    if (fs.existsSync(to) && fs.readFileSync(to).equals(content)) continue;
+    fs.mkdirSync(path.dirname(to), { recursive: true });
+    // Whole files at once: a benchmark and a test run may write the same copy at the same time.
+    const temporary = `${to}.${process.pid}.tmp`;
+    fs.writeFileSync(temporary, content);
+    fs.renameSync(temporary, to);
+  }
+  return PRISTINE_DIR;
+}
 
 const tsxLoader = createRequire(import.meta.url).resolve('tsx');
 
 export async function startApp(entry: string, databaseUrl: string, extraEnv: Record<string, string> = {}): Promise<RunningApp> {
+  writePristineScenario();
   const port = await freePort();
   const child = spawn(process.execPath, ['--import', tsxLoader, entry], {
     cwd: ROOT_DIR,

@@ -18,7 +18,11 @@ export const PG_LOG_FILE = path.join(STATE_DIR, 'postgres.log');
 /** Written by the running supervisor; read by the other commands to find the lab. */
 export const LAB_STATE_FILE = path.join(STATE_DIR, 'lab.json');
 
-export const APP_ENTRY = path.join(ROOT_DIR, 'src', 'server.ts');
+/**
+ * The learner's app, which `npm start` runs and restarts on save. LAB_APP_ENTRY points it at
+ * another file: the tests run the lab on a pristine copy, never on the learner's work.
+ */
+export const APP_ENTRY = process.env.LAB_APP_ENTRY ? path.resolve(process.env.LAB_APP_ENTRY) : path.join(ROOT_DIR, 'src', 'server.ts');
 export const SCHEMA_FILE = path.join(ROOT_DIR, 'db', 'schema.sql');
 
 export const DEFAULT_APP_PORT = 3000;

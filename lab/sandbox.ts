@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
+import { BROKEN_SERVER, writePristineScenario } from './app-runner.js';
 import { ROOT_DIR } from './config.js';
 import type { LabState } from './lab-state.js';
 import { freePort } from './net/free-port.js';
@@ -39,6 +40,7 @@ export interface LabSandbox {
 }
 
 export async function createLabSandbox(): Promise<LabSandbox> {
+  writePristineScenario();
   const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'lab-sandbox-'));
   fs.chmodSync(stateDir, 0o755);
   const ports = { appPort: await freePort(), labPort: await freePort(), dbPort: await freePort() };
@@ -53,6 +55,8 @@ export async function createLabSandbox(): Promise<LabSandbox> {
       LAB_DB_PORT: String(ports.dbPort),
       // The default size, always: the tests assert it (calibration has its own tests).
       LAB_CALIBRATE: 'off',
+      // The shipped broken server, whatever the learner's src/server.ts looks like now.
+      LAB_APP_ENTRY: BROKEN_SERVER,
       ...extra,
     };
   };

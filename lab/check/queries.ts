@@ -1,6 +1,6 @@
 /**
  * The query GET /users/:id/posts sends, exactly as the pristine src/server.ts writes it (a
- * test compares it with lab/reset/pristine-server.ts.txt), for the bonus check to EXPLAIN.
+ * test compares it with lab/reset/pristine/server.ts.txt), for the bonus check to EXPLAIN.
  * The feed's own query lives in lab/feed-query.ts.
  */
 

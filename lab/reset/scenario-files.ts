@@ -8,8 +8,10 @@ import { ROOT_DIR, STATE_DIR } from '../config.js';
 export interface ScenarioFiles {
   /** Where the learner works: src/server.ts. */
   server: string;
-  /** The broken server as shipped; a test keeps it byte-identical to the committed src/server.ts. */
+  /** The broken server as shipped; CI keeps it byte-identical to the committed src/server.ts. */
   pristineServer: string;
+  /** src/metrics.ts as shipped (tests and the benchmark run the pristine server beside it). */
+  pristineMetrics: string;
   solutionServer: string;
   solutionSql: string;
   /** Reset keeps the learner's last version here, in case they wanted it after all. */
@@ -18,8 +20,10 @@ export interface ScenarioFiles {
 
 export const SCENARIO_FILES: ScenarioFiles = {
   server: path.join(ROOT_DIR, 'src', 'server.ts'),
-  // Not a .ts file, so nothing compiles or imports it: it is data for `npm run reset`.
-  pristineServer: path.join(ROOT_DIR, 'lab', 'reset', 'pristine-server.ts.txt'),
+  // Not .ts files, so nothing compiles or imports them: they are data for `npm run reset`,
+  // and for the tests and the benchmark, which never run the learner's working copy.
+  pristineServer: path.join(ROOT_DIR, 'lab', 'reset', 'pristine', 'server.ts.txt'),
+  pristineMetrics: path.join(ROOT_DIR, 'lab', 'reset', 'pristine', 'metrics.ts.txt'),
   solutionServer: path.join(ROOT_DIR, 'solution', 'server.fixed.ts'),
   solutionSql: path.join(ROOT_DIR, 'solution', 'fix.sql'),
   serverBackup: path.join(STATE_DIR, 'server.ts.before-reset'),

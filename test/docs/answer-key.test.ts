@@ -7,15 +7,15 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT_DIR } from '../../lab/config.js';
-import { BROKEN_SERVER, startApp, type RunningApp } from '../../lab/app-runner.js';
+import { startApp, writePristineScenario, type RunningApp } from '../../lab/app-runner.js';
+import { SCENARIO_FILES } from '../../lab/reset/scenario-files.js';
 import { burst } from '../../lab/check/http-load.js';
 import { createTestDatabase, sql, type TestDatabase } from '../helpers/database.js';
 import { fencedBlocks } from '../helpers/markdown.js';
 
 const USERS = 200;
-// Written under test/ (src/ is the learner's folder) and deleted afterwards; it imports
-// src/metrics.ts by a path relative to here.
-const PATCHED_SERVER = path.join(ROOT_DIR, 'test', 'docs', 'answer-key-server.generated.ts');
+// Written beside the pristine copy of src/metrics.ts (never in the learner's src/), and deleted afterwards.
+const PATCHED_SERVER = path.join(writePristineScenario(), 'src', 'answer-key-server.ts');
 
 function answerKeyFix(): string {
   const scenario = fs.readFileSync(path.join(ROOT_DIR, 'SCENARIO.md'), 'utf8');
@@ -25,14 +25,13 @@ function answerKeyFix(): string {
   return code[0]!.body;
 }
 
-/** src/server.ts with its query() (and the comment above it) replaced by the answer key's code. */
+/** The shipped src/server.ts with its query() (and the comment above it) replaced by the answer key's code. */
 function patchedServer(fix: string): string {
-  const broken = fs.readFileSync(BROKEN_SERVER, 'utf8');
+  const broken = fs.readFileSync(SCENARIO_FILES.pristineServer, 'utf8');
   const start = broken.indexOf('// Runs one SQL statement');
   const end = broken.indexOf('\n}\n', broken.indexOf('async function query(')) + 3;
   expect(start, 'src/server.ts still has the comment above query()').toBeGreaterThan(-1);
-  const patched = broken.slice(0, start) + fix + '\n' + broken.slice(end);
-  return patched.replace("from './metrics.js'", "from '../../src/metrics.js'");
+  return broken.slice(0, start) + fix + '\n' + broken.slice(end);
 }
 
 describe("SCENARIO.md's answer key, fix 1", () => {

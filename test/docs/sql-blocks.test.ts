@@ -8,6 +8,7 @@ import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT_DIR } from '../../lab/config.js';
+import { SCENARIO_FILES } from '../../lab/reset/scenario-files.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
 import { fencedBlocks, LEARNER_DOCS, unmatchedPlanLines, type FencedBlock } from '../helpers/markdown.js';
 
@@ -79,9 +80,9 @@ describe('SCENARIO.md, fix 2', () => {
     expect(feedPlans[1]!.shownPlan!.body).not.toMatch(/Seq Scan/);
   });
 
-  it('runs the feed query that src/server.ts runs', () => {
+  it('runs the feed query that the shipped src/server.ts runs', () => {
     const normalise = (sql: string) => sql.replace(/\s+/g, ' ').replace(/;\s*$/, '').trim();
-    const server = fs.readFileSync(path.join(ROOT_DIR, 'src', 'server.ts'), 'utf8');
+    const server = fs.readFileSync(SCENARIO_FILES.pristineServer, 'utf8');
     const feedQuery = /app\.get\('\/feed'[\s\S]*?query\(\s*`([^`]+)`/.exec(server)?.[1];
     expect(feedQuery).toBeDefined();
     for (const step of explainSteps.filter((s) => /JOIN users/.test(s.sql.body))) {

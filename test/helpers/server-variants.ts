@@ -1,11 +1,11 @@
 /**
  * Wrong (and right) fixes a learner might write, made from the pristine broken server by
- * replacing its query() function or its /feed route. Written to test/fixtures/ (git-ignored)
- * so they import src/metrics.ts like the real server, and removed by the caller.
+ * replacing its query() function or its /feed route. Written beside the pristine copy of
+ * src/metrics.ts (lab/app-runner.ts), which they import like the real server.
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { ROOT_DIR } from '../../lab/config.js';
+import { writePristineScenario } from '../../lab/app-runner.js';
 import { SCENARIO_FILES } from '../../lab/reset/scenario-files.js';
 
 const PRISTINE_QUERY = `async function query(sql: string, params: unknown[] = []) {
@@ -82,7 +82,7 @@ app.get('/feed', async () => {`,
 
 export type VariantName = keyof typeof VARIANTS;
 
-/** Writes the variant beside the fixtures and returns its path. */
+/** Writes the variant beside the pristine server and returns its path. */
 export function writeVariant(name: VariantName): string {
   const variant: { query?: string; feedRoute?: string } = VARIANTS[name];
   let source = fs.readFileSync(SCENARIO_FILES.pristineServer, 'utf8');
@@ -92,9 +92,7 @@ export function writeVariant(name: VariantName): string {
   };
   if (variant.query) swap(PRISTINE_QUERY, variant.query);
   if (variant.feedRoute) swap(PRISTINE_FEED_ROUTE, variant.feedRoute);
-  swap(`from './metrics.js'`, `from '../../src/metrics.js'`);
-  const file = path.join(ROOT_DIR, 'test', 'fixtures', `variant-${name}.ts`);
-  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const file = path.join(writePristineScenario(), 'src', `variant-${name}.ts`);
   fs.writeFileSync(file, source);
   return file;
 }

@@ -20,7 +20,7 @@ describe('solve → reset round trip', () => {
     database = await createTestDatabase('reset');
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lab-reset-'));
     files = { ...SCENARIO_FILES, server: path.join(dir, 'server.ts'), serverBackup: path.join(dir, 'backup.ts') };
-    fs.copyFileSync(SCENARIO_FILES.server, files.server);
+    fs.copyFileSync(SCENARIO_FILES.pristineServer, files.server);
   });
   afterAll(async () => {
     await database?.drop();

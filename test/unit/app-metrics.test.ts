@@ -1,10 +1,16 @@
-/** src/metrics.ts: what the learner's app exposes on /metrics, pinned to the observability contract. */
-import Fastify from 'fastify';
+/**
+ * src/metrics.ts as shipped (its pristine copy, never the learner's working copy): what the
+ * learner's app exposes on /metrics, pinned to the observability contract.
+ */
+import path from 'node:path';
+import Fastify, { type FastifyInstance } from 'fastify';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { writePristineScenario } from '../../lab/app-runner.js';
 import { parsePrometheusText } from '../../lab/metrics/prometheus-text.js';
 
 async function appWithMetrics() {
-  const { registerMetrics } = await import('../../src/metrics.js');
+  const metricsModule = path.join(writePristineScenario(), 'src', 'metrics.ts');
+  const { registerMetrics } = (await import(metricsModule)) as { registerMetrics: (app: FastifyInstance) => void };
   const app = Fastify();
   registerMetrics(app);
   app.get('/health', async () => ({ status: 'ok' }));
