@@ -8,7 +8,7 @@ import { startLabServer } from '../lab-server.js';
 import { countRows } from '../database/provision.js';
 import { existingSeed, seedWithProgress } from '../seeding.js';
 import type { SeedResult } from '../../db/seed.js';
-import { choosePostCount, measureFeedQueriesPerSecond } from '../calibration.js';
+import { calibrateDataset } from '../calibration.js';
 import { readSettings } from '../settings.js';
 import { startAppProcess, type AppProcess, type AppProcessOptions } from './app-process.js';
 import { monitorAppCrashes } from './app-crash-monitor.js';
@@ -138,18 +138,15 @@ export async function runSupervisor(): Promise<number> {
 async function seedIfNeeded(database: LabDatabase, calibrate: boolean): Promise<void> {
   if (await existingSeed(database.appUrl)) return;
   console.log('  Seeding the database (first start only)…');
-  let result = await seedWithProgress(database.appUrl);
+  const result = await seedWithProgress(database.appUrl);
   reportSeed(result);
   if (!calibrate) return;
-  console.log('  Timing the feed query on this machine, to size the table for the lesson…');
-  const decision = choosePostCount(result.posts, await measureFeedQueriesPerSecond(database.appUrl));
-  console.log(
-    `  ${decision.measuredQueriesPerSecond.toFixed(0)} unindexed feed queries/s from 10 connections → ${decision.reason}.`,
+  await calibrateDataset(
+    database.appUrl,
+    result.posts,
+    async (posts) => reportSeed(await seedWithProgress(database.appUrl, { posts, force: true })),
+    (line) => console.log(`  ${line}`),
   );
-  if (!decision.changed) return;
-  console.log(`  Seeding ${decision.posts.toLocaleString('en-US')} posts instead (change it any time: npm run seed -- --posts N).`);
-  result = await seedWithProgress(database.appUrl, { posts: decision.posts, force: true });
-  reportSeed(result);
 }
 
 function reportSeed(result: SeedResult): void {
