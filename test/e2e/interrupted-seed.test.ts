@@ -8,6 +8,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT_DIR } from '../../lab/config.js';
 import { sql } from '../helpers/database.js';
+import { waitFor } from '../helpers/wait.js';
 import { createLabSandbox, processesMentioning, type LabInstance, type LabSandbox } from '../../lab/sandbox.js';
 
 const tsxLoader = createRequire(import.meta.url).resolve('tsx');
@@ -56,8 +57,10 @@ describe('npm run seed', () => {
       );
       return { posts: Number(row!.posts), seed: Number(row!.seed) };
     };
-    // Wait for PostgreSQL to notice the closed connection and roll back.
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    // Wait for PostgreSQL to notice the closed connection and end the seed's session (rolling it back).
+    const seedSessions = async () =>
+      Number((await sql<{ n: string }>(sandbox.state().adminDatabaseUrl, "SELECT count(*) AS n FROM pg_stat_activity WHERE usename = 'feed_app'"))[0]!.n);
+    expect(await waitFor(seedSessions, (n) => n === 0)).toBe(0);
     expect(await counts()).toEqual({ posts: 100_000, seed: 100_000 });
 
     const again = runSeed(sandbox, ['--posts', '150000']);

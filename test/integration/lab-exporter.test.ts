@@ -12,6 +12,7 @@ import { LabExporter } from '../../lab/exporter/lab-exporter.js';
 import { parsePrometheusText } from '../../lab/metrics/prometheus-text.js';
 import { snapshotOf, sumAt } from '../../lab/metrics/window.js';
 import { createTestDatabase, sql, type TestDatabase } from '../helpers/database.js';
+import { waitFor } from '../helpers/wait.js';
 
 describe('lab exporter', () => {
   let database: TestDatabase;
@@ -99,8 +100,8 @@ describe('lab exporter', () => {
     };
     const before = { exported: await scrape(), direct: await direct() };
     for (let i = 0; i < 4; i += 1) await sql(database.appUrl, 'SELECT count(*) FROM posts WHERE content LIKE $1', ['%never%']);
-    // Sessions report their statistics as they end; give the last one a moment.
-    await new Promise((resolve) => setTimeout(resolve, 1_200));
+    // Sessions report their statistics as they end, a moment after the client has gone.
+    await waitFor(direct, (now) => now.sessions - before.direct.sessions >= 4);
     const after = { exported: await scrape(), direct: await direct() };
     const exported = (name: string, labels?: Record<string, string>) =>
       (sumAt(after.exported, name, labels) ?? 0) - (sumAt(before.exported, name, labels) ?? 0);
@@ -128,8 +129,9 @@ describe('lab exporter', () => {
       }
     }
     expect(refused).toBe(2);
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    expect((await metric('lab_db_connections_refused_total')) ?? 0).toBe(before + 2);
+    // PostgreSQL writes the refusal to its log as the refused process ends.
+    const counted = await waitFor(async () => (await metric('lab_db_connections_refused_total')) ?? 0, (n) => n >= before + 2);
+    expect(counted).toBe(before + 2);
     const snapshot = await scrape();
     expect(sumAt(snapshot, 'lab_db_connections')).toBeGreaterThanOrEqual(95);
     await Promise.all(opened.splice(0).map((client) => client.end()));
