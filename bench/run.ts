@@ -3,6 +3,8 @@
 //
 //   npm run bench                 the full run (about 5 minutes on 2 cores, bounded)
 //   npm run bench -- --quick      a short smoke run of every section (for tests)
+//   npm run bench -- --slow       the lesson at three machine speeds (about 10 minutes;
+//                                 bench/results/speeds.json and speeds.md)
 //   npm run bench -- --out DIR    write the results somewhere else
 import fs from 'node:fs';
 import path from 'node:path';
@@ -18,6 +20,8 @@ import { measureMetricsCostMicros } from './sections/metrics-cost.js';
 import { measureScaling } from './sections/scaling.js';
 import { measureStartup } from './sections/startup.js';
 import { measureStates, setIndex } from './sections/states.js';
+import { renderSpeedsMarkdown } from './speeds/report.js';
+import { runSpeeds } from './speeds/run.js';
 
 interface Plan {
   users: number;
@@ -29,15 +33,28 @@ interface Plan {
 }
 
 const FULL: Plan = { users: 200, stateSeconds: 20, ceilingSeconds: 10, warmupSeconds: 3, overheadRounds: 3, scalingSizes: [100_000, 300_000, 1_000_000] };
+/** Each state of each speed runs as long as the learner's load test. */
+const SPEED_SECONDS = 30;
+const QUICK_SPEED_SECONDS = 3;
 const QUICK: Plan = { users: 50, stateSeconds: 2, ceilingSeconds: 2, warmupSeconds: 1, overheadRounds: 1, scalingSizes: [2_000, 5_000] };
 
 async function main(): Promise<number> {
-  const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, out: { type: 'string' } }, strict: true });
+  const { values } = parseArgs({
+    options: { quick: { type: 'boolean', default: false }, slow: { type: 'boolean', default: false }, out: { type: 'string' } },
+    strict: true,
+  });
   const plan = values.quick ? QUICK : FULL;
   const outDir = path.resolve(values.out ?? path.join(ROOT_DIR, 'bench', 'results'));
   const started = performance.now();
   const notes: string[] = [];
   const step = (text: string) => console.log(`▸ ${text}`);
+
+  if (values.slow) {
+    const report = await runSpeeds(outDir, values.quick ? QUICK_SPEED_SECONDS : SPEED_SECONDS, step);
+    console.log(`\n${renderSpeedsMarkdown(report)}`);
+    console.log(`Written: ${path.relative(process.cwd(), path.join(outDir, 'speeds.json'))} and speeds.md`);
+    return 0;
+  }
 
   step('start-up: cold and warm npm start');
   const startup = await measureStartup();
@@ -109,7 +126,7 @@ main().then(
   (code) => process.exit(code),
   (error: unknown) => {
     if (error instanceof Error && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS')) {
-      process.exit(reportFatal(new LabError(`${error.message}. usage: npm run bench -- [--quick] [--out DIR]`, 2)));
+      process.exit(reportFatal(new LabError(`${error.message}. usage: npm run bench -- [--quick] [--slow] [--out DIR]`, 2)));
     }
     process.exit(reportFatal(error));
   },

@@ -1,0 +1,56 @@
+// One speed of `npm run bench -- --slow`: run by bench/speeds/run.ts as its own process, pinned
+// to one core when the speed asks for it, so PostgreSQL, the apps and the load generator it
+// starts all inherit that core. Calibrates a fresh dataset as a first `npm start` would (twice,
+// to see whether the decision is stable), then runs the three states with the load test's users.
+//
+//   node --import tsx bench/speeds/worker.ts --speed one-core --seconds 30 --out result.json
+import fs from 'node:fs';
+import { parseArgs } from 'node:util';
+import { calibrateDataset, CALIBRATION_USERS, measurePoolAloneRequestsPerSecond, type CalibrationDecision } from '../../lab/calibration.js';
+import { DEFAULT_POSTS } from '../../lab/config.js';
+import { startScratchDatabase } from '../../lab/postgres/scratch.js';
+import { seed } from '../../db/seed.js';
+import { measureStates } from '../sections/states.js';
+import { SPEED_SETTINGS, type SpeedResult } from './goals.js';
+
+const { values } = parseArgs({
+  options: { speed: { type: 'string' }, seconds: { type: 'string' }, out: { type: 'string' } },
+  strict: true,
+});
+const setting = SPEED_SETTINGS.find((candidate) => candidate.id === values.speed);
+if (!setting || !values.out || !values.seconds) throw new Error('usage: worker.ts --speed <id> --seconds N --out FILE');
+const stateSeconds = Number(values.seconds);
+const out = values.out;
+
+const database = await startScratchDatabase('bench-speed');
+// Stopped from outside (its time limit): stop the database it started before leaving.
+process.once('SIGTERM', () => void database.stop().finally(() => process.exit(1)));
+try {
+  const reseed = async (posts: number) => void (await seed(database.appUrl, { posts, force: true }));
+  const poolAloneAtDefault = await measurePoolAloneRequestsPerSecond(database.appUrl);
+  const calibrations: CalibrationDecision[][] = [];
+  let posts = DEFAULT_POSTS;
+  for (let start = 1; start <= 2; start += 1) {
+    // Each calibration starts where a first `npm start` does: the default size, just seeded.
+    if (posts !== DEFAULT_POSTS) await reseed(DEFAULT_POSTS);
+    const calibration = await calibrateDataset(database.appUrl, DEFAULT_POSTS, reseed, (line) => console.log(`  [${setting.id}] ${line}`));
+    calibrations.push(calibration.decisions);
+    posts = calibration.posts;
+  }
+  console.log(`  [${setting.id}] the three states at ${posts.toLocaleString('en-US')} posts, ${CALIBRATION_USERS} users × ${stateSeconds} s each`);
+  const states = await measureStates(database.appUrl, { users: CALIBRATION_USERS, seconds: stateSeconds, warmupSeconds: 3 });
+  const result: SpeedResult = {
+    setting,
+    poolAloneAtDefault,
+    calibrations,
+    posts,
+    users: CALIBRATION_USERS,
+    seconds: stateSeconds,
+    broken: states.broken,
+    poolOnly: states.poolOnly,
+    poolAndIndex: states.poolAndIndex,
+  };
+  fs.writeFileSync(out, `${JSON.stringify(result, null, 2)}\n`);
+} finally {
+  await database.stop();
+}
