@@ -18,6 +18,8 @@ export interface EmbeddedPostgresOptions {
   logFile: string;
   superuser: string;
   superuserPassword: string;
+  /** PostgreSQL's default (100) unless a test needs the ceiling lower, to reach it for certain. */
+  maxConnections?: number;
 }
 
 export interface RunningPostgres {
@@ -101,7 +103,7 @@ export async function startServer(options: EmbeddedPostgresOptions): Promise<Run
       '-c', 'listen_addresses=127.0.0.1',
       '-c', "unix_socket_directories=",
       // PostgreSQL's own default, stated so nobody wonders: this is the ceiling the broken app hits.
-      '-c', 'max_connections=100',
+      '-c', `max_connections=${options.maxConnections ?? 100}`,
       '-c', "log_line_prefix=%m [%p] ",
       '-c', 'log_min_messages=warning',
       // No replication here, so PostgreSQL may skip the write-ahead log for tables filled in

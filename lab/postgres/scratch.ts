@@ -26,7 +26,12 @@ export interface ScratchDatabase {
   stop(): Promise<void>;
 }
 
-export async function startScratchDatabase(prefix: string): Promise<ScratchDatabase> {
+export interface ScratchOptions {
+  /** Lower than PostgreSQL's 100 for a test that must reach the connection ceiling for certain. */
+  maxConnections?: number;
+}
+
+export async function startScratchDatabase(prefix: string, scratch: ScratchOptions = {}): Promise<ScratchDatabase> {
   const folder = fs.mkdtempSync(path.join(os.tmpdir(), `${prefix}-`));
   // The server may run as another OS user (see os-user.ts): it must be able to enter the folder.
   fs.chmodSync(folder, 0o755);
@@ -37,6 +42,7 @@ export async function startScratchDatabase(prefix: string): Promise<ScratchDatab
     logFile: path.join(folder, 'postgres.log'),
     superuser: PG_SUPERUSER,
     superuserPassword: PG_SUPERUSER_PASSWORD,
+    ...(scratch.maxConnections !== undefined ? { maxConnections: scratch.maxConnections } : {}),
   };
   await initialiseCluster(options);
   const server = await startServer(options);
