@@ -25,7 +25,7 @@ import { startAppProcess, type AppProcess } from '../../lab/supervisor/app-proce
 import type { DatabaseControl, LabContext } from '../../lab/supervisor/context.js';
 import { isListening } from '../../lab/supervisor/ports.js';
 import { seed } from '../../db/seed.js';
-import { FIXED_SERVER, startApp, type RunningApp } from '../../lab/app-runner.js';
+import { FIXED_SERVER, startApp, writePristineScenario, type RunningApp } from '../../lab/app-runner.js';
 import { createTestDatabase, sql } from '../helpers/database.js';
 import { freePort } from '../../lab/net/free-port.js';
 import { writeVariant } from '../helpers/server-variants.js';
@@ -193,9 +193,12 @@ describe('app drill', () => {
   let port: number;
   const appOutput: string[] = [];
   beforeAll(async () => {
-    // A copy of the solution beside the fixtures, so "saving" it touches no real file.
+    // A copy of the solution under test/ (tsx watch ignores node_modules, where the pristine
+    // copies are), importing the pristine metrics, so "saving" it touches no real file.
     entry = path.join(ROOT_DIR, 'test', 'fixtures', 'variant-app-drill.ts');
-    fs.writeFileSync(entry, fs.readFileSync(FIXED_SERVER, 'utf8').replace("from '../src/metrics.js'", "from '../../src/metrics.js'"));
+    fs.mkdirSync(path.dirname(entry), { recursive: true });
+    const metrics = path.relative(path.dirname(entry), path.join(writePristineScenario(), 'src', 'metrics.js'));
+    fs.writeFileSync(entry, fs.readFileSync(FIXED_SERVER, 'utf8').replace("from '../src/metrics.js'", `from '${metrics}'`));
     port = await freePort();
   });
   afterAll(async () => {
