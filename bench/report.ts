@@ -5,6 +5,7 @@
 import type { RunSummary } from '../lab/runs/run-record.js';
 import type { MachineInfo } from './machine.js';
 import type { MetricsOverheadResult } from './sections/ceilings.js';
+import { CPU_NOT_MEASURABLE } from './sections/cpu.js';
 import type { PgbenchResult } from './sections/pgbench.js';
 import type { ScalingPoint } from './sections/scaling.js';
 import type { StartupResult } from './sections/startup.js';
@@ -137,7 +138,7 @@ export function renderMarkdown(result: BenchResult): string {
  */
 export function cpuSection(result: BenchResult): string[] {
   const cpu = result.states.poolAndIndexCpu;
-  if (!cpu) return [];
+  if (!cpu) return ['', '## Where the CPU goes', '', CPU_NOT_MEASURABLE];
   const perRequest = cpu.appMicros + cpu.postgresMicros + cpu.generatorMicros;
   const cores = result.machine.cores;
   const bound = perRequest > 0 ? (cores * 1e6) / perRequest : 0;

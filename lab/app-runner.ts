@@ -4,11 +4,11 @@
  * tests and the benchmark to compare servers side by side.
  */
 import { spawn } from 'node:child_process';
-import { createRequire } from 'node:module';
 import path from 'node:path';
 import { ROOT_DIR } from './config.js';
 import { freePort } from './net/free-port.js';
 import { isListening } from './supervisor/ports.js';
+import { TSX_IMPORT } from './tsx-import.js';
 
 export interface RunningApp {
   url: string;
@@ -22,11 +22,10 @@ export interface RunningApp {
 export const BROKEN_SERVER = path.join(ROOT_DIR, 'src', 'server.ts');
 export const FIXED_SERVER = path.join(ROOT_DIR, 'solution', 'server.fixed.ts');
 
-const tsxLoader = createRequire(import.meta.url).resolve('tsx');
 
 export async function startApp(entry: string, databaseUrl: string, extraEnv: Record<string, string> = {}): Promise<RunningApp> {
   const port = await freePort();
-  const child = spawn(process.execPath, ['--import', tsxLoader, entry], {
+  const child = spawn(process.execPath, ['--import', TSX_IMPORT, entry], {
     cwd: ROOT_DIR,
     env: { ...process.env, DATABASE_URL: databaseUrl, PORT: String(port), HOST: '127.0.0.1', ...extraEnv },
     stdio: ['ignore', 'pipe', 'pipe'],
