@@ -5,7 +5,7 @@
 import type { RunSummary } from '../lab/runs/run-record.js';
 import type { MachineInfo } from './machine.js';
 import type { MetricsOverheadResult } from './sections/ceilings.js';
-import { CPU_NOT_MEASURABLE } from './sections/cpu.js';
+import { CPU_NOT_MEASURABLE, PGBENCH_CPU_NOT_MEASURABLE } from './sections/cpu.js';
 import type { PgbenchResult } from './sections/pgbench.js';
 import type { ScalingPoint } from './sections/scaling.js';
 import type { StartupResult } from './sections/startup.js';
@@ -161,6 +161,8 @@ export function cpuSection(result: BenchResult): string[] {
         `The app's run spends ${fmt(cpu.postgresMicros, 0)} µs in PostgreSQL per request but ${fmt(cpu.appMicros + cpu.generatorMicros, 0)} µs in the app and the generator, on the same cores: ` +
         'when the fixed app reaches only a fraction of pgbench\'s rate, this is where the difference goes — the HTTP layer around the query, not the database.',
     );
+  } else if (pgbench) {
+    lines.push(PGBENCH_CPU_NOT_MEASURABLE);
   }
   return lines;
 }

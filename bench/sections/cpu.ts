@@ -27,6 +27,8 @@ export interface CpuPerRequest {
 
 /** Said in the report where this system cannot show CPU time per process. */
 export const CPU_NOT_MEASURABLE = "This system did not show the CPU time of the app's and PostgreSQL's processes, so the bench cannot say where the CPU goes.";
+/** Said where pgbench ran but its client's CPU cannot be read: only Linux keeps the CPU time of a finished child. */
+export const PGBENCH_CPU_NOT_MEASURABLE = "pgbench's CPU per query is not shown: only Linux tells the CPU time of a program that has already ended.";
 
 /** CPU so far of the app, PostgreSQL (the postmaster and its children) and this process; undefined when the system cannot tell. */
 export function sampleCpu(appPid: number | undefined, postmasterPid: number, facts: ProcessFacts = processFacts()): CpuSample | undefined {

@@ -10,6 +10,7 @@ import { existingSeed, seedWithProgress } from '../seeding.js';
 import type { SeedResult } from '../../db/seed.js';
 import { choosePostCount, measureFeedQueriesPerSecond } from '../calibration.js';
 import { readSettings } from '../settings.js';
+import { processFacts } from '../os/system.js';
 import { startAppProcess, type AppProcess } from './app-process.js';
 import { renderBanner } from './banner.js';
 import { bringUpDatabase, type LabDatabase } from './database.js';
@@ -25,6 +26,8 @@ type Stopper = () => Promise<void>;
 export async function runSupervisor(): Promise<number> {
   const startedAt = Date.now();
   const settings = readSettings();
+  // A LAB_OS this lab does not know fails here, in one line, before anything is started.
+  processFacts();
   const running = readRunningLab();
   if (running) {
     throw new LabError(

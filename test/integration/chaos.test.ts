@@ -28,6 +28,7 @@ import { FIXED_SERVER, startApp, type RunningApp } from '../../lab/app-runner.js
 import { createTestDatabase, sql } from '../helpers/database.js';
 import { freePort } from '../../lab/net/free-port.js';
 import { writeVariant } from '../helpers/server-variants.js';
+import { waitUntil } from '../helpers/wait.js';
 
 describe('database drill', () => {
   let workDir: string;
@@ -305,12 +306,3 @@ describe('app drill', () => {
     }
   }, 60_000);
 });
-
-async function waitUntil(condition: () => Promise<boolean>, timeoutMs: number): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await condition()) return true;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  return false;
-}
