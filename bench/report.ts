@@ -7,6 +7,7 @@ import { failedRequests } from '../lab/loadtest/summary.js';
 import type { RunSummary } from '../lab/runs/run-record.js';
 import type { MachineInfo } from './machine.js';
 import type { MetricsOverheadResult } from './sections/ceilings.js';
+import { CPU_NOT_MEASURABLE, PGBENCH_CPU_NOT_MEASURABLE } from './sections/cpu.js';
 import type { PgbenchResult } from './sections/pgbench.js';
 import type { ScalingPoint } from './sections/scaling.js';
 import type { StartupResult } from './sections/startup.js';
@@ -146,7 +147,7 @@ export function renderMarkdown(result: BenchResult): string {
  */
 export function cpuSection(result: BenchResult): string[] {
   const cpu = result.states.poolAndIndexCpu;
-  if (!cpu) return [];
+  if (!cpu) return ['', '## Where the CPU goes', '', CPU_NOT_MEASURABLE];
   const perRequest = cpu.appMicros + cpu.postgresMicros + cpu.generatorMicros;
   const cores = result.machine.cores;
   const bound = perRequest > 0 ? (cores * 1e6) / perRequest : 0;
@@ -169,6 +170,8 @@ export function cpuSection(result: BenchResult): string[] {
         `The app's run spends ${fmt(cpu.postgresMicros, 0)} µs in PostgreSQL per request but ${fmt(cpu.appMicros + cpu.generatorMicros, 0)} µs in the app and the generator, on the same cores: ` +
         'when the fixed app reaches only a fraction of pgbench\'s rate, this is where the difference goes — the HTTP layer around the query, not the database.',
     );
+  } else if (pgbench) {
+    lines.push(PGBENCH_CPU_NOT_MEASURABLE);
   }
   return lines;
 }

@@ -10,6 +10,7 @@ import { parseArgs } from 'node:util';
 import { FIXED_SERVER, startApp } from '../lab/app-runner.js';
 import { ROOT_DIR } from '../lab/config.js';
 import { LabError, reportFatal } from '../lab/errors.js';
+import { processFacts } from '../lab/os/system.js';
 import { startScratchDatabase } from '../lab/postgres/scratch.js';
 import { loadFor } from './sections/load.js';
 import { setIndex } from './sections/states.js';
@@ -29,9 +30,9 @@ interface Slice {
 }
 
 function residentMiB(pid: number): number {
-  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
-  const kib = Number(status.match(/^VmRSS:\s+(\d+) kB/m)?.[1] ?? NaN);
-  return kib / 1024;
+  const bytes = processFacts().residentBytes(pid);
+  if (bytes === undefined) throw new LabError(`This system did not show the memory of the app (pid ${pid}), so the soak cannot tell whether it stays flat.`);
+  return bytes / 1024 / 1024;
 }
 
 async function main(): Promise<number> {

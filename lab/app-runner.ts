@@ -9,12 +9,12 @@
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import { createRequire } from 'node:module';
 import path from 'node:path';
 import { ROOT_DIR } from './config.js';
 import { freePort } from './net/free-port.js';
 import { SCENARIO_FILES } from './reset/scenario-files.js';
 import { isListening } from './supervisor/ports.js';
+import { TSX_IMPORT } from './tsx-import.js';
 
 export interface RunningApp {
   url: string;
@@ -56,12 +56,11 @@ export function writePristineScenario(): string {
   return PRISTINE_DIR;
 }
 
-const tsxLoader = createRequire(import.meta.url).resolve('tsx');
 
 export async function startApp(entry: string, databaseUrl: string, extraEnv: Record<string, string> = {}): Promise<RunningApp> {
   writePristineScenario();
   const port = await freePort();
-  const child = spawn(process.execPath, ['--import', tsxLoader, entry], {
+  const child = spawn(process.execPath, ['--import', TSX_IMPORT, entry], {
     cwd: ROOT_DIR,
     env: { ...process.env, DATABASE_URL: databaseUrl, PORT: String(port), HOST: '127.0.0.1', ...extraEnv },
     stdio: ['ignore', 'pipe', 'pipe'],

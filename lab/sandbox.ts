@@ -5,15 +5,15 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { BROKEN_SERVER, writePristineScenario } from './app-runner.js';
 import { ROOT_DIR } from './config.js';
 import type { LabState } from './lab-state.js';
 import { freePort } from './net/free-port.js';
+import { processFacts } from './os/system.js';
+import { TSX_IMPORT } from './tsx-import.js';
 
-const tsxLoader = createRequire(import.meta.url).resolve('tsx');
 
 export interface LabPorts {
   appPort: number;
@@ -65,7 +65,7 @@ export async function createLabSandbox(): Promise<LabSandbox> {
     ports,
     env,
     start(args = [], extraEnv = {}) {
-      const child = spawn(process.execPath, ['--import', tsxLoader, path.join(ROOT_DIR, 'lab', 'commands', 'start.ts'), ...args], {
+      const child = spawn(process.execPath, ['--import', TSX_IMPORT, path.join(ROOT_DIR, 'lab', 'commands', 'start.ts'), ...args], {
         cwd: ROOT_DIR,
         env: env(extraEnv),
         stdio: ['ignore', 'pipe', 'pipe'],
@@ -90,7 +90,7 @@ export async function createLabSandbox(): Promise<LabSandbox> {
     remove() {
       // Whatever a test left running in this sandbox (a killed supervisor's database and app),
       // found by the folder in its command line or environment, goes first.
-      for (const pid of processesMentioning(stateDir)) {
+      for (const pid of processFacts().processesMentioning(stateDir)) {
         try {
           process.kill(pid, 'SIGKILL');
         } catch {
@@ -100,20 +100,4 @@ export async function createLabSandbox(): Promise<LabSandbox> {
       fs.rmSync(stateDir, { recursive: true, force: true });
     },
   };
-}
-
-/** Pids of live processes whose command line mentions the text (e.g. a sandbox folder). */
-export function processesMentioning(text: string): number[] {
-  const pids: number[] = [];
-  for (const entry of fs.readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
-    try {
-      const commandLine = fs.readFileSync(`/proc/${entry}/cmdline`, 'utf8');
-      const environment = fs.readFileSync(`/proc/${entry}/environ`, 'utf8');
-      if (commandLine.includes(text) || environment.includes(text)) pids.push(Number(entry));
-    } catch {
-      // The process ended while we looked, or is not ours to read.
-    }
-  }
-  return pids;
 }

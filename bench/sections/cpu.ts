@@ -1,21 +1,19 @@
 /**
- * CPU time spent by each process during a measurement, from Linux's /proc (clock ticks of
- * user + system time). Used to explain a throughput ceiling: on a 2-core machine the load
+ * CPU time spent by each process during a measurement (user + system time), as lab/os tells
+ * it: exact from /proc on Linux, from ps or PowerShell elsewhere (whole seconds on Linux's ps,
+ * hundredths on macOS). Used to explain a throughput ceiling: on a 2-core machine the load
  * generator, the app and PostgreSQL share the same cores.
  */
-import { execFileSync } from 'node:child_process';
-import fs from 'node:fs';
-import { childPids } from '../../lab/os/processes.js';
-
-const TICKS_PER_SECOND = Number(safeExec('getconf', ['CLK_TCK']) || 100);
+import { processFacts } from '../../lab/os/system.js';
+import type { ProcessFacts } from '../../lab/os/process-facts.js';
 
 export interface CpuSample {
   app: number;
   postgres: number;
   /** This process (where autocannon generates the load), in seconds. */
   generator: number;
-  /** Children this process has waited for (pgbench), in seconds. */
-  reapedChildren: number;
+  /** Children this process has waited for (pgbench), in seconds; undefined where only Linux can tell. */
+  reapedChildren?: number;
 }
 
 export interface CpuPerRequest {
@@ -27,34 +25,19 @@ export interface CpuPerRequest {
   coresBusy: number;
 }
 
-/** Fields 14-17 of /proc/PID/stat: utime, stime, cutime, cstime (after the command name). */
-function statTimes(pid: number | 'self'): { own: number; children: number } {
-  try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    const ticks = (index: number) => Number(fields[index - 3]);
-    return { own: (ticks(14) + ticks(15)) / TICKS_PER_SECOND, children: (ticks(16) + ticks(17)) / TICKS_PER_SECOND };
-  } catch {
-    return { own: 0, children: 0 };
-  }
-}
+/** Said in the report where this system cannot show CPU time per process. */
+export const CPU_NOT_MEASURABLE = "This system did not show the CPU time of the app's and PostgreSQL's processes, so the bench cannot say where the CPU goes.";
+/** Said where pgbench ran but its client's CPU cannot be read: only Linux keeps the CPU time of a finished child. */
+export const PGBENCH_CPU_NOT_MEASURABLE = "pgbench's CPU per query is not shown: only Linux tells the CPU time of a program that has already ended.";
 
-/** The postmaster, its live children (connection backends, workers), and its reaped children. */
-function postgresSeconds(postmasterPid: number): number {
-  const postmaster = statTimes(postmasterPid);
-  let total = postmaster.own + postmaster.children;
-  for (const child of childPids(postmasterPid) ?? []) total += statTimes(child).own;
-  return total;
-}
-
-export function sampleCpu(appPid: number | undefined, postmasterPid: number): CpuSample {
-  const self = statTimes('self');
-  return {
-    app: appPid === undefined ? 0 : statTimes(appPid).own,
-    postgres: postgresSeconds(postmasterPid),
-    generator: self.own,
-    reapedChildren: self.children,
-  };
+/** CPU so far of the app, PostgreSQL (the postmaster and its children) and this process; undefined when the system cannot tell. */
+export function sampleCpu(appPid: number | undefined, postmasterPid: number, facts: ProcessFacts = processFacts()): CpuSample | undefined {
+  const app = appPid === undefined ? 0 : facts.cpuSeconds(appPid);
+  const postgres = facts.treeCpuSeconds(postmasterPid);
+  if (app === undefined || postgres === undefined) return undefined;
+  const own = process.cpuUsage();
+  const reapedChildren = facts.reapedChildrenCpuSeconds();
+  return { app, postgres, generator: (own.user + own.system) / 1e6, ...(reapedChildren !== undefined ? { reapedChildren } : {}) };
 }
 
 export function cpuPerRequest(before: CpuSample, after: CpuSample, requests: number, seconds: number): CpuPerRequest {
@@ -66,12 +49,4 @@ export function cpuPerRequest(before: CpuSample, after: CpuSample, requests: num
     generatorMicros: perRequest(before.generator, after.generator),
     coresBusy: seconds > 0 ? busy / seconds : 0,
   };
-}
-
-function safeExec(command: string, args: string[]): string {
-  try {
-    return execFileSync(command, args, { encoding: 'utf8' }).trim();
-  } catch {
-    return '';
-  }
 }

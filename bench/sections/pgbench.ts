@@ -16,7 +16,7 @@ export interface PgbenchResult {
   clients: number;
   seconds: number;
   transactionsPerSecond: number;
-  /** CPU per transaction in microseconds: PostgreSQL's, and the pgbench client's (Linux only). */
+  /** CPU per transaction in microseconds: PostgreSQL's, and the pgbench client's (Linux only); null where the system cannot tell. */
   postgresMicrosPerTransaction: number | null;
   clientMicrosPerTransaction: number | null;
 }
@@ -52,17 +52,18 @@ export async function measurePgbench(databaseUrl: string, clients: number, secon
     );
     const transactionsPerSecond = parsePgbenchTps(stdout);
     const transactions = transactionsPerSecond * seconds;
-    if (before === undefined || postmasterPid === undefined) {
+    const after = postmasterPid === undefined ? undefined : sampleCpu(undefined, postmasterPid);
+    if (before === undefined || after === undefined) {
       return { clients, seconds, transactionsPerSecond, postgresMicrosPerTransaction: null, clientMicrosPerTransaction: null };
     }
-    const after = sampleCpu(undefined, postmasterPid);
+    // pgbench is a child this process waited for: its CPU lands in our children's time (Linux shows it).
+    const client = before.reapedChildren === undefined || after.reapedChildren === undefined ? null : after.reapedChildren - before.reapedChildren;
     return {
       clients,
       seconds,
       transactionsPerSecond,
       postgresMicrosPerTransaction: ((after.postgres - before.postgres) / transactions) * 1e6,
-      // pgbench is a child this process waited for: its CPU lands in our children's time.
-      clientMicrosPerTransaction: ((after.reapedChildren - before.reapedChildren) / transactions) * 1e6,
+      clientMicrosPerTransaction: client === null ? null : (client / transactions) * 1e6,
     };
   } finally {
     fs.rmSync(folder, { recursive: true, force: true });

@@ -14,7 +14,7 @@ export interface StatesResult {
   broken: RunSummary;
   poolOnly: RunSummary;
   poolAndIndex: RunSummary;
-  /** Where the CPU went during the pool + index run (Linux only). */
+  /** Where the CPU went during the pool + index run; null when this system cannot tell. */
   poolAndIndexCpu: CpuPerRequest | null;
 }
 
@@ -39,7 +39,8 @@ export async function measureStates(appDatabaseUrl: string, plan: LoadPlan, post
       if (postmasterPid === undefined) return undefined;
       const before = sampleCpu(appPid, postmasterPid);
       return (summary) => {
-        poolAndIndexCpu = cpuPerRequest(before, sampleCpu(appPid, postmasterPid), summary.totalRequests, summary.durationSeconds);
+        const after = sampleCpu(appPid, postmasterPid);
+        if (before && after) poolAndIndexCpu = cpuPerRequest(before, after, summary.totalRequests, summary.durationSeconds);
       };
     });
     return { users, seconds, broken, poolOnly, poolAndIndex, poolAndIndexCpu };

@@ -7,15 +7,14 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { TSX_IMPORT } from '../../lab/tsx-import.js';
 import { describeMachine } from '../machine.js';
 import { SPEED_SETTINGS, type SpeedResult, type SpeedSetting } from './goals.js';
 import { renderSpeedsMarkdown, type SpeedsReport } from './report.js';
 
-const tsxLoader = createRequire(import.meta.url).resolve('tsx');
 const WORKER = path.join(path.dirname(fileURLToPath(import.meta.url)), 'worker.ts');
 /** The core every pinned process shares. */
 const CORE = '0';
@@ -44,7 +43,7 @@ async function runWorker(setting: SpeedSetting, stateSeconds: number): Promise<S
   const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'bench-speed-')), 'result.json');
   const burner = setting.burner ? startBurner() : undefined;
   try {
-    const command = [process.execPath, '--import', tsxLoader, WORKER, '--speed', setting.id, '--seconds', String(stateSeconds), '--out', out];
+    const command = [process.execPath, '--import', TSX_IMPORT, WORKER, '--speed', setting.id, '--seconds', String(stateSeconds), '--out', out];
     const child = spawn(setting.pinned ? 'taskset' : command[0]!, setting.pinned ? ['-c', CORE, ...command] : command.slice(1), {
       stdio: ['ignore', 'inherit', 'inherit'],
     });

@@ -1,15 +1,14 @@
 /**
- * `npm run chaos -- app`: kills the app process with SIGKILL (no cleanup, no goodbye, like
- * a crash or the kernel's out-of-memory killer), then watches /health from outside.
+ * `npm run chaos -- app`: has the supervisor kill its app process with SIGKILL (no cleanup,
+ * no goodbye, like a crash or the kernel's out-of-memory killer), then watches /health from outside.
  */
-import { LabError } from '../errors.js';
-import { childPids } from '../os/processes.js';
+import type { AppKill } from './chaos-routes.js';
 import { firstFailureAfter, startProbe, waitForSuccessAfter } from './probe.js';
 
 export interface AppDrillOptions {
   appUrl: string;
-  /** The `tsx watch` process; the app is its child. */
-  watcherPid: number;
+  /** Kills the app (the supervisor's POST /api/chaos/app) and says which process and when. */
+  kill: () => Promise<AppKill>;
   /** How long to watch for the app coming back. */
   watchSeconds: number;
   /** Told right after the kill (to say what is going on while the drill watches). */
@@ -25,19 +24,15 @@ export interface AppDrillResult {
 }
 
 export async function runAppDrill(options: AppDrillOptions): Promise<AppDrillResult> {
-  // Only ever the watcher's own child: never a process that merely happens to use the port.
-  const [pid] = childPids(options.watcherPid) ?? [];
-  if (pid === undefined) throw new LabError('The app is not running right now (it may have crashed already). Save src/server.ts or restart `npm start`.');
   const probe = startProbe(`${options.appUrl}/health`);
   try {
     await new Promise((resolve) => setTimeout(resolve, 300));
-    process.kill(pid, 'SIGKILL');
-    const killedAt = Date.now();
-    options.onKilled?.(pid);
+    const { killedPid, killedAt } = await options.kill();
+    options.onKilled?.(killedPid);
     const backAt = await waitForSuccessAfter(probe, killedAt + 1, options.watchSeconds * 1000);
     const samples = await probe.stop();
     const downAt = firstFailureAfter(samples, killedAt);
-    return { killedPid: pid, killedAt, watchSeconds: options.watchSeconds, ...(downAt !== undefined ? { downAt } : {}), ...(backAt !== undefined ? { backAt } : {}) };
+    return { killedPid, killedAt, watchSeconds: options.watchSeconds, ...(downAt !== undefined ? { downAt } : {}), ...(backAt !== undefined ? { backAt } : {}) };
   } finally {
     await probe.stop();
   }

@@ -1,13 +1,20 @@
 /**
- * Drill controls on the lab server: POST /api/chaos/db {"seconds": N} takes the database
- * away for N seconds and answers once it is back. The supervisor owns the embedded server,
- * so the drill runs here, inside it; `npm run chaos -- db` calls this route.
+ * Drill controls on the lab server. POST /api/chaos/db {"seconds": N} takes the database away
+ * for N seconds and answers once it is back; POST /api/chaos/app kills the app process with
+ * SIGKILL and answers with its pid. The supervisor owns both processes, so the drills act
+ * here, inside it; `npm run chaos -- db|app` calls these routes and watches from outside.
  */
 import { readRunningLab, writeLabState } from '../lab-state.js';
 import type { LabRoutes } from '../supervisor/context.js';
 import { takeDatabaseAway } from './database-outage.js';
 
 export const MAX_OUTAGE_SECONDS = 60;
+
+/** What POST /api/chaos/app answers: the killed process and when (epoch ms). */
+export interface AppKill {
+  killedPid: number;
+  killedAt: number;
+}
 
 export const chaosRoutes: LabRoutes = async (server, context) => {
   let busy = false;
@@ -37,4 +44,13 @@ export const chaosRoutes: LabRoutes = async (server, context) => {
       }
     },
   );
+
+  server.post('/api/chaos/app', async (_request, reply) => {
+    const killedPid = context.app.crash();
+    if (killedPid === undefined) {
+      return reply.code(409).send({ statusCode: 409, error: 'Conflict', message: 'the app is not running right now (it may have crashed already); save src/server.ts or restart `npm start`' });
+    }
+    const kill: AppKill = { killedPid, killedAt: Date.now() };
+    return kill;
+  });
 };

@@ -4,11 +4,10 @@
  */
 import { parseArgs } from 'node:util';
 import { describeAppDrill, runAppDrill } from '../chaos/app-drill.js';
-import { MAX_OUTAGE_SECONDS } from '../chaos/chaos-routes.js';
+import { MAX_OUTAGE_SECONDS, type AppKill } from '../chaos/chaos-routes.js';
 import { describeDatabaseDrill, runDatabaseDrill } from '../chaos/database-drill.js';
 import type { OutageTiming } from '../chaos/database-outage.js';
 import { recordDatabaseDrill } from '../chaos/drill-record.js';
-import { pidListeningOn } from '../chaos/find-app.js';
 import { LabError, runCommand } from '../errors.js';
 import { readRunningLab } from '../lab-state.js';
 import { exitWithHelpIfAsked } from '../help.js';
@@ -23,11 +22,10 @@ runCommand(async () => {
   const appUrl = `http://127.0.0.1:${lab.appPort}`;
 
   if (target === 'app') {
-    if (lab.appPid === undefined) throw new LabError('The lab has not started the app yet; wait for the banner, then try again.');
     const watchSeconds = seconds ?? 5;
     const result = await runAppDrill({
       appUrl,
-      watcherPid: lab.appPid,
+      kill: () => askLabServer<AppKill>(lab.labPort, '/api/chaos/app'),
       watchSeconds,
       onKilled: (pid) =>
         console.log(`Killed the app process (pid ${pid}) with SIGKILL: no cleanup, no goodbye, the way a crash ends a process.\nWatching /health for ${watchSeconds} s…\n`),
@@ -40,29 +38,32 @@ runCommand(async () => {
   console.log(`Taking the database away for ${outage} s while probing the app; watch the dashboard…\n`);
   const result = await runDatabaseDrill({
     appUrl,
-    appPid: () => pidListeningOn(lab.appPort),
-    takeAway: () => askLabServer(lab.labPort, outage),
+    // The supervisor rewrites .lab/lab.json whenever the app starts or ends.
+    appPid: () => readRunningLab()?.appPid,
+    takeAway: () => askLabServer<OutageTiming>(lab.labPort, '/api/chaos/db', { seconds: outage }),
   });
   recordDatabaseDrill(result.record);
   console.log(describeDatabaseDrill(result));
   return 0;
 });
 
-async function askLabServer(labPort: number, seconds: number): Promise<OutageTiming> {
+/** Asks the running supervisor (the lab server) to run a drill; its 4xx message becomes one line. */
+async function askLabServer<T>(labPort: number, route: string, body: object = {}): Promise<T> {
+  const seconds = 'seconds' in body ? Number(body.seconds) : 0;
   let response: Response;
   try {
-    response = await fetch(`http://127.0.0.1:${labPort}/api/chaos/db`, {
+    response = await fetch(`http://127.0.0.1:${labPort}${route}`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ seconds }),
+      body: JSON.stringify(body),
       signal: AbortSignal.timeout((seconds + 90) * 1000),
     });
   } catch (error) {
     throw new LabError(`The lab server on :${labPort} did not answer (${(error as Error).message}). Is \`npm start\` still running?`);
   }
-  const body = (await response.json()) as OutageTiming & { message?: string };
-  if (!response.ok) throw new LabError(`The drill did not run: ${body.message ?? response.statusText}.`);
-  return body;
+  const answer = (await response.json()) as T & { message?: string };
+  if (!response.ok) throw new LabError(`The drill did not run: ${answer.message ?? response.statusText}.`);
+  return answer;
 }
 
 function parseCliArgs(): { target: 'db' | 'app'; seconds?: number } {

@@ -1,6 +1,5 @@
 /** `npm run check [-- --json]`: checks each step of the scenario against the running lab. */
 import { parseArgs } from 'node:util';
-import { pidListeningOn } from '../chaos/find-app.js';
 import { DRILLS_FILE } from '../chaos/drill-record.js';
 import { writeProgress } from '../check/progress.js';
 import { renderReport, reportAsJson } from '../check/render.js';
@@ -31,7 +30,8 @@ runCommand(async () => {
     databaseName: decodeURIComponent(new URL(lab.appDatabaseUrl).pathname.slice(1)),
     runsDir: RUNS_DIR,
     drillsFile: DRILLS_FILE,
-    appPid: () => pidListeningOn(lab.appPort),
+    // The supervisor rewrites .lab/lab.json whenever the app starts or ends.
+    appPid: () => readRunningLab()?.appPid,
   });
   writeProgress({ checkedAt: new Date().toISOString(), steps: report.steps.map(({ id, status }) => ({ id, status })) });
   console.log(json ? reportAsJson(report) : renderReport(report));

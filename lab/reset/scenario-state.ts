@@ -53,7 +53,7 @@ export async function applySolution(files: ScenarioFiles, appDatabaseUrl: string
   writeAtomically(files.server, fs.readFileSync(files.solutionServer));
 }
 
-// tsx watch restarts the app on every change: write the whole file at once, so it never
+// The supervisor restarts the app on every save: write the whole file at once, so it never
 // restarts on a half-written server.ts.
 function writeAtomically(file: string, content: Buffer): void {
   const temporary = `${file}.${process.pid}.tmp`;

@@ -21,8 +21,10 @@ export interface DatabaseControl {
 
 export interface AppControl {
   port: number;
-  /** The `tsx watch` process that runs src/server.ts, or undefined when not running. */
-  watcherPid(): number | undefined;
+  /** The pid of the process that runs src/server.ts, or undefined while the app is down. */
+  pid(): number | undefined;
+  /** Kills the app with SIGKILL, as a crash would; returns its pid, or undefined when it is down. */
+  crash(): number | undefined;
 }
 
 export interface LabContext {

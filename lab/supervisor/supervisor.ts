@@ -10,15 +10,14 @@ import { existingSeed, seedWithProgress } from '../seeding.js';
 import type { SeedResult } from '../../db/seed.js';
 import { calibrateDataset } from '../calibration.js';
 import { readSettings } from '../settings.js';
-import { startAppProcess, type AppProcess, type AppProcessOptions } from './app-process.js';
-import { monitorAppCrashes } from './app-crash-monitor.js';
-import { APP_ENTRY } from '../config.js';
+import { processFacts } from '../os/system.js';
+import { startAppProcess, type AppProcess } from './app-process.js';
 import { renderBanner } from './banner.js';
 import { bringUpDatabase, type LabDatabase } from './database.js';
 import type { LabContext } from './context.js';
 import { labRoutes } from './lab-routes.js';
 import { stopLeftoverApp } from './leftovers.js';
-import { assertPortFree, isListening } from './ports.js';
+import { assertPortFree } from './ports.js';
 
 const APP_READY_TIMEOUT_MS = 30_000;
 
@@ -27,6 +26,8 @@ type Stopper = () => Promise<void>;
 export async function runSupervisor(): Promise<number> {
   const startedAt = Date.now();
   const settings = readSettings();
+  // A LAB_OS this lab does not know fails here, in one line, before anything is started.
+  processFacts();
   const running = readRunningLab();
   if (running) {
     throw new LabError(
@@ -67,41 +68,25 @@ export async function runSupervisor(): Promise<number> {
     await startStep(stopSignal, () => seedIfNeeded(database, settings.calibrateDataset));
     const size = await countRows(database.appUrl);
 
-    const appOptions: AppProcessOptions = { port: settings.appPort, host: settings.appHost, databaseUrl: database.appUrl };
-    // `let`: after a crash the monitor below replaces the app process.
-    let app = startAppProcess(appOptions);
-    stoppers.push(() => app.stop());
-    state.appPid = app.watcherPid;
-    writeLabState(state);
-
-    const context: LabContext = {
-      settings,
-      database,
-      app: { port: settings.appPort, watcherPid: () => app.watcherPid },
-    };
-    const labServer = await startLabServer({ port: settings.labPort, host: settings.appHost, context, routes: labRoutes });
-    stoppers.push(() => labServer.close());
     const restartOnCrash = process.argv.includes('--restart-on-crash');
-    const crashMonitor = monitorAppCrashes({
+    // Other commands read the app's pid from .lab/lab.json: rewritten each time the app starts or ends.
+    const app = startAppProcess({
       port: settings.appPort,
-      entry: APP_ENTRY,
+      host: settings.appHost,
+      databaseUrl: database.appUrl,
       restartOnCrash,
-      watcherPid: () => app.watcherPid,
-      async restart() {
-        // The old watcher has no app left to stop gracefully, and may be stuck waiting for it.
-        try {
-          process.kill(-app.watcherPid, 'SIGKILL');
-        } catch {
-          // Already gone.
-        }
-        await app.stop();
-        app = startAppProcess(appOptions);
-        state.appPid = app.watcherPid;
+      log: (line) => console.log(`  ${line}`),
+      onPid(pid) {
+        state.appPid = pid;
+        state.postgresPid = database.pid();
         writeLabState(state);
       },
-      log: (line) => console.log(`  ${line}`),
     });
-    stoppers.push(async () => crashMonitor.stop());
+    stoppers.push(() => app.stop());
+
+    const context: LabContext = { settings, database, app: { port: settings.appPort, pid: () => app.pid(), crash: () => app.crash() } };
+    const labServer = await startLabServer({ port: settings.labPort, host: settings.appHost, context, routes: labRoutes });
+    stoppers.push(() => labServer.close());
     if (restartOnCrash) console.log('  --restart-on-crash: if the app process dies, the lab starts it again.');
     await startStep(stopSignal, () => waitForApp(app, settings.appPort));
 
@@ -155,16 +140,11 @@ function reportSeed(result: SeedResult): void {
 }
 
 async function waitForApp(app: AppProcess, port: number): Promise<void> {
-  let exited = false;
-  void app.exited.then(() => (exited = true));
-  const deadline = Date.now() + APP_READY_TIMEOUT_MS;
-  while (Date.now() < deadline) {
-    if (exited) throw new LabError('The app exited during start-up; see its output above.');
-    if (await isListening(port)) return;
-    await new Promise((resolve) => setTimeout(resolve, 100));
+  const timeout = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), APP_READY_TIMEOUT_MS).unref());
+  // An app that exited has said why (app │ …) and the lab has said what to do: go on to the banner.
+  if ((await Promise.race([app.firstStart, timeout])) === 'timeout') {
+    console.log(`  The app is not answering on :${port} yet; check its output above (app │ …).`);
   }
-  // Not fatal: the learner may have saved a broken server.ts; tsx watch restarts it on the next save.
-  console.log(`  The app is not answering on :${port} yet; check its output above (app │ …).`);
 }
 
 class StopRequested extends Error {}

@@ -3,18 +3,18 @@
  * the database keeps the complete dataset it had, and the next seed starts from a clean slate.
  */
 import { spawn } from 'node:child_process';
-import { createRequire } from 'node:module';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT_DIR } from '../../lab/config.js';
 import { sql } from '../helpers/database.js';
 import { waitFor } from '../helpers/wait.js';
-import { createLabSandbox, processesMentioning, type LabInstance, type LabSandbox } from '../../lab/sandbox.js';
+import { createLabSandbox, type LabInstance, type LabSandbox } from '../../lab/sandbox.js';
+import { processFacts } from '../../lab/os/system.js';
+import { TSX_IMPORT } from '../../lab/tsx-import.js';
 
-const tsxLoader = createRequire(import.meta.url).resolve('tsx');
 
 function runSeed(sandbox: LabSandbox, args: string[]) {
-  const child = spawn(process.execPath, ['--import', tsxLoader, path.join(ROOT_DIR, 'lab', 'commands', 'seed.ts'), ...args], {
+  const child = spawn(process.execPath, ['--import', TSX_IMPORT, path.join(ROOT_DIR, 'lab', 'commands', 'seed.ts'), ...args], {
     cwd: ROOT_DIR,
     env: sandbox.env(),
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -91,7 +91,7 @@ describe('npm start interrupted by Ctrl-C while it seeds', () => {
     const code = await first.exited;
     expect(code, first.output()).toBe(130);
     expect(first.output()).toContain('Stopped during start-up.');
-    expect(processesMentioning(sandbox.stateDir)).toEqual([]);
+    expect(processFacts().processesMentioning(sandbox.stateDir)).toEqual([]);
 
     // Whether the seed's transaction had committed or not, the next start finds a whole dataset.
     const second = sandbox.start();

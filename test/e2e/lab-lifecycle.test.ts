@@ -10,7 +10,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isListening } from '../../lab/supervisor/ports.js';
 import { sql } from '../helpers/database.js';
-import { createLabSandbox, processesMentioning, type LabInstance, type LabSandbox } from '../../lab/sandbox.js';
+import { createLabSandbox, type LabInstance, type LabSandbox } from '../../lab/sandbox.js';
+import { processFacts } from '../../lab/os/system.js';
 
 async function waitUntil(condition: () => boolean | Promise<boolean>, timeoutMs: number): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
@@ -76,7 +77,7 @@ describe('npm start', () => {
     expect(lab!.output()).toMatch(/Stopped\./);
     expect(await isListening(sandbox.ports.appPort)).toBe(false);
     expect(await isListening(sandbox.ports.dbPort)).toBe(false);
-    expect(await waitUntil(() => processesMentioning(sandbox.stateDir).length === 0, 5_000)).toBe(true);
+    expect(await waitUntil(() => processFacts().processesMentioning(sandbox.stateDir).length === 0, 5_000)).toBe(true);
     for (const pid of [state.postgresPid!, state.appPid!]) expect(() => process.kill(pid, 0)).toThrow();
   });
 
@@ -103,7 +104,7 @@ describe('npm start', () => {
     lab!.child.kill('SIGKILL');
     await lab!.exited;
     // The app watcher and PostgreSQL were in their own process groups: they are still running.
-    expect(processesMentioning(sandbox.stateDir).length).toBeGreaterThan(0);
+    expect(processFacts().processesMentioning(sandbox.stateDir).length).toBeGreaterThan(0);
 
     lab = sandbox.start();
     await lab.ready;
@@ -112,7 +113,7 @@ describe('npm start', () => {
     expect(response.status).toBe(200);
     lab.child.kill('SIGINT');
     expect(await lab.exited).toBe(0);
-    expect(await waitUntil(() => processesMentioning(sandbox.stateDir).length === 0, 5_000)).toBe(true);
+    expect(await waitUntil(() => processFacts().processesMentioning(sandbox.stateDir).length === 0, 5_000)).toBe(true);
   });
 
   it('names the port and the variable to change when the app port is taken', async () => {

@@ -1,8 +1,8 @@
 /** Runs one of the lab's npm commands as a real child process (as `npm run …` would), with its output and exit code. */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createRequire } from 'node:module';
 import path from 'node:path';
 import { ROOT_DIR } from '../../lab/config.js';
+import { TSX_IMPORT } from '../../lab/tsx-import.js';
 
 export interface CliResult {
   code: number | null;
@@ -17,12 +17,11 @@ export interface RunningCli {
   result: Promise<CliResult>;
 }
 
-const tsxLoader = createRequire(import.meta.url).resolve('tsx');
 /** No command of the lab should run longer than this in a test; it is killed then. */
 const KILL_AFTER_MS = 90_000;
 
 export function startCli(entry: string, args: string[], env: Record<string, string>): RunningCli {
-  const child = spawn(process.execPath, ['--import', tsxLoader, path.join(ROOT_DIR, entry), ...args], {
+  const child = spawn(process.execPath, ['--import', TSX_IMPORT, path.join(ROOT_DIR, entry), ...args], {
     cwd: ROOT_DIR,
     env: { ...process.env, NO_COLOR: '1', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -36,7 +36,7 @@ export async function startTestLabServer(database: TestDatabase, appPort: number
       stop: notInTests,
       start: notInTests,
     },
-    app: { port: appPort, watcherPid: () => undefined },
+    app: { port: appPort, pid: () => undefined, crash: () => undefined },
   };
   const routes = observabilityRoutes({
     postgresLogFile: inject('pgLogFile'),

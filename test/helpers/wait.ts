@@ -15,3 +15,8 @@ export async function waitFor<T>(read: () => Promise<T> | T, done: (value: T) =>
     await new Promise((resolve) => setTimeout(resolve, intervalMs));
   }
 }
+
+/** Polls the condition every 100 ms until it holds (true) or the time is up (false). */
+export function waitUntil(condition: () => boolean | Promise<boolean>, timeoutMs: number): Promise<boolean> {
+  return waitFor(condition, (holds) => holds, timeoutMs);
+}

@@ -41,6 +41,7 @@ describe.runIf(process.getuid?.() === 0)('runnableBy, as root', () => {
     const binaries = {
       postgres: path.join(hidden, path.relative(nativeDir, original.postgres)),
       initdb: path.join(hidden, path.relative(nativeDir, original.initdb)),
+      pg_ctl: path.join(hidden, path.relative(nativeDir, original.pg_ctl)),
     };
     const identity = postgresIdentity()!;
     expect(spawnSync(binaries.postgres, ['--version'], { ...identity }).status).not.toBe(0);
@@ -50,6 +51,7 @@ describe.runIf(process.getuid?.() === 0)('runnableBy, as root', () => {
     const version = spawnSync(usable.postgres, ['--version'], { ...identity, encoding: 'utf8' });
     expect(version.stdout).toMatch(new RegExp(`postgres \\(PostgreSQL\\) ${embeddedPostgresMajor()}\\.`));
     expect(spawnSync(usable.initdb, ['--version'], { ...identity }).status).toBe(0);
+    expect(spawnSync(usable.pg_ctl, ['--version'], { ...identity }).status).toBe(0);
 
     // A second call reuses the copy.
     const before = fs.statSync(usable.postgres).mtimeMs;

@@ -1,9 +1,9 @@
 /**
  * The single point of failure drills on real processes: a database drill through the lab
- * server's route on a PostgreSQL of the test's own (it gets stopped), and an app drill on a
- * real `tsx watch`. Checks what the issue promises: the solution serves again within 2 s of
- * the database's return and keeps every post it acknowledged; a killed app stays down until
- * restarted (a save, or --restart-on-crash).
+ * server's route on a PostgreSQL of the test's own (it gets stopped), and an app drill through
+ * the same lab server on the supervisor's real app runner. Checks what the issue promises: the
+ * solution serves again within 2 s of the database's return and keeps every post it
+ * acknowledged; a killed app stays down until restarted (a save, or --restart-on-crash).
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -11,7 +11,7 @@ import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeAppDrill, runAppDrill } from '../../lab/chaos/app-drill.js';
-import { chaosRoutes } from '../../lab/chaos/chaos-routes.js';
+import { chaosRoutes, type AppKill } from '../../lab/chaos/chaos-routes.js';
 import { describeDatabaseDrill, runDatabaseDrill } from '../../lab/chaos/database-drill.js';
 import { takeDatabaseAway, type OutageTiming } from '../../lab/chaos/database-outage.js';
 import { PG_SUPERUSER, PG_SUPERUSER_PASSWORD, ROOT_DIR } from '../../lab/config.js';
@@ -20,7 +20,6 @@ import { embeddedAdminUrl, embeddedAppUrl, embeddedMaintenanceUrl } from '../../
 import { startLabServer } from '../../lab/lab-server.js';
 import { isProcessAlive } from '../../lab/os/processes.js';
 import { initialiseCluster, startServer, type RunningPostgres } from '../../lab/postgres/embedded.js';
-import { monitorAppCrashes } from '../../lab/supervisor/app-crash-monitor.js';
 import { startAppProcess, type AppProcess } from '../../lab/supervisor/app-process.js';
 import type { DatabaseControl, LabContext } from '../../lab/supervisor/context.js';
 import { isListening } from '../../lab/supervisor/ports.js';
@@ -29,6 +28,7 @@ import { FIXED_SERVER, startApp, writePristineScenario, type RunningApp } from '
 import { createTestDatabase, sql } from '../helpers/database.js';
 import { freePort } from '../../lab/net/free-port.js';
 import { writeVariant } from '../helpers/server-variants.js';
+import { waitUntil } from '../helpers/wait.js';
 
 describe('database drill', () => {
   let workDir: string;
@@ -67,7 +67,7 @@ describe('database drill', () => {
       },
     };
     labPort = await freePort();
-    const context = { settings: {} as LabContext['settings'], database: control, app: { port: 0, watcherPid: () => undefined } };
+    const context = { settings: {} as LabContext['settings'], database: control, app: { port: 0, pid: () => undefined, crash: () => undefined } };
     labServer = await startLabServer({ port: labPort, host: '127.0.0.1', context, routes: [chaosRoutes] });
   });
   afterAll(async () => {
@@ -188,79 +188,123 @@ describe('database drill on an external DATABASE_URL (the lab cannot stop that s
 });
 
 describe('app drill', () => {
+  let folder: string;
   let entry: string;
   let app: AppProcess | undefined;
+  let labServer: FastifyInstance | undefined;
   let port: number;
+  let labPort: number;
   const appOutput: string[] = [];
+  const labLines: string[] = [];
+  const pids: Array<number | undefined> = [];
+  // The solution, importing the pristine src/metrics.ts (never the learner's) from its folder.
+  const fixedServer = () =>
+    fs.readFileSync(FIXED_SERVER, 'utf8').replace("from '../src/metrics.js'", `from '${path.relative(folder, path.join(writePristineScenario(), 'src', 'metrics.js'))}'`);
   beforeAll(async () => {
-    // A copy of the solution under test/ (tsx watch ignores node_modules, where the pristine
-    // copies are), importing the pristine metrics, so "saving" it touches no real file.
-    entry = path.join(ROOT_DIR, 'test', 'fixtures', 'variant-app-drill.ts');
-    fs.mkdirSync(path.dirname(entry), { recursive: true });
-    const metrics = path.relative(path.dirname(entry), path.join(writePristineScenario(), 'src', 'metrics.js'));
-    fs.writeFileSync(entry, fs.readFileSync(FIXED_SERVER, 'utf8').replace("from '../src/metrics.js'", `from '${metrics}'`));
+    // A copy of the solution in a folder of its own beside the fixtures, so "saving" it touches no real file.
+    folder = path.join(ROOT_DIR, 'test', 'fixtures', 'variant-app-drill');
+    fs.mkdirSync(folder, { recursive: true });
+    entry = path.join(folder, 'server.ts');
+    fs.writeFileSync(entry, fixedServer());
     port = await freePort();
+    labPort = await freePort();
   });
   afterAll(async () => {
+    await labServer?.close();
     await app?.stop();
-    fs.rmSync(entry, { force: true });
+    fs.rmSync(folder, { recursive: true, force: true });
   });
 
-  async function startWatched(restartOnCrash: boolean) {
+  /** The app under the supervisor's runner, and the lab server's drill route in front of it. */
+  async function startSupervised(restartOnCrash: boolean) {
+    appOutput.length = 0;
+    labLines.length = 0;
+    pids.length = 0;
     // The app never reaches the database in these drills; /health does not query it.
-    const options = { port, host: '127.0.0.1', databaseUrl: 'postgres://nobody:x@127.0.0.1:1/none', entry, onLine: (line: string) => appOutput.push(line) };
-    app = startAppProcess(options);
-    const monitor = monitorAppCrashes({
+    app = startAppProcess({
       port,
+      host: '127.0.0.1',
+      databaseUrl: 'postgres://nobody:x@127.0.0.1:1/none',
       entry,
       restartOnCrash,
-      watcherPid: () => app?.watcherPid,
-      async restart() {
-        process.kill(-app!.watcherPid, 'SIGKILL');
-        await app!.stop();
-        app = startAppProcess(options);
-      },
-      log: () => undefined,
+      onLine: (line) => appOutput.push(line),
+      log: (line) => labLines.push(line),
+      onPid: (pid) => pids.push(pid),
     });
-    if (!(await waitUntil(() => isListening(port), 20_000))) throw new Error(`the app did not start:\n${appOutput.join('\n')}`);
-    return monitor;
+    const runner = app;
+    const context = { settings: {} as LabContext['settings'], database: {} as DatabaseControl, app: { port, pid: () => runner.pid(), crash: () => runner.crash() } };
+    labServer = await startLabServer({ port: labPort, host: '127.0.0.1', context, routes: [chaosRoutes] });
+    await app.watching;
+    if (!(await app.firstStart)) throw new Error(`the app did not start:\n${appOutput.join('\n')}`);
   }
+  async function stopSupervised() {
+    await labServer?.close();
+    labServer = undefined;
+    await app?.stop();
+  }
+  const killThroughLabServer = async (): Promise<AppKill> => {
+    const response = await fetch(`http://127.0.0.1:${labPort}/api/chaos/app`, { method: 'POST' });
+    expect(response.status).toBe(200);
+    return (await response.json()) as AppKill;
+  };
 
-  it('kills the app, which stays down until src/server.ts is saved', async () => {
-    const monitor = await startWatched(false);
+  it('kills the app, which stays down until its file is saved; the pid is known at each step', async () => {
+    await startSupervised(false);
     try {
-      const result = await runAppDrill({ appUrl: `http://127.0.0.1:${port}`, watcherPid: app!.watcherPid, watchSeconds: 2 });
+      const firstPid = app!.pid();
+      const result = await runAppDrill({ appUrl: `http://127.0.0.1:${port}`, kill: killThroughLabServer, watchSeconds: 2 });
+      expect(result.killedPid).toBe(firstPid);
       expect(result.downAt).toBeDefined();
       expect(result.backAt).toBeUndefined();
       expect(describeAppDrill(result)).toMatch(/still down after 2 s: nothing restarts it/);
       expect(await isListening(port)).toBe(false);
+      expect(isProcessAlive(firstPid!)).toBe(false);
+      expect(app!.pid()).toBeUndefined();
+      expect(labLines.join('\n')).toMatch(/The app process died \(signal SIGKILL\), and nothing restarts it\. It stays down until you save test\/fixtures\/variant-app-drill\/server\.ts/);
+
+      // With the app down, the route says so instead of killing anything.
+      const again = await fetch(`http://127.0.0.1:${labPort}/api/chaos/app`, { method: 'POST' });
+      expect(again.status).toBe(409);
+      expect(((await again.json()) as { message: string }).message).toMatch(/the app is not running right now/);
 
       fs.appendFileSync(entry, '\n');
       expect(await waitUntil(() => isListening(port), 20_000)).toBe(true);
+      expect(labLines).toContain('test/fixtures/variant-app-drill/server.ts saved: starting the app.');
+      expect(pids).toEqual([firstPid, undefined, app!.pid()]);
+      expect(app!.pid()).not.toBe(firstPid);
     } finally {
-      monitor.stop();
-      await app?.stop();
+      await stopSupervised();
+    }
+  }, 60_000);
+
+  it('a save that breaks the server shows the error, and the next save brings the app back', async () => {
+    await startSupervised(false);
+    try {
+      const firstPid = app!.pid()!;
+      fs.writeFileSync(entry, `${fixedServer()}\nconst broken: number = ;\n`);
+      expect(await waitUntil(async () => labLines.some((line) => /exited \(exit code 1\) before it answered/.test(line)), 20_000)).toBe(true);
+      expect(isProcessAlive(firstPid)).toBe(false);
+      expect(appOutput.join('\n')).toMatch(/server\.ts/); // the error names the file
+      expect(await isListening(port)).toBe(false);
+
+      fs.writeFileSync(entry, fixedServer());
+      expect(await waitUntil(() => isListening(port), 20_000)).toBe(true);
+    } finally {
+      await stopSupervised();
     }
   }, 60_000);
 
   it('with --restart-on-crash the app comes back by itself', async () => {
-    const monitor = await startWatched(true);
+    await startSupervised(true);
     try {
-      const result = await runAppDrill({ appUrl: `http://127.0.0.1:${port}`, watcherPid: app!.watcherPid, watchSeconds: 15 });
+      const result = await runAppDrill({ appUrl: `http://127.0.0.1:${port}`, kill: killThroughLabServer, watchSeconds: 15 });
       expect(result.backAt).toBeDefined();
       expect(describeAppDrill(result)).toMatch(/✔ back: something restarted it/);
+      expect(labLines.join('\n')).toMatch(/--restart-on-crash: starting it again/);
+      expect(app!.pid()).toBeDefined();
+      expect(app!.pid()).not.toBe(result.killedPid);
     } finally {
-      monitor.stop();
-      await app?.stop();
+      await stopSupervised();
     }
   }, 60_000);
 });
-
-async function waitUntil(condition: () => Promise<boolean>, timeoutMs: number): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await condition()) return true;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  return false;
-}
