@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
-import { DEFAULT_APP_PORT, DEFAULT_LAB_PORT, DEFAULT_PG_PORT, ROOT_DIR } from '../../lab/config.js';
+import { DEFAULT_APP_PORT, DEFAULT_LAB_PORT, DEFAULT_PG_PORT, PG_DATA_DIR, ROOT_DIR, STATE_DIR } from '../../lab/config.js';
 import { GRAFANA_DASHBOARD_FILE } from '../../lab/dashboard/grafana.js';
 import { readSettings } from '../../lab/settings.js';
 import {
@@ -81,8 +81,10 @@ describe('.devcontainer', () => {
           if (hostPath) expect(fs.existsSync(hostPath), volume).toBe(true);
         }
       }
-      const script = scenario.config.postAttachCommand!.split(' ')[1]!;
-      expect(fs.existsSync(path.join(ROOT_DIR, script)), script).toBe(true);
+      for (const command of [scenario.config.postStartCommand!, scenario.config.postAttachCommand!]) {
+        const script = command.split(' ')[1]!;
+        expect(fs.existsSync(path.join(ROOT_DIR, script)), script).toBe(true);
+      }
     }
   });
 
@@ -186,13 +188,22 @@ describe('.devcontainer', () => {
     expect(startCommand).toBe('npm start');
     expect(onOpen.map((task) => [task.type, task.command])).toEqual([['shell', startCommand]]);
     for (const { config } of scenarios) {
-      // `npm ci` runs in the phase the tools wait for before connecting; VS Code runs the task
-      // only once it has connected and opened the folder, so node_modules is complete by then.
+      // The tools connect (and VS Code runs the task) only after the waitFor command; `npm ci`
+      // and the lock-file cleanup come before it (onCreate, updateContent, postCreate, postStart).
       expect(config.updateContentCommand).toBe('npm ci');
-      expect(config.waitFor).toBe('updateContentCommand');
+      expect(config.waitFor).toBe('postStartCommand');
       // Nothing else starts the lab.
       for (const command of [config.postCreateCommand, config.postStartCommand, config.postAttachCommand]) expect(command ?? '').not.toMatch(/npm (start|ci)/);
       expect(config.customizations.vscode?.settings?.['task.allowAutomaticTasks']).toBe('on');
+    }
+  });
+
+  it('forgets the PostgreSQL lock file a stopped container left, before the lab starts', () => {
+    // The container keeps the lab's state in the default folder, .lab/ (no LAB_STATE_DIR).
+    const lockFile = path.posix.join('.lab', path.relative(STATE_DIR, PG_DATA_DIR), 'postmaster.pid');
+    for (const { config } of scenarios) {
+      const script = config.postStartCommand!.replace(/^bash /, '');
+      expect(fs.readFileSync(path.join(ROOT_DIR, script), 'utf8')).toContain(`rm -f ${lockFile}`);
     }
   });
 
