@@ -68,13 +68,16 @@ describe('the dev container topology, natively', () => {
     // causes are also produced on purpose, and held until Prometheus shows them.
     const { appDatabaseUrl } = sandbox.state();
     const loggingIn = await holdConnectionLoggingIn(sandbox.ports.dbPort, APP_ROLE, APP_DATABASE);
-    const full = await fillUntilRefused(appDatabaseUrl, 1);
     try {
-      causes.loggingIn = await prometheus.waitForValue(exprOf('logging in'), (value) => value >= 1);
-      causes.refusedPerSecond = await prometheus.waitForValue(exprOf('refused/s'), (value) => value > 0);
+      const full = await fillUntilRefused(appDatabaseUrl, 1);
+      try {
+        causes.loggingIn = await prometheus.waitForValue(exprOf('logging in'), (value) => value >= 1);
+        causes.refusedPerSecond = await prometheus.waitForValue(exprOf('refused/s'), (value) => value > 0);
+      } finally {
+        await full.release();
+      }
     } finally {
       loggingIn.release();
-      await full.release();
     }
 
     // The app's request series need two scrapes around some of its requests. During the storm
@@ -121,7 +124,7 @@ describe('the dev container topology, natively', () => {
     expect(causes.refusedPerSecond).toBeGreaterThan(0);
   });
 
-  it('answers every query of the committed Grafana dashboard with data from the load', async () => {
+  it('answers every query of the committed Grafana dashboard with data', async () => {
     expect(queries.length).toBeGreaterThan(5);
     const empty: string[] = [];
     for (const { panel, series, expr } of queries) {
