@@ -33,7 +33,8 @@ export interface LabSandbox {
   stateDir: string;
   ports: LabPorts;
   env(extra?: Record<string, string>): NodeJS.ProcessEnv;
-  start(args?: string[], extraEnv?: Record<string, string>): LabInstance;
+  /** Starts `npm start`'s entry point; with `user`, as that OS user (the caller must be root). */
+  start(args?: string[], extraEnv?: Record<string, string>, options?: { user?: { uid: number; gid: number } }): LabInstance;
   state(): LabState;
   /** Stops (SIGKILL) any process still running in the sandbox, then deletes its folder. */
   remove(): void;
@@ -64,11 +65,12 @@ export async function createLabSandbox(): Promise<LabSandbox> {
     stateDir,
     ports,
     env,
-    start(args = [], extraEnv = {}) {
+    start(args = [], extraEnv = {}, options = {}) {
       const child = spawn(process.execPath, ['--import', TSX_IMPORT, path.join(ROOT_DIR, 'lab', 'commands', 'start.ts'), ...args], {
         cwd: ROOT_DIR,
         env: env(extraEnv),
         stdio: ['ignore', 'pipe', 'pipe'],
+        ...options.user,
       });
       let output = '';
       const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));

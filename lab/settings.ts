@@ -9,7 +9,7 @@ export interface LabSettings {
   appPort: number;
   labPort: number;
   embeddedPgPort: number;
-  /** Where the app listens: loopback by default; 0.0.0.0 inside the dev container. */
+  /** Where the app and the lab server listen (HOST): loopback unless you say otherwise. */
   appHost: string;
   /** Size the posts table to this machine on the first seed (LAB_CALIBRATE=off keeps the default). */
   calibrateDataset: boolean;

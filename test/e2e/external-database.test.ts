@@ -1,5 +1,5 @@
 /**
- * External-database mode (how the dev container runs): with DATABASE_URL set, the lab starts
+ * External-database mode (a PostgreSQL of your own): with DATABASE_URL set, the lab starts
  * no PostgreSQL, applies the schema and seeds the server it is given, and leaves that server
  * running when it stops.
  */

@@ -1,12 +1,14 @@
 /**
  * A real Prometheus (Debian package `prometheus`, /usr/bin/prometheus) on a free port, with
  * observability/prometheus.yml rewritten to scrape the given loopback ports, storing in a
- * temporary folder. Stopped by its pid.
+ * temporary folder. Stopped by its pid. Tests wait for Prometheus to have scraped past the
+ * moment they care about (waitForScrapesAfter) before they ask it anything.
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import { ROOT_DIR } from '../../lab/config.js';
 import { freePort } from '../../lab/net/free-port.js';
 
@@ -16,18 +18,47 @@ export interface RunningPrometheus {
   url: string;
   /** An instant query; returns the result vector. */
   query(expr: string, timeSeconds?: number): Promise<Array<{ metric: Record<string, string>; value: [number, string] }>>;
+  /** A range query from `start` to `end` (Unix seconds), one point per `step` seconds; returns the result matrix. */
+  queryRange(expr: string, start: number, end: number, step: number): Promise<Array<{ metric: Record<string, string>; values: Array<[number, string]> }>>;
   /** Resolves once every target has been scraped successfully. */
   waitForTargets(timeoutMs?: number): Promise<void>;
+  /**
+   * Resolves once every target has been scraped successfully at a time after `timeMs`, so
+   * Prometheus holds every sample up to that moment. Rejects with each target's last error.
+   */
+  waitForScrapesAfter(timeMs: number, timeoutMs?: number): Promise<void>;
+  /**
+   * Asks the expression (summed over its series) at the current instant until the value
+   * satisfies the condition; returns that value, or the last one seen (NaN for none) once
+   * the time is up, for the caller to assert on.
+   */
+  waitForValue(expr: string, condition: (value: number) => boolean, timeoutMs?: number): Promise<number>;
   output(): string;
   stop(): Promise<void>;
 }
 
-/** The committed config with the compose service's targets replaced by loopback ports. */
-export function renderPrometheusConfig(targets: { app: number; lab: number }): string {
-  const committed = fs.readFileSync(path.join(ROOT_DIR, 'observability', 'prometheus.yml'), 'utf8');
-  const rendered = committed.replace("'workspace:3000'", `'127.0.0.1:${targets.app}'`).replace("'workspace:3001'", `'127.0.0.1:${targets.lab}'`);
-  if (rendered.includes('workspace:')) throw new Error('observability/prometheus.yml has targets this test does not know');
-  return rendered;
+export const PROMETHEUS_CONFIG_FILE = path.join(ROOT_DIR, 'observability', 'prometheus.yml');
+
+/**
+ * The committed config with only the port of each job's targets changed (tests run the app
+ * and the lab on free ports). Every target must already be on loopback.
+ */
+export function renderPrometheusConfig(ports: { app: number; lab: number }): string {
+  const config = parseYaml(fs.readFileSync(PROMETHEUS_CONFIG_FILE, 'utf8')) as {
+    scrape_configs: Array<{ job_name: string; static_configs: Array<{ targets: string[] }> }>;
+  };
+  for (const job of config.scrape_configs) {
+    const port = ports[job.job_name as keyof typeof ports];
+    if (port === undefined) throw new Error(`observability/prometheus.yml has a job "${job.job_name}" this test does not know`);
+    for (const group of job.static_configs) {
+      group.targets = group.targets.map((target) => {
+        const host = target.slice(0, target.lastIndexOf(':'));
+        if (host !== '127.0.0.1') throw new Error(`observability/prometheus.yml scrapes ${target}, not 127.0.0.1`);
+        return `${host}:${port}`;
+      });
+    }
+  }
+  return stringifyYaml(config);
 }
 
 export async function startPrometheus(config: string): Promise<RunningPrometheus> {
@@ -71,17 +102,24 @@ export async function startPrometheus(config: string): Promise<RunningPrometheus
     output: () => output,
     async query(expr, timeSeconds) {
       const params = new URLSearchParams({ query: expr, ...(timeSeconds === undefined ? {} : { time: String(timeSeconds) }) });
-      const body = (await (await fetch(`${url}/api/v1/query?${params}`)).json()) as { status: string; error?: string; data: { result: [] } };
-      if (body.status !== 'success') throw new Error(`query ${expr} failed: ${body.error}`);
-      return body.data.result;
+      return apiResult(`${url}/api/v1/query?${params}`, expr);
     },
-    async waitForTargets(timeoutMs = 15_000) {
+    async queryRange(expr, start, end, step) {
+      const params = new URLSearchParams({ query: expr, start: String(start), end: String(end), step: String(step) });
+      return apiResult(`${url}/api/v1/query_range?${params}`, expr);
+    },
+    waitForTargets(timeoutMs = 15_000) {
+      return waitForTargetsWhere(url, () => true, timeoutMs);
+    },
+    waitForScrapesAfter(timeMs, timeoutMs = 30_000) {
+      return waitForTargetsWhere(url, (target) => Date.parse(target.lastScrape) > timeMs, timeoutMs);
+    },
+    async waitForValue(expr, condition, timeoutMs = 30_000) {
       const until = Date.now() + timeoutMs;
       for (;;) {
-        const body = (await (await fetch(`${url}/api/v1/targets`)).json()) as { data: { activeTargets: Array<{ health: string }> } };
-        const targets = body.data.activeTargets;
-        if (targets.length > 0 && targets.every((target) => target.health === 'up')) return;
-        if (Date.now() > until) throw new Error(`Prometheus targets not up: ${JSON.stringify(targets)}`);
+        const result = await apiResult<Array<{ value: [number, string] }>>(`${url}/api/v1/query?${new URLSearchParams({ query: expr })}`, expr);
+        const value = result.length === 0 ? Number.NaN : result.reduce((sum, series) => sum + Number(series.value[1]), 0);
+        if (condition(value) || Date.now() > until) return value;
         await new Promise((resolve) => setTimeout(resolve, 250));
       }
     },
@@ -94,4 +132,32 @@ export async function startPrometheus(config: string): Promise<RunningPrometheus
       fs.rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+interface ScrapeTarget {
+  scrapeUrl: string;
+  health: string;
+  lastScrape: string;
+  lastError: string;
+}
+
+/** Polls the targets until every one is up and meets the condition. */
+async function waitForTargetsWhere(url: string, condition: (target: ScrapeTarget) => boolean, timeoutMs: number): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const body = (await (await fetch(`${url}/api/v1/targets`)).json()) as { data: { activeTargets: ScrapeTarget[] } };
+    const targets = body.data.activeTargets;
+    if (targets.length > 0 && targets.every((target) => target.health === 'up' && condition(target))) return;
+    if (Date.now() > until) {
+      const seen = targets.map((t) => `${t.scrapeUrl}: ${t.health}, last scrape ${t.lastScrape}${t.lastError ? `, last error "${t.lastError}"` : ''}`);
+      throw new Error(`Prometheus targets did not get there within ${timeoutMs / 1000} s:\n${seen.join('\n')}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
+async function apiResult<T>(requestUrl: string, expr: string): Promise<T> {
+  const body = (await (await fetch(requestUrl)).json()) as { status: string; error?: string; data: { result: T } };
+  if (body.status !== 'success') throw new Error(`query ${expr} failed: ${body.error}`);
+  return body.data.result;
 }

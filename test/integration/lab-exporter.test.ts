@@ -3,7 +3,6 @@
  * (or the server's log) shows, with the exporter's own connection left out.
  */
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
@@ -11,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { LabExporter } from '../../lab/exporter/lab-exporter.js';
 import { parsePrometheusText } from '../../lab/metrics/prometheus-text.js';
 import { snapshotOf, sumAt } from '../../lab/metrics/window.js';
+import { fillUntilRefused, holdConnectionLoggingIn } from '../helpers/connection-storm.js';
 import { createTestDatabase, sql, type TestDatabase } from '../helpers/database.js';
 import { waitFor } from '../helpers/wait.js';
 
@@ -77,17 +77,11 @@ describe('lab exporter', () => {
   });
 
   it('counts a connection that has not finished logging in as "logging in"', async () => {
-    // A client that sends its start-up packet and then never answers the password
-    // challenge: its backend waits in authentication, in pg_stat_activity's "starting" state.
-    const socket = net.connect({ host: '127.0.0.1', port: inject('pgPort') });
-    await new Promise((resolve) => socket.once('connect', resolve));
+    const loggingIn = await holdConnectionLoggingIn(inject('pgPort'), 'feed_app', database.name);
     try {
-      const challenged = new Promise((resolve) => socket.once('data', resolve));
-      socket.write(startupPacket({ user: 'feed_app', database: database.name }));
-      await challenged;
       expect(await metric('lab_db_connections', { state: 'logging in' })).toBe(1);
     } finally {
-      socket.destroy();
+      loggingIn.release();
     }
   });
 
@@ -115,34 +109,17 @@ describe('lab exporter', () => {
 
   it('counts refused connections from the server log', async () => {
     const before = (await metric('lab_db_connections_refused_total')) ?? 0;
-    let refused = 0;
-    // Open connections as the app until PostgreSQL refuses; a bounded loop (at most 120).
-    for (let i = 0; i < 120 && refused < 2; i += 1) {
-      const client = new pg.Client({ connectionString: database.appUrl });
-      client.on('error', () => undefined);
-      try {
-        await client.connect();
-        opened.push(client);
-      } catch (error) {
-        expect(String(error)).toMatch(/too many clients|remaining connection slots/);
-        refused += 1;
-      }
+    const full = await fillUntilRefused(database.appUrl, 2);
+    try {
+      expect(full.errors).toHaveLength(2);
+      for (const error of full.errors) expect(error).toMatch(/too many clients|remaining connection slots/);
+      // PostgreSQL writes the refusal to its log as the refused process ends.
+      const counted = await waitFor(async () => (await metric('lab_db_connections_refused_total')) ?? 0, (n) => n >= before + 2);
+      expect(counted).toBe(before + 2);
+      const snapshot = await scrape();
+      expect(sumAt(snapshot, 'lab_db_connections')).toBeGreaterThanOrEqual(95);
+    } finally {
+      await full.release();
     }
-    expect(refused).toBe(2);
-    // PostgreSQL writes the refusal to its log as the refused process ends.
-    const counted = await waitFor(async () => (await metric('lab_db_connections_refused_total')) ?? 0, (n) => n >= before + 2);
-    expect(counted).toBe(before + 2);
-    const snapshot = await scrape();
-    expect(sumAt(snapshot, 'lab_db_connections')).toBeGreaterThanOrEqual(95);
-    await Promise.all(opened.splice(0).map((client) => client.end()));
   });
 });
-
-/** PostgreSQL's StartupMessage (protocol 3.0): length, version, then name/value pairs, each NUL-ended. */
-function startupPacket(parameters: Record<string, string>): Buffer {
-  const pairs = Buffer.from(`${Object.entries(parameters).map(([name, value]) => `${name}\0${value}\0`).join('')}\0`);
-  const header = Buffer.alloc(8);
-  header.writeInt32BE(8 + pairs.length, 0);
-  header.writeInt32BE(196_608, 4);
-  return Buffer.concat([header, pairs]);
-}

@@ -1,154 +1,205 @@
 /**
  * The dev container cannot run here (no Docker engine), so its files are checked statically:
- * they parse, everything they reference exists, images are pinned, and ports and names agree
- * with DESIGN.md and the lab's defaults.
+ * they parse, everything they reference exists, images are pinned, every service shares the
+ * workspace's localhost, and ports, names and environment variables agree with the lab's
+ * defaults and with what README.md and SCENARIO.md tell the learner.
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { parse as parseJsonc, type ParseError } from 'jsonc-parser';
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
-import { APP_DATABASE, APP_ROLE, DEFAULT_APP_PORT, ROOT_DIR } from '../../lab/config.js';
+import { DEFAULT_APP_PORT, DEFAULT_LAB_PORT, DEFAULT_PG_PORT, ROOT_DIR } from '../../lab/config.js';
+import { GRAFANA_DASHBOARD_FILE } from '../../lab/dashboard/grafana.js';
+import { readSettings } from '../../lab/settings.js';
+import {
+  commandFlag,
+  DEVCONTAINER_DIR,
+  hostPathOf,
+  mountedFile,
+  prometheusConfigFile,
+  readJsonc,
+  readScenarios,
+  scrapeTargets,
+  type PrometheusConfig,
+  type Scenario,
+} from '../helpers/devcontainer.js';
+import { fencedBlocks, readDoc } from '../helpers/markdown.js';
 
-const DEVCONTAINER_DIR = path.join(ROOT_DIR, '.devcontainer');
-
-interface DevContainer {
-  name: string;
-  dockerComposeFile: string;
-  service: string;
-  runServices: string[];
-  workspaceFolder: string;
-  postCreateCommand: string;
-  postStartCommand: string;
-  postAttachCommand: string;
-  forwardPorts: Array<number | string>;
-  portsAttributes: Record<string, { label: string }>;
-  remoteUser: string;
+interface VsCodeTasks {
+  tasks: Array<{ label: string; type: string; command: string; runOptions?: { runOn?: string } }>;
 }
 
-interface ComposeService {
-  image?: string;
-  build?: { context: string; dockerfile: string };
-  volumes?: string[];
-  environment?: Record<string, string>;
-  command?: string | string[];
-}
+const scenarios = readScenarios();
+const readme = readDoc('README.md');
 
-function readDevContainer(): DevContainer {
-  const errors: ParseError[] = [];
-  const parsed = parseJsonc(fs.readFileSync(path.join(DEVCONTAINER_DIR, 'devcontainer.json'), 'utf8'), errors, { allowTrailingComma: false });
-  expect(errors).toEqual([]);
-  return parsed as DevContainer;
-}
+/** The port a `host:port` address ends with. */
+const portOf = (address: string) => Number(address.slice(address.lastIndexOf(':') + 1));
 
-function readCompose(): { services: Record<string, ComposeService> } {
-  const devcontainer = readDevContainer();
-  return parseYaml(fs.readFileSync(path.join(DEVCONTAINER_DIR, devcontainer.dockerComposeFile), 'utf8')) as { services: Record<string, ComposeService> };
-}
-
-/** A bind mount's host side, resolved against the compose file's folder; undefined for named volumes. */
-function hostPathOf(volume: string): string | undefined {
-  const hostSide = volume.split(':')[0]!;
-  return hostSide.startsWith('.') ? path.resolve(DEVCONTAINER_DIR, hostSide) : undefined;
+/** The ports every service listens on, read from the configuration itself. */
+function ports(scenario: Scenario) {
+  const settings = readSettings(scenario.services[scenario.config.service]!.environment ?? {});
+  const grafana = scenario.services.grafana!.environment!;
+  return {
+    settings,
+    app: settings.appPort,
+    lab: settings.labPort,
+    grafana: Number(grafana.GF_SERVER_HTTP_PORT),
+    prometheus: portOf(commandFlag(scenario.services.prometheus!, '--web.listen-address')!),
+  };
 }
 
 describe('.devcontainer', () => {
-  it('is named for the scenario and points at a compose service that exists', () => {
-    const devcontainer = readDevContainer();
-    expect(devcontainer.name).toBe('Scenario 1 — Connection Pools and Database Indexes');
-    const compose = readCompose();
-    expect(Object.keys(compose.services)).toContain(devcontainer.service);
-    for (const service of devcontainer.runServices) expect(Object.keys(compose.services)).toContain(service);
-    expect(devcontainer.workspaceFolder).toBe('/workspaces/${localWorkspaceFolderBasename}');
-  });
-
-  it('installs once, starts the lab on every start and opens SCENARIO.md on attach', () => {
-    const devcontainer = readDevContainer();
-    expect(devcontainer.postCreateCommand).toBe('npm ci');
-    for (const command of [devcontainer.postStartCommand, devcontainer.postAttachCommand]) {
-      const script = command.replace(/^bash /, '');
-      expect(fs.existsSync(path.join(ROOT_DIR, script)), script).toBe(true);
-    }
-    expect(fs.readFileSync(path.join(ROOT_DIR, devcontainer.postStartCommand.replace(/^bash /, '')), 'utf8')).toMatch(/npm start/);
-    expect(fs.readFileSync(path.join(ROOT_DIR, devcontainer.postAttachCommand.replace(/^bash /, '')), 'utf8')).toMatch(/SCENARIO\.md/);
-    expect(fs.existsSync(path.join(ROOT_DIR, 'SCENARIO.md'))).toBe(true);
-  });
-
-  it('forwards app 3000, lab 3001, Grafana 3002 and Prometheus 9090, each with a label', () => {
-    const devcontainer = readDevContainer();
-    expect(devcontainer.forwardPorts).toEqual([DEFAULT_APP_PORT, 3001, 'grafana:3002', 'prometheus:9090']);
-    for (const port of devcontainer.forwardPorts) expect(devcontainer.portsAttributes[String(port)]?.label).toEqual(expect.any(String));
-    // "service:port" entries must name compose services.
-    const compose = readCompose();
-    for (const port of devcontainer.forwardPorts.filter((p): p is string => typeof p === 'string')) {
-      expect(Object.keys(compose.services)).toContain(port.split(':')[0]);
+  it('offers one configuration per scenario, where the Codespaces list shows it by name', () => {
+    expect(scenarios.map((scenario) => path.relative(DEVCONTAINER_DIR, scenario.folder))).toEqual(['scenario-1-connection-pools']);
+    // Only the scenario folders: a .devcontainer/devcontainer.json would be a nameless default.
+    expect(fs.existsSync(path.join(DEVCONTAINER_DIR, 'devcontainer.json'))).toBe(false);
+    for (const { config } of scenarios) {
+      expect(config.name).toMatch(/^Scenario 1 — /);
+      // The README tells the learner which name to pick.
+      expect(readme).toContain(`*${config.name}*`);
     }
   });
 
-  it('pins every image to a version', () => {
-    const compose = readCompose();
-    const images = Object.values(compose.services).flatMap((service) => (service.image ? [service.image] : []));
-    const dockerfile = readCompose().services.workspace!.build!;
-    const from = fs.readFileSync(path.join(DEVCONTAINER_DIR, dockerfile.context, dockerfile.dockerfile), 'utf8').match(/^FROM\s+(\S+)/m)?.[1];
-    for (const image of [...images, from!]) {
-      const tag = image.split(':')[1];
-      expect(tag, image).toMatch(/^v?\d+(\.\d+)+/);
+  it('points at compose services that exist and mounts this checkout at the workspace folder', () => {
+    for (const scenario of scenarios) {
+      const { config, services } = scenario;
+      expect(Object.keys(services)).toContain(config.service);
+      expect(Object.keys(services)).toEqual(expect.arrayContaining(config.runServices));
+      expect(config.workspaceFolder).toBe('/workspaces/${localWorkspaceFolderBasename}');
+      const workspaceMount = services[config.service]!.volumes!.find((volume) => volume.split(':')[1] === path.posix.dirname(config.workspaceFolder))!;
+      expect(hostPathOf(scenario, workspaceMount)).toBe(path.dirname(ROOT_DIR));
     }
   });
 
   it('references only files that exist', () => {
-    const compose = readCompose();
-    const build = compose.services.workspace!.build!;
-    expect(fs.existsSync(path.join(DEVCONTAINER_DIR, build.context, build.dockerfile))).toBe(true);
-    for (const service of Object.values(compose.services)) {
-      for (const volume of service.volumes ?? []) {
-        const hostPath = hostPathOf(volume);
-        if (hostPath) expect(fs.existsSync(hostPath), volume).toBe(true);
+    for (const scenario of scenarios) {
+      for (const file of scenario.composeFiles) expect(fs.existsSync(file), file).toBe(true);
+      for (const service of Object.values(scenario.services)) {
+        if (service.build) expect(fs.existsSync(path.join(path.dirname(scenario.composeFiles[0]!), service.build.context, service.build.dockerfile))).toBe(true);
+        for (const volume of service.volumes ?? []) {
+          const hostPath = hostPathOf(scenario, volume);
+          if (hostPath) expect(fs.existsSync(hostPath), volume).toBe(true);
+        }
       }
+      const script = scenario.config.postAttachCommand!.split(' ')[1]!;
+      expect(fs.existsSync(path.join(ROOT_DIR, script)), script).toBe(true);
     }
   });
 
-  it('runs the lab in external-database mode on the db service, with the lab on 3001 and the app reachable by Prometheus', () => {
-    const workspace = readCompose().services.workspace!;
-    const url = new URL(workspace.environment!.DATABASE_URL!);
-    expect(url.hostname).toBe('db');
-    expect(url.username).toBe(APP_ROLE);
-    expect(url.pathname).toBe(`/${APP_DATABASE}`);
-    expect(workspace.environment!.LAB_PORT).toBe('3001');
-    expect(workspace.environment!.HOST).toBe('0.0.0.0');
-    // The db service's init script creates that role (not a superuser) and its database.
-    const init = fs.readFileSync(path.join(DEVCONTAINER_DIR, 'db-init.sql'), 'utf8');
-    expect(init).toContain(`CREATE ROLE ${APP_ROLE} LOGIN PASSWORD '${decodeURIComponent(url.password)}'`);
-    expect(init).toContain(`CREATE DATABASE ${APP_DATABASE} OWNER ${APP_ROLE}`);
-    expect(init).not.toMatch(/CREATE ROLE[^;]*SUPERUSER/i);
+  it('pins every image to a version', () => {
+    for (const scenario of scenarios) {
+      const images = Object.values(scenario.services).flatMap((service) => {
+        if (service.image) return [service.image];
+        const dockerfile = path.join(path.dirname(scenario.composeFiles[0]!), service.build!.context, service.build!.dockerfile);
+        return [...fs.readFileSync(dockerfile, 'utf8').matchAll(/^FROM\s+(\S+)/gm)].map((match) => match[1]!);
+      });
+      expect(images.length).toBe(Object.keys(scenario.services).length);
+      for (const image of images) expect(image.split(':')[1], image).toMatch(/^v?\d+\.\d+\.\d+/);
+    }
   });
 
-  it('gives PostgreSQL 17 its default max_connections and Grafana port 3002 without a login', () => {
-    const compose = readCompose();
-    expect(compose.services.db!.image).toMatch(/^postgres:17\./);
-    expect(JSON.stringify(compose.services.db)).not.toMatch(/max_connections/);
-    const grafana = compose.services.grafana!.environment!;
-    expect(grafana.GF_SERVER_HTTP_PORT).toBe('3002');
-    expect(grafana.GF_AUTH_ANONYMOUS_ENABLED).toBe('true');
-    expect(grafana.GF_AUTH_ANONYMOUS_ORG_ROLE).toBe('Viewer');
-    // The home dashboard is the generated one, where the dashboards folder is mounted.
-    const home = grafana.GF_DASHBOARDS_DEFAULT_HOME_DASHBOARD_PATH!;
-    const dashboardsMount = compose.services.grafana!.volumes!.find((volume) => volume.includes('/grafana/dashboards:'))!;
-    const [hostDir, containerDir] = dashboardsMount.split(':');
-    expect(home.startsWith(`${containerDir}/`)).toBe(true);
-    expect(fs.existsSync(path.join(path.resolve(DEVCONTAINER_DIR, hostDir!), path.basename(home)))).toBe(true);
+  it('runs the lab in the workspace container as a laptop does: embedded PostgreSQL, loopback only, an unprivileged user', () => {
+    for (const scenario of scenarios) {
+      const environment = scenario.services[scenario.config.service]!.environment ?? {};
+      const { settings } = ports(scenario);
+      const defaults = readSettings({});
+      // Every variable is one the lab reads (it changes a setting), and none changes where
+      // PostgreSQL comes from or where anything listens.
+      for (const [name, value] of Object.entries(environment)) expect(readSettings({ [name]: value }), name).not.toEqual(defaults);
+      expect(settings.externalDatabaseUrl).toBeUndefined();
+      expect(settings.appHost).toBe(defaults.appHost);
+      expect(settings.embeddedPgPort).toBe(DEFAULT_PG_PORT);
+      expect(Object.keys(scenario.services)).toEqual(['workspace', 'prometheus', 'grafana']);
+      // The Dockerfile ends as the user VS Code and the lab run as, never root.
+      const build = scenario.services[scenario.config.service]!.build!;
+      const dockerfile = fs.readFileSync(path.join(path.dirname(scenario.composeFiles[0]!), build.context, build.dockerfile), 'utf8');
+      const lastUser = [...dockerfile.matchAll(/^USER\s+(\S+)/gm)].at(-1)?.[1];
+      expect(lastUser).toBe(scenario.config.remoteUser);
+      expect(lastUser).not.toBe('root');
+    }
   });
 
-  it('points Prometheus at the compose services that run the app (3000) and the lab (3001)', () => {
-    const compose = readCompose();
-    const configMount = compose.services.prometheus!.volumes!.find((volume) => volume.endsWith(':/etc/prometheus/prometheus.yml:ro'))!;
-    const config = parseYaml(fs.readFileSync(hostPathOf(configMount)!, 'utf8')) as { scrape_configs: Array<{ job_name: string; static_configs: Array<{ targets: string[] }> }> };
-    const targets = Object.fromEntries(config.scrape_configs.map((job) => [job.job_name, job.static_configs.flatMap((c) => c.targets)]));
-    const devcontainer = readDevContainer();
-    expect(targets).toEqual({ app: [`${devcontainer.service}:${DEFAULT_APP_PORT}`], lab: [`${devcontainer.service}:3001`] });
-    // Grafana's datasource reaches Prometheus by its service name.
-    const datasource = fs.readFileSync(path.join(ROOT_DIR, 'observability', 'grafana', 'provisioning', 'datasources', 'prometheus.yml'), 'utf8');
-    expect(datasource).toMatch(/url: http:\/\/prometheus:9090/);
-    expect(Object.keys(compose.services)).toContain('prometheus');
+  it('puts Prometheus and Grafana on the workspace container\'s localhost, listening on loopback', () => {
+    for (const scenario of scenarios) {
+      const { services, config } = scenario;
+      for (const [name, service] of Object.entries(services)) {
+        expect(service.ports, name).toBeUndefined();
+        if (name !== config.service) expect(service.network_mode, name).toBe(`service:${config.service}`);
+      }
+      expect(commandFlag(services.prometheus!, '--web.listen-address')).toMatch(/^127\.0\.0\.1:\d+$/);
+      expect(services.grafana!.environment!.GF_SERVER_HTTP_ADDR).toBe('127.0.0.1');
+    }
+  });
+
+  it('forwards plain port numbers only, every port the learner opens, each with a label', () => {
+    for (const scenario of scenarios) {
+      const { config } = scenario;
+      const { app, lab, grafana, prometheus } = ports(scenario);
+      // No "service:port" entry: VS Code and Codespaces forward only the attached container's ports.
+      for (const port of config.forwardPorts) expect(typeof port, String(port)).toBe('number');
+      for (const key of Object.keys(config.portsAttributes)) expect(key).toMatch(/^\d+$/);
+      expect(config.forwardPorts).toEqual([app, lab, grafana, prometheus]);
+      expect(new Set([app, lab, grafana, prometheus, DEFAULT_PG_PORT]).size).toBe(5);
+      for (const port of config.forwardPorts) expect(config.portsAttributes[String(port)]?.label, String(port)).toEqual(expect.any(String));
+      expect(config.portsAttributes[String(DEFAULT_PG_PORT)]?.onAutoForward).toBe('ignore');
+      expect(app).toBe(DEFAULT_APP_PORT);
+    }
+  });
+
+  it('moves the lab dashboard off the port Grafana takes, and the docs say where it went', () => {
+    for (const scenario of scenarios) {
+      const { lab, grafana } = ports(scenario);
+      expect(grafana).toBe(DEFAULT_LAB_PORT);
+      expect(lab).not.toBe(DEFAULT_LAB_PORT);
+      expect(readme).toContain(`${DEFAULT_LAB_PORT} | lab dashboard (${lab} in the dev container`);
+      expect(readDoc('SCENARIO.md')).toContain(`in the dev container it is http://localhost:${lab}`);
+    }
+  });
+
+  it('points Prometheus at the app and the lab on loopback, and Grafana at Prometheus', () => {
+    for (const scenario of scenarios) {
+      const { app, lab, prometheus } = ports(scenario);
+      const config = parseYaml(fs.readFileSync(prometheusConfigFile(scenario), 'utf8')) as PrometheusConfig;
+      expect(scrapeTargets(config)).toEqual({ app: [`127.0.0.1:${app}`], lab: [`127.0.0.1:${lab}`] });
+      const provisioning = mountedFile(scenario, 'grafana', '/etc/grafana/provisioning');
+      const datasources = parseYaml(fs.readFileSync(path.join(provisioning, 'datasources', 'prometheus.yml'), 'utf8')) as { datasources: Array<{ url: string }> };
+      expect(datasources.datasources.map((datasource) => datasource.url)).toEqual([`http://127.0.0.1:${prometheus}`]);
+    }
+  });
+
+  it('opens Grafana on the generated dashboard, without a login', () => {
+    for (const scenario of scenarios) {
+      const grafana = scenario.services.grafana!.environment!;
+      expect(grafana.GF_AUTH_ANONYMOUS_ENABLED).toBe('true');
+      expect(grafana.GF_AUTH_ANONYMOUS_ORG_ROLE).toBe('Viewer');
+      const home = grafana.GF_DASHBOARDS_DEFAULT_HOME_DASHBOARD_PATH!;
+      const dashboards = mountedFile(scenario, 'grafana', path.posix.dirname(home));
+      expect(path.join(dashboards, path.posix.basename(home))).toBe(GRAFANA_DASHBOARD_FILE);
+    }
+  });
+
+  it('installs before VS Code connects, then runs the README\'s start command in a task that opens with the folder', () => {
+    const tasks = readJsonc<VsCodeTasks>(path.join(ROOT_DIR, '.vscode', 'tasks.json'));
+    const onOpen = tasks.tasks.filter((task) => task.runOptions?.runOn === 'folderOpen');
+    const quickStart = fencedBlocks('README.md', readme).find((block) => block.language === 'bash')!.body.trim();
+    const startCommand = quickStart.split('&&').at(-1)!.trim();
+    expect(startCommand).toBe('npm start');
+    expect(onOpen.map((task) => [task.type, task.command])).toEqual([['shell', startCommand]]);
+    for (const { config } of scenarios) {
+      // The tools connect (and VS Code runs the task) only after the waitFor command: `npm ci`.
+      expect(config.updateContentCommand).toBe('npm ci');
+      expect(config.waitFor).toBe('updateContentCommand');
+      // Nothing else starts the lab.
+      for (const command of [config.postCreateCommand, config.postStartCommand, config.postAttachCommand]) expect(command ?? '').not.toMatch(/npm (start|ci)/);
+      expect(config.customizations.vscode?.settings?.['task.allowAutomaticTasks']).toBe('on');
+    }
+  });
+
+  it('opens the walkthrough when VS Code attaches', () => {
+    for (const { config } of scenarios) {
+      expect(config.postAttachCommand).toBe('bash .devcontainer/open-in-editor.sh SCENARIO.md');
+      expect(config.customizations.codespaces?.openFiles).toEqual(['SCENARIO.md']);
+      expect(fs.existsSync(path.join(ROOT_DIR, 'SCENARIO.md'))).toBe(true);
+    }
   });
 });
