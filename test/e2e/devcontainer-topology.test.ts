@@ -10,7 +10,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { APP_DATABASE, APP_ROLE, PG_DATA_DIR, ROOT_DIR, STATE_DIR } from '../../lab/config.js';
 import { GRAFANA_DASHBOARD_FILE } from '../../lab/dashboard/grafana.js';
 import { createLabSandbox, type LabInstance, type LabPorts, type LabSandbox } from '../../lab/sandbox.js';
@@ -19,6 +19,7 @@ import { fillUntilRefused, holdConnectionLoggingIn } from '../helpers/connection
 import { readScenarios } from '../helpers/devcontainer.js';
 import { runLoad } from '../helpers/load.js';
 import { renderPrometheusConfig, startPrometheus, type RunningPrometheus } from '../helpers/prometheus.js';
+import { describeWithPrograms, PROMETHEUS } from '../helpers/external-programs.js';
 
 interface GrafanaDashboard {
   panels: Array<{ title: string; targets?: Array<{ expr: string; legendFormat: string }> }>;
@@ -36,7 +37,7 @@ const dashboard = JSON.parse(fs.readFileSync(GRAFANA_DASHBOARD_FILE, 'utf8')) as
 const queries = dashboard.panels.flatMap((panel) => (panel.targets ?? []).map((target) => ({ panel: panel.title, series: target.legendFormat, expr: target.expr })));
 const exprOf = (series: string) => queries.find((query) => query.series === series)!.expr;
 
-describe('the dev container topology, natively', () => {
+describeWithPrograms([PROMETHEUS], 'the dev container topology, natively', () => {
   const user = unprivilegedUser();
   let sandbox: LabSandbox;
   let env: Record<string, string>;

@@ -9,7 +9,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { ROOT_DIR } from '../../lab/config.js';
 import { saveRun } from '../../lab/runs/history.js';
 import { panels, RATE_WINDOW_SECONDS } from '../../lab/dashboard/panels.js';
@@ -18,11 +18,11 @@ import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
 import { startTestLabServer, type TestLabServer } from '../helpers/lab-server.js';
 import { runLoad } from '../helpers/load.js';
 import { renderPrometheusConfig, startPrometheus, type RunningPrometheus } from '../helpers/prometheus.js';
+import { CHROMIUM, describeWithPrograms, PROMETHEUS } from '../helpers/external-programs.js';
 
-const CHROMIUM = process.env.CHROMIUM_BIN ?? '/usr/bin/chromium';
 const SCREENSHOT = path.join(ROOT_DIR, 'test-results', 'dashboard.png');
 
-describe('observability, end to end', () => {
+describeWithPrograms([CHROMIUM, PROMETHEUS], 'observability, end to end', () => {
   let database: TestDatabase;
   let app: RunningApp;
   let lab: TestLabServer;
@@ -82,7 +82,7 @@ describe('observability, end to end', () => {
     let browser: Browser | undefined;
     try {
       browser = await chromium.launch({
-        executablePath: CHROMIUM,
+        executablePath: CHROMIUM.path,
         args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
       });
       const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });

@@ -11,8 +11,8 @@ import path from 'node:path';
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import { ROOT_DIR } from '../../lab/config.js';
 import { freePort } from '../../lab/net/free-port.js';
+import { PROMETHEUS } from './external-programs.js';
 
-export const PROMETHEUS_BINARY = process.env.PROMETHEUS_BIN ?? '/usr/bin/prometheus';
 
 export interface RunningPrometheus {
   url: string;
@@ -62,14 +62,14 @@ export function renderPrometheusConfig(ports: { app: number; lab: number }): str
 }
 
 export async function startPrometheus(config: string): Promise<RunningPrometheus> {
-  if (!fs.existsSync(PROMETHEUS_BINARY)) {
-    throw new Error(`${PROMETHEUS_BINARY} not found: install it with \`apt-get install -y prometheus\` (Debian package).`);
+  if (!fs.existsSync(PROMETHEUS.path)) {
+    throw new Error(`${PROMETHEUS.path} not found: ${PROMETHEUS.install}.`);
   }
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lab-prometheus-'));
   fs.writeFileSync(path.join(dir, 'prometheus.yml'), config);
   const port = await freePort();
   const child = spawn(
-    PROMETHEUS_BINARY,
+    PROMETHEUS.path,
     [
       `--config.file=${path.join(dir, 'prometheus.yml')}`,
       `--storage.tsdb.path=${path.join(dir, 'data')}`,
