@@ -51,7 +51,13 @@ export function renderSummary(record: RunRecord, nextStep: string, requestTimeou
       '',
       `  Little's law: ${summary.users} users ÷ ${perSecond(summary.requestsPerSecond)} req/s ≈ ${seconds(perRequest)} per request` +
         `  (measured mean: ${seconds(latency.avg / 1000)})`,
-      paint('dim', '  Every user waits for an answer before asking again, so the fewer answers per second, the longer each wait.'),
+      paint(
+        'dim',
+        summary.timeouts > 0
+          ? `  The two cannot agree here: ${count(summary.timeouts)} request${summary.timeouts === 1 ? '' : 's'} timed out (no answer within ${requestTimeoutSeconds} s), ` +
+              'and the mean times only answered requests. Requests waited longer than the load test allows.'
+          : '  Every user waits for an answer before asking again, so the fewer answers per second, the longer each wait.',
+      ),
     );
   }
   const verdict = VERDICT_TEXT[record.verdict];
