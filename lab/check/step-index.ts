@@ -70,7 +70,7 @@ export async function checkUserPostsIndex(admin: Queryable, runs: RunRecord[]): 
   const observed = `the plan for one user's posts: ${describeAccess(access, 'posts')}${sortsRows(plan) ? ' + Sort' : ''}`;
   if (usesIt) return passed('bonus-user-posts', observed);
   const tried = usable.some((index) => index.columns.includes('user_id')) || runs.some((run) => run.summary.route.startsWith('/users/'));
-  if (!tried) return skipped('bonus-user-posts', `not tried yet; ${observed}`, 'SCENARIO.md, Bonus B1');
+  if (!tried) return skipped('bonus-user-posts', `not tried yet; ${observed}`, 'look at its plan, then load-test it (SCENARIO.md, Bonus B1)');
   return failed(
     'bonus-user-posts',
     observed,
