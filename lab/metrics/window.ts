@@ -55,6 +55,11 @@ export class Window {
     return this.snapshots[this.snapshots.length - 1];
   }
 
+  /** The same snapshots over a shorter window (like writing [5s] instead of [10s] in PromQL). */
+  within(seconds: number): Window {
+    return new Window(this.snapshots, Math.min(seconds, this.seconds));
+  }
+
   /** Like sum(metric{…}): the newest value; null when the newest snapshot lacks it. */
   value(name: string, matcher?: Matcher): number | null {
     const latest = this.latest;
