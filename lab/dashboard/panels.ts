@@ -79,15 +79,14 @@ const attempts = (window: Window) => {
 /**
  * Rows read per request answered 2xx. When a load test stops, the requests it leaves in
  * flight still read their rows but are never answered (their sockets are gone): the ratio
- * stops as soon as no request has succeeded for a few seconds, instead of soaring.
+ * stops as soon as no request succeeded since the previous reading, instead of soaring.
  */
-const RECENT = 5;
 const successful = requests(/2../);
 const rowsPerRequest = (scan: string) => (window: Window) =>
-  successful(window.within(RECENT)) ? ratioOf(window.rate('lab_posts_rows_read_total', { scan }), successful(window)) : null;
+  window.irate('http_requests_total', { status_code: /2../ }) ? ratioOf(window.rate('lab_posts_rows_read_total', { scan }), successful(window)) : null;
 const rowsPerRequestQuery = (scan: string) =>
   `sum(rate(lab_posts_rows_read_total{scan="${scan}"}${W})) / (sum(rate(http_requests_total{status_code=~"2.."}${W})) > 0)` +
-  ` and on() (sum(rate(http_requests_total{status_code=~"2.."}[${RECENT}s])) > 0)`;
+  ` and on() (sum(irate(http_requests_total{status_code=~"2.."}${W})) > 0)`;
 
 export const panels: PanelDefinition[] = [
   {
