@@ -149,7 +149,7 @@ export const panels: PanelDefinition[] = [
     id: 'connections',
     title: 'Database connections vs max_connections',
     unit: 'connections',
-    lookFor: 'Broken app: open connections pile up just under the dashed ceiling, most of them still logging in; PostgreSQL refuses every attempt beyond that, and a refused attempt never appears here. With a pool: a flat line at the pool size.',
+    lookFor: 'Broken app: open connections pile up just under the dashed ceiling, many of them still logging in; PostgreSQL refuses every attempt beyond that, and a refused attempt never appears here. With a pool: a flat line at the pool size.',
     help: 'From pg_stat_activity (the lab\'s own connection left out), server-wide. "Logging in" are connections PostgreSQL has accepted that are still proving their password (state "starting"). Ordinary roles are refused a few short of the ceiling (superuser_reserved_connections, 3 by default, are kept for administrators).',
     series: [
       { label: 'open (all)', color: COLORS.info, promql: 'sum(lab_db_connections)', compute: (w) => w.value('lab_db_connections') },
@@ -162,7 +162,7 @@ export const panels: PanelDefinition[] = [
     id: 'churn',
     title: 'Database connection attempts vs requests per second',
     unit: 'connections/s',
-    lookFor: 'A new connection per request: the blue attempts line follows the dashed requests line, about one attempt per /feed request, and the red part of it is refused. With a pool, attempts fall to about 0 while requests go on.',
+    lookFor: 'A new connection per request: the blue attempts line follows the dashed requests line, about one attempt per /feed request; the red line is the part PostgreSQL refused. With a pool, attempts fall to about 0 while requests go on.',
     help: 'Attempts = new sessions (pg_stat_database.sessions of the app\'s database, counted once a connection has logged in) + refused ("too many clients" lines in the embedded server\'s log; with DATABASE_URL the lab cannot read the log, so attempts are new sessions only). Requests: every request the app answered, any status.',
     ratio: { numerator: 'attempts (new + refused)', denominator: 'requests (app)', text: 'attempts per request' },
     series: [
