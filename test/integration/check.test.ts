@@ -345,6 +345,24 @@ describe('advice only where the learner is', () => {
     expect(steps.map((s) => s.next)).toEqual(['', 'do this', '', '', '', 'do this']);
   });
 
+  it('on fix 1 (the failure reproduced, the broken server running): the fix 2 and goal lines name no fix', () => {
+    const tally = { total: 50, ok: 50, byStatus: { 200: 50 }, noAnswer: 0, errorBodies: [] };
+    const report = {
+      passed: false,
+      steps: adviceOnlyWhereReached([
+        { ...STEPS.reproduce, id: 'reproduce' as const, status: 'passed' as const, observed: 'run "broken" failed', next: '' },
+        judgePool({ first: { tally, newSessions: 50 }, second: { tally, newSessions: 50 } }),
+        judgeFeedIndex({ postsIndexes: [], feedAccess: [{ nodeType: 'Seq Scan' }], feedSorts: true }),
+        goalNotMeasured(),
+      ]),
+    };
+    const text = renderReport(report);
+    const [, pool, rest] = text.split(/\n(?=✘ Fix 1|✘ Fix 2)/);
+    expect(pool).toMatch(/try: each request still opens its own connection/);
+    expect(rest).not.toMatch(/try:/);
+    expect(rest).not.toMatch(/CREATE INDEX|created_at|pg\.Pool/i);
+  });
+
   it('lets a bonus not tried say how to try it once every required step passes', () => {
     const steps = adviceOnlyWhereReached([
       step('reproduce', 'passed', ''),
