@@ -35,7 +35,9 @@ Options:
   check: `Usage: npm run check [-- --json]
 
 Checks each step of the scenario against the running lab, by behaviour (never by reading your
-code), and says for each what it saw and what to try next. Exit code 0 when the required
+code), and says for each what it saw; the step you are on also says what to try next. It says
+so when it sends requests to your app, and sends the goal's 200 users only once both fixes pass
+(a green \`npm run loadtest\` with both fixes counts instead). Exit code 0 when the required
 steps pass. The steps:
 ${Object.values(STEPS)
   .map((step) => `  - ${step.title}`)

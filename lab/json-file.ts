@@ -11,7 +11,10 @@ export function readJsonFile<T>(file: string, fallback: T): T {
   }
 }
 
-export function writeJsonFile(file: string, value: unknown): void {
+/** Writes the whole file through a temporary one, so a reader never sees half of it. `indent` 0 writes it on one line. */
+export function writeJsonFile(file: string, value: unknown, indent = 2): void {
   fs.mkdirSync(path.dirname(file), { recursive: true });
-  fs.writeFileSync(file, `${JSON.stringify(value, null, 2)}\n`);
+  const temporary = `${file}.${process.pid}.tmp`;
+  fs.writeFileSync(temporary, `${JSON.stringify(value, null, indent)}\n`);
+  fs.renameSync(temporary, file);
 }

@@ -38,6 +38,20 @@ async function query(sql: string, params: unknown[] = []) {
 const app = Fastify({ ajv: { customOptions: { removeAdditional: false, coerceTypes: false } } });
 registerMetrics(app);
 
+// Read JSON bodies as strict UTF-8: invalid bytes get a 400 instead of being replaced
+// by "�" and stored as a post the user never wrote.
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+const parseJson = app.getDefaultJsonParser('error', 'error');
+app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body: Buffer, done) => {
+  let text: string;
+  try {
+    text = utf8.decode(body);
+  } catch {
+    return done(Object.assign(new Error('the body is not valid UTF-8'), { statusCode: 400 }), undefined);
+  }
+  parseJson(request, text, done);
+});
+
 app.get('/health', async () => {
   return { status: 'ok' };
 });

@@ -1,6 +1,6 @@
 /**
  * The outcome of the last database drill, kept in .lab/drills.json so `npm run check` can
- * tell whether the app process running now has survived a database restart.
+ * judge the bonus by what happened in it, whatever restarted since.
  */
 import path from 'node:path';
 import { STATE_DIR } from '../config.js';

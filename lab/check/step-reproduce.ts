@@ -1,7 +1,10 @@
 /**
  * Step 1: the learner reproduced the failure, i.e. at least one recorded load-test run
- * (.lab/runs/<id>.json, written by `npm run loadtest`) had failed requests.
+ * (.lab/runs/<id>.json, written by `npm run loadtest`) had failed requests. The line quotes
+ * the first reproduction (the first failing run of the broken server, else the first failing
+ * run), not whatever failed last: a drill or a wrong fix later on is not the step-1 run.
  */
+import { automaticLabel } from '../loadtest/labels.js';
 import { failedRequests } from '../loadtest/summary.js';
 import { listRuns } from '../runs/history.js';
 import { failed, passed, type StepResult } from './types.js';
@@ -9,7 +12,7 @@ import { failed, passed, type StepResult } from './types.js';
 export function checkReproduced(runsDir: string): StepResult {
   const runs = listRuns(runsDir);
   const failing = runs.filter((run) => run.summary.successRate < 100 || failedRequests(run.summary) > 0);
-  const run = failing.at(-1);
+  const run = failing.find((candidate) => automaticLabel(candidate.snapshot) === 'broken') ?? failing[0];
   if (run) {
     const s = run.summary;
     return passed(

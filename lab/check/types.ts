@@ -2,7 +2,8 @@
  * What a check looks at and what it reports. Checks observe the running app and the
  * database from outside; none of them reads the learner's source.
  */
-import { GOAL_P99_MS, GOAL_USERS } from './goal-bound.js';
+import { LOADTEST_P99_GOAL_MS } from '../config.js';
+import { GOAL_USERS } from './goal-bound.js';
 
 /** The steps of the scenario, in the order a learner meets them. */
 export type StepId = 'reproduce' | 'pool' | 'index' | 'goal' | 'bonus-user-posts' | 'bonus-db-restart';
@@ -17,7 +18,7 @@ export interface StepResult {
   status: StepStatus;
   /** What the check saw, in the learner's words: "a burst of 50 requests opened 50 new database connections". */
   observed: string;
-  /** What to try next; empty when the step passed. */
+  /** What to try next; empty when the step passed, and for a step the learner has not reached. */
   next: string;
 }
 
@@ -33,17 +34,20 @@ export interface CheckTarget {
   runsDir: string;
   /** File where the database drill records its outcome (.lab/drills.json). */
   drillsFile: string;
-  /** The pid of the process serving the app now, when it can be found (to match a drill to this very process). */
-  appPid?: () => number | undefined;
+  /** File where the check marks the load it sends, for the dashboard (.lab/check-loads.json). */
+  checkLoadsFile: string;
+  /** Told, in one line, each time the check is about to send load to the app. */
+  onLoad?: (description: string) => void;
 }
 
 /** Each step's line title, and whether it decides the exit code. */
 export const STEPS: Record<StepId, { title: string; required: boolean }> = {
   reproduce: { title: 'Reproduce the failure with a load test', required: true },
-  pool: { title: 'Fix 1: share database connections (a pool)', required: true },
-  index: { title: 'Fix 2: an index for the feed (ORDER BY created_at)', required: true },
-  goal: { title: `Goal: ${GOAL_USERS} users, 0 errors, p99 under ${GOAL_P99_MS / 1000} s`, required: true },
-  'bonus-user-posts': { title: 'Bonus: /users/:id/posts served by an index', required: false },
+  // Titles name the problem, not the fix: a learner sees them before reaching the step.
+  pool: { title: 'Fix 1: connections', required: true },
+  index: { title: 'Fix 2: the feed query', required: true },
+  goal: { title: `Goal: ${GOAL_USERS} users, 0 errors, p99 under ${LOADTEST_P99_GOAL_MS / 1000} s`, required: true },
+  'bonus-user-posts': { title: 'Bonus: the other slow endpoint, /users/:id/posts', required: false },
   'bonus-db-restart': { title: 'Bonus: the app survives a database restart', required: false },
 };
 

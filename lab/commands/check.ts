@@ -1,6 +1,7 @@
 /** `npm run check [-- --json]`: checks each step of the scenario against the running lab. */
 import { parseArgs } from 'node:util';
 import { DRILLS_FILE } from '../chaos/drill-record.js';
+import { CHECK_LOADS_FILE } from '../check/load-marks.js';
 import { writeProgress } from '../check/progress.js';
 import { renderReport, reportAsJson } from '../check/render.js';
 import { runChecks } from '../check/run-checks.js';
@@ -23,16 +24,20 @@ runCommand(async () => {
   if (loadTest) {
     throw new LabError(`A load test is running (pid ${loadTest.pid}); the check would measure it too. Let it finish, then check again.`);
   }
-  if (!json) console.log('Checking each step against the running lab (about 15 s)…\n');
+  const say = (line: string) => {
+    if (!json) console.log(line);
+  };
+  say('Checking each step against the running lab…');
   const report = await runChecks({
     appUrl: `http://127.0.0.1:${lab.appPort}`,
     adminDatabaseUrl: lab.adminDatabaseUrl,
     databaseName: decodeURIComponent(new URL(lab.appDatabaseUrl).pathname.slice(1)),
     runsDir: RUNS_DIR,
     drillsFile: DRILLS_FILE,
-    // The supervisor rewrites .lab/lab.json whenever the app starts or ends.
-    appPid: () => readRunningLab()?.appPid,
+    checkLoadsFile: CHECK_LOADS_FILE,
+    onLoad: (description) => say(`  ${description} (marked "npm run check" on the dashboard).`),
   });
+  say('');
   writeProgress({ checkedAt: new Date().toISOString(), steps: report.steps.map(({ id, status }) => ({ id, status })) });
   console.log(json ? reportAsJson(report) : renderReport(report));
   return report.passed ? 0 : 1;

@@ -19,7 +19,7 @@ const GRAFANA_UNITS: Record<PanelUnit, string> = {
   percent: 'percent',
   connections: 'short',
   'connections/s': 'cps',
-  'rows/s': 'cps',
+  'rows/request': 'short',
   'up/down': 'short',
 };
 
@@ -46,7 +46,9 @@ function grafanaPanel(panel: PanelDefinition, index: number): Record<string, unk
         unit: GRAFANA_UNITS[panel.unit],
         min: 0,
         ...(panel.unit === 'percent' ? { max: 100 } : {}),
-        ...(upDown ? { max: 1, mappings: [{ type: 'value', options: { '0': { text: 'down', color: 'red' }, '1': { text: 'up', color: 'green' } } }] } : {}),
+        ...(upDown
+          ? { max: 1, mappings: [{ type: 'value', options: { '0': { text: 'down', color: 'red' }, '0.5': { text: 'no answer', color: 'orange' }, '1': { text: 'up', color: 'green' } } }] }
+          : {}),
         custom: {
           lineWidth: 2,
           fillOpacity: upDown ? 20 : 0,
@@ -89,6 +91,15 @@ export function grafanaDashboard(definitions: PanelDefinition[] = panels): Recor
           iconColor: 'rgba(47, 111, 214, 0.5)',
           step: '1s',
           titleFormat: 'load test running',
+        },
+        {
+          name: 'npm run check sending load',
+          datasource,
+          enable: true,
+          expr: 'max(lab_check_load_running) > 0',
+          iconColor: 'rgba(119, 119, 119, 0.5)',
+          step: '1s',
+          titleFormat: 'npm run check sending load',
         },
       ],
     },

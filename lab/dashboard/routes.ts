@@ -6,7 +6,8 @@ import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { PG_LOG_FILE } from '../config.js';
+import { CHECK_LOADS_FILE } from '../check/load-marks.js';
+import { PG_LOG_FILE, STATE_DIR } from '../config.js';
 import { LabExporter } from '../exporter/lab-exporter.js';
 import { IN_PROGRESS_FILE, RUNS_DIR } from '../runs/run-record.js';
 import type { LabRoutes } from '../supervisor/context.js';
@@ -21,7 +22,14 @@ export interface ObservabilityOptions {
   /** Where load-test runs are kept (default: the lab's). */
   runsDir?: string;
   inProgressRunFile?: string;
+  /** Where `npm run check` marks the load it sends (default: the lab's). */
+  checkLoadsFile?: string;
+  /** Where the charts' history is kept between starts (default: the lab's). */
+  historyFile?: string;
 }
+
+/** The charts' history between starts of the lab: bounded to the last 15 minutes. */
+export const DASHBOARD_HISTORY_FILE = path.join(STATE_DIR, 'dashboard-history.json');
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const uplotDir = path.dirname(createRequire(import.meta.url).resolve('uplot/dist/uPlot.iife.min.js'));
@@ -44,13 +52,19 @@ export function observabilityRoutes(options: ObservabilityOptions = {}): LabRout
   return async (server, context) => {
     const runsDir = options.runsDir ?? RUNS_DIR;
     const inProgressRunFile = options.inProgressRunFile ?? IN_PROGRESS_FILE;
+    const checkLoadsFile = options.checkLoadsFile ?? CHECK_LOADS_FILE;
     const exporter = new LabExporter({
       adminUrl: context.database.adminUrl,
       ...(context.database.mode === 'embedded' ? { postgresLogFile: options.postgresLogFile ?? PG_LOG_FILE } : {}),
       appHealthUrl: `http://127.0.0.1:${context.app.port}/health`,
       inProgressRunFile,
+      checkLoadsFile,
     });
-    const sampler = new Sampler({ exporter, appMetricsUrl: `http://127.0.0.1:${context.app.port}/metrics` });
+    const sampler = new Sampler({
+      exporter,
+      appMetricsUrl: `http://127.0.0.1:${context.app.port}/metrics`,
+      historyFile: options.historyFile ?? DASHBOARD_HISTORY_FILE,
+    });
     const assets = new Map(Object.entries(ASSETS).map(([name, asset]) => [name, { body: fs.readFileSync(asset.file), type: asset.type }]));
     const page = fs.readFileSync(path.join(here, 'client', 'index.html'), 'utf8');
 
@@ -77,7 +91,7 @@ export function observabilityRoutes(options: ObservabilityOptions = {}): LabRout
       return {
         ...(since === undefined ? { panels: panelsForBrowser, historySeconds: HISTORY_SECONDS, mode: context.database.mode, appPort: context.app.port } : {}),
         ...slice,
-        runs: runMarkers(Date.now() / 1000 - HISTORY_SECONDS, runsDir, inProgressRunFile),
+        runs: runMarkers(Date.now() / 1000 - HISTORY_SECONDS, runsDir, inProgressRunFile, checkLoadsFile),
       };
     });
 

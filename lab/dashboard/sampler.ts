@@ -1,9 +1,12 @@
 /**
  * Every second: a reading of the lab exporter (app health, PostgreSQL statistics) and a
  * scrape of the app's /metrics, turned into one point per series in the History.
- * Readings never overlap: a slow one delays the next instead of piling up.
+ * Readings never overlap: a slow one delays the next instead of piling up. With a history
+ * file, the history is restored from it at start and saved to it every few seconds and at
+ * stop, so restarting the lab keeps the charts.
  */
 import type { LabExporter } from '../exporter/lab-exporter.js';
+import { readJsonFile, writeJsonFile } from '../json-file.js';
 import { parsePrometheusText, type Sample } from '../metrics/prometheus-text.js';
 import { snapshotOf, Window, type Snapshot } from '../metrics/window.js';
 import { History } from './history.js';
@@ -13,7 +16,12 @@ export interface SamplerOptions {
   exporter: LabExporter;
   appMetricsUrl: string;
   intervalMs?: number;
+  /** Where the history is kept between starts of the lab (e.g. .lab/dashboard-history.json). */
+  historyFile?: string;
 }
+
+/** How often the history is written to its file while the lab runs (and once more at stop). */
+const SAVE_EVERY_MS = 10_000;
 
 // A busy app answers /metrics late; waiting a little longer (and taking fewer points)
 // draws the overload instead of a gap. A stopped app refuses at once.
@@ -23,19 +31,34 @@ export class Sampler {
   readonly history = new History();
   private readonly recent: Snapshot[] = [];
   private timer: NodeJS.Timeout | undefined;
+  private saveTimer: NodeJS.Timeout | undefined;
   private stopped = false;
   private running: Promise<void> | undefined;
 
-  constructor(private readonly options: SamplerOptions) {}
+  constructor(private readonly options: SamplerOptions) {
+    if (options.historyFile) this.history.restore(readJsonFile<unknown>(options.historyFile, undefined), Date.now());
+  }
 
   start(): void {
     this.schedule(0);
+    if (this.options.historyFile) this.saveTimer = setInterval(() => this.save(), SAVE_EVERY_MS);
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.timer);
+    clearInterval(this.saveTimer);
     await this.running;
+    this.save();
+  }
+
+  private save(): void {
+    if (!this.options.historyFile) return;
+    try {
+      writeJsonFile(this.options.historyFile, this.history.save(), 0);
+    } catch (error) {
+      console.error(`  dashboard: could not save its history to ${this.options.historyFile}: ${String(error)}`);
+    }
   }
 
   /** Takes one reading now and records it. */

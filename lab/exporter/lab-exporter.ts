@@ -4,6 +4,10 @@
  * never mix with the app's. One call to `collect()` takes a reading (the lab server does
  * this every second); a Prometheus scrape returns the latest reading.
  *
+ * Besides PostgreSQL and the app's health, it passes on what the running load test's users
+ * got (from its in-progress file: timeouts and lost connections the app never counts) and
+ * whether `npm run check` is sending load.
+ *
  * What each mode can see:
  * - embedded: everything, including refused connections (from the server log the lab writes).
  * - external (DATABASE_URL): only what PostgreSQL's statistics views show: no
@@ -11,9 +15,11 @@
  */
 import client from 'prom-client';
 import type { Sample } from '../metrics/prometheus-text.js';
+import { readCheckLoads } from '../check/load-marks.js';
 import { RefusedConnectionsLog } from '../database/refused-connections.js';
 import { LOGGING_IN } from '../database/stats.js';
 import { readInProgress } from '../runs/history.js';
+import type { InProgressTally } from '../runs/run-record.js';
 import { DatabaseReader } from './database-reader.js';
 
 export interface LabExporterOptions {
@@ -24,6 +30,8 @@ export interface LabExporterOptions {
   appHealthUrl: string;
   /** Present while a load test runs (lab/runs/run-record.ts). */
   inProgressRunFile: string;
+  /** Where `npm run check` marks the load it sends (lab/check/load-marks.ts). */
+  checkLoadsFile: string;
 }
 
 // Generous on purpose: under a connection storm the app's event loop is slow, and a
@@ -36,7 +44,10 @@ export class LabExporter {
   private readonly refusedLog: RefusedConnectionsLog | undefined;
   private readonly counterBases = new Map<string, number>();
 
-  private readonly appUp = this.gauge('lab_app_up', 'Whether the app answered its health check within 2 s (1) or not (0), probed every second.');
+  private readonly appUp = this.gauge(
+    'lab_app_up',
+    'The app\'s health check, probed every second: 1 answered within 2 s, 0.5 accepted the connection but did not answer in time (busy), 0 nothing answers.',
+  );
   private readonly databaseUp = this.gauge('lab_db_up', 'Whether the lab could read PostgreSQL statistics (1) or not (0).');
   private readonly connections = this.gauge(
     'lab_db_connections',
@@ -55,10 +66,20 @@ export class LabExporter {
     ['scan'],
   );
   private readonly loadTestRunning = this.gauge('lab_loadtest_running', 'Whether a load test (npm run loadtest) is running (1) or not (0).');
+  private readonly loadTestRequests = this.counter(
+    'lab_loadtest_requests_total',
+    'Requests of the running load test by what its users got: outcome="ok" (2xx), "error status" (any other status), "timeout" (no answer in time) or "no connection" (refused or closed). Timeouts and lost connections never reach the app\'s own counts.',
+    ['outcome'],
+  );
+  private readonly checkLoadRunning = this.gauge('lab_check_load_running', 'Whether `npm run check` is sending load to the app right now (1) or not (0).');
+  /** The run whose tally was last counted, and that tally. */
+  private loadTestCounted: { id: string; sofar: InProgressTally } | undefined;
 
   constructor(private readonly options: LabExporterOptions) {
     this.reader = new DatabaseReader({ adminUrl: options.adminUrl });
     this.refusedLog = options.postgresLogFile ? new RefusedConnectionsLog(options.postgresLogFile) : undefined;
+    // Present from the start at 0, so that queries on them never come back empty.
+    for (const [outcome] of LOAD_TEST_OUTCOMES) this.loadTestRequests.inc({ outcome }, 0);
   }
 
   /** The lab's statistics connection's backend pid (left out of every count). */
@@ -69,8 +90,11 @@ export class LabExporter {
   /** Takes a reading: probes the app, reads PostgreSQL's statistics, updates every metric. */
   async collect(): Promise<void> {
     const [up, reading] = await Promise.all([probe(this.options.appHealthUrl), this.reader.read()]);
-    this.appUp.set(up ? 1 : 0);
-    this.loadTestRunning.set(readInProgress(this.options.inProgressRunFile) ? 1 : 0);
+    this.appUp.set(APP_UP_VALUE[up]);
+    const run = readInProgress(this.options.inProgressRunFile);
+    this.loadTestRunning.set(run ? 1 : 0);
+    if (run?.sofar) this.countLoadTest(run.id, run.sofar);
+    this.checkLoadRunning.set(readCheckLoads(this.options.checkLoadsFile).some((mark) => mark.end === null) ? 1 : 0);
     if (this.refusedLog) this.advance(this.refused, 'refused', {}, this.refusedLog.total());
     this.databaseUp.set(reading ? 1 : 0);
     // While the database is away its gauges disappear (a gap), rather than repeat old values.
@@ -83,6 +107,16 @@ export class LabExporter {
     this.advance(this.sessionsOpened, 'sessions', {}, reading.sessionsOpened);
     this.advance(this.postsRowsRead, 'seq', { scan: 'sequential' }, reading.postsRowsRead.sequential);
     this.advance(this.postsRowsRead, 'index', { scan: 'index' }, reading.postsRowsRead.index);
+  }
+
+  /** Adds what the running load test tallied since the last reading (a new run starts from zero). */
+  private countLoadTest(id: string, sofar: InProgressTally): void {
+    const before = this.loadTestCounted?.id === id ? this.loadTestCounted.sofar : undefined;
+    for (const [outcome, field] of LOAD_TEST_OUTCOMES) {
+      const added = sofar[field] - (before?.[field] ?? 0);
+      this.loadTestRequests.inc({ outcome }, Math.max(0, added));
+    }
+    this.loadTestCounted = { id, sofar };
   }
 
   /** The exposition text for a Prometheus scrape. */
@@ -131,12 +165,27 @@ export class LabExporter {
   }
 }
 
-async function probe(url: string): Promise<boolean> {
+/** lab_loadtest_requests_total's outcomes, and where each is counted in the load test's tally. */
+const LOAD_TEST_OUTCOMES: Array<[string, keyof InProgressTally]> = [
+  ['ok', 'succeeded'],
+  ['error status', 'failedStatus'],
+  ['timeout', 'timeouts'],
+  ['no connection', 'connectionErrors'],
+];
+
+type ProbeResult = 'up' | 'not answering' | 'down';
+
+/** lab_app_up: 1 answered, 0.5 there but no answer in time (busy), 0 nothing answers. */
+const APP_UP_VALUE: Record<ProbeResult, number> = { up: 1, 'not answering': 0.5, down: 0 };
+
+async function probe(url: string): Promise<ProbeResult> {
   try {
     const response = await fetch(url, { signal: AbortSignal.timeout(HEALTH_TIMEOUT_MS) });
     await response.body?.cancel();
-    return response.ok;
-  } catch {
-    return false;
+    return response.ok ? 'up' : 'down';
+  } catch (error) {
+    // A timeout means something accepted the connection and did not answer in time: an app
+    // swamped by load, not (yet) a dead one. Refused or reset: nothing is there.
+    return error instanceof DOMException && error.name === 'TimeoutError' ? 'not answering' : 'down';
   }
 }

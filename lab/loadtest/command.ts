@@ -6,7 +6,7 @@
 import { reportFatal, LabError } from '../errors.js';
 import { resolveLabDatabase } from '../lab-connection.js';
 import { listRuns, newRunId, readInProgress, removeInProgress, saveRun, writeInProgress } from '../runs/history.js';
-import type { RunRecord } from '../runs/run-record.js';
+import type { InProgressRun, RunRecord } from '../runs/run-record.js';
 import { painter } from './format.js';
 import { startLoad } from './generator.js';
 import { helpText } from './help.js';
@@ -55,7 +55,7 @@ export async function runLoadTest(argv: string[], defaults: LoadTestDefaults): P
   const sampler = await startLabSampler(labAdminUrl());
   const startedAt = new Date();
   const id = newRunId(startedAt);
-  writeInProgress({
+  const inProgress: InProgressRun = {
     id,
     pid: process.pid,
     startedAt: startedAt.toISOString(),
@@ -63,7 +63,8 @@ export async function runLoadTest(argv: string[], defaults: LoadTestDefaults): P
     durationSeconds: options.durationSeconds,
     route: options.route,
     ...(options.label ? { label: options.label } : {}),
-  });
+  };
+  writeInProgress(inProgress);
   const removeMarker = () => removeInProgress();
   process.on('exit', removeMarker);
 
@@ -75,7 +76,13 @@ export async function runLoadTest(argv: string[], defaults: LoadTestDefaults): P
     users: options.users,
     durationSeconds: options.durationSeconds,
     requestTimeoutSeconds: options.requestTimeoutSeconds,
-    onProgress: (progress) => live.update(liveLine(progress, options.durationSeconds)),
+    onProgress: (progress) => {
+      live.update(liveLine(progress, options.durationSeconds));
+      // The dashboard reads this to show timeouts and refused connections, which the app never counts.
+      const { counts } = progress;
+      const sofar = { succeeded: counts.succeeded, failedStatus: counts.answered - counts.succeeded, timeouts: counts.timeouts, connectionErrors: counts.connectionErrors };
+      writeInProgress({ ...inProgress, sofar });
+    },
   });
   let interruptedAt: number | undefined;
   let loadFinished = false;
@@ -124,7 +131,7 @@ export async function runLoadTest(argv: string[], defaults: LoadTestDefaults): P
       process.stdout.write(`${JSON.stringify(record, null, 2)}\n`);
     } else {
       say('');
-      say(renderSummary(record, nextStep(verdict, summary, snapshot), options.requestTimeoutSeconds, paint));
+      say(renderSummary(record, nextStep(verdict, summary, snapshot, history), options.requestTimeoutSeconds, paint));
       say('');
       say(`Saved as "${record.label}" in ${file}. All runs so far:`);
       say(renderRunsTable([...history, record], paint));

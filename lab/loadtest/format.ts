@@ -30,3 +30,21 @@ export function percent(value: number): string {
 export function perSecond(value: number): string {
   return value >= 100 ? count(value) : value.toFixed(1);
 }
+
+/** "14:05" in the machine's time zone (what the learner's clock shows), or "?" for a bad date. */
+export function localTime(iso: string): string {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return '?';
+  return `${pad(date.getHours())}:${pad(date.getMinutes())}`;
+}
+
+/** "2026-11-26 14:05" in the machine's time zone, or "?" for a bad date. */
+export function localDateTime(iso: string): string {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return '?';
+  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())} ${localTime(iso)}`;
+}
+
+function pad(n: number): string {
+  return String(n).padStart(2, '0');
+}

@@ -25,6 +25,8 @@ export interface LoadProgress {
   succeeded: number;
   failed: number;
   p99Ms: number;
+  /** Every request so far by outcome (what the dashboard shows as the users felt it). */
+  counts: TallyCounts;
 }
 
 export interface LoadResult {
@@ -92,6 +94,7 @@ export function startLoad(options: LoadOptions): RunningLoad {
       succeeded: counts.succeeded,
       failed: counts.answered - counts.succeeded + counts.timeouts + counts.connectionErrors,
       p99Ms: tally.latencyMs().p99,
+      counts,
     });
     lastAnswered = counts.answered;
   }, 1_000);

@@ -51,12 +51,24 @@ export function renderSummary(record: RunRecord, nextStep: string, requestTimeou
       '',
       `  Little's law: ${summary.users} users ÷ ${perSecond(summary.requestsPerSecond)} req/s ≈ ${seconds(perRequest)} per request` +
         `  (measured mean: ${seconds(latency.avg / 1000)})`,
-      paint('dim', '  Every user waits for an answer before asking again, so the fewer answers per second, the longer each wait.'),
+      paint('dim', littlesLawNote(summary, requestTimeoutSeconds)),
     );
   }
   const verdict = VERDICT_TEXT[record.verdict];
   lines.push('', `${paint(verdict.color, `● ${verdict.title}`)}  ${nextStep}`);
   return lines.join('\n');
+}
+
+/** Timed-out requests have no time in the mean: past a small share of them, the two figures cannot agree. */
+const TIMEOUT_SHARE_THAT_SKEWS_THE_MEAN = 0.05;
+
+function littlesLawNote(summary: RunRecord['summary'], requestTimeoutSeconds: number): string {
+  const timedOut = `${count(summary.timeouts)} request${summary.timeouts === 1 ? '' : 's'} timed out (no answer within ${requestTimeoutSeconds} s)`;
+  if (summary.timeouts > TIMEOUT_SHARE_THAT_SKEWS_THE_MEAN * summary.totalRequests) {
+    return `  The two cannot agree here: ${timedOut}, and the mean times only answered requests. Requests waited longer than the load test allows.`;
+  }
+  const note = '  Every user waits for an answer before asking again, so the fewer answers per second, the longer each wait.';
+  return summary.timeouts > 0 ? `${note}\n  ${timedOut}: they are not in the mean, which comes out a little lower for it.` : note;
 }
 
 function seconds(value: number): string {

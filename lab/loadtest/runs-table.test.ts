@@ -1,5 +1,23 @@
 import { describe, expect, it } from 'vitest';
-import { ratio } from './runs-table.js';
+import type { RunRecord } from '../runs/run-record.js';
+import { ratio, renderRunsTable } from './runs-table.js';
+
+function run(label: string, route: string, successRate: number, p50: number, p99: number, requestsPerSecond: number): RunRecord {
+  return {
+    id: label,
+    label,
+    labelGiven: false,
+    startedAt: '2026-11-26T14:00:00.000Z',
+    endedAt: '2026-11-26T14:00:30.000Z',
+    partial: false,
+    summary: {
+      users: 200, durationSeconds: 30, route, totalRequests: 1_000, succeeded: 10 * successRate, failedHttp5xx: 1_000 - 10 * successRate, failedOtherStatus: 0,
+      timeouts: 0, connectionErrors: 0, successRate, requestsPerSecond, latencyMs: { avg: p50, p50, p95: p99, p99, max: p99 },
+    },
+    snapshot: { createdAtIndexPresent: false, newSessionsPerRequest: null, peakConnections: null },
+    verdict: successRate < 100 ? 'red' : 'green',
+  };
+}
 
 describe('ratio', () => {
   it('says how a number compares with the first run', () => {
@@ -8,5 +26,26 @@ describe('ratio', () => {
     expect(ratio(150, 100, 'lower', 'higher')).toBe('1.5× higher');
     expect(ratio(102, 100, 'lower', 'higher')).toBe('about the same');
     expect(ratio(0, 100, 'lower', 'higher')).toBe('n/a');
+  });
+});
+
+describe('the runs table', () => {
+  const table = renderRunsTable([
+    run('broken', '/feed', 20, 700, 9_000, 100),
+    run('pool + index', '/feed', 100, 30, 120, 3_300),
+    run('user posts', '/users/42/posts', 100, 900, 2_000, 200),
+    run('user posts, indexed', '/users/42/posts', 100, 20, 80, 4_000),
+  ]);
+  const line = (label: string) => table.split('\n').find((row) => row.includes(` ${label} `))!;
+
+  it('shows the route and p50 of each run', () => {
+    expect(table.split('\n')[1]).toMatch(/│ # │ run +│ started +│ users │ route +│ success │ +p50 │ +p99 │ req\/s │ vs first run/);
+    expect(line('broken')).toMatch(/│ \/feed +│ +20\.0% │ +700 ms │ +9\.00 s │/);
+  });
+
+  it('compares success too, and only with the first run on the same route', () => {
+    expect(line('pool + index')).toMatch(/success \+80 pts, p99 75× lower, req\/s 33× higher/);
+    expect(line('user posts')).toMatch(/│ — +│$/);
+    expect(line('user posts, indexed')).toMatch(/success about the same, p99 25× lower, req\/s 20× higher/);
   });
 });

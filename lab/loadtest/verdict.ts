@@ -1,7 +1,7 @@
 /** Red, amber or green for a run, and the one next step a learner should take. */
 import { LOADTEST_P99_GOAL_MS } from '../config.js';
 import type { LabSnapshot, RunRecord, RunSummary } from '../runs/run-record.js';
-import { opensConnectionPerRequest } from './labels.js';
+import { automaticLabel, opensConnectionPerRequest } from './labels.js';
 import { failedRequests } from './summary.js';
 
 export type Verdict = RunRecord['verdict'];
@@ -11,8 +11,11 @@ export function verdictFor(summary: RunSummary): Verdict {
   return summary.latencyMs.p99 > LOADTEST_P99_GOAL_MS ? 'amber' : 'green';
 }
 
-/** What the verdict means here, and what to do next: one or two sentences. */
-export function nextStep(verdict: Verdict, summary: RunSummary, snapshot: LabSnapshot): string {
+/**
+ * What the verdict means here, and what to do next: one or two sentences. `earlierRuns` (the
+ * runs saved before this one) tell the first reproduction of the failure from a later one.
+ */
+export function nextStep(verdict: Verdict, summary: RunSummary, snapshot: LabSnapshot, earlierRuns: RunRecord[]): string {
   const failed = failedRequests(summary);
   if (verdict === 'red') {
     if (summary.connectionErrors > failed / 2) {
@@ -20,6 +23,12 @@ export function nextStep(verdict: Verdict, summary: RunSummary, snapshot: LabSna
     }
     if (opensConnectionPerRequest(snapshot) === true) {
       const cause = summary.topServerError ? ` Most failures said: "${summary.topServerError.message}".` : '';
+      if (snapshot.createdAtIndexPresent) {
+        return `The index is there, but every request still opened its own database connection, and PostgreSQL turned the extra ones away.${cause} (SCENARIO.md, step 3, fix 1)`;
+      }
+      if (earlierRuns.some((run) => automaticLabel(run.snapshot) === 'broken')) {
+        return `The same failure as before: every request still opened its own database connection.${cause} If you changed src/server.ts, did the app restart with it? The \`npm start\` terminal says. (SCENARIO.md, step 3, fix 1)`;
+      }
       return `This is the failure the lab starts with — expected.${cause} Now read src/server.ts: how many database connections does one request open? (SCENARIO.md, step 2)`;
     }
     if (summary.timeouts > failed / 2) {

@@ -28,6 +28,15 @@ describe('Window', () => {
     expect(new Window(restarted.slice(0, 3), 5).rate('r')).toBeNull();
   });
 
+  it('computes an instant rate from the two newest readings, 0 once the counter stops', () => {
+    const growing = [at(0, 'r 0'), at(1, 'r 10'), at(2, 'r 30')];
+    expect(new Window(growing, 5).irate('r')).toBe(20);
+    const stopped = [at(0, 'r 0'), at(1, 'r 10'), at(2, 'r 10')];
+    expect(new Window(stopped, 5).irate('r')).toBe(0);
+    expect(new Window(stopped, 5).rate('r')).toBe(5);
+    expect(new Window([at(0, 'r 3')], 5).irate('r')).toBeNull();
+  });
+
   it('reads a gauge from the newest snapshot', () => {
     const window = new Window([at(0, 'g{state="idle"} 1'), at(1, 'g{state="idle"} 2\ng{state="active"} 3')], 5);
     expect(window.value('g')).toBe(5);

@@ -55,6 +55,8 @@ export class Window {
     return this.snapshots[this.snapshots.length - 1];
   }
 
+
+
   /** Like sum(metric{…}): the newest value; null when the newest snapshot lacks it. */
   value(name: string, matcher?: Matcher): number | null {
     const latest = this.latest;
@@ -70,8 +72,21 @@ export class Window {
   rate(name: string, matcher?: Matcher): number | null {
     const points = this.counterPoints((snapshot) => sumAt(snapshot, name, matcher));
     if (!points) return null;
-    const [first, last] = points;
+    const first = points[0]!;
+    const last = points[points.length - 1]!;
     return (last.value - first.value) / ((last.time - first.time) / 1000);
+  }
+
+  /**
+   * Like sum(irate(metric{…}[window])): the per-second increase between the two newest
+   * readings in the window, so it drops to 0 as soon as the counter stops growing.
+   */
+  irate(name: string, matcher?: Matcher): number | null {
+    const points = this.counterPoints((snapshot) => sumAt(snapshot, name, matcher));
+    if (!points) return null;
+    const previous = points[points.length - 2]!;
+    const last = points[points.length - 1]!;
+    return (last.value - previous.value) / ((last.time - previous.time) / 1000);
   }
 
   /**
@@ -83,7 +98,8 @@ export class Window {
     const bucketName = `${histogram}_bucket`;
     const points = this.counterPoints((snapshot) => sumAt(snapshot, bucketName, matcher));
     if (!points) return null;
-    const [first, last] = points;
+    const first = points[0]!;
+    const last = points[points.length - 1]!;
     const increases = new Map<number, number>();
     for (const sample of last.snapshot.metrics.get(bucketName) ?? []) {
       if (!matches(sample.labels, matcher)) continue;
@@ -98,7 +114,8 @@ export class Window {
     return bucketQuantile(q, [...increases].sort((a, b) => a[0] - b[0]));
   }
 
-  private counterPoints(read: (snapshot: Snapshot) => number | null): [Point, Point] | null {
+  /** The readings of a counter in the window since its last reset, oldest first; null unless there are two and the newest snapshot has it. */
+  private counterPoints(read: (snapshot: Snapshot) => number | null): Point[] | null {
     const newest = this.latest;
     if (!newest) return null;
     const since = newest.time - this.seconds * 1000;
@@ -114,10 +131,9 @@ export class Window {
       if (previous && value < previous.value) run = [];
       run.push({ time: snapshot.time, value, snapshot });
     }
-    const first = run[0];
     const last = run[run.length - 1];
-    if (!first || !last || first === last || last.snapshot !== newest) return null;
-    return [first, last];
+    if (run.length < 2 || !last || last.snapshot !== newest) return null;
+    return run;
   }
 }
 

@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { writeJsonFile } from '../json-file.js';
 import { isProcessAlive } from '../os/processes.js';
 import { IN_PROGRESS_FILE, RUNS_DIR, type InProgressRun, type RunRecord } from './run-record.js';
 
@@ -46,10 +47,9 @@ export function clearRuns(dir = RUNS_DIR): number {
   return files.length;
 }
 
-/** Announces a run under way, for the dashboard and for a second load test. */
+/** Announces a run under way (and, as it goes, its tally so far), for the dashboard and for a second load test. */
 export function writeInProgress(run: InProgressRun, file = IN_PROGRESS_FILE): void {
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  fs.writeFileSync(file, `${JSON.stringify(run, null, 2)}\n`);
+  writeJsonFile(file, run);
 }
 
 /** The run under way, if its process is still alive; a marker left by a killed process is ignored. */

@@ -66,4 +66,15 @@ export interface InProgressRun {
   durationSeconds: number;
   route: string;
   label?: string;
+  /** Every request so far by outcome, rewritten about once a second while the run goes on. */
+  sofar?: InProgressTally;
+}
+
+/** What the load test's users have felt so far in a run under way. */
+export interface InProgressTally {
+  succeeded: number;
+  /** Answered with a status other than 2xx. */
+  failedStatus: number;
+  timeouts: number;
+  connectionErrors: number;
 }

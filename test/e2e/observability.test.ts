@@ -11,7 +11,7 @@ import path from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { ROOT_DIR } from '../../lab/config.js';
-import { saveRun } from '../../lab/runs/history.js';
+import { saveRun, writeInProgress } from '../../lab/runs/history.js';
 import { panels, RATE_WINDOW_SECONDS } from '../../lab/dashboard/panels.js';
 import { BROKEN_SERVER, startApp, type RunningApp } from '../../lab/app-runner.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
@@ -43,7 +43,20 @@ describeWithPrograms([CHROMIUM, PROMETHEUS], 'observability, end to end', () => 
     const run = { id: 'e2e-run', pid: process.pid, startedAt: new Date(loadStarted).toISOString(), users: 200, durationSeconds: 5, route: '/feed', label: 'e2e load' };
     fs.writeFileSync(path.join(lab.runsDir, 'in-progress.json'), JSON.stringify(run));
     // Mostly /feed (breaks the connection-per-request app), some bad input (4xx) so every outcome appears.
-    tally = await runLoad(app.url, { users: 200, seconds: 5, paths: ['/feed', '/feed', '/feed', '/users/abc/posts'] });
+    // Like the load test, keep the tally so far in the in-progress file, for the "felt by users" series.
+    tally = new Map();
+    const live = tally;
+    const writeSoFar = setInterval(() => {
+      const ok = live.get(200) ?? 0;
+      const answered = [...live].reduce((sum, [status, n]) => (status === 'error' ? sum : sum + n), 0);
+      const sofar = { succeeded: ok, failedStatus: answered - ok, timeouts: 0, connectionErrors: live.get('error') ?? 0 };
+      writeInProgress({ ...run, sofar }, path.join(lab.runsDir, 'in-progress.json'));
+    }, 500);
+    try {
+      await runLoad(app.url, { users: 200, seconds: 5, paths: ['/feed', '/feed', '/feed', '/users/abc/posts'], tally });
+    } finally {
+      clearInterval(writeSoFar);
+    }
     loadEnded = Date.now();
     saveRun(
       {
@@ -123,6 +136,9 @@ describeWithPrograms([CHROMIUM, PROMETHEUS], 'observability, end to end', () => 
     expect(Number(churn?.value[1])).toBeGreaterThan(0);
     const running = await prometheus.query(`max_over_time(lab_loadtest_running[${RATE_WINDOW_SECONDS}s])`, at);
     expect(Number(running[0]?.value[1])).toBe(1);
+    // What the load's users got reached the lab exporter from the in-progress file.
+    const felt = await prometheus.query(`sum(rate(lab_loadtest_requests_total[${RATE_WINDOW_SECONDS}s]))`, at);
+    expect(Number(felt[0]?.value[1])).toBeGreaterThan(0);
     expect(loadStarted).toBeLessThan(loadEnded);
   });
 });

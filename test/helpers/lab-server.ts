@@ -22,7 +22,7 @@ export interface TestLabServer {
   close(): Promise<void>;
 }
 
-export async function startTestLabServer(database: TestDatabase, appPort: number): Promise<TestLabServer> {
+export async function startTestLabServer(database: TestDatabase, appPort: number, options: { historyFile?: string } = {}): Promise<TestLabServer> {
   const port = await freePort();
   const runsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'lab-runs-'));
   const notInTests = () => Promise.reject(new Error('not available in tests'));
@@ -42,6 +42,8 @@ export async function startTestLabServer(database: TestDatabase, appPort: number
     postgresLogFile: inject('pgLogFile'),
     runsDir,
     inProgressRunFile: path.join(runsDir, 'in-progress.json'),
+    checkLoadsFile: path.join(runsDir, 'check-loads.json'),
+    historyFile: options.historyFile ?? path.join(runsDir, 'dashboard-history.json'),
   });
   const server = await startLabServer({ port, host: '127.0.0.1', context, routes: [routes] });
   return {

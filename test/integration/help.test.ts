@@ -31,7 +31,7 @@ describe('--help', () => {
   });
 
   it('names every step of the checks and every step id of the hints', () => {
-    expect(HELP.check).toContain('  - Fix 1: share database connections (a pool)');
+    expect(HELP.check).toContain('  - Fix 1: connections');
     expect(HELP.hint).toMatch(/--step ID {4}a hint for this step instead \(.*pool.*\)/);
   });
 });

@@ -48,6 +48,20 @@ describe.each([
     );
   });
 
+  it('POST /posts: a body that is not valid UTF-8 is refused whatever the bad bytes, and nothing is stored', async () => {
+    const [before] = await sql<{ n: string }>(database.appUrl, 'SELECT count(*) AS n FROM posts');
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom([0xff], [0xc3, 0x28], [0xe2, 0x82], [0xed, 0xa0, 0x80], [0xf8, 0x88, 0x80, 0x80, 0x80]), async (bad) => {
+        const body = Buffer.concat([Buffer.from('{"userId": 1, "content": "ok '), Buffer.from(bad), Buffer.from('"}')]);
+        const result = await send('/posts', { method: 'POST', headers: { 'content-type': 'application/json; charset=utf-8' }, body });
+        expect(result.status, result.text).toBe(400);
+      }),
+      { numRuns: 10 },
+    );
+    const [after] = await sql<{ n: string }>(database.appUrl, 'SELECT count(*) AS n FROM posts');
+    expect(after!.n).toBe(before!.n);
+  });
+
   it('POST /posts: well-formed posts with any text are stored exactly, or refused with a reason', async () => {
     const content = fc.oneof(fc.string({ unit: 'grapheme', maxLength: 300 }), fc.string({ unit: 'binary', maxLength: 300 }), fc.constantFrom("'); DROP TABLE posts; --", '%00', '\\x00', '$1'));
     await fc.assert(
@@ -85,6 +99,9 @@ describe.each([
       await send('/posts', { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'hello' }),
     ];
     for (const result of results) expectClearAnswer(result);
+    // Not stored with "�" in place of the bytes sent: refused, saying why.
+    expect(results[0]!.status).toBe(400);
+    expect(results[0]!.text).toMatch(/not valid UTF-8/);
     expect(results[1]!.status).toBe(413);
     // Fastify reads text/plain as a string, which the schema then refuses: "body must be object".
     expect(results[3]!.text).toMatch(/body must be object/);

@@ -3,11 +3,14 @@
  * (or the server's log) shows, with the exporter's own connection left out.
  */
 import fs from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { markCheckLoad } from '../../lab/check/load-marks.js';
 import { LabExporter } from '../../lab/exporter/lab-exporter.js';
+import { writeInProgress } from '../../lab/runs/history.js';
 import { parsePrometheusText } from '../../lab/metrics/prometheus-text.js';
 import { snapshotOf, sumAt } from '../../lab/metrics/window.js';
 import { fillUntilRefused, holdConnectionLoggingIn } from '../helpers/connection-storm.js';
@@ -45,6 +48,7 @@ describe('lab exporter', () => {
       // Nothing listens here: the app is "down".
       appHealthUrl: 'http://127.0.0.1:9/health',
       inProgressRunFile: path.join(runsDir, 'in-progress.json'),
+      checkLoadsFile: path.join(runsDir, 'check-loads.json'),
     });
     await exporter.collect();
   });
@@ -121,5 +125,64 @@ describe('lab exporter', () => {
     } finally {
       await full.release();
     }
+  });
+});
+
+describe('lab exporter, what users felt', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'exporter-felt-'));
+  const inProgressRunFile = path.join(dir, 'in-progress.json');
+  const checkLoadsFile = path.join(dir, 'check-loads.json');
+  let silent: net.Server;
+  const sockets: net.Socket[] = [];
+  let exporter: LabExporter;
+
+  beforeAll(async () => {
+    // Accepts connections and never answers: an app too busy to reply.
+    silent = net.createServer((socket) => sockets.push(socket));
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const port = (silent.address() as net.AddressInfo).port;
+    // No database here: only the app probe, the load test's tally and the check's marks are read.
+    exporter = new LabExporter({ adminUrl: 'postgres://nobody:x@127.0.0.1:9/none', appHealthUrl: `http://127.0.0.1:${port}/health`, inProgressRunFile, checkLoadsFile });
+  });
+  afterAll(async () => {
+    await exporter.close();
+    for (const socket of sockets) socket.destroy();
+    await new Promise((resolve) => silent.close(resolve));
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  const scrape = async () => {
+    await exporter.collect();
+    return snapshotOf(0, parsePrometheusText(await exporter.metrics()));
+  };
+
+  it('reports an app that accepts but does not answer in time as 0.5 ("not answering"), not as down', async () => {
+    expect(sumAt(await scrape(), 'lab_app_up')).toBe(0.5);
+  });
+
+  it('counts the running load test\'s timeouts and lost connections, which the app never sees', async () => {
+    const write = (id: string, sofar: Record<string, number>) =>
+      writeInProgress({ id, pid: process.pid, startedAt: new Date().toISOString(), users: 200, durationSeconds: 30, route: '/feed', sofar: { succeeded: 0, failedStatus: 0, timeouts: 0, connectionErrors: 0, ...sofar } }, inProgressRunFile);
+    const outcome = async (name: string) => sumAt(await scrape(), 'lab_loadtest_requests_total', { outcome: name });
+    expect(await outcome('timeout')).toBe(0);
+    write('run-a', { succeeded: 40, timeouts: 3 });
+    expect(await outcome('timeout')).toBe(3);
+    write('run-a', { succeeded: 90, timeouts: 8, connectionErrors: 2, failedStatus: 5 });
+    const snapshot = await scrape();
+    expect(sumAt(snapshot, 'lab_loadtest_requests_total', { outcome: 'ok' })).toBe(90);
+    expect(sumAt(snapshot, 'lab_loadtest_requests_total', { outcome: 'timeout' })).toBe(8);
+    expect(sumAt(snapshot, 'lab_loadtest_requests_total', { outcome: 'no connection' })).toBe(2);
+    expect(sumAt(snapshot, 'lab_loadtest_requests_total', { outcome: 'error status' })).toBe(5);
+    // A new run counts from its own zero.
+    write('run-b', { timeouts: 1 });
+    expect(await outcome('timeout')).toBe(9);
+  });
+
+  it('says when `npm run check` is sending load', async () => {
+    expect(sumAt(await scrape(), 'lab_check_load_running')).toBe(0);
+    let during: number | null = null;
+    await markCheckLoad('npm run check: fix 1', async () => (during = sumAt(await scrape(), 'lab_check_load_running')), checkLoadsFile);
+    expect(during).toBe(1);
+    expect(sumAt(await scrape(), 'lab_check_load_running')).toBe(0);
   });
 });

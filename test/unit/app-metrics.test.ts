@@ -61,4 +61,31 @@ describe('app metrics (src/metrics.ts)', () => {
     expect(samples.some((sample) => sample.name === 'process_cpu_seconds_total')).toBe(true);
     await app.close();
   });
+
+  it('prints failed requests in the terminal, at most one line a second, with how many failed', async () => {
+    vi.useFakeTimers();
+    const printed = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    try {
+      const app = await appWithMetrics();
+      app.get('/feed', async () => {
+        throw new Error('sorry, too many clients already');
+      });
+      app.get('/bad', async (_request, reply) => reply.code(400).send({ message: 'bad input is not our failure' }));
+      for (let i = 0; i < 30; i += 1) await app.inject({ method: 'GET', url: '/feed' });
+      await app.inject({ method: 'GET', url: '/bad' });
+      expect(printed).not.toHaveBeenCalled();
+      vi.advanceTimersByTime(1_000);
+      expect(printed.mock.calls).toEqual([['30 requests failed in the last second; the last: GET /feed: sorry, too many clients already']]);
+      // A quiet second prints nothing.
+      vi.advanceTimersByTime(1_000);
+      expect(printed).toHaveBeenCalledTimes(1);
+      await app.inject({ method: 'GET', url: '/feed' });
+      vi.advanceTimersByTime(1_000);
+      expect(printed.mock.calls[1]).toEqual(['1 request failed in the last second; the last: GET /feed: sorry, too many clients already']);
+      await app.close();
+    } finally {
+      printed.mockRestore();
+      vi.useRealTimers();
+    }
+  });
 });

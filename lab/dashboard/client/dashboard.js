@@ -7,15 +7,17 @@
   const CHART_HEIGHT = 190;
   const state = { panels: [], times: [], values: [], runs: [], historySeconds: 900, charts: [], lastTime: undefined };
 
+  // lab_app_up: 1 answered, 0.5 accepted but did not answer in time (busy), 0 nothing answers.
+  const UP_DOWN = { 1: 'up', 0.5: 'no answer', 0: 'down' };
   const compact = new Intl.NumberFormat('en-US', { notation: 'compact', maximumFractionDigits: 1 });
   const formatters = {
     'requests/s': (v) => `${compact.format(v)}/s`,
     'connections/s': (v) => `${compact.format(v)}/s`,
-    'rows/s': (v) => `${compact.format(v)}/s`,
+    'rows/request': (v) => compact.format(v),
     connections: (v) => compact.format(v),
     percent: (v) => `${v.toFixed(v >= 99.95 || v === 0 ? 0 : 1)}%`,
     seconds: (v) => (v === 0 ? '0' : v >= 1 ? `${v.toFixed(2)} s` : `${(v * 1000).toFixed(v < 0.01 ? 1 : 0)} ms`),
-    'up/down': (v) => (v >= 1 ? 'up' : 'down'),
+    'up/down': (v) => UP_DOWN[v] ?? '',
   };
   const format = (unit, v) => (v === null || v === undefined ? '–' : formatters[unit](v));
 
@@ -26,16 +28,28 @@
         (u) => {
           const { ctx, bbox } = u;
           ctx.save();
+          // uPlot leaves the context as its axes used it (right-aligned labels): set what we draw with.
+          ctx.textAlign = 'left';
+          ctx.textBaseline = 'alphabetic';
+          ctx.font = `${12 * devicePixelRatio}px system-ui, sans-serif`;
+          // Where the last label of each row ends: a label that would overlap it is left out.
+          const labelEnd = { loadtest: -Infinity, check: -Infinity };
           for (const run of state.runs) {
             const end = run.end ?? state.times[state.times.length - 1] ?? run.start;
             const x0 = Math.max(u.valToPos(run.start, 'x', true), bbox.left);
             const x1 = Math.min(u.valToPos(end, 'x', true), bbox.left + bbox.width);
             if (x1 <= bbox.left || x0 >= bbox.left + bbox.width) continue;
-            ctx.fillStyle = run.end === null ? 'rgba(47,111,214,0.16)' : 'rgba(47,111,214,0.09)';
+            // Load-test runs in blue; the check's short bursts in grey, labelled on a row of their own.
+            const check = run.kind === 'check';
+            const [r, g, b] = check ? [119, 119, 119] : [47, 111, 214];
+            ctx.fillStyle = `rgba(${r},${g},${b},${run.end === null ? 0.16 : 0.09})`;
             ctx.fillRect(x0, bbox.top, Math.max(x1 - x0, 2), bbox.height);
-            ctx.fillStyle = '#2f6fd6';
-            ctx.font = `${12 * devicePixelRatio}px system-ui, sans-serif`;
-            ctx.fillText(run.label, x0 + 4 * devicePixelRatio, bbox.top + 14 * devicePixelRatio);
+            const x = x0 + 4 * devicePixelRatio;
+            const row = check ? 'check' : 'loadtest';
+            if (x < labelEnd[row]) continue;
+            ctx.fillStyle = check ? '#666666' : '#2f6fd6';
+            ctx.fillText(run.label, x, bbox.top + (check ? 28 : 14) * devicePixelRatio);
+            labelEnd[row] = x + ctx.measureText(run.label).width + 6 * devicePixelRatio;
           }
           ctx.restore();
         },
@@ -43,12 +57,15 @@
     },
   };
 
+  // A line at 0 and at every power of ten up to the top of the chart.
   function powersOfTen(max) {
-    const step = max > 1e5 ? 100 : 10;
     const splits = [0];
-    for (let v = 10; v <= max; v *= step) splits.push(v);
+    for (let v = 10; v <= max; v *= 10) splits.push(v);
     return splits;
   }
+
+  // 13:05:30 (24-hour, the machine's time zone): short enough that labels never overlap.
+  const clock = (seconds) => new Date(seconds * 1000).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false });
 
   function seriesOffset(panelIndex) {
     let offset = 0;
@@ -90,18 +107,19 @@
               : { range: (u, min, max) => [0, Math.max(max * 1.1, 1)] },
       },
       axes: [
-        {},
+        { space: 64, values: (u, ticks) => ticks.map(clock) },
         {
-          size: 64,
+          size: isUpDown ? 80 : 64,
+          // Log axis: room for a label at every power of ten, so each line is ten times the one below.
+          ...(panel.scale === 'log' ? { space: 14 } : {}),
           // uPlot passes null for a tick it leaves unlabelled.
-          values: (u, ticks) => ticks.map((v) => (v == null ? '' : isUpDown ? (v === 1 ? 'up' : v === 0 ? 'down' : '') : format(panel.unit, v))),
-          ...(isUpDown ? { splits: () => [0, 1] } : {}),
-          // Log axis: a line at 0 and at powers of ten (every other one when the range is wide).
+          values: (u, ticks) => ticks.map((v) => (v == null ? '' : format(panel.unit, v))),
+          ...(isUpDown ? { splits: () => [0, 0.5, 1] } : {}),
           ...(panel.scale === 'log' ? { splits: (u, axis, min, max) => powersOfTen(max) } : {}),
         },
       ],
       series: [
-        { value: (u, v) => (v === null ? '–' : new Date(v * 1000).toLocaleTimeString()) },
+        { value: (u, v) => (v === null ? '–' : clock(v)) },
         ...panel.series.map((series) => ({
           label: series.label,
           stroke: series.color,
@@ -139,12 +157,25 @@
       const { chart, box } = state.charts[i];
       chart.setData(panelData(i));
       showNewest(state.charts[i]);
-      const first = latestValue(i, 0);
-      box.querySelector('.now').textContent = panel.series.length === 1 || panel.unit === 'connections' ? format(panel.unit, first) : '';
+      box.querySelector('.now').textContent = headline(panel, i);
       // For tests and curious learners: how many real (non-gap) points each panel holds.
       box.dataset.points = String(panel.series.reduce((n, _, s) => n + state.values[seriesOffset(i) + s].filter((v) => v !== null).length, 0));
     });
     renderStatus();
+  }
+
+  // Beside the title: the one number to read (a ratio of two series, or the only series).
+  function headline(panel, panelIndex) {
+    if (panel.ratio) {
+      const index = (label) => panel.series.findIndex((series) => series.label === label);
+      const numerator = latestValue(panelIndex, index(panel.ratio.numerator));
+      const denominator = latestValue(panelIndex, index(panel.ratio.denominator));
+      // Below one request a second the ratio is noise.
+      if (numerator === null || denominator === null || denominator < 1) return '';
+      const ratio = numerator / denominator;
+      return `${ratio >= 10 ? Math.round(ratio) : ratio.toFixed(2)} ${panel.ratio.text}`;
+    }
+    return panel.series.length === 1 || panel.unit === 'connections' ? format(panel.unit, latestValue(panelIndex, 0)) : '';
   }
 
   function renderStatus() {
@@ -154,13 +185,13 @@
     const status = document.getElementById('status');
     status.innerHTML = '';
     const app = document.createElement('span');
-    app.className = up === 1 ? 'up' : 'down';
-    app.textContent = up === 1 ? `app up (:${state.appPort})` : `app DOWN (:${state.appPort})`;
+    app.className = up === 1 ? 'up' : up === 0.5 ? 'busy' : 'down';
+    app.textContent = up === 1 ? `app up (:${state.appPort})` : up === 0.5 ? `app not answering in time (:${state.appPort})` : `app DOWN (:${state.appPort})`;
     status.append(app);
     if (running) {
       const run = document.createElement('span');
       run.className = 'run';
-      run.textContent = ` · load test running: ${running.label}`;
+      run.textContent = ` · ${running.label}`;
       status.append(run);
     }
     status.append(` · database: ${state.mode}`);
