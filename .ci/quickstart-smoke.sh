@@ -24,11 +24,11 @@ cleanup() {
 trap cleanup EXIT
 
 for _ in $(seq 1 600); do
-  grep -q 'Next: open SCENARIO.md' "$log" && break
+  grep -q 'Next: open' "$log" && break
   kill -0 "$npm_pid" 2> /dev/null || { cat "$log"; echo "quick start: npm start exited early"; exit 1; }
   sleep 0.1
 done
-grep -q 'Next: open SCENARIO.md' "$log" || { cat "$log"; echo "quick start: no banner within 60 s"; exit 1; }
+grep -q 'Next: open' "$log" || { cat "$log"; echo "quick start: no banner within 60 s"; exit 1; }
 ready=$(date +%s.%N)
 posts=$(curl -sf "http://127.0.0.1:$PORT/feed" | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).posts.length))')
 [ "$posts" = 20 ] || { echo "quick start: /feed returned $posts posts, expected 20"; exit 1; }

@@ -1,8 +1,7 @@
 #!/usr/bin/env bash
-# Opens a file of the repository in the editor when VS Code attaches, e.g. the scenario's
-# walkthrough (Codespaces opens it through customizations.codespaces.openFiles as well).
+# Opens a file in the editor when VS Code attaches, e.g. the scenario's walkthrough, named from
+# the workspace folder (Codespaces opens it through customizations.codespaces.openFiles as well).
 # Does nothing where the `code` command is absent.
-cd "$(dirname "$0")/.."
 if command -v code > /dev/null 2>&1; then
   code --reuse-window "$1" || true
 fi

@@ -9,7 +9,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { DEFAULT_POSTS, DEFAULT_USERS, ROOT_DIR } from '../lab/config.js';
+import { ROOT_DIR } from '../lab/config.js';
+import { defaultSize } from '../lab/seeding.js';
 import { LabError, reportFatal } from '../lab/errors.js';
 import { startScratchDatabase } from '../lab/postgres/scratch.js';
 import { describeMachine } from './machine.js';
@@ -92,7 +93,7 @@ async function main(): Promise<number> {
       totalSeconds: (performance.now() - started) / 1000,
       quick: Boolean(values.quick),
       machine: describeMachine(),
-      dataset: { users: DEFAULT_USERS, posts: DEFAULT_POSTS },
+      dataset: { users: defaultSize().users ?? 0, posts: defaultSize().posts ?? 0 },
       startup,
       states,
       pgbench,

@@ -10,7 +10,8 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { ROOT_DIR } from './config.js';
+import { ROOT_DIR, SCENARIO_DIR } from './config.js';
+import { scenario } from './scenario/current.js';
 import { freePort } from './net/free-port.js';
 import { SCENARIO_FILES } from './reset/scenario-files.js';
 import { isListening } from './supervisor/ports.js';
@@ -25,24 +26,23 @@ export interface RunningApp {
   exited: Promise<number | null>;
 }
 
-/** The folder that mirrors the learner's files as shipped: src/ and solution/. */
-export const PRISTINE_DIR = path.join(ROOT_DIR, 'node_modules', '.cache', 'lab-pristine-scenario');
-/** The shipped broken server (a copy of lab/reset/pristine/server.ts.txt). */
-export const BROKEN_SERVER = path.join(PRISTINE_DIR, 'src', 'server.ts');
-/** The solution, beside the pristine src/metrics.ts it imports. */
-export const FIXED_SERVER = path.join(PRISTINE_DIR, 'solution', 'server.fixed.ts');
+/** The folder that mirrors the scenario's learner files as shipped, and its solution. */
+export const PRISTINE_DIR = path.join(ROOT_DIR, 'node_modules', '.cache', 'lab-pristine', path.basename(SCENARIO_DIR));
+/** The shipped broken server (a copy of its pristine copy). */
+export const BROKEN_SERVER = path.join(PRISTINE_DIR, scenario.files.app);
+/** The solution, beside the pristine files it imports. */
+export const FIXED_SERVER = path.join(PRISTINE_DIR, scenario.files.solutionServer);
 
 /**
  * Writes the pristine copies (again, if anything changed them) and returns the folder. A
- * server variant written to its src/ folder imports the pristine './metrics.js'.
+ * server variant written beside the app file imports the pristine files next to it.
  */
 export function writePristineScenario(): string {
   const contents: Array<[content: Buffer, to: string]> = [
-    [fs.readFileSync(SCENARIO_FILES.pristineServer), BROKEN_SERVER],
-    [fs.readFileSync(SCENARIO_FILES.pristineMetrics), path.join(PRISTINE_DIR, 'src', 'metrics.ts')],
+    ...SCENARIO_FILES.pristine.map(({ learnerFile, copy }): [Buffer, string] => [fs.readFileSync(copy), path.join(PRISTINE_DIR, learnerFile)]),
     [fs.readFileSync(SCENARIO_FILES.solutionServer), FIXED_SERVER],
     // Inside node_modules, Node does not look further up for the project's package.json: say
-    // here that these files are ES modules, as the project's "type": "module" does for src/.
+    // here that these files are ES modules, as the scenario's "type": "module" does for src/.
     [Buffer.from('{ "type": "module" }\n'), path.join(PRISTINE_DIR, 'package.json')],
   ];
   for (const [content, to] of contents) {

@@ -4,7 +4,7 @@
  */
 import { MAX_OUTAGE_SECONDS } from './chaos/chaos-routes.js';
 import { STEPS } from './check/types.js';
-import { DEFAULT_POSTS, DEFAULT_USERS } from './config.js';
+import { scenario } from './scenario/current.js';
 
 export const HELP = {
   start: `Usage: npm start [-- --restart-on-crash]
@@ -21,17 +21,7 @@ Environment: PORT (app, 3000), LAB_PORT (dashboard, 3002), LAB_DB_PORT (embedded
 54329), DATABASE_URL (use your own PostgreSQL), HOST (listen address, 127.0.0.1),
 LAB_CALIBRATE=off (keep the default table size), LAB_STATE_DIR (where .lab/ lives).
 `,
-  seed: `Usage: npm run seed -- [--posts N] [--users N] [--force]
-
-Replaces all users and posts with freshly generated ones (the indexes you created stay).
-Without options: the default size, skipped if the database already holds exactly that.
-
-Options:
-  --posts N    how many posts, 1,000 to 20,000,000 (default ${DEFAULT_POSTS.toLocaleString('en-US')})
-  --users N    how many users, 1 to 1,000,000 (default ${DEFAULT_USERS.toLocaleString('en-US')})
-  --force      seed again even if that size is already there
-  -h, --help   show this help
-`,
+  seed: seedHelp(),
   check: `Usage: npm run check [-- --json]
 
 Checks each step of the scenario against the running lab, by behaviour (never by reading your
@@ -100,6 +90,30 @@ Options:
 } as const;
 
 export type HelpTopic = keyof typeof HELP;
+
+/** The first line of a command's help: its usage, for one-line errors. */
+export function usageOf(topic: HelpTopic): string {
+  return HELP[topic].split('\n')[0]!.replace(/^Usage: /, 'usage: ');
+}
+
+/** The seed command's help, from the scenario's sizes (its definition's dataset.options). */
+function seedHelp(): string {
+  const options = Object.entries(scenario.dataset.options);
+  const names = options.map(([name]) => name);
+  const flags = options.map(([name, option]) =>
+    `  --${`${name} N`.padEnd(11)}${option.help}, ${option.min.toLocaleString('en-US')} to ${option.max.toLocaleString('en-US')} (default ${option.default.toLocaleString('en-US')})`,
+  );
+  return `Usage: npm run seed -- ${names.map((name) => `[--${name} N]`).join(' ')} [--force]
+
+Replaces all ${[...names].reverse().join(' and ')} with freshly generated ones (the indexes you created stay).
+Without options: the default size, skipped if the database already holds exactly that.
+
+Options:
+${flags.join('\n')}
+  --force      seed again even if that size is already there
+  -h, --help   show this help
+`;
+}
 
 /** Prints the command's help and exits when --help or -h is among its arguments. */
 export function exitWithHelpIfAsked(topic: HelpTopic, argv: string[] = process.argv.slice(2)): void {

@@ -8,7 +8,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { BROKEN_SERVER, writePristineScenario } from './app-runner.js';
-import { ROOT_DIR } from './config.js';
+import { ROOT_DIR, SCENARIO_DIR } from './config.js';
+import { READY_LINE } from './supervisor/banner.js';
 import type { LabState } from './lab-state.js';
 import { freePort } from './net/free-port.js';
 import { processFacts } from './os/system.js';
@@ -58,6 +59,8 @@ export async function createLabSandbox(): Promise<LabSandbox> {
       LAB_CALIBRATE: 'off',
       // The shipped broken server, whatever the learner's src/server.ts looks like now.
       LAB_APP_ENTRY: BROKEN_SERVER,
+      // The scenario this process works on, whatever folder the lab is started from.
+      LAB_SCENARIO: SCENARIO_DIR,
       ...extra,
     };
   };
@@ -77,7 +80,7 @@ export async function createLabSandbox(): Promise<LabSandbox> {
       const ready = new Promise<void>((resolve, reject) => {
         const onData = (chunk: Buffer) => {
           output += chunk.toString();
-          if (output.includes('Next: open SCENARIO.md')) resolve();
+          if (output.includes(READY_LINE)) resolve();
         };
         child.stdout?.on('data', onData);
         child.stderr?.on('data', onData);

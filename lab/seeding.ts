@@ -1,32 +1,40 @@
 /**
- * Seeding with a progress bar, shared by `npm start` (first start) and `npm run seed`.
+ * Seeding with a progress bar, shared by `npm start` (first start) and `npm run seed`. What a
+ * seed writes, and how big it is, the scenario's definition says (its `dataset`).
  */
 import cliProgress from 'cli-progress';
-import pg from 'pg';
-import { readSeedInfo, seed, type SeedResult } from '../db/seed.js';
-import { DEFAULT_POSTS, DEFAULT_USERS } from './config.js';
+import type { DatasetSize, SeedOutcome } from './scenario/definition.js';
+import { scenario } from './scenario/current.js';
 
-export interface SeedRequest {
-  users?: number;
-  posts?: number;
-  force?: boolean;
+/** The size a first start seeds: every option at its default. */
+export function defaultSize(): DatasetSize {
+  return Object.fromEntries(Object.entries(scenario.dataset.options).map(([name, option]) => [name, option.default]));
 }
 
-/** Seeds with a progress bar on an interactive terminal, a line per 25% otherwise. */
-export async function seedWithProgress(databaseUrl: string, request: SeedRequest = {}): Promise<SeedResult> {
-  const total = request.posts ?? DEFAULT_POSTS;
+/** "5,000 users, 100,000 posts": the size as the banner and the seed command say it. */
+export function describeSize(size: DatasetSize): string {
+  return Object.keys(scenario.dataset.options)
+    .reverse()
+    .map((name) => `${(size[name] ?? 0).toLocaleString('en-US')} ${name}`)
+    .join(', ');
+}
+
+/** Seeds the given size (the defaults where it names none), with a progress bar on a terminal and a line per 25% otherwise. */
+export async function seedWithProgress(databaseUrl: string, size: DatasetSize = {}, force = false): Promise<SeedOutcome> {
+  const full = { ...defaultSize(), ...size };
+  const unit = scenario.dataset.unit;
   const interactive = Boolean(process.stdout.isTTY);
   const bar = new cliProgress.SingleBar(
-    { format: '  seeding posts [{bar}] {percentage}% | {value}/{total}', hideCursor: true, clearOnComplete: false },
+    { format: `  seeding ${unit} [{bar}] {percentage}% | {value}/{total}`, hideCursor: true, clearOnComplete: false },
     cliProgress.Presets.shades_classic,
   );
   let lastQuarter = -1;
+  const total = full[unit] ?? 0;
   if (interactive) bar.start(total, 0);
   try {
-    return await seed(databaseUrl, {
-      users: request.users ?? DEFAULT_USERS,
-      posts: total,
-      force: request.force ?? false,
+    return await scenario.dataset.seed(databaseUrl, {
+      size: full,
+      force,
       onProgress(done) {
         if (interactive) {
           bar.update(done);
@@ -35,7 +43,7 @@ export async function seedWithProgress(databaseUrl: string, request: SeedRequest
         const quarter = Math.floor((done / total) * 4);
         if (quarter > lastQuarter) {
           lastQuarter = quarter;
-          console.log(`  seeding posts: ${done.toLocaleString('en-US')}/${total.toLocaleString('en-US')}`);
+          console.log(`  seeding ${unit}: ${done.toLocaleString('en-US')}/${total.toLocaleString('en-US')}`);
         }
       },
     });
@@ -45,14 +53,6 @@ export async function seedWithProgress(databaseUrl: string, request: SeedRequest
 }
 
 /** The size of the complete seed present, or undefined when the database needs seeding. */
-export async function existingSeed(databaseUrl: string): Promise<{ users: number; posts: number } | undefined> {
-  const client = new pg.Client({ connectionString: databaseUrl });
-  // A server stopped mid-query fails the query; the listener keeps the event from crashing the lab.
-  client.on('error', () => undefined);
-  await client.connect();
-  try {
-    return await readSeedInfo(client);
-  } finally {
-    await client.end();
-  }
+export function existingSeed(databaseUrl: string): Promise<DatasetSize | undefined> {
+  return scenario.dataset.seededSize(databaseUrl);
 }

@@ -4,15 +4,22 @@
  * inject(). Differences of a microsecond are visible here, where a load test over loopback
  * on a busy 2-core machine cannot resolve much below 5%.
  */
-import Fastify from 'fastify';
-import { registerMetrics } from '../../src/metrics.js';
+import path from 'node:path';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { writePristineScenario } from '../../lab/app-runner.js';
+
+/** The shipped src/metrics.ts (its pristine copy, never the learner's). */
+async function loadRegisterMetrics(): Promise<(app: FastifyInstance) => void> {
+  const module = (await import(path.join(writePristineScenario(), 'src', 'metrics.ts'))) as { registerMetrics: (app: FastifyInstance) => void };
+  return module.registerMetrics;
+}
 
 const REQUESTS = 20_000;
 const TRIALS = 3;
 
 async function microsPerRequest(withMetrics: boolean): Promise<number> {
   const app = Fastify();
-  if (withMetrics) registerMetrics(app);
+  if (withMetrics) (await loadRegisterMetrics())(app);
   app.get('/feed', async () => ({ posts: [] }));
   await app.ready();
   for (let i = 0; i < 2_000; i += 1) await app.inject({ method: 'GET', url: '/feed' });

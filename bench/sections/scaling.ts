@@ -3,7 +3,8 @@
  * EXPLAIN ANALYZE execution time at several sizes (median of three runs each).
  */
 import pg from 'pg';
-import { seed } from '../../db/seed.js';
+import { scenario } from '../../lab/scenario/current.js';
+import { defaultSize } from '../../lab/seeding.js';
 import { FEED_QUERY } from '../../lab/feed-query.js';
 
 export interface ScalingPoint {
@@ -20,7 +21,7 @@ export async function measureScaling(databaseUrl: string, sizes: number[]): Prom
   await client.connect();
   try {
     for (const posts of sizes) {
-      await seed(databaseUrl, { posts, force: true });
+      await scenario.dataset.seed(databaseUrl, { size: { ...defaultSize(), [scenario.dataset.unit]: posts }, force: true });
       await client.query(`DROP INDEX IF EXISTS ${INDEX}`);
       const withoutIndexMs = await medianExecutionMs(client);
       await client.query(`CREATE INDEX ${INDEX} ON posts (created_at)`);

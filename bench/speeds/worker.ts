@@ -7,9 +7,9 @@
 import fs from 'node:fs';
 import { parseArgs } from 'node:util';
 import { calibrateDataset, CALIBRATION_USERS, measurePoolAloneRequestsPerSecond, type CalibrationDecision } from '../../lab/calibration.js';
-import { DEFAULT_POSTS } from '../../lab/config.js';
 import { startScratchDatabase } from '../../lab/postgres/scratch.js';
-import { seed } from '../../db/seed.js';
+import { scenario } from '../../lab/scenario/current.js';
+import { defaultSize } from '../../lab/seeding.js';
 import { measureStates } from '../sections/states.js';
 import { SPEED_SETTINGS, type SpeedResult } from './goals.js';
 
@@ -26,7 +26,9 @@ const database = await startScratchDatabase('bench-speed');
 // Stopped from outside (its time limit): stop the database it started before leaving.
 process.once('SIGTERM', () => void database.stop().finally(() => process.exit(1)));
 try {
-  const reseed = async (posts: number) => void (await seed(database.appUrl, { posts, force: true }));
+  const unit = scenario.dataset.unit;
+  const DEFAULT_POSTS = defaultSize()[unit]!;
+  const reseed = async (posts: number) => void (await scenario.dataset.seed(database.appUrl, { size: { ...defaultSize(), [unit]: posts }, force: true }));
   const poolAloneAtDefault = await measurePoolAloneRequestsPerSecond(database.appUrl);
   const calibrations: CalibrationDecision[][] = [];
   let posts = DEFAULT_POSTS;

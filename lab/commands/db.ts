@@ -6,7 +6,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { STATE_DIR } from '../config.js';
+import { SCENARIO_DIR, STATE_DIR } from '../config.js';
 import { consoleClient, interactiveConsole, runSql } from '../console/builtin-console.js';
 import { LabError, runCommand } from '../errors.js';
 import { resolveLabDatabase } from '../lab-connection.js';
@@ -18,6 +18,7 @@ const USAGE = 'usage: npm run db [-- -c "SQL"] [-- -f file.sql] [-- --builtin]';
 exitWithHelpIfAsked('db');
 runCommand(async () => {
   const options = parseCliArgs();
+  if (options.file !== undefined) options.file = sqlFilePath(options.file);
   const { appUrl } = resolveLabDatabase();
   const psql = options.builtin ? undefined : findProgram('psql');
   if (psql) return runPsql(psql, appUrl, options);
@@ -63,11 +64,20 @@ function parseCliArgs(): DbOptions {
   }
 }
 
+/**
+ * The file as the learner named it: from the folder they ran the command in (npm keeps it in
+ * INIT_CWD), or else from the scenario's folder, so `-f solution/fix.sql` works from the root too.
+ */
+function sqlFilePath(file: string): string {
+  const candidates = [path.resolve(process.env.INIT_CWD ?? process.cwd(), file), path.resolve(SCENARIO_DIR, file)];
+  return candidates.find((candidate) => fs.existsSync(candidate)) ?? file;
+}
+
 function readSqlFile(file: string): string {
   try {
     return fs.readFileSync(file, 'utf8');
   } catch {
-    throw new LabError(`Cannot read ${file}. Give a path from the repository folder, e.g. npm run db -- -f solution/fix.sql`, 2);
+    throw new LabError(`Cannot read ${file}. Give a path from the scenario's folder, e.g. npm run db -- -f solution/fix.sql`, 2);
   }
 }
 

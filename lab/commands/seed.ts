@@ -1,49 +1,47 @@
 /**
- * `npm run seed [-- --posts N] [-- --users N]`: (re)seeds the running lab's database.
+ * `npm run seed [-- --posts N …] [-- --force]`: (re)seeds the running lab's database. The
+ * options are the scenario's own sizes (its definition's `dataset.options`).
  */
 import { parseArgs } from 'node:util';
-import { DEFAULT_POSTS, DEFAULT_USERS } from '../config.js';
 import { LabError, runCommand } from '../errors.js';
 import { resolveLabDatabase } from '../lab-connection.js';
-import { existingSeed, seedWithProgress } from '../seeding.js';
-import { exitWithHelpIfAsked } from '../help.js';
-
-const USAGE = 'usage: npm run seed -- [--posts N] [--users N] [--force]';
+import { scenario } from '../scenario/current.js';
+import { defaultSize, describeSize, existingSeed, seedWithProgress } from '../seeding.js';
+import { exitWithHelpIfAsked, usageOf } from '../help.js';
 
 exitWithHelpIfAsked('seed');
 runCommand(async () => {
   const { values } = parseCliArgs();
-  const posts = readCount(values.posts, '--posts', DEFAULT_POSTS, 1_000, 20_000_000);
-  const users = readCount(values.users, '--users', DEFAULT_USERS, 1, 1_000_000);
+  const size = defaultSize();
+  for (const [name, option] of Object.entries(scenario.dataset.options)) {
+    const raw = (values as Record<string, string | boolean | undefined>)[name];
+    if (typeof raw === 'string') size[name] = readCount(raw, `--${name}`, option.min, option.max);
+  }
   const { appUrl } = resolveLabDatabase();
   const present = await existingSeed(appUrl);
-  if (!values.force && present?.posts === posts && present.users === users) {
-    console.log(`Already seeded with ${users.toLocaleString('en-US')} users and ${posts.toLocaleString('en-US')} posts. Use --force to seed again.`);
+  if (!values.force && present && Object.keys(size).every((name) => present[name] === size[name])) {
+    console.log(`Already seeded with ${describeSize(size)}. Use --force to seed again.`);
     return 0;
   }
-  console.log(`Seeding ${users.toLocaleString('en-US')} users and ${posts.toLocaleString('en-US')} posts (this replaces all users and posts)…`);
-  const result = await seedWithProgress(appUrl, { users, posts, force: true });
-  const rows = result.users + result.posts;
-  console.log(`Done in ${result.seconds.toFixed(1)} s (${Math.round(rows / result.seconds).toLocaleString('en-US')} rows/s). Indexes you created are kept.`);
+  console.log(`Seeding ${describeSize(size)} (this replaces them all)…`);
+  const result = await seedWithProgress(appUrl, size, true);
+  console.log(`Done in ${result.seconds.toFixed(1)} s (${Math.round(result.rows / result.seconds).toLocaleString('en-US')} rows/s). Indexes you created are kept.`);
   return 0;
 });
 
 function parseCliArgs() {
+  const sizes = Object.fromEntries(Object.keys(scenario.dataset.options).map((name) => [name, { type: 'string' as const }]));
   try {
-    return parseArgs({
-      options: { posts: { type: 'string' }, users: { type: 'string' }, force: { type: 'boolean', default: false } },
-      strict: true,
-    });
+    return parseArgs({ options: { ...sizes, force: { type: 'boolean', default: false } }, strict: true });
   } catch (error) {
-    throw new LabError(`${(error as Error).message}\n  ${USAGE}`, 2);
+    throw new LabError(`${(error as Error).message}\n  ${usageOf('seed')}`, 2);
   }
 }
 
-function readCount(raw: string | undefined, flag: string, fallback: number, min: number, max: number): number {
-  if (raw === undefined) return fallback;
+function readCount(raw: string, flag: string, min: number, max: number): number {
   const value = Number(raw.replaceAll('_', ''));
   if (!/^[\d_]+$/.test(raw) || !Number.isSafeInteger(value) || value < min || value > max) {
-    throw new LabError(`${flag} ${raw} is not a whole number from ${min.toLocaleString('en-US')} to ${max.toLocaleString('en-US')}. ${USAGE}`, 2);
+    throw new LabError(`${flag} ${raw} is not a whole number from ${min.toLocaleString('en-US')} to ${max.toLocaleString('en-US')}. ${usageOf('seed')}`, 2);
   }
   return value;
 }

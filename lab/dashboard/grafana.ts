@@ -5,13 +5,19 @@
  */
 import path from 'node:path';
 import { ROOT_DIR } from '../config.js';
+import { scenario, scenarioTitle } from '../scenario/current.js';
 import { panels, type PanelDefinition, type PanelUnit } from './panels.js';
 
 /** Fixed, so links and the home-dashboard setting survive regeneration. */
-export const GRAFANA_DASHBOARD_UID = 'scenario-1';
+export const GRAFANA_DASHBOARD_UID = `scenario-${scenario.number}`;
 /** Must match observability/grafana/provisioning/datasources/prometheus.yml. */
 export const GRAFANA_DATASOURCE_UID = 'lab-prometheus';
-export const GRAFANA_DASHBOARD_FILE = path.join(ROOT_DIR, 'observability', 'grafana', 'dashboards', 'scenario-1.json');
+export const GRAFANA_DASHBOARD_FILE = grafanaDashboardFile(scenario.number);
+
+/** Where the generated dashboard of scenario N is kept (the dev container's Grafana mounts the folder). */
+export function grafanaDashboardFile(scenarioNumber: number): string {
+  return path.join(ROOT_DIR, 'observability', 'grafana', 'dashboards', `scenario-${scenarioNumber}.json`);
+}
 
 const GRAFANA_UNITS: Record<PanelUnit, string> = {
   'requests/s': 'reqps',
@@ -72,9 +78,9 @@ function grafanaPanel(panel: PanelDefinition, index: number): Record<string, unk
 export function grafanaDashboard(definitions: PanelDefinition[] = panels): Record<string, unknown> {
   return {
     uid: GRAFANA_DASHBOARD_UID,
-    title: 'Scenario 1 — Connection Pools and Database Indexes',
+    title: scenarioTitle(),
     description: 'Generated from lab/dashboard/panels.ts by `npm run generate:grafana`. Do not edit by hand.',
-    tags: ['scenario-1'],
+    tags: [GRAFANA_DASHBOARD_UID],
     editable: false,
     schemaVersion: 39,
     version: 1,

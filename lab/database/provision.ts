@@ -46,25 +46,3 @@ export async function applySchema(databaseUrl: string, schemaFile = SCHEMA_FILE)
     await client.end();
   }
 }
-
-export interface DatasetSize {
-  users: number;
-  posts: number;
-}
-
-/** How many rows the tables hold now (exact counts; fast enough at lab sizes). */
-export async function countRows(databaseUrl: string): Promise<DatasetSize> {
-  const client = new pg.Client({ connectionString: databaseUrl });
-  // A server stopped mid-query fails the query; the listener keeps the event from crashing the lab.
-  client.on('error', () => undefined);
-  await client.connect();
-  try {
-    const result = await client.query<{ users: string; posts: string }>(
-      'SELECT (SELECT count(*) FROM users) AS users, (SELECT count(*) FROM posts) AS posts',
-    );
-    const row = result.rows[0];
-    return { users: Number(row?.users ?? 0), posts: Number(row?.posts ?? 0) };
-  } finally {
-    await client.end();
-  }
-}

@@ -12,6 +12,7 @@ import { startLoad } from './generator.js';
 import { helpText } from './help.js';
 import { automaticLabel } from './labels.js';
 import { parseLoadTestArgs, type LoadTestDefaults, type LoadTestOptions } from './options.js';
+import { scenario } from '../scenario/current.js';
 import { liveLine, renderSummary } from './report.js';
 import { renderRunsTable } from './runs-table.js';
 import { startLabSampler } from './snapshot.js';
@@ -25,7 +26,7 @@ const INTERRUPTED_EXIT_CODE = 130;
 const DUPLICATE_SIGNAL_WINDOW_MS = 1_000;
 
 /** Runs the command and exits the process with its code (one-line message for LabErrors, no stack). */
-export function runLoadTestCommand(defaults: LoadTestDefaults, argv = process.argv.slice(2)): void {
+export function runLoadTestCommand(defaults: LoadTestDefaults = scenarioDefaults(), argv = process.argv.slice(2)): void {
   // Exit explicitly: the TypeScript loader keeps a helper referenced, which would hold the process open.
   // Exit once stdout has drained: on a pipe (`--json | jq`) some systems write asynchronously.
   const exit = (code: number) => process.stdout.write('', () => process.exit(code));
@@ -184,4 +185,10 @@ function liveWriter(options: LoadTestOptions): LiveWriter {
       finished = true;
     },
   };
+}
+
+/** The scenario's load test as its definition describes it (users, route, duration, patience). */
+function scenarioDefaults(): LoadTestDefaults {
+  const { users, route, durationSeconds, requestTimeoutSeconds } = scenario.loadTest;
+  return { users, route, durationSeconds, requestTimeoutSeconds };
 }

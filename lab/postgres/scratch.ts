@@ -6,7 +6,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { seed } from '../../db/seed.js';
+import { scenario } from '../scenario/current.js';
+import { defaultSize } from '../seeding.js';
 import { PG_SUPERUSER, PG_SUPERUSER_PASSWORD } from '../config.js';
 import { applySchema, provisionAppRoleAndDatabase } from '../database/provision.js';
 import { embeddedAdminUrl, embeddedAppUrl, embeddedMaintenanceUrl } from '../database/urls.js';
@@ -49,7 +50,7 @@ export async function startScratchDatabase(prefix: string, scratch: ScratchOptio
   try {
     await provisionAppRoleAndDatabase(embeddedMaintenanceUrl(port));
     await applySchema(embeddedAppUrl(port));
-    await seed(embeddedAppUrl(port));
+    await scenario.dataset.seed(embeddedAppUrl(port), { size: defaultSize() });
   } catch (error) {
     await server.stop();
     throw error;

@@ -1,30 +1,34 @@
 /**
- * The files reset and solve swap. Injectable, so tests can work on a copy and never
- * touch the learner's real src/server.ts.
+ * The files reset and solve swap, from the scenario's definition. Injectable, so tests can work
+ * on a copy and never touch the learner's real app file.
  */
 import path from 'node:path';
-import { ROOT_DIR, STATE_DIR } from '../config.js';
+import { STATE_DIR } from '../config.js';
+import { scenario, scenarioPath } from '../scenario/current.js';
 
 export interface ScenarioFiles {
   /** Where the learner works: src/server.ts. */
   server: string;
-  /** The broken server as shipped; CI keeps it byte-identical to the committed src/server.ts. */
+  /** The broken server as shipped; CI keeps it byte-identical to the committed one. */
   pristineServer: string;
-  /** src/metrics.ts as shipped (tests and the benchmark run the pristine server beside it). */
-  pristineMetrics: string;
+  /**
+   * Every learner file as shipped, by its path in the scenario's folder ("src/metrics.ts"), with
+   * the copy that holds it: tests and the benchmark run these, never the learner's working copy.
+   */
+  pristine: Array<{ learnerFile: string; copy: string }>;
   solutionServer: string;
   solutionSql: string;
   /** Reset keeps the learner's last version here, in case they wanted it after all. */
   serverBackup: string;
 }
 
+const pristine = Object.entries(scenario.files.pristine).map(([learnerFile, copy]) => ({ learnerFile, copy: scenarioPath(copy) }));
+
 export const SCENARIO_FILES: ScenarioFiles = {
-  server: path.join(ROOT_DIR, 'src', 'server.ts'),
-  // Not .ts files, so nothing compiles or imports them: they are data for `npm run reset`,
-  // and for the tests and the benchmark, which never run the learner's working copy.
-  pristineServer: path.join(ROOT_DIR, 'lab', 'reset', 'pristine', 'server.ts.txt'),
-  pristineMetrics: path.join(ROOT_DIR, 'lab', 'reset', 'pristine', 'metrics.ts.txt'),
-  solutionServer: path.join(ROOT_DIR, 'solution', 'server.fixed.ts'),
-  solutionSql: path.join(ROOT_DIR, 'solution', 'fix.sql'),
-  serverBackup: path.join(STATE_DIR, 'server.ts.before-reset'),
+  server: scenarioPath(scenario.files.app),
+  pristineServer: pristine.find((entry) => entry.learnerFile === scenario.files.app)!.copy,
+  pristine,
+  solutionServer: scenarioPath(scenario.files.solutionServer),
+  solutionSql: scenarioPath(scenario.files.solutionSql),
+  serverBackup: path.join(STATE_DIR, `${path.basename(scenario.files.app)}.before-reset`),
 };

@@ -2,30 +2,44 @@
 import { redactPassword } from '../database/urls.js';
 
 export interface BannerFacts {
+  /** "Scenario 1 — Connection Pools and Database Indexes". */
+  title: string;
   appPort: number;
+  /** The page the learner opens first, e.g. /feed. */
+  appRoute: string;
+  /** The learner's app file, as they find it from where they started: src/server.ts. */
+  appFile: string;
   labPort: number;
   databaseUrl: string;
   mode: 'embedded' | 'external';
-  users: number;
-  posts: number;
+  /** The embedded server's data folder, as the learner finds it. */
+  dataFolder: string;
+  /** "5,000 users, 100,000 posts". */
+  data: string;
+  /** The walkthrough, as the learner finds it from where they started. */
+  walkthrough: string;
   readySeconds: number;
 }
 
+/** The line that ends the banner: the lab is up (tests wait for it). */
+export const READY_LINE = 'Next: open';
+
 export function renderBanner(facts: BannerFacts): string {
   const line = '─'.repeat(64);
-  const where = facts.mode === 'embedded' ? 'embedded PostgreSQL, data in .lab/pgdata' : 'your DATABASE_URL';
+  const where = facts.mode === 'embedded' ? `embedded PostgreSQL, data in ${facts.dataFolder}` : 'your DATABASE_URL';
   return [
     line,
-    `  Scenario 1 — Connection Pools and Database Indexes (ready in ${facts.readySeconds.toFixed(1)} s)`,
+    `  ${facts.title} (ready in ${facts.readySeconds.toFixed(1)} s)`,
     line,
-    `  App (src/server.ts)   http://localhost:${facts.appPort}/feed`,
+    `  App                   http://localhost:${facts.appPort}${facts.appRoute}`,
+    `                        (your code: ${facts.appFile})`,
     `  Dashboard             http://localhost:${facts.labPort}`,
     `  Database              ${redactPassword(facts.databaseUrl)}`,
     `                        (${where})`,
-    `  Data                  ${facts.users.toLocaleString('en-US')} users, ${facts.posts.toLocaleString('en-US')} posts`,
+    `  Data                  ${facts.data}`,
     '',
-    '  Save src/server.ts and the app restarts by itself. Ctrl-C stops everything.',
-    '  Next: open SCENARIO.md',
+    `  Save ${facts.appFile} and the app restarts by itself. Ctrl-C stops everything.`,
+    `  ${READY_LINE} ${facts.walkthrough}`,
     line,
   ].join('\n');
 }

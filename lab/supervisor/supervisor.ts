@@ -2,12 +2,14 @@
  * `npm start`: database, schema, seed, app (restarting on save), lab server, banner.
  * Stops everything it started, in reverse order, on Ctrl-C or SIGTERM.
  */
+import path from 'node:path';
 import { LabError } from '../errors.js';
 import { readRunningLab, removeLabState, writeLabState, type LabState } from '../lab-state.js';
 import { startLabServer } from '../lab-server.js';
-import { countRows } from '../database/provision.js';
-import { existingSeed, seedWithProgress } from '../seeding.js';
-import type { SeedResult } from '../../db/seed.js';
+import { describeSize, existingSeed, seedWithProgress } from '../seeding.js';
+import type { SeedOutcome } from '../scenario/definition.js';
+import { learnerPath, scenario, scenarioTitle } from '../scenario/current.js';
+import { APP_ENTRY, PG_DATA_DIR, SCENARIO_DIR } from '../config.js';
 import { calibrateDataset } from '../calibration.js';
 import { readSettings } from '../settings.js';
 import { processFacts } from '../os/system.js';
@@ -66,7 +68,7 @@ export async function runSupervisor(): Promise<number> {
     writeLabState(state);
 
     await startStep(stopSignal, () => seedIfNeeded(database, settings.calibrateDataset));
-    const size = await countRows(database.appUrl);
+    const size = (await existingSeed(database.appUrl)) ?? {};
 
     const restartOnCrash = process.argv.includes('--restart-on-crash');
     // Other commands read the app's pid from .lab/lab.json: rewritten each time the app starts or ends.
@@ -92,12 +94,16 @@ export async function runSupervisor(): Promise<number> {
 
     console.log(
       renderBanner({
+        title: scenarioTitle(),
         appPort: settings.appPort,
+        appRoute: scenario.loadTest.route,
+        appFile: learnerPath(APP_ENTRY),
         labPort: settings.labPort,
         databaseUrl: database.appUrl,
         mode: database.mode,
-        users: size.users,
-        posts: size.posts,
+        dataFolder: learnerPath(PG_DATA_DIR),
+        data: describeSize(size),
+        walkthrough: learnerPath(path.join(SCENARIO_DIR, 'SCENARIO.md')),
         readySeconds: (Date.now() - startedAt) / 1000,
       }),
     );
@@ -126,17 +132,17 @@ async function seedIfNeeded(database: LabDatabase, calibrate: boolean): Promise<
   const result = await seedWithProgress(database.appUrl);
   reportSeed(result);
   if (!calibrate) return;
+  const unit = scenario.dataset.unit;
   await calibrateDataset(
     database.appUrl,
-    result.posts,
-    async (posts) => reportSeed(await seedWithProgress(database.appUrl, { posts, force: true })),
+    result.size[unit] ?? 0,
+    async (size) => reportSeed(await seedWithProgress(database.appUrl, { [unit]: size }, true)),
     (line) => console.log(`  ${line}`),
   );
 }
 
-function reportSeed(result: SeedResult): void {
-  const rows = result.users + result.posts;
-  console.log(`  Seeded ${rows.toLocaleString('en-US')} rows in ${result.seconds.toFixed(1)} s (${Math.round(rows / result.seconds).toLocaleString('en-US')} rows/s).`);
+function reportSeed(result: SeedOutcome): void {
+  console.log(`  Seeded ${result.rows.toLocaleString('en-US')} rows in ${result.seconds.toFixed(1)} s (${Math.round(result.rows / result.seconds).toLocaleString('en-US')} rows/s).`);
 }
 
 async function waitForApp(app: AppProcess, port: number): Promise<void> {

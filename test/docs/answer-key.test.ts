@@ -6,19 +6,18 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROOT_DIR } from '../../lab/config.js';
 import { startApp, writePristineScenario, type RunningApp } from '../../lab/app-runner.js';
 import { SCENARIO_FILES } from '../../lab/reset/scenario-files.js';
 import { burst } from '../../lab/check/http-load.js';
 import { createTestDatabase, sql, type TestDatabase } from '../helpers/database.js';
-import { fencedBlocks } from '../helpers/markdown.js';
+import { fencedBlocks, readDoc } from '../helpers/markdown.js';
 
 const USERS = 200;
 // Written beside the pristine copy of src/metrics.ts (never in the learner's src/), and deleted afterwards.
 const PATCHED_SERVER = path.join(writePristineScenario(), 'src', 'answer-key-server.ts');
 
 function answerKeyFix(): string {
-  const scenario = fs.readFileSync(path.join(ROOT_DIR, 'SCENARIO.md'), 'utf8');
+  const scenario = readDoc('SCENARIO.md');
   const key = scenario.slice(scenario.indexOf('## Answer key'));
   const code = fencedBlocks('SCENARIO.md', key).filter((block) => block.language === 'ts');
   expect(code, 'one ```ts block in the answer key').toHaveLength(1);
@@ -43,7 +42,7 @@ describe("SCENARIO.md's answer key, fix 1", () => {
     database = await createTestDatabase('docs_answer');
     // With the index in place the burst takes a moment instead of seconds; the connection
     // count is what this test is about.
-    await sql(database.appUrl, fs.readFileSync(path.join(ROOT_DIR, 'solution', 'fix.sql'), 'utf8'));
+    await sql(database.appUrl, fs.readFileSync(SCENARIO_FILES.solutionSql, 'utf8'));
     app = await startApp(PATCHED_SERVER, database.appUrl);
   });
   afterAll(async () => {

@@ -7,10 +7,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ROOT_DIR } from '../../lab/config.js';
+import { SCENARIO_DIR } from '../../lab/config.js';
 import { LEARNER_DOCS, readDoc } from '../helpers/markdown.js';
 
-const DOCS_DIR = path.join(ROOT_DIR, 'docs');
+const DOCS_DIR = path.join(SCENARIO_DIR, 'docs');
 const diagrams = fs.readdirSync(DOCS_DIR).filter((name) => name.endsWith('.svg'));
 
 describe.each(diagrams)('docs/%s', (name) => {

@@ -5,13 +5,12 @@
  * checks the "Would the index alone have fixed it?" answer: with the index, still 53300.
  */
 import fs from 'node:fs';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { ROOT_DIR } from '../../lab/config.js';
 import { BROKEN_SERVER, startApp, type RunningApp } from '../../lab/app-runner.js';
 import { burstUntilItFails } from '../helpers/failing-burst.js';
 import { createTestDatabase, sql, type TestDatabase } from '../helpers/database.js';
 import { fencedBlocks, readDoc } from '../helpers/markdown.js';
+import { SCENARIO_FILES } from '../../lab/reset/scenario-files.js';
 
 const USERS = 200;
 // PostgreSQL's two messages for "no connection slot left" (SQLSTATE 53300): the first when
@@ -67,7 +66,7 @@ describe('the "too many clients" error in SCENARIO.md', () => {
   });
 
   it('still appears with the index alone, as the common questions say', async () => {
-    await sql(database.appUrl, fs.readFileSync(path.join(ROOT_DIR, 'solution', 'fix.sql'), 'utf8'));
+    await sql(database.appUrl, fs.readFileSync(SCENARIO_FILES.solutionSql, 'utf8'));
     const failures = await failuresUnderLoad();
     expect(failures.every((failure) => failure.code === '53300')).toBe(true);
   });

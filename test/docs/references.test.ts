@@ -1,49 +1,72 @@
 /**
- * The docs point at real things: every `npm run X` (and `npm start` / `npm test`) in README.md
- * and SCENARIO.md is a script in package.json, and every repository path they mention exists.
+ * The docs point at real things: every `npm run X` (and `npm start` / `npm test`) in a README or
+ * SCENARIO.md is a script of the package.json beside it, and every path they mention exists.
+ * The root README is the catalogue; the scenario's README and SCENARIO.md sit in its folder.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ROOT_DIR } from '../../lab/config.js';
+import { ROOT_DIR, SCENARIO_DIR } from '../../lab/config.js';
 import { LEARNER_DOCS, npmScriptsMentioned, readDoc, repoPathsMentioned } from '../helpers/markdown.js';
 
-const packageJson = JSON.parse(fs.readFileSync(path.join(ROOT_DIR, 'package.json'), 'utf8')) as {
+interface PackageJson {
   scripts: Record<string, string>;
-};
+}
 
-describe.each(LEARNER_DOCS)('%s', (file) => {
-  const text = readDoc(file);
+const rootPackage = JSON.parse(fs.readFileSync(path.join(ROOT_DIR, 'package.json'), 'utf8')) as PackageJson;
+const scenarioPackage = JSON.parse(fs.readFileSync(path.join(SCENARIO_DIR, 'package.json'), 'utf8')) as PackageJson;
+/** npm's own lifecycle scripts: run by npm itself, not by the learner. */
+const LIFECYCLE = new Set(['postinstall']);
 
-  it('mentions only npm scripts that package.json defines', () => {
+/** The part of a Markdown text under a "## Heading", up to the next one. */
+function section(text: string, heading: string): string {
+  const start = text.indexOf(`## ${heading}`);
+  return text.slice(start, text.indexOf('\n## ', start + 1));
+}
+
+function checksScriptsAndPaths(text: string, file: string, scripts: PackageJson['scripts'], folders: string[]) {
+  it('mentions only npm scripts that its package.json defines', () => {
     const mentioned = [...npmScriptsMentioned(text)];
     expect(mentioned.length).toBeGreaterThan(0);
-    const missing = mentioned.filter((name) => !(name in packageJson.scripts));
-    expect(missing, `scripts mentioned in ${file} but missing from package.json`).toEqual([]);
+    expect(mentioned.filter((name) => !(name in scripts)), `scripts mentioned in ${file} but missing from its package.json`).toEqual([]);
   });
 
-  it('mentions only repository paths that exist', () => {
+  it('mentions only paths that exist', () => {
     const mentioned = [...repoPathsMentioned(text)];
     expect(mentioned.length).toBeGreaterThan(0);
-    const missing = mentioned.filter((relative) => !fs.existsSync(path.join(ROOT_DIR, relative)));
+    const missing = mentioned.filter((relative) => !folders.some((folder) => fs.existsSync(path.join(folder, relative))));
     expect(missing, `paths mentioned in ${file} that do not exist`).toEqual([]);
   });
-});
 
-describe('README.md', () => {
-  const text = readDoc('README.md');
-
-  it('keeps the quick start to its two commands', () => {
-    const quickStart = text.slice(text.indexOf('## Quick start'), text.indexOf('\n## ', text.indexOf('## Quick start') + 1));
+  it('keeps the quick start to its two commands, and lists every script in its commands table', () => {
+    const quickStart = section(text, 'Quick start');
     const commands = [...quickStart.matchAll(/```bash\n([\s\S]*?)```/g)].map((match) => match[1]!.trim());
     expect(commands).toEqual(['npm install && npm start', 'npm test']);
+    const listed = npmScriptsMentioned(section(text, 'Commands'));
+    const unlisted = Object.keys(scripts).filter((name) => !listed.has(name) && !LIFECYCLE.has(name));
+    expect(unlisted, `package.json scripts without a line in ${file} "Commands"`).toEqual([]);
+  });
+}
+
+describe('the root README (the catalogue)', () => {
+  checksScriptsAndPaths(fs.readFileSync(path.join(ROOT_DIR, 'README.md'), 'utf8'), 'README.md', rootPackage.scripts, [ROOT_DIR]);
+});
+
+describe("the scenario's README", () => {
+  checksScriptsAndPaths(readDoc('README.md'), 'README.md', scenarioPackage.scripts, [SCENARIO_DIR, ROOT_DIR]);
+});
+
+describe.each(LEARNER_DOCS.filter((file) => file !== 'README.md'))('%s', (file) => {
+  const text = readDoc(file);
+
+  it('mentions only npm scripts that the scenario defines', () => {
+    const missing = [...npmScriptsMentioned(text)].filter((name) => !(name in scenarioPackage.scripts));
+    expect(missing).toEqual([]);
   });
 
-  it('lists every npm script in its commands table', () => {
-    const commands = text.slice(text.indexOf('## Commands'), text.indexOf('\n## ', text.indexOf('## Commands') + 1));
-    const listed = npmScriptsMentioned(commands);
-    const unlisted = Object.keys(packageJson.scripts).filter((name) => !listed.has(name));
-    expect(unlisted, 'package.json scripts without a line in README.md "Commands"').toEqual([]);
+  it('mentions only paths that exist in the scenario (or the repository)', () => {
+    const missing = [...repoPathsMentioned(text)].filter((relative) => ![SCENARIO_DIR, ROOT_DIR].some((folder) => fs.existsSync(path.join(folder, relative))));
+    expect(missing).toEqual([]);
   });
 });
 
@@ -61,7 +84,7 @@ describe('SCENARIO.md and the lab agree', () => {
 
   it('has every "SCENARIO.md, step N" the lab prints', () => {
     const steps = new Set([...scenario.matchAll(/^## Step (\d+)\b/gm)].map((match) => Number(match[1])));
-    const referenced = sourceFiles(['lab', 'scripts']).flatMap((file) =>
+    const referenced = sourceFiles([path.join(ROOT_DIR, 'lab'), SCENARIO_DIR]).flatMap((file) =>
       [...fs.readFileSync(file, 'utf8').matchAll(/SCENARIO\.md,? step (\d+)/gi)].map((match) => ({
         file: path.relative(ROOT_DIR, file),
         step: Number(match[1]),
@@ -71,13 +94,11 @@ describe('SCENARIO.md and the lab agree', () => {
   });
 });
 
-/** The .ts files under these top-level folders, tests left out. */
+/** The .ts files under these folders, tests and node_modules left out. */
 function sourceFiles(folders: string[]): string[] {
-  return folders.flatMap((folder) => {
-    const root = path.join(ROOT_DIR, folder);
-    if (!fs.existsSync(root)) return [];
-    return (fs.readdirSync(root, { recursive: true }) as string[])
-      .filter((name) => name.endsWith('.ts') && !name.endsWith('.test.ts'))
-      .map((name) => path.join(root, name));
-  });
+  return folders.flatMap((root) =>
+    (fs.readdirSync(root, { recursive: true }) as string[])
+      .filter((name) => name.endsWith('.ts') && !name.endsWith('.test.ts') && !name.split(path.sep).includes('node_modules'))
+      .map((name) => path.join(root, name)),
+  );
 }

@@ -4,10 +4,8 @@
  * excerpt the text shows after an EXPLAIN block (a ```text block) is what PostgreSQL printed.
  */
 import fs from 'node:fs';
-import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROOT_DIR } from '../../lab/config.js';
 import { SCENARIO_FILES } from '../../lab/reset/scenario-files.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
 import { fencedBlocks, LEARNER_DOCS, unmatchedPlanLines, type FencedBlock } from '../helpers/markdown.js';
@@ -92,7 +90,7 @@ describe('SCENARIO.md, fix 2', () => {
 
   it('creates the same index as solution/fix.sql', () => {
     const indexOf = (sql: string) => /CREATE INDEX (?:IF NOT EXISTS )?(posts_created_at_idx) ON posts \((created_at)\)/.exec(sql)?.slice(1);
-    const fix = fs.readFileSync(path.join(ROOT_DIR, 'solution', 'fix.sql'), 'utf8');
+    const fix = fs.readFileSync(SCENARIO_FILES.solutionSql, 'utf8');
     const created = steps.map((step) => indexOf(step.sql.body)).filter(Boolean);
     expect(created).toEqual([indexOf(fix)]);
   });

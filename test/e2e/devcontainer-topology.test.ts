@@ -11,7 +11,7 @@ import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { APP_DATABASE, APP_ROLE, PG_DATA_DIR, ROOT_DIR, STATE_DIR } from '../../lab/config.js';
+import { APP_DATABASE, APP_ROLE, PG_DATA_DIR, ROOT_DIR, SCENARIO_DIR, STATE_DIR } from '../../lab/config.js';
 import { GRAFANA_DASHBOARD_FILE } from '../../lab/dashboard/grafana.js';
 import { createLabSandbox, type LabInstance, type LabPorts, type LabSandbox } from '../../lab/sandbox.js';
 import { readSettings } from '../../lab/settings.js';
@@ -21,6 +21,7 @@ import { runLoad } from '../helpers/load.js';
 import { renderPrometheusConfig, startPrometheus, type RunningPrometheus } from '../helpers/prometheus.js';
 import { describeWithPrograms, PROMETHEUS } from '../helpers/external-programs.js';
 import { runCli } from '../helpers/cli.js';
+import { BROKEN_SERVER } from '../../lab/app-runner.js';
 
 interface GrafanaDashboard {
   panels: Array<{ title: string; targets?: Array<{ expr: string; legendFormat: string }> }>;
@@ -65,7 +66,7 @@ describeWithPrograms([PROMETHEUS], 'the dev container topology, natively', () =>
     const appUrl = `http://127.0.0.1:${sandbox.ports.appPort}`;
     loadStarted = Date.now();
     // The learner's own load test: it also keeps its live tally where the lab reads what users felt.
-    const loadTest = await runCli('scripts/loadtest.ts', ['--duration', '5'], stringsOnly(sandbox.env(env)));
+    const loadTest = await runCli(path.relative(ROOT_DIR, path.join(SCENARIO_DIR, 'scripts', 'loadtest.ts')), ['--duration', '5'], stringsOnly(sandbox.env(env)));
     expect(loadTest.code, loadTest.stderr).toBe(0);
 
     // Whether this load refuses connections depends on the machine's speed, so the two
@@ -159,7 +160,7 @@ function unprivilegedUser(): OsUser | undefined {
 /** The user must read the checkout and its node_modules, as `node` does its own in the container. */
 function assertCanRunTheLab(user: OsUser): void {
   const tsxPackage = createRequire(import.meta.url).resolve('tsx/package.json');
-  for (const file of [path.join(ROOT_DIR, 'package.json'), path.join(ROOT_DIR, 'src', 'server.ts'), tsxPackage]) {
+  for (const file of [path.join(ROOT_DIR, 'package.json'), path.join(SCENARIO_DIR, 'package.json'), BROKEN_SERVER, tsxPackage]) {
     if (spawnSync('test', ['-r', file], { uid: user.uid, gid: user.gid }).status !== 0) {
       throw new Error(`${user.name} cannot read ${file}: put the checkout where other users may read it (not under /root).`);
     }

@@ -1,13 +1,14 @@
 /**
- * Reads the learner-facing Markdown (README.md, SCENARIO.md) the way the docs tests need it:
+ * Reads the learner-facing Markdown of the scenario under test (its README.md and SCENARIO.md,
+ * in its folder; LAB_SCENARIO picks another scenario) the way the docs tests need it:
  * fenced code blocks, the `npm` commands mentioned, the repository paths mentioned, and plan
  * excerpts compared with what PostgreSQL really printed.
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { ROOT_DIR } from '../../lab/config.js';
+import { SCENARIO_DIR } from '../../lab/config.js';
 
-/** The Markdown files a learner reads, relative to the repository root. */
+/** The Markdown files a learner reads, relative to the scenario's folder. */
 export const LEARNER_DOCS = ['README.md', 'SCENARIO.md'] as const;
 
 export interface FencedBlock {
@@ -20,8 +21,9 @@ export interface FencedBlock {
   line: number;
 }
 
+/** A learner doc of the scenario under test, by its path in the scenario's folder. */
 export function readDoc(file: string): string {
-  return fs.readFileSync(path.join(ROOT_DIR, file), 'utf8');
+  return fs.readFileSync(path.join(SCENARIO_DIR, file), 'utf8');
 }
 
 /** Every ``` fenced block, in document order (indented fences inside list items included). */

@@ -23,7 +23,7 @@ import { initialiseCluster, startServer, type RunningPostgres } from '../../lab/
 import { startAppProcess, type AppProcess } from '../../lab/supervisor/app-process.js';
 import type { DatabaseControl, LabContext } from '../../lab/supervisor/context.js';
 import { isListening } from '../../lab/supervisor/ports.js';
-import { seed } from '../../db/seed.js';
+import { seed } from '../../scenarios/01-connection-pools/db/seed.js';
 import { FIXED_SERVER, startApp, writePristineScenario, type RunningApp } from '../../lab/app-runner.js';
 import { createTestDatabase, sql } from '../helpers/database.js';
 import { freePort } from '../../lab/net/free-port.js';

@@ -3,10 +3,9 @@
  * sequential scan of every post into an index scan that stops after 20 rows.
  */
 import fs from 'node:fs';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROOT_DIR } from '../../lab/config.js';
 import { createTestDatabase, sql, type TestDatabase } from '../helpers/database.js';
+import { SCENARIO_FILES } from '../../lab/reset/scenario-files.js';
 
 // The query src/server.ts runs for GET /feed.
 const FEED_QUERY = `SELECT p.id, p.user_id AS "userId", u.username, p.content, p.created_at AS "createdAt"
@@ -33,7 +32,7 @@ describe('solution/fix.sql', () => {
     expect(before).toMatch(/Sort/);
 
     // The learner's role owns the table, so it may create the index itself.
-    await sql(database.appUrl, fs.readFileSync(path.join(ROOT_DIR, 'solution', 'fix.sql'), 'utf8'));
+    await sql(database.appUrl, fs.readFileSync(SCENARIO_FILES.solutionSql, 'utf8'));
 
     const after = await planOf(database.appUrl);
     expect(after).toMatch(/Index Scan Backward using posts_created_at_idx on posts/);
@@ -41,7 +40,7 @@ describe('solution/fix.sql', () => {
   });
 
   it('is safe to run twice', async () => {
-    const fix = fs.readFileSync(path.join(ROOT_DIR, 'solution', 'fix.sql'), 'utf8');
+    const fix = fs.readFileSync(SCENARIO_FILES.solutionSql, 'utf8');
     await sql(database.appUrl, fix);
     await sql(database.appUrl, fix);
     const indexes = await sql(database.adminUrl, "SELECT indexname FROM pg_indexes WHERE tablename = 'posts' AND indexname = 'posts_created_at_idx'");

@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ROOT_DIR, SCENARIO_DIR } from '../../lab/config.js';
 import { writeLabState } from '../../lab/lab-state.js';
 import type { RunRecord } from '../../lab/runs/run-record.js';
 import { BROKEN_SERVER, FIXED_SERVER, startApp, type RunningApp } from '../../lab/app-runner.js';
@@ -15,8 +16,9 @@ import { createTestDatabase, sql, type TestDatabase } from '../helpers/database.
 import { freePort } from '../../lab/net/free-port.js';
 import { startScratchDatabase, type ScratchDatabase } from '../../lab/postgres/scratch.js';
 import { startScriptedServer } from '../helpers/scripted-server.js';
+import { SCENARIO_FILES } from '../../lab/reset/scenario-files.js';
 
-const LOADTEST = 'scripts/loadtest.ts';
+const LOADTEST = path.relative(ROOT_DIR, path.join(SCENARIO_DIR, 'scripts', 'loadtest.ts'));
 const RUNS = 'lab/commands/runs.ts';
 
 function newStateDir(): string {
@@ -170,7 +172,7 @@ describe('npm run loadtest: labels and history against the lab servers', () => {
     });
 
     it('with the index is labelled "pool + index", and --label overrides the name', async () => {
-      await sql(database.appUrl, fs.readFileSync(path.join(import.meta.dirname, '../../solution/fix.sql'), 'utf8'));
+      await sql(database.appUrl, fs.readFileSync(SCENARIO_FILES.solutionSql, 'utf8'));
       const automatic = parseRecord((await runCli(LOADTEST, ['--json', '--users', '20', '--duration', '3'], env)).stdout);
       expect(automatic.label).toBe('pool + index');
       expect(automatic.snapshot.createdAtIndexPresent).toBe(true);

@@ -1,7 +1,6 @@
 /** db/seed.ts on a real database: sizes, idempotence, and recovery from an interrupted seed. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { seed } from '../../db/seed.js';
-import { DEFAULT_POSTS, DEFAULT_USERS } from '../../lab/config.js';
+import { DEFAULT_POSTS, DEFAULT_USERS, seed } from '../../scenarios/01-connection-pools/db/seed.js';
 import { createTestDatabase, sql, type TestDatabase } from '../helpers/database.js';
 
 async function counts(url: string) {

@@ -9,7 +9,10 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { DEFAULT_APP_PORT, DEFAULT_LAB_PORT, DEFAULT_PG_PORT, ROOT_DIR } from '../../lab/config.js';
-import { GRAFANA_DASHBOARD_FILE } from '../../lab/dashboard/grafana.js';
+import { grafanaDashboardFile } from '../../lab/dashboard/grafana.js';
+import { loadDefinition } from '../../lab/scenario/current.js';
+import type { ScenarioDefinition } from '../../lab/scenario/definition.js';
+import { scenarioFolders } from '../../lab/scenario/location.js';
 import { readSettings } from '../../lab/settings.js';
 import {
   commandFlag,
@@ -23,14 +26,21 @@ import {
   type PrometheusConfig,
   type Scenario,
 } from '../helpers/devcontainer.js';
-import { fencedBlocks, readDoc } from '../helpers/markdown.js';
+import { fencedBlocks } from '../helpers/markdown.js';
 
 interface VsCodeTasks {
   tasks: Array<{ label: string; type: string; command: string; runOptions?: { runOn?: string } }>;
 }
 
 const scenarios = readScenarios();
-const readme = readDoc('README.md');
+const readme = fs.readFileSync(path.join(ROOT_DIR, 'README.md'), 'utf8');
+const definitions = new Map<string, ScenarioDefinition>(await Promise.all(scenarioFolders().map(async (folder) => [folder, await loadDefinition(folder)] as const)));
+
+/** The scenario folder a configuration opens (its workspaceFolder, inside the mounted checkout). */
+function scenarioFolderOf(scenario: Scenario): string {
+  const inCheckout = scenario.config.workspaceFolder.replace(/^\/workspaces\/\$\{localWorkspaceFolderBasename\}\/?/, '');
+  return path.join(ROOT_DIR, inCheckout);
+}
 
 /** The port a `host:port` address ends with. */
 const portOf = (address: string) => Number(address.slice(address.lastIndexOf(':') + 1));
@@ -49,14 +59,14 @@ function ports(scenario: Scenario) {
 }
 
 describe('.devcontainer', () => {
-  it('offers one configuration per scenario, where the Codespaces list shows it by name', () => {
-    expect(scenarios.map((scenario) => path.relative(DEVCONTAINER_DIR, scenario.folder))).toEqual(['scenario-1-connection-pools']);
+  it('offers one configuration per scenario, named as the scenario, where the Codespaces list shows it', () => {
+    expect(scenarios.map((scenario) => scenarioFolderOf(scenario)).sort()).toEqual([...definitions.keys()]);
     // Only the scenario folders: a .devcontainer/devcontainer.json would be a nameless default.
     expect(fs.existsSync(path.join(DEVCONTAINER_DIR, 'devcontainer.json'))).toBe(false);
-    for (const { config } of scenarios) {
-      expect(config.name).toMatch(/^Scenario 1 — /);
-      // The README tells the learner which name to pick.
-      expect(readme).toContain(`*${config.name}*`);
+    for (const scenario of scenarios) {
+      const definition = definitions.get(scenarioFolderOf(scenario))!;
+      expect(scenario.config.name).toBe(`Scenario ${definition.number} — ${definition.title}`);
+      expect(path.basename(scenario.folder)).toBe(`scenario-${definition.number}-${path.basename(scenarioFolderOf(scenario)).replace(/^\d+-/, '')}`);
     }
   });
 
@@ -65,8 +75,9 @@ describe('.devcontainer', () => {
       const { config, services } = scenario;
       expect(Object.keys(services)).toContain(config.service);
       expect(Object.keys(services)).toEqual(expect.arrayContaining(config.runServices));
-      expect(config.workspaceFolder).toBe('/workspaces/${localWorkspaceFolderBasename}');
-      const workspaceMount = services[config.service]!.volumes!.find((volume) => volume.split(':')[1] === path.posix.dirname(config.workspaceFolder))!;
+      // The scenario's folder inside the checkout, which is mounted under /workspaces.
+      expect(config.workspaceFolder).toBe(`/workspaces/\${localWorkspaceFolderBasename}/${path.relative(ROOT_DIR, scenarioFolderOf(scenario))}`);
+      const workspaceMount = services[config.service]!.volumes!.find((volume) => volume.split(':')[1] === '/workspaces')!;
       expect(hostPathOf(scenario, workspaceMount)).toBe(path.dirname(ROOT_DIR));
     }
   });
@@ -82,7 +93,7 @@ describe('.devcontainer', () => {
         }
       }
       const script = scenario.config.postAttachCommand!.split(' ')[1]!;
-      expect(fs.existsSync(path.join(ROOT_DIR, script)), script).toBe(true);
+      expect(fs.existsSync(path.join(scenarioFolderOf(scenario), script)), script).toBe(true);
     }
   });
 
@@ -152,7 +163,7 @@ describe('.devcontainer', () => {
       expect(grafana).toBe(DEFAULT_LAB_PORT);
       expect(lab).not.toBe(DEFAULT_LAB_PORT);
       expect(readme).toContain(`${DEFAULT_LAB_PORT} | lab dashboard (${lab} in the dev container`);
-      expect(readDoc('SCENARIO.md')).toContain(`in the dev container it is http://localhost:${lab}`);
+      expect(fs.readFileSync(path.join(scenarioFolderOf(scenario), 'SCENARIO.md'), 'utf8')).toContain(`in the dev container it is http://localhost:${lab}`);
     }
   });
 
@@ -174,20 +185,22 @@ describe('.devcontainer', () => {
       expect(grafana.GF_AUTH_ANONYMOUS_ORG_ROLE).toBe('Viewer');
       const home = grafana.GF_DASHBOARDS_DEFAULT_HOME_DASHBOARD_PATH!;
       const dashboards = mountedFile(scenario, 'grafana', path.posix.dirname(home));
-      expect(path.join(dashboards, path.posix.basename(home))).toBe(GRAFANA_DASHBOARD_FILE);
+      expect(path.join(dashboards, path.posix.basename(home))).toBe(grafanaDashboardFile(definitions.get(scenarioFolderOf(scenario))!.number));
     }
   });
 
-  it('installs before VS Code connects, then runs the README\'s start command in a task that opens with the folder', () => {
-    const tasks = readJsonc<VsCodeTasks>(path.join(ROOT_DIR, '.vscode', 'tasks.json'));
-    const onOpen = tasks.tasks.filter((task) => task.runOptions?.runOn === 'folderOpen');
+  it('installs before VS Code connects, then runs the README\'s start command in a task that opens with the scenario\'s folder', () => {
     const quickStart = fencedBlocks('README.md', readme).find((block) => block.language === 'bash')!.body.trim();
     const startCommand = quickStart.split('&&').at(-1)!.trim();
     expect(startCommand).toBe('npm start');
-    expect(onOpen.map((task) => [task.type, task.command])).toEqual([['shell', startCommand]]);
-    for (const { config } of scenarios) {
-      // The tools connect (and VS Code runs the task) only after the waitFor command: `npm ci`.
-      expect(config.updateContentCommand).toBe('npm ci');
+    for (const scenario of scenarios) {
+      const { config } = scenario;
+      const tasks = readJsonc<VsCodeTasks>(path.join(scenarioFolderOf(scenario), '.vscode', 'tasks.json'));
+      const onOpen = tasks.tasks.filter((task) => task.runOptions?.runOn === 'folderOpen');
+      expect(onOpen.map((task) => [task.type, task.command])).toEqual([['shell', startCommand]]);
+      // The tools connect (and VS Code runs the task) only after the waitFor command: the
+      // install of the whole repository, from the scenario's folder.
+      expect(config.updateContentCommand).toBe(`cd ${path.relative(scenarioFolderOf(scenario), ROOT_DIR)} && npm ci`);
       expect(config.waitFor).toBe('updateContentCommand');
       // Nothing else starts the lab.
       for (const command of [config.postCreateCommand, config.postStartCommand, config.postAttachCommand]) expect(command ?? '').not.toMatch(/npm (start|ci)/);
@@ -195,11 +208,13 @@ describe('.devcontainer', () => {
     }
   });
 
-  it('opens the walkthrough when VS Code attaches', () => {
-    for (const { config } of scenarios) {
-      expect(config.postAttachCommand).toBe('bash .devcontainer/open-in-editor.sh SCENARIO.md');
+  it('opens the scenario\'s walkthrough when VS Code attaches', () => {
+    for (const scenario of scenarios) {
+      const { config } = scenario;
+      const opener = path.relative(scenarioFolderOf(scenario), path.join(DEVCONTAINER_DIR, 'open-in-editor.sh'));
+      expect(config.postAttachCommand).toBe(`bash ${opener} SCENARIO.md`);
       expect(config.customizations.codespaces?.openFiles).toEqual(['SCENARIO.md']);
-      expect(fs.existsSync(path.join(ROOT_DIR, 'SCENARIO.md'))).toBe(true);
+      expect(fs.existsSync(path.join(scenarioFolderOf(scenario), 'SCENARIO.md'))).toBe(true);
     }
   });
 });

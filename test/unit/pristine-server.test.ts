@@ -5,18 +5,15 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ROOT_DIR } from '../../lab/config.js';
+import { SCENARIO_DIR } from '../../lab/config.js';
 import { USER_POSTS_QUERY } from '../../lab/check/queries.js';
 import { FEED_QUERY } from '../../lab/feed-query.js';
 import { SCENARIO_FILES } from '../../lab/reset/scenario-files.js';
 
 // Only on a clean clone (CI): anywhere else src/ is the learner's work, which the tests never read.
 describe.runIf(process.env.CI)('the shipped learner files, on a clean clone', () => {
-  it.each([
-    ['src/server.ts', SCENARIO_FILES.pristineServer],
-    ['src/metrics.ts', SCENARIO_FILES.pristineMetrics],
-  ])('%s is byte for byte its pristine copy', (shipped, pristine) => {
-    expect(fs.readFileSync(path.join(ROOT_DIR, shipped)).equals(fs.readFileSync(pristine))).toBe(true);
+  it.each(SCENARIO_FILES.pristine.map(({ learnerFile, copy }) => [learnerFile, copy]))('%s is byte for byte its pristine copy', (shipped, pristine) => {
+    expect(fs.readFileSync(path.join(SCENARIO_DIR, shipped!)).equals(fs.readFileSync(pristine!))).toBe(true);
   });
 });
 

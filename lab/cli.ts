@@ -1,0 +1,62 @@
+/**
+ * The one entry of every learner command: `node --import tsx lab/cli.ts <command> [options]`,
+ * which the root package.json and each scenario's package.json call. It settles which scenario
+ * the command works on (`--scenario N` here, else lab/scenario/location.ts decides), then runs
+ * the command's own module with the remaining options.
+ */
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { LabError, reportFatal } from './errors.js';
+import { resolveScenarioFolder } from './scenario/location.js';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+
+/** Each command and the module that runs it (the load test is the scenario's own script). */
+const COMMANDS: Record<string, (scenarioFolder: string) => string> = {
+  start: () => path.join(here, 'commands', 'start.ts'),
+  seed: () => path.join(here, 'commands', 'seed.ts'),
+  loadtest: (folder) => path.join(folder, 'scripts', 'loadtest.ts'),
+  runs: () => path.join(here, 'commands', 'runs.ts'),
+  check: () => path.join(here, 'commands', 'check.ts'),
+  hint: () => path.join(here, 'commands', 'hint.ts'),
+  reset: () => path.join(here, 'commands', 'reset.ts'),
+  solve: () => path.join(here, 'commands', 'solve.ts'),
+  db: () => path.join(here, 'commands', 'db.ts'),
+  chaos: () => path.join(here, 'commands', 'chaos.ts'),
+  'generate:grafana': () => path.join(here, 'commands', 'generate-grafana.ts'),
+};
+
+/** Takes `--scenario N` (or `--scenario=N`) out of the arguments; returns N and the rest. */
+export function takeScenarioOption(args: string[]): { scenario?: string; rest: string[] } {
+  const rest: string[] = [];
+  let scenario: string | undefined;
+  for (let i = 0; i < args.length; i += 1) {
+    const arg = args[i]!;
+    if (arg === '--scenario') {
+      scenario = args[i + 1];
+      if (scenario === undefined || scenario.startsWith('-')) throw new LabError('--scenario needs a scenario number, e.g. --scenario 2.', 2);
+      i += 1;
+    } else if (arg.startsWith('--scenario=')) {
+      scenario = arg.slice('--scenario='.length);
+    } else {
+      rest.push(arg);
+    }
+  }
+  return { ...(scenario !== undefined ? { scenario } : {}), rest };
+}
+
+async function main(): Promise<void> {
+  const [command, ...args] = process.argv.slice(2);
+  const entry = command === undefined ? undefined : COMMANDS[command];
+  if (!entry) throw new LabError(`unknown command "${command ?? ''}"; the commands are ${Object.keys(COMMANDS).join(', ')}.`, 2);
+  const { scenario, rest } = takeScenarioOption(args);
+  if (scenario !== undefined) process.env.LAB_SCENARIO = scenario;
+  const folder = resolveScenarioFolder();
+  // Later modules find the scenario by this variable too: make the choice theirs.
+  process.env.LAB_SCENARIO = folder;
+  const file = entry(folder);
+  process.argv = [process.argv[0]!, file, ...rest];
+  await import(pathToFileURL(file).href);
+}
+
+main().catch((error: unknown) => process.exit(reportFatal(error)));

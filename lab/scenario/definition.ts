@@ -1,0 +1,86 @@
+/**
+ * What a scenario tells the engine about itself: the one declarative definition each scenario
+ * keeps in `scenarios/<nn>-<name>/lab/scenario.ts` (default export). The engine (lab/) knows no
+ * scenario's tables, routes, SQL or wording; it reads them from here.
+ *
+ * The definition module is loaded before the engine's own modules are ready, so it may import
+ * only its scenario's files (db/seed.ts) and types from lab/, never the engine's code.
+ * docs/adding-a-scenario.md explains every field.
+ */
+/** The numbers that size a dataset, by name ("posts", "users"…), as `npm run seed` takes them. */
+export type DatasetSize = Record<string, number>;
+
+export interface SeedOutcome {
+  skipped: boolean;
+  size: DatasetSize;
+  /** Every row written, for a rows-per-second figure. */
+  rows: number;
+  seconds: number;
+}
+
+export interface ScenarioDataset {
+  /** The number the calibration scales, as the learner reads it ("posts"): one of `options`. */
+  unit: string;
+  /** The sizes the calibration chooses from for `unit`, smallest first. */
+  unitSteps: readonly number[];
+  /**
+   * The numbers `npm run seed` takes (`--posts N`, `--users N`), in the order its help shows
+   * them, each with its default (what a first start seeds) and the range it accepts.
+   */
+  options: Record<string, { default: number; min: number; max: number; help: string }>;
+  /** Fills the database (idempotent: skipped when that size is already seeded, unless `force`). */
+  seed(databaseUrl: string, request: { size: DatasetSize; force?: boolean; onProgress?: (done: number, total: number) => void }): Promise<SeedOutcome>;
+  /** The size of the complete seed present, or undefined when the database needs seeding. */
+  seededSize(databaseUrl: string): Promise<DatasetSize | undefined>;
+}
+
+export interface ScenarioDefinition {
+  /** Its place in the series (1, 2, …): the number in the folder name and in `--scenario`. */
+  number: number;
+  title: string;
+  /** One sentence for the catalogue. */
+  summary: string;
+  /** What the learner practises, for the catalogue. */
+  concepts: string[];
+  level: 'beginner' | 'intermediate' | 'advanced';
+  /** About how long a newcomer takes. */
+  minutes: number;
+  status: 'ready' | 'in progress';
+  /** The PostgreSQL database the app uses, and the role it connects as (never a superuser). */
+  database: {
+    name: string;
+    role: string;
+    password: string;
+    /** The scenario's tables: reset drops the indexes the learner added on them. */
+    tables: string[];
+  };
+  /** Paths inside the scenario's folder. */
+  files: {
+    /** The app `npm start` runs and restarts on save. */
+    app: string;
+    schema: string;
+    solutionServer: string;
+    solutionSql: string;
+    /** Each learner file `npm run reset` restores, and the copy it restores it from. */
+    pristine: Record<string, string>;
+  };
+  dataset: ScenarioDataset;
+  /** The load test's defaults (scripts/loadtest.ts shows them to the learner). */
+  loadTest: {
+    users: number;
+    route: string;
+    durationSeconds: number;
+    /** How long one user waits for an answer before giving up. */
+    requestTimeoutSeconds: number;
+    /** Green means no failed request and a p99 under this. */
+    p99GoalMs: number;
+  };
+  /** How the first start sizes the dataset: the wait a user of the unindexed solution should see. */
+  calibration: {
+    route: string;
+    targetWaitSeconds: number;
+    keepWaitSeconds: { min: number; max: number };
+  };
+  /** What `npm run chaos -- db` probes to see the outage as a user does. */
+  drills: { databaseProbeRoute: string };
+}

@@ -1,0 +1,84 @@
+/**
+ * Scenario 1's definition: what the engine (lab/ at the repository root) needs to know about
+ * this scenario. Learners never need to open it. The fields are explained in
+ * docs/adding-a-scenario.md at the repository root.
+ */
+import pg from 'pg';
+import type { ScenarioDefinition } from '../../../lab/scenario/definition.js';
+import { DEFAULT_POSTS, DEFAULT_USERS, readSeedInfo, seed } from '../db/seed.js';
+
+const scenario: ScenarioDefinition = {
+  number: 1,
+  title: 'Connection Pools and Database Indexes',
+  summary: 'A feed API that falls over under 200 users: a connection per request, and no index for the newest posts.',
+  concepts: ['connection pools', "Little's law", 'B-tree indexes', 'EXPLAIN ANALYZE', 'single points of failure'],
+  level: 'beginner',
+  minutes: 60,
+  status: 'ready',
+  database: { name: 'feed', role: 'feed_app', password: 'feed_app', tables: ['posts', 'users'] },
+  files: {
+    app: 'src/server.ts',
+    schema: 'db/schema.sql',
+    solutionServer: 'solution/server.fixed.ts',
+    solutionSql: 'solution/fix.sql',
+    pristine: { 'src/server.ts': 'lab/pristine/server.ts.txt', 'src/metrics.ts': 'lab/pristine/metrics.ts.txt' },
+  },
+  dataset: {
+    unit: 'posts',
+    unitSteps: [10_000, 15_000, 20_000, 30_000, 40_000, 50_000, 70_000, 100_000, 150_000, 200_000, 300_000, 400_000, 500_000, 700_000, 1_000_000],
+    options: {
+      posts: { default: DEFAULT_POSTS, min: 1_000, max: 20_000_000, help: 'how many posts' },
+      users: { default: DEFAULT_USERS, min: 1, max: 1_000_000, help: 'how many users' },
+    },
+    async seed(databaseUrl, request) {
+      const result = await seed(databaseUrl, {
+        ...(request.size.posts !== undefined ? { posts: request.size.posts } : {}),
+        ...(request.size.users !== undefined ? { users: request.size.users } : {}),
+        ...(request.force !== undefined ? { force: request.force } : {}),
+        ...(request.onProgress ? { onProgress: request.onProgress } : {}),
+      });
+      return { skipped: result.skipped, size: { posts: result.posts, users: result.users }, rows: result.users + result.posts, seconds: result.seconds };
+    },
+    async seededSize(databaseUrl) {
+      const seeded = await withClient(databaseUrl, readSeedInfo);
+      return seeded ? { posts: seeded.posts, users: seeded.users } : undefined;
+    },
+  },
+  loadTest: {
+    // More users than PostgreSQL's 100 connections: enough to break an app that opens a
+    // connection for every request. Each user sends its next request as soon as it gets an answer.
+    users: 200,
+    // The page everyone opens first, and the one that falls over.
+    route: '/feed',
+    // Long enough for queues to build up and settle, short enough to run again after each fix.
+    durationSeconds: 30,
+    // The fixed app's pool waits at most 15 s for a free connection (solution/server.fixed.ts),
+    // so with 20 s here the app answers (even if with an error) before the load test gives up:
+    // what the learner sees is the app's behaviour, not the load test's patience.
+    requestTimeoutSeconds: 20,
+    // Pool + index stays far below a second under 200 users; a pool alone is far above.
+    p99GoalMs: 1_000,
+  },
+  calibration: {
+    route: '/feed',
+    // A pool alone should make users wait a few seconds: clearly seconds, clearly under the timeout.
+    targetWaitSeconds: 3,
+    // The floor keeps p50 above a second with room for error; the ceiling keeps p99 (about
+    // 1.6 × p50) under half the load test's 20 s timeout.
+    keepWaitSeconds: { min: 1.8, max: 4.5 },
+  },
+  drills: { databaseProbeRoute: '/feed' },
+};
+
+export default scenario;
+
+async function withClient<T>(databaseUrl: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  client.on('error', () => undefined);
+  await client.connect();
+  try {
+    return await work(client);
+  } finally {
+    await client.end();
+  }
+}
