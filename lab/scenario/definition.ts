@@ -7,6 +7,8 @@
  * only its scenario's files (db/seed.ts) and types from lab/, never the engine's code.
  * docs/adding-a-scenario.md explains every field.
  */
+import type { PanelId } from '../dashboard/panels.js';
+
 /** The numbers that size a dataset, by name ("posts", "users"…), as `npm run seed` takes them. */
 export type DatasetSize = Record<string, number>;
 
@@ -51,8 +53,17 @@ export interface ScenarioDefinition {
     name: string;
     role: string;
     password: string;
-    /** The scenario's tables: reset drops the indexes the learner added on them. */
+    /**
+     * The scenario's tables: reset drops the indexes the learner added on them, and the
+     * dashboard counts the rows read from each (by sequential scan and through an index).
+     */
     tables: string[];
+    /**
+     * Turns on PostgreSQL's statement statistics (pg_stat_statements): the embedded server
+     * preloads the library, the lab creates the extension in the database and lets the role
+     * reset it, and the dashboard shows the top queries by total time. Off when left out.
+     */
+    statements?: boolean;
   };
   /** Paths inside the scenario's folder. */
   files: {
@@ -83,4 +94,21 @@ export interface ScenarioDefinition {
   };
   /** What `npm run chaos -- db` probes to see the outage as a user does. */
   drills: { databaseProbeRoute: string };
+  /** The dashboard's parts that belong to this scenario (the built-in one and Grafana's alike). */
+  dashboard?: ScenarioDashboard;
+}
+
+/** Every field may be left out: the engine's panels and their neutral lines hold for any scenario. */
+export interface ScenarioDashboard {
+  /** A panel's "what to look for" line in the scenario's story, by panel id, instead of the engine's. */
+  lookFor?: Partial<Record<PanelId, string>>;
+  /** A panel's "?" text in the scenario's words, by panel id, instead of the engine's. */
+  help?: Partial<Record<PanelId, string>>;
+  /** The tables the rows-read panel shows, one pair of lines each (default: all of database.tables). */
+  rowsReadTables?: string[];
+  /**
+   * Adds a "p99 latency by route" panel with one line per route, named as the app's metrics
+   * name them: the route pattern ("/orders/:id"), optionally after its method ("POST /orders").
+   */
+  latencyRoutes?: string[];
 }
