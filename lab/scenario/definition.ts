@@ -88,6 +88,8 @@ export interface ScenarioDefinition {
   };
   /** How the first start sizes the dataset: the wait a user of the unindexed solution should see. */
   calibration: {
+    /** What the calibration times, in the words of the first start's lines: "a pool alone" (the solution on the unindexed data). */
+    state: string;
     route: string;
     targetWaitSeconds: number;
     keepWaitSeconds: { min: number; max: number };

@@ -60,6 +60,7 @@ const scenario: ScenarioDefinition = {
     p99GoalMs: 1_000,
   },
   calibration: {
+    state: 'a pool alone',
     route: '/feed',
     // A pool alone should make users wait a few seconds: clearly seconds, clearly under the timeout.
     targetWaitSeconds: 3,
