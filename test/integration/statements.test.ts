@@ -13,6 +13,8 @@ import { LabExporter } from '../../lab/exporter/lab-exporter.js';
 import { parsePrometheusText } from '../../lab/metrics/prometheus-text.js';
 import { startScratchDatabase, type ScratchDatabase } from '../../lab/postgres/scratch.js';
 import { scenario } from '../../lab/scenario/current.js';
+import { readSettings } from '../../lab/settings.js';
+import { bringUpDatabase } from '../../lab/supervisor/database.js';
 import { createTestDatabase, sql } from '../helpers/database.js';
 import { waitFor } from '../helpers/wait.js';
 
@@ -94,6 +96,20 @@ describe('pg_stat_statements, on a server that did not preload it', () => {
     const database = await createTestDatabase('no_statements');
     try {
       await expect(enableStatementStatistics(database.adminUrl, APP_ROLE)).rejects.toThrow(/shared_preload_libraries/);
+    } finally {
+      await database.drop();
+    }
+  });
+
+  it('on a DATABASE_URL server, the lab says so in one line and starts without it', async () => {
+    const database = await createTestDatabase('external_statements');
+    const lines: string[] = [];
+    try {
+      const settings = readSettings({ DATABASE_URL: database.adminUrl });
+      const lab = await bringUpDatabase(settings, (line) => lines.push(line), { database: { ...scenario.database, statements: true } });
+      expect(lab.mode).toBe('external');
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toMatch(/^pg_stat_statements is not available on the DATABASE_URL server \(.*shared_preload_libraries.*\), so the top-queries panel stays empty\. To have it, add shared_preload_libraries = 'pg_stat_statements'/);
     } finally {
       await database.drop();
     }
