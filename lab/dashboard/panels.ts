@@ -10,15 +10,31 @@
  */
 import type { Window } from '../metrics/window.js';
 import type { ScenarioDefinition } from '../scenario/definition.js';
+import {
+  attempts,
+  latency,
+  latencyQuery,
+  loadTest,
+  loadTestQuery,
+  outcomeRate,
+  percentOf,
+  RATE_WINDOW_SECONDS,
+  ratioOf,
+  requests,
+  routeMatcher,
+  rowsPerRequest,
+  rowsPerRequestQuery,
+  selectorOf,
+  statementCalls,
+  statementMean,
+  statementSeconds,
+  statementShare,
+  STATEMENT_ROWS,
+  topStatements,
+  W,
+} from './series.js';
 
-/**
- * Rates are taken over this window, in the built-in dashboard and in PromQL alike. Ten
- * seconds holds five Prometheus scrapes (observability/prometheus.yml scrapes every 2 s),
- * so a scrape or two lost while the app is swamped leaves no hole, and percentiles rest on
- * enough requests to be steady.
- */
-export const RATE_WINDOW_SECONDS = 10;
-const W = `[${RATE_WINDOW_SECONDS}s]`;
+export { RATE_WINDOW_SECONDS };
 
 export type PanelUnit = 'requests/s' | 'calls/s' | 'seconds' | 'percent' | 'connections' | 'connections/s' | 'rows/request' | 'up/down';
 
@@ -91,79 +107,6 @@ const WARM = [COLORS.bad, COLORS.warn, '#b0306e', '#8c564b'];
 const COOL = [COLORS.good, COLORS.info, '#1a9e9e', COLORS.other];
 const ANY = [COLORS.info, COLORS.good, COLORS.warn, COLORS.bad, COLORS.other, '#1a9e9e', '#b0306e', '#8c564b'];
 const nth = (palette: string[], index: number) => palette[index % palette.length]!;
-/** A PromQL string literal. */
-const quoted = (value: string) => JSON.stringify(value);
-
-const requests = (status?: RegExp) => (window: Window) =>
-  window.rate('http_requests_total', status ? { status_code: status } : undefined);
-/** part ÷ whole of two rates; null when either is unknown or nothing happened. */
-const ratioOf = (part: number | null, whole: number | null) => (part === null || whole === null || whole === 0 ? null : part / whole);
-const percentOf = (part: RegExp) => (window: Window) => {
-  const share = ratioOf(window.rate('http_requests_total', { status_code: part }), window.rate('http_requests_total'));
-  return share === null ? null : 100 * share;
-};
-/**
- * Requests per second with a given status class. `or 0 * rate(all)` makes it 0, not "no
- * data", while the app answers requests but none of this class (PromQL's `or` adds the
- * other series, multiplied by 0) — yet still a gap while the app is down, as in the
- * built-in dashboard.
- */
-const outcomeRate = (status: string) =>
-  `sum(rate(http_requests_total{status_code=~"${status}"}${W}) or 0 * rate(http_requests_total${W}))`;
-const latency = (q: number, matcher?: Record<string, string>): SeriesDefinition['compute'] => (window) =>
-  window.quantile(q, 'http_request_duration_seconds', matcher);
-const latencyQuery = (q: number, selector = '') => `histogram_quantile(${q}, sum by (le) (rate(http_request_duration_seconds_bucket${selector}${W})))`;
-
-/** What the running load test's users got (lab_loadtest_requests_total, from its live tally). */
-const loadTest = (outcome: string) => (window: Window) => window.rate('lab_loadtest_requests_total', { outcome });
-const loadTestQuery = (outcome: string) => `sum(rate(lab_loadtest_requests_total{outcome="${outcome}"}${W}))`;
-
-const attempts = (window: Window) => {
-  const opened = window.rate('lab_db_sessions_opened_total');
-  // With DATABASE_URL the lab cannot count refusals: new sessions are all it sees.
-  const refused = window.rate('lab_db_connections_refused_total') ?? 0;
-  return opened === null ? null : opened + refused;
-};
-
-/**
- * Rows of a table read per request answered 2xx. When a load test stops, the requests it
- * leaves in flight still read their rows but are never answered (their sockets are gone): the
- * ratio stops as soon as no request succeeded since the previous reading, instead of soaring.
- */
-const successful = requests(/2../);
-const rowsPerRequest = (table: string, scan: string) => (window: Window) =>
-  window.irate('http_requests_total', { status_code: /2../ }) ? ratioOf(window.rate('lab_table_rows_read_total', { table, scan }), successful(window)) : null;
-const rowsPerRequestQuery = (table: string, scan: string) =>
-  `sum(rate(lab_table_rows_read_total{table=${quoted(table)},scan="${scan}"}${W})) / (sum(rate(http_requests_total{status_code=~"2.."}${W})) > 0)` +
-  ` and on() (sum(irate(http_requests_total{status_code=~"2.."}${W})) > 0)`;
-
-/** "GET /orders" → method and route; "/orders/:id" → the route alone (any method). */
-function routeMatcher(route: string): Record<string, string> {
-  const [first, ...rest] = route.trim().split(/\s+/);
-  return rest.length > 0 ? { method: first!.toUpperCase(), route: rest.join(' ') } : { route: first! };
-}
-const selectorOf = (matcher: Record<string, string>) =>
-  `{${Object.entries(matcher).map(([name, value]) => `${name}=${quoted(value)}`).join(',')}}`;
-
-/**
- * The top statements by time (lab_statement_*, from pg_stat_statements). Each column keeps to
- * the rows the first one ranks, so Grafana's table joins them into the same rows.
- */
-const STATEMENT_ROWS = 5;
-const statementSeconds = `sum by (query) (rate(lab_statement_seconds_total${W}))`;
-const statementCalls = `sum by (query) (rate(lab_statement_calls_total${W}))`;
-const topStatements = `topk(${STATEMENT_ROWS}, ${statementSeconds} > 0)`;
-const statementShare = (window: Window) => {
-  const seconds = window.rateBy('lab_statement_seconds_total', 'query');
-  const total = [...seconds.values()].reduce((sum, value) => sum + value, 0);
-  return new Map([...seconds].map(([query, value]) => [query, total > 0 ? (100 * value) / total : 0]));
-};
-const statementMean = (window: Window) => {
-  const calls = window.rateBy('lab_statement_calls_total', 'query');
-  const seconds = window.rateBy('lab_statement_seconds_total', 'query');
-  return new Map([...seconds].flatMap(([query, value]): Array<[string, number]> => (calls.get(query) ? [[query, value / calls.get(query)!]] : [])));
-};
-
 /** The panels for one scenario: the engine's, the ones its definition asks for, and its own lines. */
 export function panelsFor(definition: ScenarioDefinition): PanelDefinition[] {
   const dashboard = definition.dashboard ?? {};
