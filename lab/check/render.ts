@@ -1,6 +1,6 @@
 /** How `npm run check` shows its report: lines for a person, or JSON for a script. */
 import type { CheckReport } from './run-checks.js';
-import type { StepResult } from './types.js';
+import type { StepResult } from '../scenario/steps.js';
 
 const MARK: Record<StepResult['status'], string> = { passed: '✔', failed: '✘', skipped: '–' };
 
