@@ -191,9 +191,10 @@ describe('the report', () => {
     ].join('\n'));
   });
 
-  it('says when every required step passes', () => {
+  it('says when every required step passes, and points at the bonus steps if there are any', () => {
     const done = results.map((s) => (s.required ? { ...s, status: 'passed' as const, next: '' } : s));
     expect(renderReport({ steps: done, passed: true })).toMatch(/\nAll 3 required steps pass\. The bonus steps are yours to explore\.$/);
+    expect(renderReport({ steps: done.filter((s) => s.required), passed: true })).toMatch(/\nAll 3 required steps pass\.$/);
   });
 
   it('says the same as JSON, for scripts', () => {
