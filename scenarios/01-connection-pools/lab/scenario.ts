@@ -21,6 +21,7 @@ const scenario: ScenarioDefinition = {
     schema: 'db/schema.sql',
     solutionServer: 'solution/server.fixed.ts',
     solutionSql: 'solution/fix.sql',
+    solutionSqlSummary: 'the index',
     pristine: { 'src/server.ts': 'lab/pristine/server.ts.txt', 'src/metrics.ts': 'lab/pristine/metrics.ts.txt' },
   },
   dataset: {
@@ -68,6 +69,11 @@ const scenario: ScenarioDefinition = {
     keepWaitSeconds: { min: 1.8, max: 4.5 },
   },
   drills: { databaseProbeRoute: '/feed' },
+  checks: {
+    fixes: 'both fixes',
+    // Lazily: the steps import the engine's code, which imports this definition.
+    steps: () => import('./steps.js'),
+  },
 };
 
 export default scenario;
