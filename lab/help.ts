@@ -1,51 +1,33 @@
 /**
  * The `--help` text of each learner command, kept in one file so the tests can pin what a
  * person reads (the load test keeps its own in lab/loadtest/help.ts, built from its limits).
+ * The scenario's files, tables and numbers come from its definition; the help of
+ * `npm run check` and `npm run hint` lists its steps, which those commands load first.
  */
+import path from 'node:path';
 import { MAX_OUTAGE_SECONDS } from './chaos/chaos-routes.js';
-import { STEPS } from './check/types.js';
+import { DEFAULT_APP_PORT, DEFAULT_LAB_PORT, DEFAULT_PG_PORT } from './config.js';
 import { scenario } from './scenario/current.js';
+import type { ScenarioStep } from './scenario/steps.js';
+
+const { app, solutionServer, solutionSql, solutionSqlSummary } = scenario.files;
 
 export const HELP = {
   start: `Usage: npm start [-- --restart-on-crash]
 
 Starts the lab: PostgreSQL (embedded, or the one DATABASE_URL names), the schema, the seed on
-the first start, your app (src/server.ts, restarted on every save) and the dashboard.
+the first start, your app (${app}, restarted on every save) and the dashboard.
 Ctrl-C stops everything it started.
 
 Options:
   --restart-on-crash   bring the app back by itself after it crashes, as a process manager would
   -h, --help           show this help
 
-Environment: PORT (app, 3000), LAB_PORT (dashboard, 3002), LAB_DB_PORT (embedded PostgreSQL,
-54329), DATABASE_URL (use your own PostgreSQL), HOST (listen address, 127.0.0.1),
+Environment: PORT (app, ${DEFAULT_APP_PORT}), LAB_PORT (dashboard, ${DEFAULT_LAB_PORT}), LAB_DB_PORT (embedded PostgreSQL,
+${DEFAULT_PG_PORT}), DATABASE_URL (use your own PostgreSQL), HOST (listen address, 127.0.0.1),
 LAB_CALIBRATE=off (keep the default table size), LAB_STATE_DIR (where .lab/ lives).
 `,
   seed: seedHelp(),
-  check: `Usage: npm run check [-- --json]
-
-Checks each step of the scenario against the running lab, by behaviour (never by reading your
-code), and says for each what it saw; the step you are on also says what to try next. It says
-so when it sends requests to your app, and sends the goal's 200 users only once both fixes pass
-(a green \`npm run loadtest\` with both fixes counts instead). Exit code 0 when the required
-steps pass. The steps:
-${Object.values(STEPS)
-  .map((step) => `  - ${step.title}`)
-  .join('\n')}
-
-Options:
-  --json       the same result as JSON, for scripts
-  -h, --help   show this help
-`,
-  hint: `Usage: npm run hint [-- --step ID]
-
-Prints the next hint for the first step your last \`npm run check\` did not pass. Ask again for
-a stronger one: a nudge, then where to look, then nearly the answer.
-
-Options:
-  --step ID    a hint for this step instead (${Object.keys(STEPS).join(', ')})
-  -h, --help   show this help
-`,
   db: `Usage: npm run db [-- -c "SQL"] [-- -f file.sql] [-- --builtin]
 
 Opens a SQL console on the lab's database, as the app's role: psql when it is installed,
@@ -53,14 +35,14 @@ otherwise a built-in console (end statements with ;, \\d TABLE describes a table
 
 Options:
   -c SQL       run one statement and exit
-  -f FILE      run the statements in FILE and exit (e.g. solution/fix.sql)
+  -f FILE      run the statements in FILE and exit (e.g. ${solutionSql})
   --builtin    use the built-in console even if psql is installed
   -h, --help   show this help
 `,
   reset: `Usage: npm run reset [-- --yes] [-- --runs]
 
-Puts the scenario back where it started: the original src/server.ts (yours is kept in
-.lab/server.ts.before-reset) and no indexes of yours on posts or users. The data stays.
+Puts the scenario back where it started: the original ${app} (yours is kept in
+.lab/${path.basename(app)}.before-reset) and no indexes of yours on ${scenario.database.tables.join(' or ')}. The data stays.
 
 Options:
   --yes        do not ask first
@@ -69,8 +51,8 @@ Options:
 `,
   solve: `Usage: npm run solve
 
-Applies the solution: solution/server.fixed.ts over src/server.ts, and the index of
-solution/fix.sql. For instructors and tests; \`npm run reset\` undoes it.
+Applies the solution: ${solutionServer} over ${app}, and ${solutionSqlSummary} of
+${solutionSql}. For instructors and tests; \`npm run reset\` undoes it.
 
 Options:
   -h, --help   show this help
@@ -82,7 +64,7 @@ from outside.
 
   db     takes the database away for N seconds (default 10, at most ${MAX_OUTAGE_SECONDS}), then brings it back
   app    kills the app process the way a crash would, and watches /health for N seconds (default 5);
-         it stays down until you save src/server.ts, unless npm start ran with --restart-on-crash
+         it stays down until you save ${app}, unless npm start ran with --restart-on-crash
 
 Options:
   -h, --help   show this help
@@ -115,9 +97,50 @@ ${flags.join('\n')}
 `;
 }
 
+/** `npm run check`'s help, which lists the scenario's steps. */
+export function checkHelp(steps: readonly ScenarioStep[]): string {
+  const { fixes } = scenario.checks;
+  return `Usage: npm run check [-- --json]
+
+Checks each step of the scenario against the running lab, by behaviour (never by reading your
+code), and says for each what it saw; the step you are on also says what to try next. It says
+so when it sends requests to your app, and sends the goal's ${scenario.loadTest.users} users only once ${fixes} pass
+(a green \`npm run loadtest\` with ${fixes} counts instead). Exit code 0 when the required
+steps pass. The steps:
+${steps.map((step) => `  - ${step.title}`).join('\n')}
+
+Options:
+  --json       the same result as JSON, for scripts
+  -h, --help   show this help
+`;
+}
+
+/** `npm run hint`'s help, which names the scenario's step ids. */
+export function hintHelp(steps: readonly ScenarioStep[]): string {
+  return `Usage: npm run hint [-- --step ID]
+
+Prints the next hint for the first step your last \`npm run check\` did not pass. Ask again for
+a stronger one: a nudge, then where to look, then nearly the answer.
+
+Options:
+  --step ID    a hint for this step instead (${steps.map((step) => step.id).join(', ')})
+  -h, --help   show this help
+`;
+}
+
+/** `npm run hint`'s usage with every step id, for its one-line errors. */
+export function hintUsage(steps: readonly ScenarioStep[]): string {
+  return `usage: npm run hint [-- --step ${steps.map((step) => step.id).join('|')}]`;
+}
+
 /** Prints the command's help and exits when --help or -h is among its arguments. */
 export function exitWithHelpIfAsked(topic: HelpTopic, argv: string[] = process.argv.slice(2)): void {
+  exitWithTextIfHelpAsked(HELP[topic], argv);
+}
+
+/** Prints `help` and exits when --help or -h is among the arguments (for a help built at run time). */
+export function exitWithTextIfHelpAsked(help: string, argv: string[] = process.argv.slice(2)): void {
   if (!argv.includes('--help') && !argv.includes('-h')) return;
-  process.stdout.write(HELP[topic]);
+  process.stdout.write(help);
   process.exit(0);
 }

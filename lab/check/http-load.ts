@@ -5,12 +5,13 @@
 
 export interface BurstTally {
   total: number;
+  /** Requests served (answered 200, unless the burst counts other statuses as served too). */
   ok: number;
   /** Answers by HTTP status, e.g. { 200: 45, 500: 5 }. */
   byStatus: Record<number, number>;
   /** Requests that got no answer (refused, reset, timed out). */
   noAnswer: number;
-  /** The bodies of answers other than 200, to tell what went wrong. */
+  /** The bodies of the answers not counted as served, to tell what went wrong. */
   errorBodies: string[];
 }
 
@@ -23,16 +24,25 @@ export function assertLoopback(url: string): void {
 }
 
 /** Sends `count` GET requests at once and waits for all of them (each gives up after timeoutMs). */
-export async function burst(url: string, count: number, timeoutMs = 10_000): Promise<BurstTally> {
-  assertLoopback(url);
-  const tally: BurstTally = { total: count, ok: 0, byStatus: {}, noAnswer: 0, errorBodies: [] };
+export function burst(url: string, count: number, timeoutMs = 10_000): Promise<BurstTally> {
+  return burstEach(Array.from({ length: count }, () => url), { timeoutMs });
+}
+
+/**
+ * Sends one GET request to each URL, all at once, and waits for all of them. `ok` lists the
+ * statuses that count as served (a 404 for an id that does not exist is an answer too).
+ */
+export async function burstEach(urls: string[], options: { ok?: number[]; timeoutMs?: number } = {}): Promise<BurstTally> {
+  const { ok = [200], timeoutMs = 10_000 } = options;
+  for (const url of urls) assertLoopback(url);
+  const tally: BurstTally = { total: urls.length, ok: 0, byStatus: {}, noAnswer: 0, errorBodies: [] };
   await Promise.all(
-    Array.from({ length: count }, async () => {
+    urls.map(async (url) => {
       try {
         const response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
         const body = await response.text();
         tally.byStatus[response.status] = (tally.byStatus[response.status] ?? 0) + 1;
-        if (response.status === 200) tally.ok += 1;
+        if (ok.includes(response.status)) tally.ok += 1;
         else tally.errorBodies.push(body);
       } catch {
         tally.noAnswer += 1;

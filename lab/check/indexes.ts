@@ -6,7 +6,7 @@ type Queryable = Pick<pg.Client, 'query'>;
 export interface TableIndex {
   name: string;
   table: string;
-  /** Key columns in order, e.g. ["user_id", "created_at"]; expressions show as "(expression)". */
+  /** Key columns in order, e.g. ["customer_id", "placed_at"]; expressions show as "(expression)". */
   columns: string[];
   /** The index backs a primary key, unique or exclusion constraint: never the learner's to drop. */
   backsConstraint: boolean;
@@ -43,7 +43,12 @@ export async function indexesOn(client: Queryable, tables: string[]): Promise<Ta
   }));
 }
 
-/** "posts_user_id_idx (user_id)" for messages. */
+/** Whether the index's first key column is `column`: only then can it find rows by that column alone, or in its order. */
+export function ledBy(column: string): (index: TableIndex) => boolean {
+  return (index) => index.columns[0] === column;
+}
+
+/** "orders_user_id_idx (user_id)" for messages. */
 export function describeIndex(index: TableIndex): string {
   return `${index.name} (${index.columns.join(', ')})`;
 }

@@ -55,7 +55,7 @@ export function sortsRows(root: PlanNode): boolean {
   return planNodes(root).some((node) => node['Node Type'] === 'Sort' || node['Node Type'] === 'Incremental Sort');
 }
 
-/** "Seq Scan" + "Sort", "Index Scan Backward using posts_created_at_idx", … for messages. */
+/** "Seq Scan on orders", "Index Scan Backward using orders_placed_at_idx", … for messages. */
 export function describeAccess(accesses: TableAccess[], table: string): string {
   if (accesses.length === 0) return `does not read ${table}`;
   return accesses.map((access) => (access.indexName ? `${access.nodeType} using ${access.indexName}` : `${access.nodeType} on ${table}`)).join(', ');

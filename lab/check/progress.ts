@@ -5,13 +5,13 @@
 import path from 'node:path';
 import { STATE_DIR } from '../config.js';
 import { readJsonFile, writeJsonFile } from '../json-file.js';
-import type { StepId, StepStatus } from './types.js';
+import type { StepStatus } from '../scenario/steps.js';
 
 export const PROGRESS_FILE = path.join(STATE_DIR, 'progress.json');
 
 export interface Progress {
   checkedAt: string;
-  steps: Array<{ id: StepId; status: StepStatus }>;
+  steps: Array<{ id: string; status: StepStatus }>;
 }
 
 export function writeProgress(progress: Progress, file = PROGRESS_FILE): void {

@@ -1,6 +1,6 @@
 /** How `npm run check` shows its report: lines for a person, or JSON for a script. */
 import type { CheckReport } from './run-checks.js';
-import type { StepResult } from './types.js';
+import type { StepResult } from '../scenario/steps.js';
 
 const MARK: Record<StepResult['status'], string> = { passed: '✔', failed: '✘', skipped: '–' };
 
@@ -19,11 +19,8 @@ export function renderReport(report: CheckReport): string {
   }
   const required = report.steps.filter((step) => step.required);
   const done = required.filter((step) => step.status === 'passed').length;
-  lines.push(
-    report.passed
-      ? `All ${required.length} required steps pass. The bonus steps are yours to explore.`
-      : `${done} of ${required.length} required steps pass.`,
-  );
+  const bonus = report.steps.length > required.length ? ' The bonus steps are yours to explore.' : '';
+  lines.push(report.passed ? `All ${required.length} required steps pass.${bonus}` : `${done} of ${required.length} required steps pass.`);
   return lines.join('\n');
 }
 

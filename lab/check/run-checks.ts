@@ -1,19 +1,33 @@
 /**
- * Runs every step's check against a lab, in the learner's order, and never throws for a
- * step: a step that cannot be observed fails with what went wrong. Load is sent only where
- * a step needs it (fix 1's bursts; the goal's run, once both fixes pass and no green load
- * test can stand for it), announced through `onLoad` and marked for the dashboard.
+ * Runs a scenario's steps (lab/scenario/steps.ts) against a lab, in the learner's order, and
+ * never throws for a step: a step that cannot be observed fails with what went wrong. Each step
+ * sees the results of the steps before it. Load is sent only where a step sends it, announced
+ * through `onLoad` and marked for the dashboard.
  */
 import pg from 'pg';
 import { listRuns } from '../runs/history.js';
+import { scenario } from '../scenario/current.js';
+import type { ScenarioStep, StepContext, StepResult, StepVerdict } from '../scenario/steps.js';
 import { markCheckLoad } from './load-marks.js';
-import { checkDatabaseRestart } from './step-db-restart.js';
-import { appStartedAt, goalNotMeasured, greenRunWithBothFixes, judgeGoal, judgeGoalRecord, measureGoal } from './step-goal.js';
-import { checkUserPostsIndex, judgeFeedIndex, observeFeedIndex } from './step-index.js';
-import { BURST_SIZE, judgePool, observePool } from './step-pool.js';
-import { checkReproduced } from './step-reproduce.js';
-import { GOAL_SECONDS, GOAL_USERS } from './goal-bound.js';
-import { failed, type CheckTarget, type StepId, type StepResult } from './types.js';
+import { failed } from './verdicts.js';
+
+/** Where the checks find the lab: the app over HTTP, the database as the lab's admin. */
+export interface CheckTarget {
+  /** The app's base URL, loopback only, e.g. http://127.0.0.1:3000 */
+  appUrl: string;
+  /** The lab's own connection (superuser in embedded mode) to the app's database. */
+  adminDatabaseUrl: string;
+  /** The app's database name, as pg_stat_database names it. */
+  databaseName: string;
+  /** Folder of recorded load-test runs (.lab/runs). */
+  runsDir: string;
+  /** File where the database drill records its outcome (.lab/drills.json). */
+  drillsFile: string;
+  /** File where the check marks the load it sends, for the dashboard (.lab/check-loads.json). */
+  checkLoadsFile: string;
+  /** Told, in one line, each time the check is about to send load to the app. */
+  onLoad?: (description: string) => void;
+}
 
 export interface CheckReport {
   steps: StepResult[];
@@ -21,58 +35,40 @@ export interface CheckReport {
   passed: boolean;
 }
 
-export async function runChecks(target: CheckTarget): Promise<CheckReport> {
-  const runs = listRuns(target.runsDir);
-  const steps: StepResult[] = [checkReproduced(target.runsDir)];
+export async function runChecks(steps: readonly ScenarioStep[], target: CheckTarget): Promise<CheckReport> {
   const appAnswers = await answers(`${target.appUrl}/health`);
   const admin = new pg.Client({ connectionString: target.adminDatabaseUrl, application_name: 'lab check' });
   admin.on('error', () => undefined);
   let adminError: string | undefined;
   await admin.connect().catch((error: unknown) => (adminError = messageOf(error)));
-  const sendLoad = <T>(label: string, description: string, send: () => Promise<T>) => {
-    target.onLoad?.(description);
-    return markCheckLoad(`npm run check: ${label}`, send, target.checkLoadsFile);
+  const results: StepResult[] = [];
+  const context: Omit<StepContext, 'before'> = {
+    appUrl: target.appUrl,
+    admin,
+    databaseName: target.databaseName,
+    runs: listRuns(target.runsDir),
+    drillsFile: target.drillsFile,
+    sendLoad: (label, description, send) => {
+      target.onLoad?.(description);
+      return markCheckLoad(`npm run check: ${label}`, send, target.checkLoadsFile);
+    },
   };
   try {
-    const notAnswering = (id: StepId) =>
-      failed(id, `the app does not answer at ${target.appUrl}`, 'is `npm start` running? Look at its output (app │ …) for an error in src/server.ts');
-    const noDatabase = (id: StepId) => failed(id, `cannot reach the database: ${adminError}`, 'is `npm start` running? It starts the database');
-
-    let pool: StepResult;
-    if (!appAnswers) pool = notAnswering('pool');
-    else if (adminError) pool = noDatabase('pool');
-    else {
-      pool = await step('pool', async () => {
-        const observation = await sendLoad('fix 1', `Fix 1 sends bursts of ${BURST_SIZE} requests to your app, to count the connections they open`, () =>
-          observePool(target.appUrl, admin, target.databaseName));
-        return judgePool(observation);
-      });
+    for (const step of steps) {
+      let verdict: StepVerdict;
+      if (step.needs.includes('app') && !appAnswers) {
+        verdict = failed(`the app does not answer at ${target.appUrl}`, `is \`npm start\` running? Look at its output (app │ …) for an error in ${scenario.files.app}`);
+      } else if (step.needs.includes('database') && adminError) {
+        verdict = failed(`cannot reach the database: ${adminError}`, 'is `npm start` running? It starts the database');
+      } else {
+        verdict = await observed(() => step.check({ ...context, before: [...results] }));
+      }
+      results.push({ id: step.id, title: step.title, required: step.required, ...verdict });
     }
-    steps.push(pool);
-
-    const index = adminError ? noDatabase('index') : await step('index', async () => judgeFeedIndex(await observeFeedIndex(admin)));
-    steps.push(index);
-
-    if (!appAnswers) steps.push(notAnswering('goal'));
-    else if (pool.status !== 'passed' || index.status !== 'passed') steps.push(goalNotMeasured());
-    else {
-      steps.push(await step('goal', async () => {
-        const record = greenRunWithBothFixes(runs, await appStartedAt(target.appUrl));
-        if (record) return judgeGoalRecord(record);
-        const summary = await sendLoad('goal', `The goal sends ${GOAL_USERS} users to /feed for ${GOAL_SECONDS} s, as the load test does`, () =>
-          measureGoal(target.appUrl));
-        return judgeGoal(summary);
-      }));
-    }
-
-    if (adminError) steps.push(noDatabase('bonus-user-posts'));
-    else steps.push(await step('bonus-user-posts', () => checkUserPostsIndex(admin, runs)));
-
-    steps.push(checkDatabaseRestart(target.drillsFile));
   } finally {
     await admin.end().catch(() => undefined);
   }
-  return { steps: adviceOnlyWhereReached(steps), passed: steps.every((s) => !s.required || s.status === 'passed') };
+  return { steps: adviceOnlyWhereReached(results), passed: results.every((s) => !s.required || s.status === 'passed') };
 }
 
 /**
@@ -88,11 +84,11 @@ export function adviceOnlyWhereReached(steps: StepResult[]): StepResult[] {
   });
 }
 
-async function step(id: StepId, run: () => Promise<StepResult>): Promise<StepResult> {
+async function observed(check: () => Promise<StepVerdict> | StepVerdict): Promise<StepVerdict> {
   try {
-    return await run();
+    return await check();
   } catch (error) {
-    return failed(id, `the check could not observe this step: ${messageOf(error)}`, 'make sure the lab is running (`npm start`), then check again');
+    return failed(`the check could not observe this step: ${messageOf(error)}`, 'make sure the lab is running (`npm start`), then check again');
   }
 }
 

@@ -1,25 +1,48 @@
 /**
- * Bonus: the app survives a database restart. Judged by what happened in the last
- * `npm run chaos -- db`: the app served /feed again after the database returned, and its
- * process did not crash. Saving server.ts or restarting the lab afterwards changes nothing:
+ * "The app survives a database restart", judged by what happened in the last
+ * `npm run chaos -- db`: the app served its probe route again after the database returned, and
+ * its process did not crash. Saving the app or restarting the lab afterwards changes nothing:
  * the drill's outcome is what counts. The check itself never restarts the database.
  */
-import { readDrills } from '../chaos/drill-record.js';
+import { readDrills, type DatabaseDrillRecord } from '../chaos/drill-record.js';
 import { localTime } from '../loadtest/format.js';
-import { failed, passed, skipped, type StepResult } from './types.js';
+import { scenario } from '../scenario/current.js';
+import type { ScenarioStep, StepHints, StepVerdict } from '../scenario/steps.js';
+import { failed, passed, skipped } from './verdicts.js';
 
 const TRY_IT = 'run `npm run chaos -- db` while the lab runs, then check again';
 
-export function checkDatabaseRestart(drillsFile: string): StepResult {
-  const drill = readDrills(drillsFile).database;
-  if (!drill) return skipped('bonus-db-restart', 'not tried yet', TRY_IT);
+export interface DatabaseRestartStepOptions {
+  id: string;
+  title: string;
+  /** A bonus step (not required) is shown as "–" until the drill has run. */
+  required: boolean;
+  hints: StepHints;
+  /** What to change when the app did not survive; the line goes on with ", then run the drill again". */
+  advice: string;
+}
+
+/** The step, read from the drill's record only (it sends nothing). */
+export function databaseRestartStep(options: DatabaseRestartStepOptions): ScenarioStep {
+  return {
+    id: options.id,
+    title: options.title,
+    required: options.required,
+    hints: options.hints,
+    needs: [],
+    check: ({ drillsFile }) => judgeDatabaseRestart(readDrills(drillsFile).database, options.advice),
+  };
+}
+
+export function judgeDatabaseRestart(drill: DatabaseDrillRecord | undefined, advice: string): StepVerdict {
+  if (!drill) return skipped('not tried yet', TRY_IT);
   const when = `in the drill at ${localTime(drill.finishedAt)}`;
+  const route = scenario.drills.databaseProbeRoute;
   if (drill.appServedAgain && !drill.appCrashed && drill.recoverySeconds !== null) {
-    return passed('bonus-db-restart', `${when} the app served /feed again ${drill.recoverySeconds.toFixed(1)} s after the database returned, without restarting`);
+    return passed(`${when} the app served ${route} again ${drill.recoverySeconds.toFixed(1)} s after the database returned, without restarting`);
   }
   return failed(
-    'bonus-db-restart',
-    drill.appCrashed ? `${when} the app crashed when the database went away` : `${when} the app did not serve /feed again after the database returned`,
-    'a pool emits "error" when an idle connection breaks; without a listener that error ends the app. Handle it, then ' + TRY_IT,
+    drill.appCrashed ? `${when} the app crashed when the database went away` : `${when} the app did not serve ${route} again after the database returned`,
+    `${advice}, then ${TRY_IT}`,
   );
 }

@@ -1,4 +1,4 @@
-/** `npm run check [-- --json]`: checks each step of the scenario against the running lab. */
+/** `npm run check [-- --json]`: checks each step of the scenario (its definition's steps) against the running lab. */
 import { parseArgs } from 'node:util';
 import { DRILLS_FILE } from '../chaos/drill-record.js';
 import { CHECK_LOADS_FILE } from '../check/load-marks.js';
@@ -6,14 +6,16 @@ import { writeProgress } from '../check/progress.js';
 import { renderReport, reportAsJson } from '../check/render.js';
 import { runChecks } from '../check/run-checks.js';
 import { LabError, runCommand } from '../errors.js';
-import { exitWithHelpIfAsked } from '../help.js';
+import { checkHelp, exitWithTextIfHelpAsked } from '../help.js';
 import { readRunningLab } from '../lab-state.js';
 import { readInProgress } from '../runs/history.js';
 import { RUNS_DIR } from '../runs/run-record.js';
+import { loadSteps } from '../scenario/current.js';
 
 const USAGE = 'usage: npm run check [-- --json]';
 
-exitWithHelpIfAsked('check');
+const steps = await loadSteps();
+exitWithTextIfHelpAsked(checkHelp(steps));
 runCommand(async () => {
   const json = parseCliArgs();
   const lab = readRunningLab();
@@ -28,7 +30,7 @@ runCommand(async () => {
     if (!json) console.log(line);
   };
   say('Checking each step against the running lab…');
-  const report = await runChecks({
+  const report = await runChecks(steps, {
     appUrl: `http://127.0.0.1:${lab.appPort}`,
     adminDatabaseUrl: lab.adminDatabaseUrl,
     databaseName: decodeURIComponent(new URL(lab.appDatabaseUrl).pathname.slice(1)),

@@ -1,30 +1,30 @@
 /**
  * `npm run hint [-- --step ID]`: the next hint for the first step the last `npm run check`
- * did not pass; asked again, a stronger one (three levels). Progress is kept in .lab/hints.json.
+ * did not pass; asked again, a stronger one (three levels). The hints are the scenario's steps'
+ * own; progress is kept in the scenario's .lab/hints.json.
  */
 import { parseArgs } from 'node:util';
 import { readProgress } from '../check/progress.js';
-import { STEPS, type StepId } from '../check/types.js';
 import { LabError, runCommand } from '../errors.js';
+import { exitWithTextIfHelpAsked, hintHelp, hintUsage } from '../help.js';
 import { readHintProgress, writeHintProgress } from '../hints/hint-progress.js';
 import { currentStep, nextHint } from '../hints/next-hint.js';
-import { exitWithHelpIfAsked } from '../help.js';
+import { loadSteps } from '../scenario/current.js';
+import type { ScenarioStep } from '../scenario/steps.js';
 
-const STEP_IDS = Object.keys(STEPS) as StepId[];
-const USAGE = `usage: npm run hint [-- --step ${STEP_IDS.join('|')}]`;
-
-exitWithHelpIfAsked('hint');
+const steps = await loadSteps();
+exitWithTextIfHelpAsked(hintHelp(steps));
 runCommand(async () => {
   const chosen = parseCliArgs();
   const progress = readProgress();
-  const step = chosen ?? currentStep(progress);
+  const step = chosen ?? currentStep(steps, progress);
   if (!step) {
     console.log('Every step passed at your last `npm run check`. Nothing left to hint at: well done!');
     return 0;
   }
   const shown = readHintProgress();
   const hint = nextHint(step, shown);
-  writeHintProgress({ ...shown, [step]: hint.level });
+  writeHintProgress({ ...shown, [step.id]: hint.level });
 
   const basis = chosen
     ? ''
@@ -37,14 +37,15 @@ runCommand(async () => {
   return 0;
 });
 
-function parseCliArgs(): StepId | undefined {
-  let step: string | undefined;
+function parseCliArgs(): ScenarioStep | undefined {
+  let id: string | undefined;
   try {
-    step = parseArgs({ options: { step: { type: 'string' } }, strict: true }).values.step;
+    id = parseArgs({ options: { step: { type: 'string' } }, strict: true }).values.step;
   } catch (error) {
-    throw new LabError(`${(error as Error).message}\n  ${USAGE}`, 2);
+    throw new LabError(`${(error as Error).message}\n  ${hintUsage(steps)}`, 2);
   }
-  if (step === undefined) return undefined;
-  if (!(STEP_IDS as string[]).includes(step)) throw new LabError(`There is no step "${step}". ${USAGE}`, 2);
-  return step as StepId;
+  if (id === undefined) return undefined;
+  const step = steps.find((candidate) => candidate.id === id);
+  if (!step) throw new LabError(`There is no step "${id}". ${hintUsage(steps)}`, 2);
+  return step;
 }

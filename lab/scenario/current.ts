@@ -7,6 +7,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { ScenarioDefinition } from './definition.js';
 import { DEFINITION_FILE, resolveScenarioFolder } from './location.js';
+import type { ScenarioStep } from './steps.js';
 
 /** The scenario's folder: scenarios/<nn>-<name>. */
 export const SCENARIO_DIR = resolveScenarioFolder();
@@ -18,6 +19,11 @@ export const scenario: ScenarioDefinition = await loadDefinition(SCENARIO_DIR);
 export async function loadDefinition(folder: string): Promise<ScenarioDefinition> {
   const module = (await import(pathToFileURL(path.join(folder, DEFINITION_FILE)).href)) as { default: ScenarioDefinition };
   return module.default;
+}
+
+/** The scenario's steps, in the learner's order: for the commands that check or hint. */
+export async function loadSteps(): Promise<readonly ScenarioStep[]> {
+  return (await scenario.checks.steps()).default;
 }
 
 /** A path inside the scenario's folder, from the definition's relative form. */

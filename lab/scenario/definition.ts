@@ -4,10 +4,12 @@
  * scenario's tables, routes, SQL or wording; it reads them from here.
  *
  * The definition module is loaded before the engine's own modules are ready, so it may import
- * only its scenario's files (db/seed.ts) and types from lab/, never the engine's code.
+ * only its scenario's files (db/seed.ts) and types from lab/, never the engine's code; what
+ * needs engine code (its steps) it loads lazily, by a function.
  * docs/adding-a-scenario.md explains every field.
  */
 import type { PanelId } from '../dashboard/panels.js';
+import type { ScenarioStep } from './steps.js';
 
 /** The numbers that size a dataset, by name ("posts", "users"…), as `npm run seed` takes them. */
 export type DatasetSize = Record<string, number>;
@@ -72,6 +74,8 @@ export interface ScenarioDefinition {
     schema: string;
     solutionServer: string;
     solutionSql: string;
+    /** What solutionSql changes, in a few words ("the index"), as `npm run solve`'s help names it. */
+    solutionSqlSummary: string;
     /** Each learner file `npm run reset` restores, and the copy it restores it from. */
     pristine: Record<string, string>;
   };
@@ -96,6 +100,19 @@ export interface ScenarioDefinition {
   };
   /** What `npm run chaos -- db` probes to see the outage as a user does. */
   drills: { databaseProbeRoute: string };
+  /** The steps `npm run check` verifies and `npm run hint` hints at. */
+  checks: {
+    /**
+     * The steps the goal waits for, named together as the goal's lines and the help say it: a
+     * plural noun phrase ("both fixes": "measured once both fixes pass").
+     */
+    fixes: string;
+    /**
+     * Loads the steps, in the learner's order (lab/scenario/steps.ts): only the commands that
+     * check or hint call it, since the steps' module imports engine code.
+     */
+    steps: () => Promise<{ default: readonly ScenarioStep[] }>;
+  };
   /** The dashboard's parts that belong to this scenario (the built-in one and Grafana's alike). */
   dashboard?: ScenarioDashboard;
 }

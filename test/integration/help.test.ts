@@ -1,9 +1,17 @@
 /** What a person reads from `--help`, and the one line a wrong option gets, for every learner command. */
-import { describe, expect, it } from 'vitest';
-import { HELP, type HelpTopic } from '../../lab/help.js';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { checkHelp, HELP, hintHelp } from '../../lab/help.js';
+import { loadSteps } from '../../lab/scenario/current.js';
 import { runCli } from '../helpers/cli.js';
 
-const ENTRIES: Record<HelpTopic, string> = {
+const steps = await loadSteps();
+/** Every command's help: `npm run check` and `npm run hint` list the scenario's steps. */
+const HELP_OF = { ...HELP, check: checkHelp(steps), hint: hintHelp(steps) };
+
+const ENTRIES = {
   start: 'lab/commands/start.ts',
   seed: 'lab/commands/seed.ts',
   check: 'lab/commands/check.ts',
@@ -12,27 +20,29 @@ const ENTRIES: Record<HelpTopic, string> = {
   reset: 'lab/commands/reset.ts',
   solve: 'lab/commands/solve.ts',
   chaos: 'lab/commands/chaos.ts',
-};
+} satisfies Record<keyof typeof HELP_OF, string>;
 
 describe('--help', () => {
   it.each(Object.entries(ENTRIES))('npm run %s -- --help prints its help and exits 0, lab running or not', async (topic, entry) => {
     for (const flag of ['--help', '-h']) {
       const result = await runCli(entry, [flag], {});
       expect(result.code, result.stderr).toBe(0);
-      expect(result.stdout).toBe(HELP[topic as HelpTopic]);
+      expect(result.stdout).toBe(HELP_OF[topic as keyof typeof HELP_OF]);
     }
   });
 
   it('each help starts with its usage line and lists --help', () => {
-    for (const [topic, text] of Object.entries(HELP)) {
+    for (const [topic, text] of Object.entries(HELP_OF)) {
       expect(text, topic).toMatch(topic === 'start' ? /^Usage: npm start/ : new RegExp(`^Usage: npm run ${topic}`));
       expect(text, topic).toContain('-h, --help');
     }
   });
 
-  it('names every step of the checks and every step id of the hints', () => {
-    expect(HELP.check).toContain('  - Fix 1: connections');
-    expect(HELP.hint).toMatch(/--step ID {4}a hint for this step instead \(.*pool.*\)/);
+  it('of check and hint names every step of the scenario: its title, its id', () => {
+    for (const step of steps) {
+      expect(HELP_OF.check).toContain(`\n  - ${step.title}\n`);
+      expect(HELP_OF.hint).toMatch(new RegExp(`--step ID {4}a hint for this step instead \\(.*\\b${step.id}\\b.*\\)`));
+    }
   });
 });
 
@@ -42,5 +52,72 @@ describe('a wrong option', () => {
     expect(result.code).toBe(2);
     expect(result.stderr.trim()).toBe("✘ Unknown option '--bogus'. usage: npm start [-- --restart-on-crash]; npm start -- --help for more.");
     expect(result.stdout).toBe('');
+  });
+});
+
+describe('for another scenario', () => {
+  /** A scenario only this test knows: its own app, tables, users and steps, none of Scenario 1's. */
+  const DEFINITION = `export default {
+  number: 99, title: 'Fixture', summary: 'Only for a test.', concepts: [], level: 'beginner', minutes: 1, status: 'in progress',
+  database: { name: 'shop', role: 'shop_app', password: 'shop_app', tables: ['orders', 'customers'] },
+  files: {
+    app: 'app/main.ts', schema: 'sql/schema.sql', solutionServer: 'answer/main.ts', solutionSql: 'answer/fix.sql',
+    solutionSqlSummary: 'the materialized view', pristine: { 'app/main.ts': 'lab/pristine/main.ts.txt' },
+  },
+  dataset: {
+    unit: 'orders', unitSteps: [1000],
+    options: { orders: { default: 1000, min: 10, max: 10000, help: 'how many orders' } },
+    seed: async () => { throw new Error('not in this test'); },
+    seededSize: async () => undefined,
+  },
+  loadTest: { users: 30, route: '/orders', durationSeconds: 10, requestTimeoutSeconds: 5, p99GoalMs: 250 },
+  calibration: { state: 'the orders page without its view', route: '/orders', targetWaitSeconds: 1, keepWaitSeconds: { min: 0.5, max: 2 } },
+  drills: { databaseProbeRoute: '/orders' },
+  checks: {
+    fixes: 'all three fixes',
+    steps: async () => ({ default: [{
+      id: 'view', title: 'Make the orders page fast', required: true, needs: [],
+      hints: ['Look at the orders page first.', 'Where does it spend its time?', 'Keep a view of it ready.'],
+      check: () => ({ status: 'passed', observed: 'fast', next: '' }),
+    }] }),
+  },
+};
+`;
+  let folder: string;
+  const helpOf = async (command: string) => {
+    const result = await runCli(`lab/commands/${command}.ts`, ['--help'], { LAB_SCENARIO: folder, LAB_STATE_DIR: path.join(folder, '.lab') });
+    expect(result.code, result.stderr).toBe(0);
+    return result.stdout;
+  };
+  beforeAll(() => {
+    folder = fs.mkdtempSync(path.join(os.tmpdir(), 'lab-fixture-scenario-'));
+    fs.mkdirSync(path.join(folder, 'lab'));
+    fs.writeFileSync(path.join(folder, 'lab', 'scenario.ts'), DEFINITION);
+  });
+  afterAll(() => {
+    fs.rmSync(folder, { recursive: true, force: true });
+  });
+
+  it('every help takes the scenario\'s words from its definition, and none of Scenario 1\'s', async () => {
+    const helps = Object.fromEntries(await Promise.all(Object.keys(ENTRIES).map(async (command) => [command, await helpOf(command)] as const)));
+    for (const [command, text] of Object.entries(helps)) {
+      expect(text, command).not.toMatch(/server\.ts|posts|\/feed|both fixes|200 users|solution\//);
+    }
+    expect(helps.start).toContain('your app (app/main.ts, restarted on every save)');
+    expect(helps.reset).toContain('the original app/main.ts (yours is kept in\n.lab/main.ts.before-reset) and no indexes of yours on orders or customers.');
+    expect(helps.solve).toContain('answer/main.ts over app/main.ts, and the materialized view of\nanswer/fix.sql.');
+    expect(helps.check).toContain("sends the goal's 30 users only once all three fixes pass\n(a green `npm run loadtest` with all three fixes counts instead)");
+    expect(helps.check).toContain('The steps:\n  - Make the orders page fast\n\n');
+    expect(helps.hint).toContain('a hint for this step instead (view)');
+  });
+
+  it('npm run hint gives the scenario\'s own hints', async () => {
+    const env = { LAB_SCENARIO: folder, LAB_STATE_DIR: path.join(folder, '.lab') };
+    const first = await runCli('lab/commands/hint.ts', [], env);
+    expect(first.stdout, first.stderr).toContain('Hint 1 of 3 for “Make the orders page fast” (no `npm run check` yet, so starting at the beginning):\n\n  Look at the orders page first.');
+    expect((await runCli('lab/commands/hint.ts', [], env)).stdout).toContain('  Where does it spend its time?');
+    const wrong = await runCli('lab/commands/hint.ts', ['--step', 'pool'], env);
+    expect(wrong.code).toBe(2);
+    expect(wrong.stderr.trim()).toBe('✘ There is no step "pool". usage: npm run hint [-- --step view]');
   });
 });

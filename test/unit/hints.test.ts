@@ -1,41 +1,43 @@
-/** `npm run hint` picks the first step the last check did not pass and gets stronger each time. */
+/** `npm run hint` picks the first step the last check did not pass and gets stronger each time (steps made up for the test). */
 import { describe, expect, it } from 'vitest';
-import { STEPS, type StepId } from '../../lab/check/types.js';
-import { HINTS } from '../../lab/hints/hint-text.js';
 import { currentStep, nextHint } from '../../lab/hints/next-hint.js';
+import type { ScenarioStep, StepStatus } from '../../lab/scenario/steps.js';
 
-const checked = (statuses: Partial<Record<StepId, 'passed' | 'failed' | 'skipped'>>) => ({
+const step = (id: string, required = true): ScenarioStep => ({
+  id,
+  title: `Step ${id}`,
+  required,
+  hints: [`${id}: a nudge`, `${id}: where to look`, `${id}: nearly the answer`],
+  needs: [],
+  check: () => ({ status: 'passed', observed: '', next: '' }),
+});
+const STEPS = [step('first'), step('second'), step('goal'), step('bonus-1', false), step('bonus-2', false)];
+
+const checked = (statuses: Record<string, StepStatus>) => ({
   checkedAt: '2026-11-26T15:00:00.000Z',
-  steps: (Object.keys(STEPS) as StepId[]).map((id) => ({ id, status: statuses[id] ?? 'failed' })),
+  steps: STEPS.map(({ id }) => ({ id, status: statuses[id] ?? 'failed' })),
 });
 
 describe('hints', () => {
   it('start at the first step before any check', () => {
-    expect(currentStep(undefined)).toBe('reproduce');
+    expect(currentStep(STEPS, undefined)?.id).toBe('first');
   });
 
-  it('follow the first step the last check did not pass, then the bonus steps', () => {
-    expect(currentStep(checked({ reproduce: 'passed' }))).toBe('pool');
-    expect(currentStep(checked({ reproduce: 'passed', pool: 'passed', index: 'passed', goal: 'passed' }))).toBe('bonus-user-posts');
-    expect(currentStep(checked({ reproduce: 'passed', pool: 'passed', index: 'passed', goal: 'passed', 'bonus-user-posts': 'passed', 'bonus-db-restart': 'skipped' }))).toBe('bonus-db-restart');
+  it('follow the first step the last check did not pass, in the scenario\'s order', () => {
+    expect(currentStep(STEPS, checked({ first: 'passed' }))?.id).toBe('second');
+    expect(currentStep(STEPS, checked({ first: 'passed', second: 'passed', goal: 'passed' }))?.id).toBe('bonus-1');
+    expect(currentStep(STEPS, checked({ first: 'passed', second: 'passed', goal: 'passed', 'bonus-1': 'passed', 'bonus-2': 'skipped' }))?.id).toBe('bonus-2');
   });
 
   it('have nothing left when every step passed', () => {
-    const all = Object.fromEntries(Object.keys(STEPS).map((id) => [id, 'passed'])) as Record<StepId, 'passed'>;
-    expect(currentStep(checked(all))).toBeUndefined();
+    expect(currentStep(STEPS, checked(Object.fromEntries(STEPS.map(({ id }) => [id, 'passed' as const]))))).toBeUndefined();
   });
 
   it('grow stronger each time, and stay at the third', () => {
-    expect(nextHint('pool', {})).toMatchObject({ level: 1, text: HINTS.pool[0] });
-    expect(nextHint('pool', { pool: 1 })).toMatchObject({ level: 2, text: HINTS.pool[1] });
-    expect(nextHint('pool', { pool: 3 })).toMatchObject({ level: 3, text: HINTS.pool[2] });
-    expect(nextHint('index', { pool: 3 }).level).toBe(1);
-  });
-
-  it('exist at three levels for every step', () => {
-    for (const id of Object.keys(STEPS) as StepId[]) {
-      expect(HINTS[id]).toHaveLength(3);
-      for (const text of HINTS[id]) expect(text.length).toBeGreaterThan(40);
-    }
+    const second = STEPS[1]!;
+    expect(nextHint(second, {})).toEqual({ step: 'second', title: 'Step second', level: 1, text: 'second: a nudge' });
+    expect(nextHint(second, { second: 1 })).toMatchObject({ level: 2, text: 'second: where to look' });
+    expect(nextHint(second, { second: 3 })).toMatchObject({ level: 3, text: 'second: nearly the answer' });
+    expect(nextHint(STEPS[2]!, { second: 3 }).level).toBe(1);
   });
 });

@@ -21,6 +21,7 @@ const scenario: ScenarioDefinition = {
     schema: 'db/schema.sql',
     solutionServer: 'solution/server.fixed.ts',
     solutionSql: 'solution/fix.sql',
+    solutionSqlSummary: 'the index',
     pristine: { 'src/server.ts': 'lab/pristine/server.ts.txt', 'src/metrics.ts': 'lab/pristine/metrics.ts.txt' },
   },
   dataset: {
@@ -69,6 +70,11 @@ const scenario: ScenarioDefinition = {
     keepWaitSeconds: { min: 1.8, max: 4.5 },
   },
   drills: { databaseProbeRoute: '/feed' },
+  checks: {
+    fixes: 'both fixes',
+    // Lazily: the steps import the engine's code, which imports this definition.
+    steps: () => import('./steps.js'),
+  },
   dashboard: {
     // The feed reads posts; users come along through their primary key, a few rows a request.
     rowsReadTables: ['posts'],

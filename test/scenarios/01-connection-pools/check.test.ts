@@ -1,25 +1,27 @@
 /**
- * `npm run check`'s steps against real servers on a real PostgreSQL: the broken server, each
- * wrong fix the issue names, the partial states and the solution. The checks must be hard
- * to fool (wrong fixes fail) and fair (any sensible right fix passes).
+ * Scenario 1's steps of `npm run check` against real servers on a real PostgreSQL: the broken
+ * server, each wrong fix the issue names, the partial states and the solution. The checks must
+ * be hard to fool (wrong fixes fail) and fair (any sensible right fix passes). The engine's own
+ * rules (order, advice, load marks) are tested without any scenario in test/integration/check-runner.test.ts.
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { goalNotMeasured, greenRunWithBothFixes, judgeGoal, judgeGoalRecord, measureGoal } from '../../lab/check/step-goal.js';
-import { readCheckLoads } from '../../lab/check/load-marks.js';
-import type { RunRecord, RunSummary } from '../../lab/runs/run-record.js';
-import { checkUserPostsIndex, judgeFeedIndex, observeFeedIndex } from '../../lab/check/step-index.js';
-import { judgePool, observePool } from '../../lab/check/step-pool.js';
-import { adviceOnlyWhereReached, runChecks } from '../../lab/check/run-checks.js';
-import { STEPS, type StepResult } from '../../lab/check/types.js';
-import { renderReport, reportAsJson } from '../../lab/check/render.js';
-import { createTestDatabase, sql, type TestDatabase } from '../helpers/database.js';
-import { BROKEN_SERVER, FIXED_SERVER, startApp, type RunningApp } from '../../lab/app-runner.js';
-import { writeVariant, type VariantName } from '../helpers/server-variants.js';
-import { failedRun, runRecord } from '../helpers/run-records.js';
+import { BROKEN_SERVER, FIXED_SERVER, startApp, type RunningApp } from '../../../lab/app-runner.js';
+import { readCheckLoads } from '../../../lab/check/load-marks.js';
+import { renderReport, reportAsJson } from '../../../lab/check/render.js';
+import { adviceOnlyWhereReached, runChecks } from '../../../lab/check/run-checks.js';
+import { goalNotMeasured, greenRunWithFixes, judgeGoal, measureGoal } from '../../../lab/check/step-goal.js';
+import type { RunRecord } from '../../../lab/runs/run-record.js';
+import type { StepResult } from '../../../lab/scenario/steps.js';
+import { judgePool, observePool } from '../../../scenarios/01-connection-pools/lab/step-connections.js';
+import { checkUserPostsIndex, judgeFeedIndex, observeFeedIndex } from '../../../scenarios/01-connection-pools/lab/step-feed-index.js';
+import steps, { fixesInPlace } from '../../../scenarios/01-connection-pools/lab/steps.js';
+import { createTestDatabase, sql, type TestDatabase } from '../../helpers/database.js';
+import { failedRun, runRecord } from '../../helpers/run-records.js';
+import { writeVariant, type VariantName } from '../../helpers/server-variants.js';
 
 const FIX_SQL = 'CREATE INDEX posts_created_at_idx ON posts (created_at)';
 
@@ -148,7 +150,7 @@ describe('fix 2 (an index for the feed)', () => {
 
 describe('the goal (200 users, 0 errors, p99 under 1 s)', () => {
   // Real runs only show what the run measured; whether a machine is fast enough is not
-  // asserted here (see the judge's own tests below, on fixed numbers).
+  // asserted here (the judge's own tests, on fixed numbers, are in test/unit/check-goal.test.ts).
   it('runs the load test\'s generator with 200 users for a bounded time against the solution and reports what it saw', async () => {
     await sql(database.appUrl, FIX_SQL);
     try {
@@ -166,52 +168,32 @@ describe('the goal (200 users, 0 errors, p99 under 1 s)', () => {
     }
   });
 
-  const summary = (overrides: Partial<RunSummary>): RunSummary => ({
-    ...runRecord().summary,
-    durationSeconds: 5,
-    totalRequests: 5_000,
-    succeeded: 5_000,
-    latencyMs: { avg: 45, p50: 40, p95: 120, p99: 200, max: 400 },
-    ...overrides,
+  it('never advises a fix: its lines name neither fix when it fails', () => {
+    const failing = judgeGoal({ ...runRecord().summary, durationSeconds: 3, totalRequests: 5_000, succeeded: 4_700, failedHttp5xx: 300 });
+    const slow = judgeGoal({ ...runRecord().summary, durationSeconds: 3, totalRequests: 5_000, succeeded: 5_000, latencyMs: { avg: 900, p50: 800, p95: 1_400, p99: 1_600, max: 2_000 } });
+    for (const step of [failing, slow, goalNotMeasured()]) {
+      expect(step.status).toBe('failed');
+      expect(step.next).not.toMatch(/fix 1|fix 2|pool|index/i);
+    }
   });
 
-  it('passes 0 errors with p99 under the load test\'s green bound', () => {
-    expect(judgeGoal(summary({}))).toMatchObject({ status: 'passed', observed: '200 users for 3 s: 5,000 requests, 0 failed, p50 40 ms, p99 200 ms' });
-  });
-
-  it('never advises a fix: it is measured only once both fixes pass', () => {
-    const failing = judgeGoal(summary({ succeeded: 4_700, failedHttp5xx: 300 }));
-    expect(failing).toMatchObject({ status: 'failed', next: expect.stringMatching(/npm start. terminal/) });
-    const slow = judgeGoal(summary({ latencyMs: { avg: 900, p50: 800, p95: 1_400, p99: 1_600, max: 2_000 } }));
-    expect(slow).toMatchObject({ status: 'failed', next: expect.stringMatching(/^p99 was above 1 s in this short run.*a green run with both fixes counts/) });
-    for (const step of [failing, slow]) expect(step.next).not.toMatch(/fix 1|fix 2|pool|index/i);
-    expect(goalNotMeasured()).toMatchObject({ status: 'failed', observed: expect.stringMatching(/^not measured yet/), next: '' });
-  });
-
-  describe('a green load-test run stands for the goal', () => {
+  describe('a green load-test run stands for the goal only with both fixes in place', () => {
     const appStart = Date.parse('2026-11-26T13:55:00.000Z');
-    const green = (overrides: Partial<RunRecord> = {}): RunRecord => ({
-      ...runRecord({ label: 'pool + index', summary: { latencyMs: { avg: 30, p50: 25, p95: 90, p99: 377, max: 500 } } }),
-      snapshot: { createdAtIndexPresent: true, newSessionsPerRequest: 0, peakConnections: 10, newSessions: 3 },
+    const green = (snapshot: RunRecord['snapshot']): RunRecord => ({
+      ...runRecord({ label: 'my run', summary: { latencyMs: { avg: 30, p50: 25, p95: 90, p99: 377, max: 500 } } }),
+      snapshot,
       verdict: 'green',
-      ...overrides,
     });
 
-    it('when it was green, on /feed with 200 users, with both fixes, by the app running now', () => {
-      const run = greenRunWithBothFixes([failedRun(), green()], appStart);
-      expect(run?.label).toBe('pool + index');
-      expect(judgeGoalRecord(run!)).toMatchObject({ status: 'passed', observed: expect.stringMatching(/^your load test "pool \+ index" at \d\d:\d\d was green with both fixes: 200 users, 6,000 requests, 0 failed, p99 377 ms$/) });
+    it("a pool and an index on created_at, as the run's snapshot saw them", () => {
+      const both = green({ createdAtIndexPresent: true, newSessionsPerRequest: 0, peakConnections: 10, newSessions: 3 });
+      expect(fixesInPlace(both)).toBe(true);
+      expect(greenRunWithFixes([failedRun(), both], appStart, fixesInPlace)).toBe(both);
     });
 
-    it('not when the app restarted since, nor for another route, fewer users, a partial or amber run, or a missing fix', () => {
-      expect(greenRunWithBothFixes([green()], Date.parse('2026-11-26T14:05:00.000Z'))).toBeUndefined();
-      expect(greenRunWithBothFixes([green()], undefined)).toBeUndefined();
-      expect(greenRunWithBothFixes([green({ summary: { ...green().summary, route: '/users/42/posts' } })], appStart)).toBeUndefined();
-      expect(greenRunWithBothFixes([green({ summary: { ...green().summary, users: 50 } })], appStart)).toBeUndefined();
-      expect(greenRunWithBothFixes([green({ partial: true })], appStart)).toBeUndefined();
-      expect(greenRunWithBothFixes([green({ verdict: 'amber' })], appStart)).toBeUndefined();
-      expect(greenRunWithBothFixes([green({ snapshot: { ...green().snapshot, createdAtIndexPresent: false } })], appStart)).toBeUndefined();
-      expect(greenRunWithBothFixes([green({ snapshot: { createdAtIndexPresent: true, newSessionsPerRequest: 1, peakConnections: 100, newSessions: 6_000 } })], appStart)).toBeUndefined();
+    it('not without the index, nor with a connection per request', () => {
+      expect(fixesInPlace(green({ createdAtIndexPresent: false, newSessionsPerRequest: 0, peakConnections: 10, newSessions: 3 }))).toBe(false);
+      expect(fixesInPlace(green({ createdAtIndexPresent: true, newSessionsPerRequest: 1, peakConnections: 100, newSessions: 6_000 }))).toBe(false);
     });
   });
 });
@@ -240,7 +222,7 @@ describe('every line at once', () => {
   };
 
   it('the broken server before step 1: observations only, no fix named, and no load beyond fix 1\'s bursts', async () => {
-    const report = await withServer(BROKEN_SERVER, (app) => runChecks(target(app)));
+    const report = await withServer(BROKEN_SERVER, (app) => runChecks(steps, target(app)));
     expect(report.passed).toBe(false);
     expect(report.steps.map((step) => [step.id, step.status])).toEqual([
       ['reproduce', 'failed'],
@@ -264,7 +246,7 @@ describe('every line at once', () => {
   });
 
   it('pool only (no index yet): fix 1 passes with at most the pool’s 10 connections, fix 2 does not, the goal is not measured', async () => {
-    const report = await withServer(FIXED_SERVER, (app) => runChecks(target(app)));
+    const report = await withServer(FIXED_SERVER, (app) => runChecks(steps, target(app)));
     const pool = report.steps.find((step) => step.id === 'pool')!;
     expect(pool).toMatchObject({ status: 'passed', next: '' });
     expect(pool.observed).toMatch(/opened (\d|10) new database connections?, the next burst [0-5], 20 requests for different users' posts [0-5]: connections are reused$/);
@@ -277,7 +259,7 @@ describe('every line at once', () => {
   it('index only (per-request connections remain): fix 2 passes, fix 1 does not', async () => {
     await sql(database.appUrl, FIX_SQL);
     try {
-      const report = await withServer(BROKEN_SERVER, (app) => runChecks(target(app)));
+      const report = await withServer(BROKEN_SERVER, (app) => runChecks(steps, target(app)));
       const status = Object.fromEntries(report.steps.map((step) => [step.id, step.status]));
       expect(status).toMatchObject({ pool: 'failed', index: 'passed', goal: 'failed' });
       expect(report.passed).toBe(false);
@@ -291,7 +273,7 @@ describe('every line at once', () => {
     fs.writeFileSync(path.join(stateDir, 'runs', 'run-1.json'), JSON.stringify(failedRun()));
     await sql(database.appUrl, FIX_SQL);
     try {
-      const report = await withServer(FIXED_SERVER, (app) => runChecks(target(app)));
+      const report = await withServer(FIXED_SERVER, (app) => runChecks(steps, target(app)));
       const status = Object.fromEntries(report.steps.map((step) => [step.id, step.status]));
       expect(status).toMatchObject({ reproduce: 'passed', pool: 'passed', index: 'passed', 'bonus-db-restart': 'skipped' });
       expect(loads).toEqual([expect.stringMatching(/^Fix 1 sends/), expect.stringMatching(/^The goal sends 200 users to \/feed for 3 s/)]);
@@ -318,7 +300,7 @@ describe('every line at once', () => {
           verdict: 'green',
         };
         fs.writeFileSync(path.join(stateDir, 'runs', 'run-2.json'), JSON.stringify(green));
-        return runChecks(target(app));
+        return runChecks(steps, target(app));
       });
       expect(report.steps.find((step) => step.id === 'goal')).toMatchObject({ status: 'passed', observed: expect.stringMatching(/^your load test "pool \+ index"/) });
       expect(loads).toEqual([expect.stringMatching(/^Fix 1 sends/)]);
@@ -331,29 +313,20 @@ describe('every line at once', () => {
 });
 
 describe('advice only where the learner is', () => {
-  const step = (id: StepResult['id'], status: StepResult['status'], next = 'do this') => ({ ...STEPS[id], id, status, observed: 'seen', next });
-
-  it('keeps the advice of the step the learner is on and of a bonus tried, drops it elsewhere', () => {
-    const steps = adviceOnlyWhereReached([
-      step('reproduce', 'passed', ''),
-      step('pool', 'failed'),
-      step('index', 'failed'),
-      step('goal', 'failed'),
-      step('bonus-user-posts', 'skipped'),
-      step('bonus-db-restart', 'failed'),
-    ]);
-    expect(steps.map((s) => s.next)).toEqual(['', 'do this', '', '', '', 'do this']);
-  });
+  const result = (id: string, verdict: Omit<StepResult, 'id' | 'title' | 'required'>): StepResult => {
+    const step = steps.find((candidate) => candidate.id === id)!;
+    return { id, title: step.title, required: step.required, ...verdict };
+  };
 
   it('on fix 1 (the failure reproduced, the broken server running): the fix 2 and goal lines name no fix', () => {
     const tally = { total: 50, ok: 50, byStatus: { 200: 50 }, noAnswer: 0, errorBodies: [] };
     const report = {
       passed: false,
       steps: adviceOnlyWhereReached([
-        { ...STEPS.reproduce, id: 'reproduce' as const, status: 'passed' as const, observed: 'run "broken" failed', next: '' },
-        judgePool({ first: { tally, newSessions: 50 }, second: { tally, newSessions: 50 } }),
-        judgeFeedIndex({ postsIndexes: [], feedAccess: [{ nodeType: 'Seq Scan' }], feedSorts: true }),
-        goalNotMeasured(),
+        result('reproduce', { status: 'passed', observed: 'run "broken" failed', next: '' }),
+        result('pool', judgePool({ first: { tally, newSessions: 50 }, second: { tally, newSessions: 50 } })),
+        result('index', judgeFeedIndex({ postsIndexes: [], feedAccess: [{ nodeType: 'Seq Scan' }], feedSorts: true })),
+        result('goal', goalNotMeasured()),
       ]),
     };
     const text = renderReport(report);
@@ -361,17 +334,5 @@ describe('advice only where the learner is', () => {
     expect(pool).toMatch(/try: each request still opens its own connection/);
     expect(rest).not.toMatch(/try:/);
     expect(rest).not.toMatch(/CREATE INDEX|created_at|pg\.Pool/i);
-  });
-
-  it('lets a bonus not tried say how to try it once every required step passes', () => {
-    const steps = adviceOnlyWhereReached([
-      step('reproduce', 'passed', ''),
-      step('pool', 'passed', ''),
-      step('index', 'passed', ''),
-      step('goal', 'passed', ''),
-      step('bonus-user-posts', 'skipped'),
-      step('bonus-db-restart', 'skipped'),
-    ]);
-    expect(steps.map((s) => s.next)).toEqual(['', '', '', '', 'do this', 'do this']);
   });
 });

@@ -1,19 +1,20 @@
 /**
- * Three hints per step: a nudge, where to look, nearly the answer. Each level assumes the
- * learner read the ones before it.
+ * Three hints per step of Scenario 1, by step id: a nudge, where to look, nearly the answer.
+ * Each level assumes the learner read the ones before it.
  */
-import { GOAL_USERS } from '../check/goal-bound.js';
-import { LOADTEST_P99_GOAL_MS } from '../config.js';
-import type { StepId } from '../check/types.js';
+import type { StepHints } from '../../../lab/scenario/steps.js';
+import scenario from './scenario.js';
 
-export const HINTS: Record<StepId, [string, string, string]> = {
+const { users, p99GoalMs } = scenario.loadTest;
+
+export const HINTS = {
   reproduce: [
     'Before fixing anything, see it fail. With `npm start` running, put the feed under the load of many users at once.',
     'Run `npm run loadtest` and keep the dashboard open beside it. Watch the error rate and the database connections panel.',
     'Run `npm run loadtest` against the original src/server.ts (`npm run reset` brings it back). The run is recorded in .lab/runs/; a run with failed requests completes this step.',
   ],
   pool: [
-    'Count how many database connections one request to /feed opens, and how many 200 requests at once would open. PostgreSQL allows 100.',
+    `Count how many database connections one request to /feed opens, and how many ${users} requests at once would open. PostgreSQL allows 100.`,
     'Look at the query() function in src/server.ts: what does it create, and when? Where could something be created once instead?',
     'Create ONE `new pg.Pool({ connectionString: DATABASE_URL, max: 10 })` at the top of src/server.ts, outside every function, and make query() call `pool.query(sql, params)`. Add `pool.on(\'error\', …)` so a broken idle connection does not crash the app.',
   ],
@@ -23,7 +24,7 @@ export const HINTS: Record<StepId, [string, string, string]> = {
     'In `npm run db`: CREATE INDEX posts_created_at_idx ON posts (created_at); then EXPLAIN ANALYZE the feed query again and compare the plan and the execution time. No code change is needed.',
   ],
   goal: [
-    `The goal needs both fixes: ${GOAL_USERS} users with no errors (fix 1) and 99% of answers within ${LOADTEST_P99_GOAL_MS / 1000} s (fix 2).`,
+    `The goal needs ${scenario.checks.fixes}: ${users} users with no errors (fix 1) and 99% of answers within ${p99GoalMs / 1000} s (fix 2).`,
     'If requests fail, fix 1 is not complete; if they are slow, look at how long each feed query takes (EXPLAIN ANALYZE) and how many can run at once (the pool size).',
     'With one shared pool and an index on posts (created_at), each feed query reads about 20 index entries instead of every post, so the pool\'s queue drains many times faster. Check both with `npm run check`; a green `npm run loadtest` with both fixes also counts for this line.',
   ],
@@ -37,4 +38,4 @@ export const HINTS: Record<StepId, [string, string, string]> = {
     'When the database stops, the connections idling in a pool break. What does your app do with the error a pool reports for them?',
     'Give the pool an error listener: `pool.on(\'error\', (error) => console.error(…))`. The pool drops the broken connection and opens a new one on the next query; without the listener the error ends the process.',
   ],
-};
+} satisfies Record<string, StepHints>;

@@ -4,14 +4,33 @@
  * reading every post and sorting them (Seq Scan + Sort).
  */
 import type pg from 'pg';
-import { describeIndex, indexesOn, type TableIndex } from './indexes.js';
-import { accessesTo, describeAccess, explain, sortsRows, type TableAccess } from './plan.js';
-import { FEED_QUERY } from '../feed-query.js';
-import { USER_POSTS_QUERY } from './queries.js';
-import type { RunRecord } from '../runs/run-record.js';
-import { failed, passed, skipped, type StepResult } from './types.js';
+import { describeIndex, indexesOn, ledBy, type TableIndex } from '../../../lab/check/indexes.js';
+import { accessesTo, describeAccess, explain, sortsRows, type TableAccess } from '../../../lab/check/plan.js';
+import { failed, passed, skipped } from '../../../lab/check/verdicts.js';
+import type { RunRecord } from '../../../lab/runs/run-record.js';
+import type { ScenarioStep, StepVerdict } from '../../../lab/scenario/steps.js';
+import { HINTS } from './hints.js';
+import { FEED_QUERY, USER_POSTS_QUERY } from './queries.js';
 
 type Queryable = Pick<pg.Client, 'query'>;
+
+export const feedIndexStep: ScenarioStep = {
+  id: 'index',
+  title: 'Fix 2: the feed query',
+  required: true,
+  hints: HINTS.index,
+  needs: ['database'],
+  check: async ({ admin }) => judgeFeedIndex(await observeFeedIndex(admin)),
+};
+
+export const userPostsIndexStep: ScenarioStep = {
+  id: 'bonus-user-posts',
+  title: 'Bonus: the other slow endpoint, /users/:id/posts',
+  required: false,
+  hints: HINTS['bonus-user-posts'],
+  needs: ['database'],
+  check: ({ admin, runs }) => checkUserPostsIndex(admin, runs),
+};
 
 export interface IndexObservation {
   /** Usable indexes on posts. */
@@ -27,9 +46,7 @@ export async function observeFeedIndex(admin: Queryable): Promise<IndexObservati
   return { postsIndexes, feedAccess: accessesTo(plan, 'posts'), feedSorts: sortsRows(plan) };
 }
 
-const ledBy = (column: string) => (index: TableIndex) => index.columns[0] === column;
-
-export function judgeFeedIndex(observation: IndexObservation): StepResult {
+export function judgeFeedIndex(observation: IndexObservation): StepVerdict {
   const createdAt = observation.postsIndexes.filter(ledBy('created_at'));
   const others = observation.postsIndexes.filter((index) => !index.backsConstraint && !ledBy('created_at')(index));
   const plan = `the feed query's plan: ${describeAccess(observation.feedAccess, 'posts')}${observation.feedSorts ? ' + Sort' : ''}`;
@@ -38,7 +55,6 @@ export function judgeFeedIndex(observation: IndexObservation): StepResult {
       ? `posts has ${others.map(describeIndex).join(', ')} besides its primary key`
       : 'posts has no index besides its primary key';
     return failed(
-      'index',
       `${found}; ${plan}`,
       'the feed query reads and sorts every post: look at its plan with EXPLAIN ANALYZE in `npm run db` (SCENARIO.md, Step 3, fix 2). ' +
         '(A cache in front of /feed may make the goal pass, but the database still reads every post whenever it misses.)',
@@ -49,30 +65,28 @@ export function judgeFeedIndex(observation: IndexObservation): StepResult {
   const scans = observation.feedAccess.some((access) => access.nodeType.includes('Seq Scan'));
   if (!usesIt || scans) {
     return failed(
-      'index',
       `${createdAt.map(describeIndex).join(', ')} exists, but ${plan}`,
       'PostgreSQL does not use the index for the feed yet: run ANALYZE posts; in `npm run db`, and check the feed query still orders by p.created_at',
     );
   }
-  return passed('index', `${createdAt.map(describeIndex).join(', ')} exists; ${plan}`);
+  return passed(`${createdAt.map(describeIndex).join(', ')} exists; ${plan}`);
 }
 
 /**
  * Bonus: GET /users/:id/posts reads one user's posts through an index led by user_id. Not
  * tried ("–") until an index on user_id exists or a load test ran on that route.
  */
-export async function checkUserPostsIndex(admin: Queryable, runs: RunRecord[]): Promise<StepResult> {
+export async function checkUserPostsIndex(admin: Queryable, runs: RunRecord[]): Promise<StepVerdict> {
   const usable = (await indexesOn(admin, ['posts'])).filter((index) => index.usable);
   const ledByUserId = new Set(usable.filter(ledBy('user_id')).map((index) => index.name));
   const plan = await explain(admin, USER_POSTS_QUERY, [1]);
   const access = accessesTo(plan, 'posts');
   const usesIt = access.some((entry) => entry.indexName !== undefined && ledByUserId.has(entry.indexName));
   const observed = `the plan for one user's posts: ${describeAccess(access, 'posts')}${sortsRows(plan) ? ' + Sort' : ''}`;
-  if (usesIt) return passed('bonus-user-posts', observed);
+  if (usesIt) return passed(observed);
   const tried = usable.some((index) => index.columns.includes('user_id')) || runs.some((run) => run.summary.route.startsWith('/users/'));
-  if (!tried) return skipped('bonus-user-posts', `not tried yet; ${observed}`, 'look at its plan, then load-test it (SCENARIO.md, Bonus B1)');
+  if (!tried) return skipped(`not tried yet; ${observed}`, 'look at its plan, then load-test it (SCENARIO.md, Bonus B1)');
   return failed(
-    'bonus-user-posts',
     observed,
     'this query filters by user_id and orders by created_at: which index would let PostgreSQL read only that user’s newest 20? Try it, then EXPLAIN it',
   );

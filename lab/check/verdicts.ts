@@ -1,0 +1,15 @@
+/** The verdicts a step's judge reaches (lab/scenario/steps.ts), written the same way by every check. */
+import type { StepVerdict } from '../scenario/steps.js';
+
+export function passed(observed: string): StepVerdict {
+  return { status: 'passed', observed, next: '' };
+}
+
+export function failed(observed: string, next: string): StepVerdict {
+  return { status: 'failed', observed, next };
+}
+
+/** A step the learner has not tried (a bonus): shown as "–", never counted as a failure. */
+export function skipped(observed: string, next = ''): StepVerdict {
+  return { status: 'skipped', observed, next };
+}

@@ -1,0 +1,122 @@
+/**
+ * The engine's generic goal step, on fixed numbers: the load test's users and p99 bound come
+ * from the definition's loadTest, a green recorded run with the fixes in place stands for it,
+ * and it is measured (with load, announced) only once the steps it waits for pass.
+ */
+import { describe, expect, it } from 'vitest';
+import { GOAL_SECONDS, goalNotMeasured, goalStep, goalTitle, greenRunWithFixes, judgeGoal, judgeGoalRecord } from '../../lab/check/step-goal.js';
+import type { RunRecord, RunSummary } from '../../lab/runs/run-record.js';
+import { scenario } from '../../lab/scenario/current.js';
+import type { StepContext, StepResult } from '../../lab/scenario/steps.js';
+import { failedRun, runRecord } from '../helpers/run-records.js';
+
+const { users, route, p99GoalMs } = scenario.loadTest;
+const { fixes } = scenario.checks;
+
+const summary = (overrides: Partial<RunSummary> = {}): RunSummary => ({
+  ...runRecord().summary,
+  users,
+  route,
+  durationSeconds: GOAL_SECONDS,
+  totalRequests: 5_000,
+  succeeded: 5_000,
+  latencyMs: { avg: 45, p50: 40, p95: 120, p99: p99GoalMs / 5, max: p99GoalMs / 2 },
+  ...overrides,
+});
+
+describe('the goal\'s judge', () => {
+  it('is titled with the load test\'s users and p99 bound', () => {
+    expect(goalTitle()).toBe(`Goal: ${users} users, 0 errors, p99 under ${p99GoalMs / 1000} s`);
+  });
+
+  it('passes 0 errors with p99 under the load test\'s green bound', () => {
+    expect(judgeGoal(summary())).toEqual({
+      status: 'passed',
+      observed: `${users} users for ${GOAL_SECONDS} s: 5,000 requests, 0 failed, p50 40 ms, p99 ${p99GoalMs / 5} ms`,
+      next: '',
+    });
+  });
+
+  it('fails failed requests, pointing at the app\'s errors and the full load test', () => {
+    const step = judgeGoal(summary({ succeeded: 4_700, failedHttp5xx: 300 }));
+    expect(step).toMatchObject({ status: 'failed', observed: expect.stringMatching(/, 300 failed,/) });
+    expect(step.next).toBe(`requests failed although ${fixes} pass: the \`npm start\` terminal shows the app's errors. Then run the full \`npm run loadtest\`: a green run with ${fixes} counts for this line`);
+  });
+
+  it('fails a p99 over the bound, asking whether the machine was busy', () => {
+    const step = judgeGoal(summary({ latencyMs: { avg: 900, p50: 800, p95: p99GoalMs, p99: p99GoalMs * 1.6, max: p99GoalMs * 2 } }));
+    expect(step).toMatchObject({ status: 'failed', next: expect.stringMatching(new RegExp(`^p99 was above ${p99GoalMs / 1000} s in this short run: was something else busy`)) });
+  });
+
+  it('before the fixes pass: not measured, and nothing to do on this line', () => {
+    expect(goalNotMeasured()).toEqual({ status: 'failed', observed: `not measured yet: it runs once ${fixes} above pass`, next: '' });
+  });
+});
+
+describe('a green load-test run stands for the goal', () => {
+  const appStart = Date.parse('2026-11-26T13:55:00.000Z');
+  const green = (overrides: Partial<RunRecord> = {}): RunRecord => ({
+    ...runRecord({ label: 'fixed', summary: { users, route, latencyMs: { avg: 30, p50: 25, p95: 90, p99: 377, max: 500 } } }),
+    verdict: 'green',
+    ...overrides,
+  });
+  /** In these tests, the fixes are in place in the runs labelled "fixed". */
+  const labelledFixed = (run: RunRecord) => run.label === 'fixed';
+
+  it('when it was green, on the goal\'s route with its users, with the fixes, by the app running now', () => {
+    const run = greenRunWithFixes([failedRun(), green()], appStart, labelledFixed);
+    expect(run?.label).toBe('fixed');
+    expect(judgeGoalRecord(run!)).toMatchObject({
+      status: 'passed',
+      observed: expect.stringMatching(new RegExp(`^your load test "fixed" at \\d\\d:\\d\\d was green with ${fixes}: ${users} users, 6,000 requests, 0 failed, p99 377 ms$`)),
+    });
+  });
+
+  it('not when the app restarted since, nor for another route, fewer users, a partial or amber run, or without the fixes', () => {
+    expect(greenRunWithFixes([green()], Date.parse('2026-11-26T14:05:00.000Z'), labelledFixed)).toBeUndefined();
+    expect(greenRunWithFixes([green()], undefined, labelledFixed)).toBeUndefined();
+    expect(greenRunWithFixes([green({ summary: { ...green().summary, route: `${route}/other` } })], appStart, labelledFixed)).toBeUndefined();
+    expect(greenRunWithFixes([green({ summary: { ...green().summary, users: users - 1 } })], appStart, labelledFixed)).toBeUndefined();
+    expect(greenRunWithFixes([green({ partial: true })], appStart, labelledFixed)).toBeUndefined();
+    expect(greenRunWithFixes([green({ verdict: 'amber' })], appStart, labelledFixed)).toBeUndefined();
+    expect(greenRunWithFixes([green({ label: 'half fixed' })], appStart, labelledFixed)).toBeUndefined();
+  });
+});
+
+describe('the goal step', () => {
+  const HINTS = ['a nudge', 'where to look', 'nearly the answer'] as const;
+  const step = goalStep({ waitsFor: ['fix-a', 'fix-b'], fixesInPlace: () => true, hints: HINTS });
+  const result = (id: string, status: StepResult['status']): StepResult => ({ id, title: id, required: true, status, observed: '', next: '' });
+  const loads: string[] = [];
+  const context = (before: StepResult[]): StepContext => ({
+    // Nothing answers here: the app's start time is unknown, so no recorded run can stand for the goal.
+    appUrl: 'http://127.0.0.1:9',
+    admin: { query: () => Promise.reject(new Error('the goal reads no database')) } as unknown as StepContext['admin'],
+    databaseName: 'none',
+    runs: [],
+    drillsFile: '',
+    before,
+    sendLoad: async <T>(label: string, description: string) => {
+      loads.push(`${label}: ${description}`);
+      return summary() as T;
+    },
+  });
+
+  it('is required and needs the app', () => {
+    expect(step).toMatchObject({ id: 'goal', title: goalTitle(), required: true, needs: ['app'], hints: HINTS });
+  });
+
+  it('sends nothing until every step it waits for passed', async () => {
+    loads.length = 0;
+    expect(await step.check(context([result('fix-a', 'passed')]))).toEqual(goalNotMeasured());
+    expect(await step.check(context([result('fix-a', 'passed'), result('fix-b', 'failed')]))).toEqual(goalNotMeasured());
+    expect(loads).toEqual([]);
+  });
+
+  it('then measures, announcing the load it sends', async () => {
+    loads.length = 0;
+    const verdict = await step.check(context([result('other', 'failed'), result('fix-a', 'passed'), result('fix-b', 'passed')]));
+    expect(verdict).toEqual(judgeGoal(summary()));
+    expect(loads).toEqual([`goal: The goal sends ${users} users to ${route} for ${GOAL_SECONDS} s, as the load test does`]);
+  });
+});
