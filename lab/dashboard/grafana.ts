@@ -16,7 +16,7 @@ export const GRAFANA_DATASOURCE_UID = 'lab-prometheus';
 export const GRAFANA_DASHBOARD_FILE = grafanaDashboardFile(scenario.number);
 
 /** Fixed per scenario, so links and the home-dashboard setting survive regeneration. */
-export function grafanaDashboardUid(scenarioNumber: number): string {
+function grafanaDashboardUid(scenarioNumber: number): string {
   return `scenario-${scenarioNumber}`;
 }
 

@@ -35,7 +35,7 @@ export interface DatabaseReaderOptions {
 }
 
 /** The most statements one reading passes on: a scenario's app runs a handful; the rest are the learner's experiments. */
-export const STATEMENTS_READ = 50;
+const STATEMENTS_READ = 50;
 
 export class DatabaseReader {
   private client: pg.Client | undefined;
