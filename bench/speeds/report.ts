@@ -30,7 +30,7 @@ export function renderSpeedsMarkdown(report: SpeedsReport): string {
   for (const result of report.results) {
     const goals = evaluateSpeed(result);
     const factor = slowdown(result);
-    const calibration = result.calibrations.map((rounds) => rounds.map((decision) => `${fmt(decision.measuredRequestsPerSecond, 0)} req/s → ${fmt(decision.posts, 0)}`).join(', then ')).join(' / ');
+    const calibration = result.calibrations.map((rounds) => rounds.map((decision) => `${fmt(decision.measuredRequestsPerSecond, 0)} req/s → ${fmt(decision.size, 0)}`).join(', then ')).join(' / ');
     const states = [result.broken, result.poolOnly, result.poolAndIndex];
     goals.forEach((goal, index) => {
       const summary = states[index]!;

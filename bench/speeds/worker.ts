@@ -6,7 +6,7 @@
 //   node --import tsx bench/speeds/worker.ts --speed one-core --seconds 30 --out result.json
 import fs from 'node:fs';
 import { parseArgs } from 'node:util';
-import { calibrateDataset, CALIBRATION_USERS, measurePoolAloneRequestsPerSecond, type CalibrationDecision } from '../../lab/calibration.js';
+import { calibrateDataset, measureRequestsPerSecond, type CalibrationDecision } from '../../lab/calibration.js';
 import { startScratchDatabase } from '../../lab/postgres/scratch.js';
 import { scenario } from '../../lab/scenario/current.js';
 import { defaultSize } from '../../lab/seeding.js';
@@ -29,7 +29,7 @@ try {
   const unit = scenario.dataset.unit;
   const DEFAULT_POSTS = defaultSize()[unit]!;
   const reseed = async (posts: number) => void (await scenario.dataset.seed(database.appUrl, { size: { ...defaultSize(), [unit]: posts }, force: true }));
-  const poolAloneAtDefault = await measurePoolAloneRequestsPerSecond(database.appUrl);
+  const poolAloneAtDefault = await measureRequestsPerSecond(database.appUrl);
   const calibrations: CalibrationDecision[][] = [];
   let posts = DEFAULT_POSTS;
   for (let start = 1; start <= 2; start += 1) {
@@ -37,16 +37,16 @@ try {
     if (posts !== DEFAULT_POSTS) await reseed(DEFAULT_POSTS);
     const calibration = await calibrateDataset(database.appUrl, DEFAULT_POSTS, reseed, (line) => console.log(`  [${setting.id}] ${line}`));
     calibrations.push(calibration.decisions);
-    posts = calibration.posts;
+    posts = calibration.size;
   }
-  console.log(`  [${setting.id}] the three states at ${posts.toLocaleString('en-US')} posts, ${CALIBRATION_USERS} users × ${stateSeconds} s each`);
-  const states = await measureStates(database.appUrl, { users: CALIBRATION_USERS, seconds: stateSeconds, warmupSeconds: 3 });
+  console.log(`  [${setting.id}] the three states at ${posts.toLocaleString('en-US')} posts, ${scenario.loadTest.users} users × ${stateSeconds} s each`);
+  const states = await measureStates(database.appUrl, { users: scenario.loadTest.users, seconds: stateSeconds, warmupSeconds: 3 });
   const result: SpeedResult = {
     setting,
     poolAloneAtDefault,
     calibrations,
     posts,
-    users: CALIBRATION_USERS,
+    users: scenario.loadTest.users,
     seconds: stateSeconds,
     broken: states.broken,
     poolOnly: states.poolOnly,

@@ -38,7 +38,8 @@ export async function runAppDrill(options: AppDrillOptions): Promise<AppDrillRes
   }
 }
 
-export function describeAppDrill(result: AppDrillResult): string {
+/** What the learner reads after the drill; `appFile` is the app's file as they find it ("src/server.ts"). */
+export function describeAppDrill(result: AppDrillResult, appFile: string): string {
   const lines = ['Seen from outside (GET /health every 100 ms):'];
   if (result.backAt !== undefined) {
     const down = result.downAt !== undefined ? (result.backAt - result.downAt) / 1000 : 0;
@@ -47,7 +48,7 @@ export function describeAppDrill(result: AppDrillResult): string {
     lines.push(
       `  ✘ down, and still down after ${result.watchSeconds} s: nothing restarts it.`,
       '',
-      'One app process is a single point of failure. Bring it back by saving src/server.ts, or restart',
+      `One app process is a single point of failure. Bring it back by saving ${appFile}, or restart`,
       '`npm start -- --restart-on-crash` to have the lab restart it the way a process manager (systemd, Kubernetes) would.',
     );
   }

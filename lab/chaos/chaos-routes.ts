@@ -4,7 +4,9 @@
  * SIGKILL and answers with its pid. The supervisor owns both processes, so the drills act
  * here, inside it; `npm run chaos -- db|app` calls these routes and watches from outside.
  */
+import { APP_ENTRY } from '../config.js';
 import { readRunningLab, writeLabState } from '../lab-state.js';
+import { learnerPath } from '../scenario/current.js';
 import type { LabRoutes } from '../supervisor/context.js';
 import { takeDatabaseAway } from './database-outage.js';
 
@@ -48,7 +50,7 @@ export const chaosRoutes: LabRoutes = async (server, context) => {
   server.post('/api/chaos/app', async (_request, reply) => {
     const killedPid = context.app.crash();
     if (killedPid === undefined) {
-      return reply.code(409).send({ statusCode: 409, error: 'Conflict', message: 'the app is not running right now (it may have crashed already); save src/server.ts or restart `npm start`' });
+      return reply.code(409).send({ statusCode: 409, error: 'Conflict', message: `the app is not running right now (it may have crashed already); save ${learnerPath(APP_ENTRY)} or restart \`npm start\`` });
     }
     const kill: AppKill = { killedPid, killedAt: Date.now() };
     return kill;

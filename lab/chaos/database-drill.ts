@@ -1,7 +1,7 @@
 /**
- * `npm run chaos -- db`, from the outside: probe /feed every 100 ms, have the database taken
- * away and brought back, then report what a user of the app saw and whether the same app
- * process came through it.
+ * `npm run chaos -- db`, from the outside: probe the scenario's page (its definition's
+ * drills.databaseProbeRoute) every 100 ms, have the database taken away and brought back,
+ * then report what a user of the app saw and whether the same app process came through it.
  */
 import type { DatabaseDrillRecord } from './drill-record.js';
 import type { OutageTiming } from './database-outage.js';
@@ -12,6 +12,8 @@ export const RECOVERY_WAIT_MS = 10_000;
 
 export interface DatabaseDrillOptions {
   appUrl: string;
+  /** The page probed, one that needs the database: "/feed". */
+  route: string;
   /** Takes the database away and resolves once it is back. */
   takeAway: () => Promise<OutageTiming>;
   /** The app process now (to see whether it survived). */
@@ -19,11 +21,13 @@ export interface DatabaseDrillOptions {
 }
 
 export interface DatabaseDrillResult {
+  /** The page that was probed. */
+  route: string;
   timing: OutageTiming;
   record: DatabaseDrillRecord;
-  /** First failed /feed probe after the database went away. */
+  /** First failed probe after the database went away. */
   firstFailureAt?: number;
-  /** First /feed answered 200 after the database returned. */
+  /** First probe answered 200 after the database returned. */
   servedAgainAt?: number;
   appPidBefore?: number;
   appPidAfter?: number;
@@ -31,7 +35,7 @@ export interface DatabaseDrillResult {
 
 export async function runDatabaseDrill(options: DatabaseDrillOptions): Promise<DatabaseDrillResult> {
   const appPidBefore = options.appPid();
-  const probe = startProbe(`${options.appUrl}/feed`);
+  const probe = startProbe(`${options.appUrl}${options.route}`);
   let timing: OutageTiming;
   let servedAgainAt: number | undefined;
   try {
@@ -54,6 +58,7 @@ export async function runDatabaseDrill(options: DatabaseDrillOptions): Promise<D
     appCrashed,
   };
   return {
+    route: options.route,
     timing,
     record,
     ...(firstFailureAt !== undefined ? { firstFailureAt } : {}),
@@ -65,15 +70,15 @@ export async function runDatabaseDrill(options: DatabaseDrillOptions): Promise<D
 
 /** What the learner reads after the drill. */
 export function describeDatabaseDrill(result: DatabaseDrillResult): string {
-  const { timing, record } = result;
+  const { route, timing, record } = result;
   const how = timing.mode === 'embedded'
     ? `Stopped the embedded PostgreSQL at ${clock(timing.stoppedAt)} and started it again at ${clock(timing.restartedAt)}` +
       `${timing.postgresPid !== undefined ? ` (new pid ${timing.postgresPid})` : ''}.`
     : `Refused new connections to the database and ended the open ones at ${clock(timing.stoppedAt)}; allowed them again at ${clock(timing.restartedAt)}.`;
-  const lines = [how, `The database was away for ${record.databaseDownSeconds.toFixed(1)} s.`, '', 'Seen from outside (GET /feed every 100 ms):'];
+  const lines = [how, `The database was away for ${record.databaseDownSeconds.toFixed(1)} s.`, '', `Seen from outside (GET ${route} every 100 ms):`];
   if (result.firstFailureAt !== undefined) {
     const until = result.servedAgainAt ?? Date.now();
-    lines.push(`  ✘ /feed failed from ${clock(result.firstFailureAt)}: ${((until - result.firstFailureAt) / 1000).toFixed(1)} s without the feed`);
+    lines.push(`  ✘ ${route} failed from ${clock(result.firstFailureAt)}, for ${((until - result.firstFailureAt) / 1000).toFixed(1)} s`);
   } else {
     lines.push('  ✔ no probe failed (the database was away only between probes, or the app answered from elsewhere)');
   }
@@ -87,7 +92,7 @@ export function describeDatabaseDrill(result: DatabaseDrillResult): string {
   } else {
     lines.push(`  ✘ still failing ${RECOVERY_WAIT_MS / 1000} s after the database returned: the app does not reconnect by itself`);
   }
-  lines.push('', 'One database is a single point of failure: while it is away, nothing the app does can serve the feed.');
+  lines.push('', `One database is a single point of failure: while it is away, nothing the app does can serve ${route}.`);
   return lines.join('\n');
 }
 

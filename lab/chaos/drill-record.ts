@@ -14,9 +14,9 @@ export interface DatabaseDrillRecord {
   appPid?: number;
   /** Seconds the database was away. */
   databaseDownSeconds: number;
-  /** The app served /feed again after the database returned. */
+  /** The app served the probed page again after the database returned. */
   appServedAgain: boolean;
-  /** From the database's return to the first /feed answered 200; null when it never was. */
+  /** From the database's return to the first probe answered 200; null when it never was. */
   recoverySeconds: number | null;
   /** The app process was gone after the drill (it crashed). */
   appCrashed: boolean;

@@ -9,7 +9,9 @@ import { describeDatabaseDrill, runDatabaseDrill } from '../chaos/database-drill
 import type { OutageTiming } from '../chaos/database-outage.js';
 import { recordDatabaseDrill } from '../chaos/drill-record.js';
 import { LabError, runCommand } from '../errors.js';
+import { APP_ENTRY } from '../config.js';
 import { readRunningLab } from '../lab-state.js';
+import { learnerPath, scenario } from '../scenario/current.js';
 import { exitWithHelpIfAsked } from '../help.js';
 
 const USAGE = 'usage: npm run chaos -- db [--seconds N]   |   npm run chaos -- app [--seconds N]';
@@ -30,7 +32,7 @@ runCommand(async () => {
       onKilled: (pid) =>
         console.log(`Killed the app process (pid ${pid}) with SIGKILL: no cleanup, no goodbye, the way a crash ends a process.\nWatching /health for ${watchSeconds} s…\n`),
     });
-    console.log(describeAppDrill(result));
+    console.log(describeAppDrill(result, learnerPath(APP_ENTRY)));
     return 0;
   }
 
@@ -38,6 +40,7 @@ runCommand(async () => {
   console.log(`Taking the database away for ${outage} s while probing the app; watch the dashboard…\n`);
   const result = await runDatabaseDrill({
     appUrl,
+    route: scenario.drills.databaseProbeRoute,
     // The supervisor rewrites .lab/lab.json whenever the app starts or ends.
     appPid: () => readRunningLab()?.appPid,
     takeAway: () => askLabServer<OutageTiming>(lab.labPort, '/api/chaos/db', { seconds: outage }),

@@ -1,6 +1,7 @@
 /**
  * `npm run generate:grafana [-- --scenario N]`: rewrites the scenario's Grafana dashboard
- * (observability/grafana/dashboards/scenario-N.json) from lab/dashboard/panels.ts. Run it after changing a panel; a test fails while the file is stale.
+ * (observability/grafana/dashboards/scenario-N.json) from lab/dashboard/panels.ts and the
+ * scenario's definition. Run it after changing either; a test fails while the file is stale.
  */
 import fs from 'node:fs';
 import path from 'node:path';

@@ -1,18 +1,24 @@
 /**
- * Turns the panel definitions (panels.ts) into a Grafana dashboard, so Grafana in the dev
+ * Turns a scenario's panels (panels.ts) into a Grafana dashboard, so Grafana in the dev
  * container shows the same panels, queries and "what to look for" lines as the built-in
- * dashboard. `npm run generate:grafana` writes it to observability/grafana/dashboards/.
+ * dashboard. `npm run generate:grafana -- --scenario N` writes scenario N's to
+ * observability/grafana/dashboards/scenario-N.json.
  */
 import path from 'node:path';
 import { ROOT_DIR } from '../config.js';
+import type { ScenarioDefinition } from '../scenario/definition.js';
 import { scenario, scenarioTitle } from '../scenario/current.js';
-import { panels, type PanelDefinition, type PanelUnit } from './panels.js';
+import { panelsFor, type ChartPanel, type PanelDefinition, type PanelUnit, type TablePanel } from './panels.js';
 
-/** Fixed, so links and the home-dashboard setting survive regeneration. */
-export const GRAFANA_DASHBOARD_UID = `scenario-${scenario.number}`;
 /** Must match observability/grafana/provisioning/datasources/prometheus.yml. */
 export const GRAFANA_DATASOURCE_UID = 'lab-prometheus';
+/** The generated dashboard of the scenario this lab runs. */
 export const GRAFANA_DASHBOARD_FILE = grafanaDashboardFile(scenario.number);
+
+/** Fixed per scenario, so links and the home-dashboard setting survive regeneration. */
+function grafanaDashboardUid(scenarioNumber: number): string {
+  return `scenario-${scenarioNumber}`;
+}
 
 /** Where the generated dashboard of scenario N is kept (the dev container's Grafana mounts the folder). */
 export function grafanaDashboardFile(scenarioNumber: number): string {
@@ -21,6 +27,7 @@ export function grafanaDashboardFile(scenarioNumber: number): string {
 
 const GRAFANA_UNITS: Record<PanelUnit, string> = {
   'requests/s': 'reqps',
+  'calls/s': 'ops',
   seconds: 's',
   percent: 'percent',
   connections: 'short',
@@ -32,14 +39,20 @@ const GRAFANA_UNITS: Record<PanelUnit, string> = {
 const datasource = { type: 'prometheus', uid: GRAFANA_DATASOURCE_UID };
 
 function grafanaPanel(panel: PanelDefinition, index: number): Record<string, unknown> {
-  const upDown = panel.unit === 'up/down';
-  return {
+  const common = {
     id: index + 1,
-    type: 'timeseries',
+    type: panel.kind === 'chart' ? 'timeseries' : 'table',
     title: panel.title,
     description: `What to look for: ${panel.lookFor}\n\n${panel.help}`,
     datasource,
     gridPos: { h: 8, w: 12, x: (index % 2) * 12, y: Math.floor(index / 2) * 8 },
+  };
+  return panel.kind === 'chart' ? { ...common, ...chartPanel(panel) } : { ...common, ...tablePanel(panel) };
+}
+
+function chartPanel(panel: ChartPanel): Record<string, unknown> {
+  const upDown = panel.unit === 'up/down';
+  return {
     targets: panel.series.map((series, seriesIndex) => ({
       datasource,
       refId: String.fromCharCode(65 + seriesIndex),
@@ -75,12 +88,52 @@ function grafanaPanel(panel: PanelDefinition, index: number): Record<string, unk
   };
 }
 
-export function grafanaDashboard(definitions: PanelDefinition[] = panels): Record<string, unknown> {
+/**
+ * A ranking as a Grafana table: one instant query per column, each a value per row label,
+ * merged into one row per label value, ranked by the first column.
+ */
+function tablePanel(panel: TablePanel): Record<string, unknown> {
+  const valueField = (index: number) => `Value #${String.fromCharCode(65 + index)}`;
   return {
-    uid: GRAFANA_DASHBOARD_UID,
-    title: scenarioTitle(),
-    description: 'Generated from lab/dashboard/panels.ts by `npm run generate:grafana`. Do not edit by hand.',
-    tags: [GRAFANA_DASHBOARD_UID],
+    targets: panel.columns.map((column, index) => ({
+      datasource,
+      refId: String.fromCharCode(65 + index),
+      expr: column.promql,
+      format: 'table',
+      instant: true,
+      range: false,
+    })),
+    transformations: [
+      { id: 'merge', options: {} },
+      {
+        id: 'organize',
+        options: {
+          excludeByName: { Time: true },
+          indexByName: Object.fromEntries([panel.rowLabel, ...panel.columns.map((_, index) => valueField(index))].map((field, index) => [field, index])),
+          renameByName: Object.fromEntries([[panel.rowLabel, panel.rowHeading], ...panel.columns.map((column, index) => [valueField(index), column.label])]),
+        },
+      },
+      { id: 'sortBy', options: { sort: [{ field: panel.columns[0]!.label, desc: true }] } },
+    ],
+    fieldConfig: {
+      defaults: { custom: { align: 'auto' } },
+      overrides: panel.columns.map((column) => ({
+        matcher: { id: 'byName', options: column.label },
+        properties: [{ id: 'unit', value: GRAFANA_UNITS[column.unit] }],
+      })),
+    },
+    options: { showHeader: true, cellHeight: 'sm' },
+  };
+}
+
+/** Scenario N's Grafana dashboard: its panels, its title, under the uid scenario-N. */
+export function grafanaDashboard(definition: ScenarioDefinition = scenario): Record<string, unknown> {
+  const uid = grafanaDashboardUid(definition.number);
+  return {
+    uid,
+    title: scenarioTitle(definition),
+    description: 'Generated from lab/dashboard/panels.ts and the scenario\'s definition by `npm run generate:grafana`. Do not edit by hand.',
+    tags: [uid],
     editable: false,
     schemaVersion: 39,
     version: 1,
@@ -109,11 +162,11 @@ export function grafanaDashboard(definitions: PanelDefinition[] = panels): Recor
         },
       ],
     },
-    panels: definitions.map(grafanaPanel),
+    panels: panelsFor(definition).map(grafanaPanel),
   };
 }
 
 /** The file's exact contents: stable key order, two-space indent, final newline. */
-export function grafanaDashboardJson(definitions: PanelDefinition[] = panels): string {
-  return `${JSON.stringify(grafanaDashboard(definitions), null, 2)}\n`;
+export function grafanaDashboardJson(definition: ScenarioDefinition = scenario): string {
+  return `${JSON.stringify(grafanaDashboard(definition), null, 2)}\n`;
 }

@@ -1,25 +1,23 @@
 import { describe, expect, it } from 'vitest';
 import { parsePrometheusText } from '../metrics/prometheus-text.js';
 import { snapshotOf, Window } from '../metrics/window.js';
-import { History } from './history.js';
-import { panels } from './panels.js';
+import { scenario } from '../scenario/current.js';
+import { chartSeries, History } from './history.js';
+import { panelsFor } from './panels.js';
+
+const panels = panelsFor(scenario);
 
 const window = (maxConnections: number) => new Window([snapshotOf(0, parsePrometheusText(`lab_db_max_connections ${maxConnections}`))], 10);
 const column = (panelId: string, label: string) => {
-  let index = 0;
-  for (const panel of panels) {
-    for (const series of panel.series) {
-      if (panel.id === panelId && series.label === label) return index;
-      index += 1;
-    }
-  }
-  throw new Error(`no series ${panelId}/${label}`);
+  const index = chartSeries(panels).findIndex(({ key }) => key === `${panelId}/${label}`);
+  if (index < 0) throw new Error(`no series ${panelId}/${label}`);
+  return index;
 };
 const maxColumn = column('connections', 'max_connections');
 
 describe('History', () => {
   it('keeps one point per reading, and leaves a gap where readings stopped', () => {
-    const history = new History();
+    const history = new History(panels);
     history.record(1_000_000, window(100));
     history.record(1_001_000, window(100));
     // The lab was stopped for a minute.
@@ -30,11 +28,11 @@ describe('History', () => {
   });
 
   it('comes back from what it saved, without points older than its capacity', () => {
-    const before = new History(60);
+    const before = new History(panels, 60);
     for (let second = 0; second < 30; second += 1) before.record((1_000 + second) * 1000, window(100));
     const saved = JSON.parse(JSON.stringify(before.save())) as unknown;
 
-    const after = new History(60);
+    const after = new History(panels, 60);
     // Restarted 40 s after the last point (1,029): points before 1,009 are now older than 60 s.
     after.restore(saved, 1_069_000);
     const slice = after.since();
@@ -47,14 +45,14 @@ describe('History', () => {
   });
 
   it('matches saved series by panel and label, and ignores a file it cannot use', () => {
-    const history = new History();
+    const history = new History(panels);
     history.restore({ series: ['connections/max_connections', 'gone/panel'], times: [1_000], values: [[100], [7]] }, 1_000_500);
     const slice = history.since();
     expect(slice.values[maxColumn]).toEqual([100]);
     expect(slice.values.filter((values) => values[0] !== null)).toHaveLength(1);
 
     for (const junk of [undefined, 'text', { times: [1] }, { series: [], times: [1, 2], values: [[1]] }]) {
-      const empty = new History();
+      const empty = new History(panels);
       empty.restore(junk, 1_000_500);
       expect(empty.since().times).toEqual([]);
     }

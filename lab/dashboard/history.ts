@@ -4,7 +4,7 @@
  * page is opened, and a browser only ever asks for what it has not seen yet. It can be saved
  * and restored (see HistoryFile), so restarting `npm start` keeps what the charts showed.
  */
-import { panels } from './panels.js';
+import type { PanelDefinition } from './panels.js';
 import type { Window } from '../metrics/window.js';
 
 export const HISTORY_SECONDS = 15 * 60;
@@ -15,7 +15,7 @@ const GAP_SECONDS = 3;
 export interface HistorySlice {
   /** Unix time in seconds of each point. */
   times: number[];
-  /** One array per series, panels in order and series in order within each panel; null is a gap. */
+  /** One array per series, chart panels in order and series in order within each panel; null is a gap. */
   values: Array<Array<number | null>>;
 }
 
@@ -26,14 +26,21 @@ export interface SavedHistory {
   values: Array<Array<number | null>>;
 }
 
-const seriesKeys = panels.flatMap((panel) => panel.series.map((series) => `${panel.id}/${series.label}`));
+/** Every series of the chart panels, in order (table panels keep no history: they show the present). */
+export function chartSeries(panels: PanelDefinition[]) {
+  return panels.flatMap((panel) => (panel.kind === 'chart' ? panel.series.map((series) => ({ key: `${panel.id}/${series.label}`, series })) : []));
+}
 
 export class History {
   private times: number[] = [];
   private values: Array<Array<number | null>>;
-  private readonly computes = panels.flatMap((panel) => panel.series.map((series) => series.compute));
+  private readonly seriesKeys: string[];
+  private readonly computes: Array<(window: Window) => number | null>;
 
-  constructor(private readonly capacity = HISTORY_SECONDS) {
+  constructor(panels: PanelDefinition[], private readonly capacity = HISTORY_SECONDS) {
+    const series = chartSeries(panels);
+    this.seriesKeys = series.map(({ key }) => key);
+    this.computes = series.map(({ series }) => series.compute);
     this.values = this.computes.map(() => []);
   }
 
@@ -64,7 +71,7 @@ export class History {
   /** Everything, for saving (values to 4 significant digits: what a chart can show). */
   save(): SavedHistory {
     const round = (value: number | null) => (value === null ? null : Number(value.toPrecision(4)));
-    return { series: seriesKeys, times: [...this.times], values: this.values.map((series) => series.map(round)) };
+    return { series: this.seriesKeys, times: [...this.times], values: this.values.map((series) => series.map(round)) };
   }
 
   /**
@@ -76,7 +83,7 @@ export class History {
     if (!isSavedHistory(saved)) return;
     const oldest = nowMs / 1000 - this.capacity;
     const keep = saved.times.map((time, index) => [time, index] as const).filter(([time]) => time >= oldest && time <= nowMs / 1000);
-    const columns = seriesKeys.map((key) => saved.series.indexOf(key));
+    const columns = this.seriesKeys.map((key) => saved.series.indexOf(key));
     this.times = keep.map(([time]) => time);
     this.values = columns.map((column) => keep.map(([, index]) => (column < 0 ? null : (saved.values[column]?.[index] ?? null))));
   }

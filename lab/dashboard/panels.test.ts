@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { parsePrometheusText } from '../metrics/prometheus-text.js';
 import { snapshotOf, Window } from '../metrics/window.js';
-import { panels } from './panels.js';
+import { scenario } from '../scenario/current.js';
+import type { ScenarioDefinition } from '../scenario/definition.js';
+import { panelsFor, type ChartPanel, type PanelDefinition, type TablePanel } from './panels.js';
+import { tableRows } from './tables.js';
 
 /** Ten seconds of a lab, one reading a second as the dashboard takes them: each counter grows evenly to its total. */
 function tenSeconds(counters: Record<string, number>, until: Record<string, number> = {}): Window {
@@ -12,40 +15,65 @@ function tenSeconds(counters: Record<string, number>, until: Record<string, numb
   return new Window(Array.from({ length: 11 }, (_, second) => snapshotOf(second * 1000, parsePrometheusText(text(second)))), 10);
 }
 
-const series = (panelId: string, label: string) => {
-  const found = panels.find((panel) => panel.id === panelId)?.series.find((s) => s.label === label);
-  if (!found) throw new Error(`no series ${panelId}/${label}`);
-  return found.compute;
+const scenarioOne = panelsFor(scenario);
+
+const chart = (panels: PanelDefinition[], panelId: string): ChartPanel => {
+  const found = panels.find((panel) => panel.id === panelId);
+  if (found?.kind !== 'chart') throw new Error(`no chart ${panelId}`);
+  return found;
 };
+const seriesOf = (panels: PanelDefinition[], panelId: string, label: string) => {
+  const found = chart(panels, panelId).series.find((s) => s.label === label);
+  if (!found) throw new Error(`no series ${panelId}/${label}`);
+  return found;
+};
+const series = (panelId: string, label: string) => seriesOf(scenarioOne, panelId, label).compute;
+
+/** A scenario only this test knows: a shop whose definition asks for everything the engine offers. */
+const shop: ScenarioDefinition = {
+  ...scenario,
+  number: 99,
+  title: 'A shop',
+  database: { name: 'shop', role: 'shop_app', password: 'shop_app', tables: ['orders', 'products'], statements: true },
+  dashboard: { latencyRoutes: ['/orders/mine', 'POST /orders'] },
+};
+/** The same shop with no dashboard of its own and no statements: the engine's panels alone. */
+const plain: ScenarioDefinition = { ...shop, database: { ...shop.database, statements: false }, dashboard: {} };
 
 // 50,000 posts. Per 10 s: requests the app answered, and rows of posts read.
 const broken = tenSeconds({
   'http_requests_total{status_code="200"}': 150,
   'http_requests_total{status_code="500"}': 850,
-  'lab_posts_rows_read_total{scan="sequential"}': 150 * 50_000,
-  'lab_posts_rows_read_total{scan="index"}': 0,
+  'lab_table_rows_read_total{table="posts",scan="sequential"}': 150 * 50_000,
+  'lab_table_rows_read_total{table="posts",scan="index"}': 0,
   lab_db_sessions_opened_total: 160,
   lab_db_connections_refused_total: 840,
 });
 // Pool only: no refusals, less time lost logging in, so MORE rows per second than broken.
 const poolOnly = tenSeconds({
   'http_requests_total{status_code="200"}': 300,
-  'lab_posts_rows_read_total{scan="sequential"}': 300 * 50_000,
-  'lab_posts_rows_read_total{scan="index"}': 0,
+  'lab_table_rows_read_total{table="posts",scan="sequential"}': 300 * 50_000,
+  'lab_table_rows_read_total{table="posts",scan="index"}': 0,
   lab_db_sessions_opened_total: 0,
   lab_db_connections_refused_total: 0,
 });
 const poolAndIndex = tenSeconds({
   'http_requests_total{status_code="200"}': 40_000,
-  'lab_posts_rows_read_total{scan="sequential"}': 0,
-  'lab_posts_rows_read_total{scan="index"}': 40_000 * 20,
+  'lab_table_rows_read_total{table="posts",scan="sequential"}': 0,
+  'lab_table_rows_read_total{table="posts",scan="index"}': 40_000 * 20,
+  // The feed's users come through their primary key: not on Scenario 1's panel.
+  'lab_table_rows_read_total{table="users",scan="index"}': 40_000 * 20,
   lab_db_sessions_opened_total: 0,
   lab_db_connections_refused_total: 0,
 });
 
-describe('the posts rows panel', () => {
-  const sequential = series('rows', 'sequential scan');
-  const index = series('rows', 'index');
+describe('the rows read panel, Scenario 1 (posts only)', () => {
+  const sequential = series('rows', 'posts: sequential scan');
+  const index = series('rows', 'posts: index');
+
+  it('shows posts alone, as its definition asks', () => {
+    expect(chart(scenarioOne, 'rows').series.map((s) => s.label)).toEqual(['posts: sequential scan', 'posts: index']);
+  });
 
   it('reads about the whole table per request without the index, with or without a pool', () => {
     expect(sequential(broken)).toBe(50_000);
@@ -62,15 +90,117 @@ describe('the posts rows panel', () => {
   it('stops when requests stop succeeding, though the requests left in flight still read rows', () => {
     // The load test ended at second 4; the app kept scanning for the requests it left behind.
     const tail = tenSeconds(
-      { 'http_requests_total{status_code="200"}': 120, 'lab_posts_rows_read_total{scan="sequential"}': 320 * 50_000 },
+      { 'http_requests_total{status_code="200"}': 120, 'lab_table_rows_read_total{table="posts",scan="sequential"}': 320 * 50_000 },
       { 'http_requests_total{status_code="200"}': 4 },
     );
     expect(sequential(tail)).toBeNull();
   });
 
   it('has no value while no request succeeds', () => {
-    const idle = tenSeconds({ 'http_requests_total{status_code="200"}': 0, 'lab_posts_rows_read_total{scan="sequential"}': 0 });
+    const idle = tenSeconds({ 'http_requests_total{status_code="200"}': 0, 'lab_table_rows_read_total{table="posts",scan="sequential"}': 0 });
     expect(sequential(idle)).toBeNull();
+  });
+});
+
+describe('the rows read panel, any scenario', () => {
+  it('has a pair of lines for each of the definition\'s tables, each reading its own table', () => {
+    const panels = panelsFor(plain);
+    expect(chart(panels, 'rows').series.map((s) => s.label)).toEqual(['orders: sequential scan', 'orders: index', 'products: sequential scan', 'products: index']);
+    const shopping = tenSeconds({
+      'http_requests_total{status_code="200"}': 100,
+      'lab_table_rows_read_total{table="orders",scan="sequential"}': 100 * 200_000,
+      'lab_table_rows_read_total{table="products",scan="index"}': 100 * 30,
+    });
+    expect(seriesOf(panels, 'rows', 'orders: sequential scan').compute(shopping)).toBe(200_000);
+    expect(seriesOf(panels, 'rows', 'products: index').compute(shopping)).toBe(30);
+    expect(seriesOf(panels, 'rows', 'products: sequential scan').compute(shopping)).toBe(0);
+    expect(seriesOf(panels, 'rows', 'orders: sequential scan').promql).toContain('lab_table_rows_read_total{table="orders",scan="sequential"}');
+  });
+});
+
+describe('what to look for', () => {
+  it('the engine\'s own lines tell no scenario\'s story', () => {
+    const text = panelsFor(plain).map((panel) => `${panel.title} ${panel.lookFor} ${panel.help}`).join('\n');
+    expect(text).not.toMatch(/\bposts?\b|feed|\bpool\b|per request:|src\/|bonus/i);
+  });
+
+  it('Scenario 1\'s story comes from its definition, panel by panel', () => {
+    for (const panel of scenarioOne) {
+      const own = scenario.dashboard?.lookFor?.[panel.id];
+      expect(panel.lookFor).toBe(own ?? panelsFor(plain).find((other) => other.id === panel.id)!.lookFor);
+    }
+    expect(chart(scenarioOne, 'churn').lookFor).toMatch(/about one attempt per \/feed request/);
+    expect(chart(scenarioOne, 'rows').help).toMatch(/bonus B1/);
+  });
+});
+
+describe('the latency by route panel', () => {
+  /** Cumulative bucket counts (≤ 0.1 s, ≤ 1 s, all) of one route's requests in ten seconds. */
+  const histogram = (route: string, method: string, counts: [number, number, number]) =>
+    Object.fromEntries(['0.1', '1', '+Inf'].map((le, i) => [`http_request_duration_seconds_bucket{method="${method}",route="${route}",le="${le}"}`, counts[i]!]));
+
+  it('is there only when the definition names routes', () => {
+    expect(panelsFor(plain).map((panel) => panel.id)).not.toContain('routes');
+    expect(scenarioOne.map((panel) => panel.id)).not.toContain('routes');
+    expect(chart(panelsFor(shop), 'routes').series.map((s) => s.label)).toEqual(['/orders/mine', 'POST /orders']);
+  });
+
+  it('draws each route\'s own p99, a method keeping to its method', () => {
+    const panels = panelsFor(shop);
+    const window = tenSeconds({
+      // Every /orders/mine request takes between 0.1 and 1 s; every POST /orders under 0.1 s.
+      ...histogram('/orders/mine', 'GET', [0, 100, 100]),
+      ...histogram('/orders', 'POST', [50, 50, 50]),
+      // A GET on the same pattern, slow: not part of the POST line.
+      ...histogram('/orders', 'GET', [0, 0, 10]),
+    });
+    expect(seriesOf(panels, 'routes', '/orders/mine').compute(window)).toBeCloseTo(0.991);
+    expect(seriesOf(panels, 'routes', 'POST /orders').compute(window)).toBeCloseTo(0.099);
+    expect(seriesOf(panels, 'routes', 'POST /orders').promql).toBe(
+      'histogram_quantile(0.99, sum by (le) (rate(http_request_duration_seconds_bucket{method="POST",route="/orders"}[10s])))',
+    );
+  });
+});
+
+describe('the top queries panel', () => {
+  const table = (definition: ScenarioDefinition) => {
+    const found = panelsFor(definition).find((panel) => panel.id === 'statements');
+    return found?.kind === 'table' ? (found as TablePanel) : undefined;
+  };
+
+  it('is there only when the definition asks for pg_stat_statements', () => {
+    expect(table(plain)).toBeUndefined();
+    expect(table(scenario)).toBeUndefined();
+    expect(table(shop)?.columns.map((column) => column.label)).toEqual(['share of time', 'calls per second', 'mean time per call']);
+  });
+
+  it('ranks the queries by their time in the window, with each one\'s share, calls and mean time', () => {
+    const panel = table(shop)!;
+    const seconds = (query: string, total: number, calls: number) => ({
+      [`lab_statement_seconds_total{query="${query}"}`]: total,
+      [`lab_statement_calls_total{query="${query}"}`]: calls,
+    });
+    const window = tenSeconds({
+      ...seconds('SELECT * FROM orders WHERE user_id = $1', 24, 400),
+      ...seconds('SELECT * FROM products WHERE category = $1', 4, 1_000),
+      ...seconds('INSERT INTO orders VALUES ($1)', 2, 2_000),
+      ...seconds('q4', 0.4, 10),
+      ...seconds('q5', 0.2, 10),
+      ...seconds('q6', 0.1, 10),
+    });
+    const rows = tableRows(panel, window);
+    expect(rows.map((row) => row.name)).toEqual(['SELECT * FROM orders WHERE user_id = $1', 'SELECT * FROM products WHERE category = $1', 'INSERT INTO orders VALUES ($1)', 'q4', 'q5']);
+    const [first] = rows;
+    expect(first!.values[0]).toBeCloseTo((100 * 24) / 30.7);
+    expect(first!.values[1]).toBeCloseTo(40);
+    expect(first!.values[2]).toBeCloseTo(0.06);
+  });
+
+  it('leaves out queries that did not run in the window', () => {
+    const panel = table(shop)!;
+    const reading = (second: number) => snapshotOf(second * 1000, parsePrometheusText('lab_statement_seconds_total{query="old"} 5\nlab_statement_calls_total{query="old"} 5'));
+    const still = new Window([reading(0), reading(1), reading(2)], 10);
+    expect(tableRows(panel, still)).toEqual([]);
   });
 });
 
@@ -93,7 +223,7 @@ describe('the connection attempts panel', () => {
   });
 
   it('names two of its series for the ratio shown beside the title', () => {
-    const churn = panels.find((panel) => panel.id === 'churn')!;
+    const churn = chart(scenarioOne, 'churn');
     const labels = churn.series.map((s) => s.label);
     expect(labels).toContain(churn.ratio!.numerator);
     expect(labels).toContain(churn.ratio!.denominator);

@@ -10,13 +10,17 @@ import { CHECK_LOADS_FILE } from '../check/load-marks.js';
 import { PG_LOG_FILE, STATE_DIR } from '../config.js';
 import { LabExporter } from '../exporter/lab-exporter.js';
 import { IN_PROGRESS_FILE, RUNS_DIR } from '../runs/run-record.js';
+import type { ScenarioDefinition } from '../scenario/definition.js';
+import { scenario as currentScenario, scenarioTitle } from '../scenario/current.js';
 import type { LabRoutes } from '../supervisor/context.js';
 import { HISTORY_SECONDS } from './history.js';
-import { panels } from './panels.js';
+import { panelsFor, type PanelDefinition } from './panels.js';
 import { runMarkers } from './run-markers.js';
 import { Sampler } from './sampler.js';
 
 export interface ObservabilityOptions {
+  /** The scenario whose panels and tables to show (default: the one this lab runs). */
+  scenario?: ScenarioDefinition;
   /** The embedded server's log (default: the lab's). Ignored in external mode. */
   postgresLogFile?: string;
   /** Where load-test runs are kept (default: the lab's). */
@@ -42,19 +46,35 @@ const ASSETS: Record<string, { file: string; type: string }> = {
   'dashboard.css': { file: path.join(here, 'client', 'dashboard.css'), type: 'text/css; charset=utf-8' },
 };
 
-/** What the browser needs to draw the panels: everything but the compute functions. */
-const panelsForBrowser = panels.map(({ series, ...panel }) => ({
-  ...panel,
-  series: series.map(({ label, color, dashed }) => ({ label, color, dashed: dashed ?? false })),
-}));
+/** What the browser needs to draw the panels: everything but the compute functions and the PromQL. */
+function panelsForBrowser(panels: PanelDefinition[]) {
+  return panels.map((panel) =>
+    panel.kind === 'chart'
+      ? { ...panel, series: panel.series.map(({ label, color, dashed }) => ({ label, color, dashed: dashed ?? false })) }
+      : { ...panel, columns: panel.columns.map(({ label, unit }) => ({ label, unit })) },
+  );
+}
+
+/** The page, with the scenario's number and title in it. */
+function dashboardPage(definition: ScenarioDefinition): string {
+  const title = scenarioTitle(definition).replace(/[&<>"]/g, (char) => `&#${char.charCodeAt(0)};`);
+  return fs
+    .readFileSync(path.join(here, 'client', 'index.html'), 'utf8')
+    .replaceAll('{{number}}', String(definition.number))
+    .replaceAll('{{title}}', title);
+}
 
 export function observabilityRoutes(options: ObservabilityOptions = {}): LabRoutes {
   return async (server, context) => {
     const runsDir = options.runsDir ?? RUNS_DIR;
     const inProgressRunFile = options.inProgressRunFile ?? IN_PROGRESS_FILE;
     const checkLoadsFile = options.checkLoadsFile ?? CHECK_LOADS_FILE;
+    const definition = options.scenario ?? currentScenario;
+    const panels = panelsFor(definition);
     const exporter = new LabExporter({
       adminUrl: context.database.adminUrl,
+      tables: definition.database.tables,
+      ...(definition.database.statements ? { statementsOfRole: definition.database.role } : {}),
       ...(context.database.mode === 'embedded' ? { postgresLogFile: options.postgresLogFile ?? PG_LOG_FILE } : {}),
       appHealthUrl: `http://127.0.0.1:${context.app.port}/health`,
       inProgressRunFile,
@@ -63,10 +83,12 @@ export function observabilityRoutes(options: ObservabilityOptions = {}): LabRout
     const sampler = new Sampler({
       exporter,
       appMetricsUrl: `http://127.0.0.1:${context.app.port}/metrics`,
+      panels,
       historyFile: options.historyFile ?? DASHBOARD_HISTORY_FILE,
     });
     const assets = new Map(Object.entries(ASSETS).map(([name, asset]) => [name, { body: fs.readFileSync(asset.file), type: asset.type }]));
-    const page = fs.readFileSync(path.join(here, 'client', 'index.html'), 'utf8');
+    const page = dashboardPage(definition);
+    const browserPanels = panelsForBrowser(panels);
 
     sampler.start();
     server.addHook('onClose', async () => {
@@ -89,8 +111,9 @@ export function observabilityRoutes(options: ObservabilityOptions = {}): LabRout
       }
       const slice = sampler.history.since(since);
       return {
-        ...(since === undefined ? { panels: panelsForBrowser, historySeconds: HISTORY_SECONDS, mode: context.database.mode, appPort: context.app.port } : {}),
+        ...(since === undefined ? { panels: browserPanels, historySeconds: HISTORY_SECONDS, mode: context.database.mode, appPort: context.app.port } : {}),
         ...slice,
+        tables: sampler.tables,
         runs: runMarkers(Date.now() / 1000 - HISTORY_SECONDS, runsDir, inProgressRunFile, checkLoadsFile),
       };
     });

@@ -10,10 +10,13 @@ import { readJsonFile, writeJsonFile } from '../json-file.js';
 import { parsePrometheusText, type Sample } from '../metrics/prometheus-text.js';
 import { snapshotOf, Window, type Snapshot } from '../metrics/window.js';
 import { History } from './history.js';
-import { RATE_WINDOW_SECONDS } from './panels.js';
+import { RATE_WINDOW_SECONDS, type PanelDefinition } from './panels.js';
+import { tablesNow, type TableRow } from './tables.js';
 
 export interface SamplerOptions {
   exporter: LabExporter;
+  /** The scenario's panels: charts get a point per reading, tables their rows of the moment. */
+  panels: PanelDefinition[];
   appMetricsUrl: string;
   intervalMs?: number;
   /** Where the history is kept between starts of the lab (e.g. .lab/dashboard-history.json). */
@@ -28,7 +31,9 @@ const SAVE_EVERY_MS = 10_000;
 const SCRAPE_TIMEOUT_MS = 3_000;
 
 export class Sampler {
-  readonly history = new History();
+  readonly history: History;
+  /** The table panels' rows at the latest reading, by panel id. */
+  tables: Record<string, TableRow[]> = {};
   private readonly recent: Snapshot[] = [];
   private timer: NodeJS.Timeout | undefined;
   private saveTimer: NodeJS.Timeout | undefined;
@@ -36,6 +41,7 @@ export class Sampler {
   private running: Promise<void> | undefined;
 
   constructor(private readonly options: SamplerOptions) {
+    this.history = new History(options.panels);
     if (options.historyFile) this.history.restore(readJsonFile<unknown>(options.historyFile, undefined), Date.now());
   }
 
@@ -71,7 +77,9 @@ export class Sampler {
     if (appSamples && !snapshot.metrics.has('http_requests_total')) snapshot.metrics.set('http_requests_total', []);
     this.recent.push(snapshot);
     while (this.recent.length > RATE_WINDOW_SECONDS * 2 + 2) this.recent.shift();
-    this.history.record(time, new Window(this.recent, RATE_WINDOW_SECONDS));
+    const window = new Window(this.recent, RATE_WINDOW_SECONDS);
+    this.history.record(time, window);
+    this.tables = tablesNow(this.options.panels, window);
   }
 
   private schedule(delayMs: number): void {

@@ -65,11 +65,25 @@ export async function createdAtIndexes(client: Queryable): Promise<string[]> {
   return result.rows.map((row) => row.name);
 }
 
-/** Rows of public.posts read by sequential scans and fetched through indexes, since statistics began. */
-export async function postsRowsRead(client: Queryable): Promise<{ sequential: number; index: number }> {
-  const result = await client.query<{ seq: string | null; idx: string | null }>(
-    "SELECT seq_tup_read AS seq, idx_tup_fetch AS idx FROM pg_stat_user_tables WHERE schemaname = 'public' AND relname = 'posts'",
+/** Rows of one table read since statistics began: every row a sequential scan passed, and the rows fetched through an index. */
+export interface RowsRead {
+  sequential: number;
+  index: number;
+}
+
+/**
+ * Rows of each of these tables (in schema public) read by sequential scans
+ * (pg_stat_user_tables.seq_tup_read) and fetched through indexes (idx_tup_fetch), since
+ * statistics began. A table that does not exist (yet) reads as 0 and 0. Must be called on a
+ * connection to the app's database: these statistics are per database.
+ */
+export async function tableRowsRead(client: Queryable, tables: readonly string[]): Promise<Record<string, RowsRead>> {
+  const result = await client.query<{ table: string; seq: string | null; idx: string | null }>(
+    `SELECT relname AS table, seq_tup_read AS seq, idx_tup_fetch AS idx
+       FROM pg_stat_user_tables WHERE schemaname = 'public' AND relname = ANY($1::text[])`,
+    [tables],
   );
-  const row = result.rows[0];
-  return { sequential: Number(row?.seq ?? 0), index: Number(row?.idx ?? 0) };
+  const read = Object.fromEntries(tables.map((table): [string, RowsRead] => [table, { sequential: 0, index: 0 }]));
+  for (const row of result.rows) read[row.table] = { sequential: Number(row.seq ?? 0), index: Number(row.idx ?? 0) };
+  return read;
 }

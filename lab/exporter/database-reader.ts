@@ -4,7 +4,8 @@
  * it watches; its backend pid is left out of every count.
  */
 import pg from 'pg';
-import { clientConnectionsByState, maxConnections, postsRowsRead, sessionsOpened } from '../database/stats.js';
+import { clientConnectionsByState, maxConnections, sessionsOpened, tableRowsRead, type RowsRead } from '../database/stats.js';
+import { readStatements, type StatementsReading } from '../database/statements.js';
 
 export interface DatabaseReading {
   /**
@@ -15,13 +16,26 @@ export interface DatabaseReading {
   maxConnections: number;
   /** pg_stat_database.sessions of the app's database. */
   sessionsOpened: number;
-  postsRowsRead: { sequential: number; index: number };
+  /** Rows read from each of the scenario's tables, by sequential scan and through an index. */
+  rowsRead: Record<string, RowsRead>;
+  /**
+   * The app role's most time-consuming statements (pg_stat_statements), when the reader was
+   * asked for them; undefined when not asked, or when PostgreSQL cannot tell (extension missing).
+   */
+  statements?: StatementsReading;
 }
 
 export interface DatabaseReaderOptions {
   /** A superuser (or pg_monitor) URL to the app's database: pg_stat_user_tables is per database. */
   adminUrl: string;
+  /** The scenario's tables, whose rows read are counted. */
+  tables: readonly string[];
+  /** Read pg_stat_statements for this role's statements (scenarios with `database.statements`). */
+  statementsOfRole?: string;
 }
+
+/** The most statements one reading passes on: a scenario's app runs a handful; the rest are the learner's experiments. */
+const STATEMENTS_READ = 50;
 
 export class DatabaseReader {
   private client: pg.Client | undefined;
@@ -46,10 +60,21 @@ export class DatabaseReader {
       const byState = await clientConnectionsByState(client, null, this.ownPid);
       const max = await maxConnections(client);
       const sessions = await sessionsOpened(client, this.database);
-      const rows = await postsRowsRead(client);
-      return { connectionsByState: byState, maxConnections: max, sessionsOpened: sessions, postsRowsRead: rows };
+      const rowsRead = await tableRowsRead(client, this.options.tables);
+      const statements = await this.statements(client);
+      return { connectionsByState: byState, maxConnections: max, sessionsOpened: sessions, rowsRead, ...(statements ? { statements } : {}) };
     } catch {
       await this.disconnect();
+      return undefined;
+    }
+  }
+
+  /** A failed query does not break the connection: without the extension, the rest of the reading stands. */
+  private async statements(client: pg.Client): Promise<StatementsReading | undefined> {
+    if (this.options.statementsOfRole === undefined) return undefined;
+    try {
+      return await readStatements(client, this.options.statementsOfRole, STATEMENTS_READ);
+    } catch {
       return undefined;
     }
   }

@@ -18,12 +18,17 @@ import type { Sample } from '../metrics/prometheus-text.js';
 import { readCheckLoads } from '../check/load-marks.js';
 import { RefusedConnectionsLog } from '../database/refused-connections.js';
 import { LOGGING_IN } from '../database/stats.js';
+import type { StatementsReading } from '../database/statements.js';
 import { readInProgress } from '../runs/history.js';
 import type { InProgressTally } from '../runs/run-record.js';
 import { DatabaseReader } from './database-reader.js';
 
 export interface LabExporterOptions {
   adminUrl: string;
+  /** The scenario's tables (its definition's database.tables): rows read are counted for each. */
+  tables: readonly string[];
+  /** Pass on this role's statements from pg_stat_statements (scenarios with database.statements). */
+  statementsOfRole?: string;
   /** Embedded mode: the server log to count refusals in. */
   postgresLogFile?: string;
   /** The app's health endpoint, probed on every collect. */
@@ -43,6 +48,8 @@ export class LabExporter {
   private readonly reader: DatabaseReader;
   private readonly refusedLog: RefusedConnectionsLog | undefined;
   private readonly counterBases = new Map<string, number>();
+  /** When pg_stat_statements last started over, as of the latest reading; undefined before the first. */
+  private statementsResetAt: string | undefined;
 
   private readonly appUp = this.gauge(
     'lab_app_up',
@@ -60,10 +67,20 @@ export class LabExporter {
     'lab_db_connections_refused_total',
     'Connections PostgreSQL refused because it was full ("too many clients"), counted from its log since the lab started. Embedded mode only.',
   );
-  private readonly postsRowsRead = this.counter(
-    'lab_posts_rows_read_total',
-    'Rows of the posts table read, by how: scan="sequential" (every row, pg_stat_user_tables.seq_tup_read) or scan="index" (idx_tup_fetch).',
-    ['scan'],
+  private readonly rowsRead = this.counter(
+    'lab_table_rows_read_total',
+    'Rows of each of the scenario\'s tables read, by how: scan="sequential" (every row a sequential scan passed, pg_stat_user_tables.seq_tup_read) or scan="index" (fetched through an index, idx_tup_fetch).',
+    ['table', 'scan'],
+  );
+  private readonly statementSeconds = this.counter(
+    'lab_statement_seconds_total',
+    'Time PostgreSQL spent executing each of the app\'s statements (pg_stat_statements.total_exec_time, in seconds), by its normalised text. Scenarios that ask for pg_stat_statements only.',
+    ['query'],
+  );
+  private readonly statementCalls = this.counter(
+    'lab_statement_calls_total',
+    'Times each of the app\'s statements was executed (pg_stat_statements.calls), by its normalised text. Scenarios that ask for pg_stat_statements only.',
+    ['query'],
   );
   private readonly loadTestRunning = this.gauge('lab_loadtest_running', 'Whether a load test (npm run loadtest) is running (1) or not (0).');
   private readonly loadTestRequests = this.counter(
@@ -76,7 +93,11 @@ export class LabExporter {
   private loadTestCounted: { id: string; sofar: InProgressTally } | undefined;
 
   constructor(private readonly options: LabExporterOptions) {
-    this.reader = new DatabaseReader({ adminUrl: options.adminUrl });
+    this.reader = new DatabaseReader({
+      adminUrl: options.adminUrl,
+      tables: options.tables,
+      ...(options.statementsOfRole !== undefined ? { statementsOfRole: options.statementsOfRole } : {}),
+    });
     this.refusedLog = options.postgresLogFile ? new RefusedConnectionsLog(options.postgresLogFile) : undefined;
     // Present from the start at 0, so that queries on them never come back empty.
     for (const [outcome] of LOAD_TEST_OUTCOMES) this.loadTestRequests.inc({ outcome }, 0);
@@ -105,8 +126,28 @@ export class LabExporter {
     for (const [state, count] of Object.entries(reading.connectionsByState)) this.connections.set({ state }, count);
     this.maxConnections.set(reading.maxConnections);
     this.advance(this.sessionsOpened, 'sessions', {}, reading.sessionsOpened);
-    this.advance(this.postsRowsRead, 'seq', { scan: 'sequential' }, reading.postsRowsRead.sequential);
-    this.advance(this.postsRowsRead, 'index', { scan: 'index' }, reading.postsRowsRead.index);
+    for (const [table, read] of Object.entries(reading.rowsRead)) {
+      this.advance(this.rowsRead, `rows ${table} sequential`, { table, scan: 'sequential' }, read.sequential);
+      this.advance(this.rowsRead, `rows ${table} index`, { table, scan: 'index' }, read.index);
+    }
+    if (reading.statements) this.countStatements(reading.statements);
+  }
+
+  /**
+   * Adds each statement's time and calls since the last reading. After the first reading, a
+   * statement never seen before is new, and after a reset of pg_stat_statements every count
+   * starts over: all of their time counts.
+   */
+  private countStatements(reading: StatementsReading): void {
+    const seenBefore = this.statementsResetAt !== undefined;
+    if (seenBefore && reading.resetAt !== this.statementsResetAt) {
+      for (const key of this.counterBases.keys()) if (key.startsWith(STATEMENT_KEY)) this.counterBases.delete(key);
+    }
+    this.statementsResetAt = reading.resetAt;
+    for (const { query, seconds, calls } of reading.statements) {
+      this.advance(this.statementSeconds, `${STATEMENT_KEY}seconds ${query}`, { query }, seconds, seenBefore);
+      this.advance(this.statementCalls, `${STATEMENT_KEY}calls ${query}`, { query }, calls, seenBefore);
+    }
   }
 
   /** Adds what the running load test tallied since the last reading (a new run starts from zero). */
@@ -143,10 +184,11 @@ export class LabExporter {
   /**
    * PostgreSQL's counters are totals since its statistics began; a Prometheus counter only
    * goes up. Add what was added since the last reading; if the source went down (its
-   * statistics were reset, e.g. after a crash), count the new total as added.
+   * statistics were reset, e.g. after a crash), count the new total as added. A source read
+   * for the first time is the base to count from, unless `newSource` says all of it is new.
    */
-  private advance(counter: client.Counter<string>, key: string, labels: client.LabelValues<string>, total: number): void {
-    const previous = this.counterBases.get(key);
+  private advance(counter: client.Counter<string>, key: string, labels: client.LabelValues<string>, total: number, newSource = false): void {
+    const previous = this.counterBases.get(key) ?? (newSource ? 0 : undefined);
     this.counterBases.set(key, total);
     if (previous === undefined) {
       counter.inc(labels, 0);
@@ -172,6 +214,9 @@ const LOAD_TEST_OUTCOMES: Array<[string, keyof InProgressTally]> = [
   ['timeout', 'timeouts'],
   ['no connection', 'connectionErrors'],
 ];
+
+/** Where the statements' counts are kept among the counter bases. */
+const STATEMENT_KEY = 'statement ';
 
 type ProbeResult = 'up' | 'not answering' | 'down';
 

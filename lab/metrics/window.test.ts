@@ -18,6 +18,18 @@ describe('Window', () => {
     expect(new Window(snapshots, 4).rate('r', { code: '200' })).toBe(10);
   });
 
+  it('computes a rate for each value of a label, like sum by (label) (rate(…))', () => {
+    const snapshots = [
+      at(0, 's{query="a",db="x"} 0\ns{query="a",db="y"} 0\ns{query="b",db="x"} 4'),
+      at(2, 's{query="a",db="x"} 6\ns{query="a",db="y"} 2\ns{query="b",db="x"} 4\ns{query="c",db="x"} 1'),
+    ];
+    const window = new Window(snapshots, 5);
+    // "c" appeared after the first reading: like any series of a metric already there, it counts from 0.
+    expect(window.rateBy('s', 'query')).toEqual(new Map([['a', 4], ['b', 0], ['c', 0.5]]));
+    expect(window.rateBy('s', 'query', { db: 'y' })).toEqual(new Map([['a', 1]]));
+    expect(window.rateBy('missing', 'query').size).toBe(0);
+  });
+
   it('leaves a gap while the metric is missing and restarts after a reset', () => {
     const down = [at(0, 'r 100'), at(1, 'r 110'), snapshotOf(2000, [])];
     expect(new Window(down, 5).rate('r')).toBeNull();

@@ -78,6 +78,20 @@ export class Window {
   }
 
   /**
+   * Like sum by (label) (rate(metric{…}[window])): the rate of each value the label takes in
+   * the newest snapshot, those with no rate left out.
+   */
+  rateBy(name: string, label: string, matcher?: Matcher): Map<string, number> {
+    const rates = new Map<string, number>();
+    const values = new Set((this.latest?.metrics.get(name) ?? []).filter((sample) => matches(sample.labels, matcher)).map((sample) => sample.labels[label] ?? ''));
+    for (const value of values) {
+      const rate = this.rate(name, { ...matcher, [label]: value });
+      if (rate !== null) rates.set(value, rate);
+    }
+    return rates;
+  }
+
+  /**
    * Like sum(irate(metric{…}[window])): the per-second increase between the two newest
    * readings in the window, so it drops to 0 as soon as the counter stops growing.
    */

@@ -24,6 +24,8 @@ export interface EmbeddedPostgresOptions {
   superuserPassword: string;
   /** PostgreSQL's default (100) unless a test needs the ceiling lower, to reach it for certain. */
   maxConnections?: number;
+  /** Libraries the server loads at start (shared_preload_libraries), e.g. pg_stat_statements; none by default. */
+  preloadLibraries?: readonly string[];
 }
 
 export interface RunningPostgres {
@@ -114,6 +116,7 @@ export async function startServer(options: EmbeddedPostgresOptions): Promise<Run
       // the transaction that emptied them: seeding runs about twice as fast.
       '-c', 'wal_level=minimal',
       '-c', 'max_wal_senders=0',
+      ...(options.preloadLibraries?.length ? ['-c', `shared_preload_libraries=${options.preloadLibraries.join(',')}`] : []),
     ],
     {
       // Own process group: Ctrl-C in the terminal reaches the supervisor, which stops

@@ -8,8 +8,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { scenario } from '../scenario/current.js';
 import { defaultSize } from '../seeding.js';
-import { PG_SUPERUSER, PG_SUPERUSER_PASSWORD } from '../config.js';
+import { APP_ROLE, PG_SUPERUSER, PG_SUPERUSER_PASSWORD } from '../config.js';
 import { applySchema, provisionAppRoleAndDatabase } from '../database/provision.js';
+import { enableStatementStatistics, STATEMENTS_LIBRARY } from '../database/statements.js';
 import { embeddedAdminUrl, embeddedAppUrl, embeddedMaintenanceUrl } from '../database/urls.js';
 import { freePort } from '../net/free-port.js';
 import { initialiseCluster, startServer } from './embedded.js';
@@ -30,6 +31,8 @@ export interface ScratchDatabase {
 export interface ScratchOptions {
   /** Lower than PostgreSQL's 100 for a test that must reach the connection ceiling for certain. */
   maxConnections?: number;
+  /** pg_stat_statements preloaded and created, as for a scenario that asks for it (default: as the scenario's definition says). */
+  statements?: boolean;
 }
 
 export async function startScratchDatabase(prefix: string, scratch: ScratchOptions = {}): Promise<ScratchDatabase> {
@@ -37,6 +40,7 @@ export async function startScratchDatabase(prefix: string, scratch: ScratchOptio
   // The server may run as another OS user (see os-user.ts): it must be able to enter the folder.
   fs.chmodSync(folder, 0o755);
   const port = await freePort();
+  const statements = scratch.statements ?? scenario.database.statements ?? false;
   const options = {
     dataDir: path.join(folder, 'pgdata'),
     port,
@@ -44,12 +48,14 @@ export async function startScratchDatabase(prefix: string, scratch: ScratchOptio
     superuser: PG_SUPERUSER,
     superuserPassword: PG_SUPERUSER_PASSWORD,
     ...(scratch.maxConnections !== undefined ? { maxConnections: scratch.maxConnections } : {}),
+    preloadLibraries: statements ? [STATEMENTS_LIBRARY] : [],
   };
   await initialiseCluster(options);
   const server = await startServer(options);
   try {
     await provisionAppRoleAndDatabase(embeddedMaintenanceUrl(port));
     await applySchema(embeddedAppUrl(port));
+    if (statements) await enableStatementStatistics(embeddedAdminUrl(port), APP_ROLE);
     await scenario.dataset.seed(embeddedAppUrl(port), { size: defaultSize() });
   } catch (error) {
     await server.stop();

@@ -31,9 +31,9 @@ export function scenarioPath(relative: string): string {
   return path.join(SCENARIO_DIR, relative);
 }
 
-/** "Scenario 1 — Connection Pools and Database Indexes". */
-export function scenarioTitle(): string {
-  return `Scenario ${scenario.number} — ${scenario.title}`;
+/** "Scenario 1 — Connection Pools and Database Indexes": this one's, or another definition's. */
+export function scenarioTitle(definition: ScenarioDefinition = scenario): string {
+  return `Scenario ${definition.number} — ${definition.title}`;
 }
 
 /**

@@ -8,6 +8,7 @@
  * needs engine code (its steps) it loads lazily, by a function.
  * docs/adding-a-scenario.md explains every field.
  */
+import type { PanelId } from '../dashboard/panels.js';
 import type { ScenarioStep } from './steps.js';
 
 /** The numbers that size a dataset, by name ("posts", "users"…), as `npm run seed` takes them. */
@@ -54,8 +55,17 @@ export interface ScenarioDefinition {
     name: string;
     role: string;
     password: string;
-    /** The scenario's tables: reset drops the indexes the learner added on them. */
+    /**
+     * The scenario's tables: reset drops the indexes the learner added on them, and the
+     * dashboard counts the rows read from each (by sequential scan and through an index).
+     */
     tables: string[];
+    /**
+     * Turns on PostgreSQL's statement statistics (pg_stat_statements): the embedded server
+     * preloads the library, the lab creates the extension in the database and lets the role
+     * reset it, and the dashboard shows the top queries by total time. Off when left out.
+     */
+    statements?: boolean;
   };
   /** Paths inside the scenario's folder. */
   files: {
@@ -82,6 +92,8 @@ export interface ScenarioDefinition {
   };
   /** How the first start sizes the dataset: the wait a user of the unindexed solution should see. */
   calibration: {
+    /** What the calibration times, in the words of the first start's lines: "a pool alone" (the solution on the unindexed data). */
+    state: string;
     route: string;
     targetWaitSeconds: number;
     keepWaitSeconds: { min: number; max: number };
@@ -101,4 +113,21 @@ export interface ScenarioDefinition {
      */
     steps: () => Promise<{ default: readonly ScenarioStep[] }>;
   };
+  /** The dashboard's parts that belong to this scenario (the built-in one and Grafana's alike). */
+  dashboard?: ScenarioDashboard;
+}
+
+/** Every field may be left out: the engine's panels and their neutral lines hold for any scenario. */
+export interface ScenarioDashboard {
+  /** A panel's "what to look for" line in the scenario's story, by panel id, instead of the engine's. */
+  lookFor?: Partial<Record<PanelId, string>>;
+  /** A panel's "?" text in the scenario's words, by panel id, instead of the engine's. */
+  help?: Partial<Record<PanelId, string>>;
+  /** The tables the rows-read panel shows, one pair of lines each (default: all of database.tables). */
+  rowsReadTables?: string[];
+  /**
+   * Adds a "p99 latency by route" panel with one line per route, named as the app's metrics
+   * name them: the route pattern ("/orders/:id"), optionally after its method ("POST /orders").
+   */
+  latencyRoutes?: string[];
 }

@@ -1,6 +1,6 @@
 /**
- * Runs the learner's app (src/server.ts) as the supervisor's own child process,
- * `node --import tsx src/server.ts`, and starts it again whenever a file of its folder is
+ * Runs the learner's app (the definition's files.app, e.g. src/server.ts) as the supervisor's
+ * own child process, `node --import tsx <app>`, and starts it again whenever a file of its folder is
  * saved, the way nodemon does. Being the parent, the supervisor knows the app's pid and how it
  * ended on every system, with nothing to look up: after a crash the app stays down until the
  * next save, or comes back at once with --restart-on-crash. Its output keeps an "app │" prefix.
@@ -9,6 +9,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import readline from 'node:readline';
 import { APP_ENTRY, ROOT_DIR } from '../config.js';
+import { learnerPath } from '../scenario/current.js';
 import { isListening } from './ports.js';
 import { watchSources } from './source-watcher.js';
 import { TSX_IMPORT } from '../tsx-import.js';
@@ -18,7 +19,7 @@ export interface AppProcessOptions {
   port: number;
   host: string;
   databaseUrl: string;
-  /** The app's entry file (src/server.ts by default); a save in its folder restarts the app. */
+  /** The app's entry file (the scenario's app by default); a save in its folder restarts the app. */
   entry?: string;
   /** Start the app again at once when it dies after it has served, as a process manager would. */
   restartOnCrash: boolean;
@@ -57,7 +58,8 @@ const STOP_GRACE_MS = 5_000;
 export function startAppProcess(options: AppProcessOptions): AppProcess {
   const entry = options.entry ?? APP_ENTRY;
   const folder = path.dirname(entry);
-  const entryName = path.relative(ROOT_DIR, entry).split(path.sep).join('/');
+  // As the learner finds it from where they ran npm start: "src/server.ts" in the scenario's folder.
+  const entryName = learnerPath(entry);
   const print = options.onLine ?? ((line: string) => console.log(`app │ ${line}`));
   let current: Instance | undefined;
   let stopped = false;
@@ -150,7 +152,7 @@ export function startAppProcess(options: AppProcessOptions): AppProcess {
     folder,
     (file) => {
       if (stopped) return;
-      options.log(`${path.relative(ROOT_DIR, path.join(folder, file)).split(path.sep).join('/')} saved: ${current ? 'restarting' : 'starting'} the app.`);
+      options.log(`${learnerPath(path.join(folder, file))} saved: ${current ? 'restarting' : 'starting'} the app.`);
       restart();
     },
     (message) => options.log(`⚠ ${message}`),

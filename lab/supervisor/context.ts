@@ -21,7 +21,7 @@ export interface DatabaseControl {
 
 export interface AppControl {
   port: number;
-  /** The pid of the process that runs src/server.ts, or undefined while the app is down. */
+  /** The pid of the process that runs the scenario's app, or undefined while the app is down. */
   pid(): number | undefined;
   /** Kills the app with SIGKILL, as a crash would; returns its pid, or undefined when it is down. */
   crash(): number | undefined;

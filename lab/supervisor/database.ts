@@ -6,6 +6,9 @@
 import { PG_DATA_DIR, PG_LOG_FILE, PG_SUPERUSER, PG_SUPERUSER_PASSWORD } from '../config.js';
 import { embeddedAdminUrl, embeddedAppUrl, embeddedMaintenanceUrl } from '../database/urls.js';
 import { applySchema, provisionAppRoleAndDatabase } from '../database/provision.js';
+import { enableStatementStatistics, STATEMENTS_LIBRARY } from '../database/statements.js';
+import { scenario } from '../scenario/current.js';
+import type { ScenarioDefinition } from '../scenario/definition.js';
 import { LabError } from '../errors.js';
 import { initialiseCluster, startServer, stopLeftoverServer, type EmbeddedPostgresOptions, type RunningPostgres } from '../postgres/embedded.js';
 import type { LabSettings } from '../settings.js';
@@ -19,12 +22,24 @@ export interface LabDatabase extends DatabaseControl {
   onUnexpectedExit(listener: () => void): void;
 }
 
-export async function bringUpDatabase(settings: LabSettings, log: (line: string) => void): Promise<LabDatabase> {
+/** `definition` says whether the scenario wants pg_stat_statements (default: the scenario this lab runs). */
+export async function bringUpDatabase(
+  settings: LabSettings,
+  log: (line: string) => void,
+  definition: Pick<ScenarioDefinition, 'database'> = scenario,
+): Promise<LabDatabase> {
+  const { statements, role } = definition.database;
   if (settings.externalDatabaseUrl) {
     const url = settings.externalDatabaseUrl;
     await applySchema(url).catch((error: unknown) => {
       throw new LabError(`Cannot use the database in DATABASE_URL: ${describe(error)}. Is it running and reachable?`);
     });
+    if (statements) {
+      // A server the lab did not start may lack the library or the rights: the lab goes on without it.
+      await enableStatementStatistics(url, role).catch((error: unknown) =>
+        log(`pg_stat_statements is not available on the DATABASE_URL server (${describe(error)}), so the top-queries panel stays empty. To have it, add shared_preload_libraries = '${STATEMENTS_LIBRARY}' to its postgresql.conf, restart it, and connect as a superuser.`),
+      );
+    }
     return externalDatabase(url);
   }
 
@@ -34,6 +49,7 @@ export async function bringUpDatabase(settings: LabSettings, log: (line: string)
     logFile: PG_LOG_FILE,
     superuser: PG_SUPERUSER,
     superuserPassword: PG_SUPERUSER_PASSWORD,
+    preloadLibraries: statements ? [STATEMENTS_LIBRARY] : [],
   };
   // A server left running by a lab that was killed holds the port: stop it first.
   await stopLeftoverServer(options.dataDir);
@@ -44,6 +60,7 @@ export async function bringUpDatabase(settings: LabSettings, log: (line: string)
     await provisionAppRoleAndDatabase(embeddedMaintenanceUrl(settings.embeddedPgPort));
     // Applied as the app's role, so the app owns its tables and may index them.
     await applySchema(database.appUrl);
+    if (statements) await enableStatementStatistics(database.adminUrl, role);
     return database;
   } catch (error) {
     await database.shutdown();

@@ -9,7 +9,7 @@ import { startLabServer } from '../lab-server.js';
 import { describeSize, existingSeed, seedWithProgress } from '../seeding.js';
 import type { SeedOutcome } from '../scenario/definition.js';
 import { learnerPath, scenario, scenarioTitle } from '../scenario/current.js';
-import { APP_ENTRY, PG_DATA_DIR, SCENARIO_DIR } from '../config.js';
+import { APP_ENTRY, PG_DATA_DIR, PG_LOG_FILE, SCENARIO_DIR, STATE_DIR } from '../config.js';
 import { calibrateDataset } from '../calibration.js';
 import { readSettings } from '../settings.js';
 import { processFacts } from '../os/system.js';
@@ -109,12 +109,12 @@ export async function runSupervisor(): Promise<number> {
     );
     database.onUnexpectedExit(() => {
       if (stopSignal.received()) return;
-      console.log('  ⚠ The embedded PostgreSQL server stopped by itself. See .lab/postgres.log; restart the lab with Ctrl-C and `npm start`.');
+      console.log(`  ⚠ The embedded PostgreSQL server stopped by itself. See ${learnerPath(PG_LOG_FILE)}; restart the lab with Ctrl-C and \`npm start\`.`);
     });
     const signal = await stopSignal.promise;
     console.log(`\n  ${signal}: stopping the app, the lab server and the database…`);
     await shutdown();
-    console.log('  Stopped. Your data is kept in .lab/ for the next start.');
+    console.log(`  Stopped. Your data is kept in ${learnerPath(STATE_DIR)}/ for the next start.`);
     return 0;
   } catch (error) {
     await shutdown();

@@ -15,8 +15,8 @@ function speed(overrides: Partial<SpeedResult> = {}, settingIndex = 0): SpeedRes
     setting: SPEED_SETTINGS[settingIndex]!,
     poolAloneAtDefault: 60,
     calibrations: [
-      [{ measuredRequestsPerSecond: 60, predictedWaitSeconds: 3.3, posts: 100_000, changed: false, reason: 'kept' }],
-      [{ measuredRequestsPerSecond: 58, predictedWaitSeconds: 3.4, posts: 100_000, changed: false, reason: 'kept' }],
+      [{ measuredRequestsPerSecond: 60, predictedWaitSeconds: 3.3, size: 100_000, changed: false, reason: 'kept' }],
+      [{ measuredRequestsPerSecond: 58, predictedWaitSeconds: 3.4, size: 100_000, changed: false, reason: 'kept' }],
     ],
     posts: 100_000,
     users: 200,

@@ -5,6 +5,9 @@
  * observability/prometheus.yml. Every panel must have data points in the browser, and
  * every PromQL expression of the panels must return a result in Prometheus.
  * The screenshot lands in test-results/dashboard.png.
+ *
+ * The panels are Scenario 1's, and with them every panel the engine offers a scenario that
+ * asks (latency by route, the top queries of pg_stat_statements on a server that preloads it).
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -12,18 +15,27 @@ import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { ROOT_DIR } from '../../lab/config.js';
 import { saveRun, writeInProgress } from '../../lab/runs/history.js';
-import { panels, RATE_WINDOW_SECONDS } from '../../lab/dashboard/panels.js';
+import { panelsFor, queriesOf, RATE_WINDOW_SECONDS } from '../../lab/dashboard/panels.js';
+import { scenario } from '../../lab/scenario/current.js';
 import { BROKEN_SERVER, startApp, type RunningApp } from '../../lab/app-runner.js';
-import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
+import { startScratchDatabase, type ScratchDatabase } from '../../lab/postgres/scratch.js';
+import type { ScenarioDefinition } from '../../lab/scenario/definition.js';
 import { startTestLabServer, type TestLabServer } from '../helpers/lab-server.js';
 import { runLoad } from '../helpers/load.js';
 import { renderPrometheusConfig, startPrometheus, type RunningPrometheus } from '../helpers/prometheus.js';
 import { CHROMIUM, describeWithPrograms, PROMETHEUS } from '../helpers/external-programs.js';
 
 const SCREENSHOT = path.join(ROOT_DIR, 'test-results', 'dashboard.png');
+/** Scenario 1, asking for every panel a scenario may ask for. */
+const everyPanel: ScenarioDefinition = {
+  ...scenario,
+  database: { ...scenario.database, statements: true },
+  dashboard: { ...scenario.dashboard, latencyRoutes: ['/feed', 'GET /users/:id/posts'] },
+};
+const panels = panelsFor(everyPanel);
 
 describeWithPrograms([CHROMIUM, PROMETHEUS], 'observability, end to end', () => {
-  let database: TestDatabase;
+  let database: ScratchDatabase;
   let app: RunningApp;
   let lab: TestLabServer;
   let prometheus: RunningPrometheus;
@@ -32,9 +44,9 @@ describeWithPrograms([CHROMIUM, PROMETHEUS], 'observability, end to end', () => 
   let tally: Map<number | 'error', number>;
 
   beforeAll(async () => {
-    database = await createTestDatabase('observability');
+    database = await startScratchDatabase('lab-observability', { statements: true });
     app = await startApp(BROKEN_SERVER, database.appUrl);
-    lab = await startTestLabServer(database, app.port);
+    lab = await startTestLabServer(database, app.port, { scenario: everyPanel });
     prometheus = await startPrometheus(renderPrometheusConfig({ app: app.port, lab: lab.port }));
     await prometheus.waitForTargets();
 
@@ -81,7 +93,7 @@ describeWithPrograms([CHROMIUM, PROMETHEUS], 'observability, end to end', () => 
     await prometheus?.stop();
     await lab?.close();
     await app?.stop();
-    await database?.drop();
+    await database?.stop();
   });
 
   it('the load reached the app (answers and bad-input answers)', () => {
@@ -93,6 +105,8 @@ describeWithPrograms([CHROMIUM, PROMETHEUS], 'observability, end to end', () => 
 
   it('shows data points on every panel of the built-in dashboard', async () => {
     let browser: Browser | undefined;
+    // The top-queries table shows the last few seconds only: a request now and then keeps it filled.
+    const trickle = setInterval(() => void fetch(`${app.url}/feed`).then((response) => response.arrayBuffer()).catch(() => undefined), 250);
     try {
       browser = await chromium.launch({
         executablePath: CHROMIUM.path,
@@ -114,6 +128,7 @@ describeWithPrograms([CHROMIUM, PROMETHEUS], 'observability, end to end', () => 
       expect(await page.locator('.panel .look').count()).toBe(panels.length);
       expect(errors).toEqual([]);
     } finally {
+      clearInterval(trickle);
       await browser?.close();
     }
     const data = (await (await fetch(`${lab.url}/api/dashboard`)).json()) as { runs: Array<{ label: string; end: number | null }> };
@@ -125,9 +140,9 @@ describeWithPrograms([CHROMIUM, PROMETHEUS], 'observability, end to end', () => 
     const at = (loadEnded - 500) / 1000;
     const empty: string[] = [];
     for (const panel of panels) {
-      for (const series of panel.series) {
-        const result = await prometheus.query(series.promql, at);
-        if (result.length === 0) empty.push(`${panel.title} / ${series.label}: ${series.promql}`);
+      for (const query of queriesOf(panel)) {
+        const result = await prometheus.query(query.promql, at);
+        if (result.length === 0) empty.push(`${panel.title} / ${query.label}: ${query.promql}`);
       }
     }
     expect(empty).toEqual([]);

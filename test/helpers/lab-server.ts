@@ -10,6 +10,7 @@ import { inject } from 'vitest';
 import { startLabServer } from '../../lab/lab-server.js';
 import { readPostmasterPid } from '../../lab/postgres/embedded.js';
 import { observabilityRoutes } from '../../lab/dashboard/routes.js';
+import type { ScenarioDefinition } from '../../lab/scenario/definition.js';
 import type { LabContext } from '../../lab/supervisor/context.js';
 import { freePort } from '../../lab/net/free-port.js';
 import type { TestDatabase } from './database.js';
@@ -22,7 +23,13 @@ export interface TestLabServer {
   close(): Promise<void>;
 }
 
-export async function startTestLabServer(database: TestDatabase, appPort: number, options: { historyFile?: string } = {}): Promise<TestLabServer> {
+export interface TestLabServerOptions {
+  historyFile?: string;
+  /** The scenario whose dashboard to serve (default: the one the tests run). */
+  scenario?: ScenarioDefinition;
+}
+
+export async function startTestLabServer(database: Pick<TestDatabase, 'appUrl' | 'adminUrl'>, appPort: number, options: TestLabServerOptions = {}): Promise<TestLabServer> {
   const port = await freePort();
   const runsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'lab-runs-'));
   const notInTests = () => Promise.reject(new Error('not available in tests'));
@@ -44,6 +51,7 @@ export async function startTestLabServer(database: TestDatabase, appPort: number
     inProgressRunFile: path.join(runsDir, 'in-progress.json'),
     checkLoadsFile: path.join(runsDir, 'check-loads.json'),
     historyFile: options.historyFile ?? path.join(runsDir, 'dashboard-history.json'),
+    ...(options.scenario ? { scenario: options.scenario } : {}),
   });
   const server = await startLabServer({ port, host: '127.0.0.1', context, routes: [routes] });
   return {

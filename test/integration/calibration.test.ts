@@ -1,9 +1,9 @@
-/** Timing the pool-alone state: a real, bounded measurement through the solution's server that leaves nothing behind. */
+/** Timing the unindexed solution (Scenario 1: a pool alone): a real, bounded measurement through the solution's server that leaves nothing behind. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { measurePoolAloneRequestsPerSecond } from '../../lab/calibration.js';
+import { measureRequestsPerSecond } from '../../lab/calibration.js';
 import { createTestDatabase, sql, type TestDatabase } from '../helpers/database.js';
 
-describe('measurePoolAloneRequestsPerSecond', () => {
+describe('measureRequestsPerSecond', () => {
   let database: TestDatabase;
   beforeAll(async () => {
     database = await createTestDatabase('calibrate');
@@ -17,7 +17,7 @@ describe('measurePoolAloneRequestsPerSecond', () => {
     const sessions = async () =>
       Number((await sql<{ n: string }>(database.adminUrl, 'SELECT sessions AS n FROM pg_stat_database WHERE datname = current_database()'))[0]!.n);
     const sessionsBefore = await sessions();
-    const rate = await measurePoolAloneRequestsPerSecond(database.appUrl);
+    const rate = await measureRequestsPerSecond(database.appUrl);
     expect(rate).toBeGreaterThan(0);
     expect(Date.now() - started).toBeLessThan(30_000);
     // The solution's pool holds at most 10: what ran was the pool-alone state, not the broken server.

@@ -19,6 +19,7 @@ import { applySchema, provisionAppRoleAndDatabase } from '../../lab/database/pro
 import { embeddedAdminUrl, embeddedAppUrl, embeddedMaintenanceUrl } from '../../lab/database/urls.js';
 import { startLabServer } from '../../lab/lab-server.js';
 import { isProcessAlive } from '../../lab/os/processes.js';
+import { scenario } from '../../lab/scenario/current.js';
 import { initialiseCluster, startServer, type RunningPostgres } from '../../lab/postgres/embedded.js';
 import { startAppProcess, type AppProcess } from '../../lab/supervisor/app-process.js';
 import type { DatabaseControl, LabContext } from '../../lab/supervisor/context.js';
@@ -126,7 +127,7 @@ describe('database drill', () => {
     };
     const writer = Promise.all([...Array.from({ length: 20 }, (_, n) => writeLoop(n)), ...Array.from({ length: 20 }, readLoop)]);
     try {
-      const result = await runDatabaseDrill({ appUrl: app.url, takeAway: takeAway(2), appPid: pidWhileAlive(app) });
+      const result = await runDatabaseDrill({ appUrl: app.url, route: scenario.drills.databaseProbeRoute, takeAway: takeAway(2), appPid: pidWhileAlive(app) });
       writing = false;
       await writer;
       expect(result.record).toMatchObject({ appServedAgain: true, appCrashed: false, appPid: app.pid });
@@ -151,7 +152,7 @@ describe('database drill', () => {
     try {
       // Fill the pool with idle connections, which break when the database stops.
       await Promise.all(Array.from({ length: 5 }, () => fetch(`${app.url}/feed`).then((r) => r.arrayBuffer())));
-      const result = await runDatabaseDrill({ appUrl: app.url, takeAway: takeAway(1), appPid: pidWhileAlive(app) });
+      const result = await runDatabaseDrill({ appUrl: app.url, route: scenario.drills.databaseProbeRoute, takeAway: takeAway(1), appPid: pidWhileAlive(app) });
       expect(result.record).toMatchObject({ appCrashed: true, appServedAgain: false });
       expect(describeDatabaseDrill(result)).toMatch(/✘ the app process \(pid \d+\) is gone: it crashed/);
     } finally {
@@ -173,7 +174,7 @@ describe('database drill on an external DATABASE_URL (the lab cannot stop that s
         stop: () => Promise.reject(new Error('not ours')),
         start: () => Promise.reject(new Error('not ours')),
       };
-      const result = await runDatabaseDrill({ appUrl: app.url, takeAway: () => takeDatabaseAway(control, 1), appPid: () => app.pid });
+      const result = await runDatabaseDrill({ appUrl: app.url, route: scenario.drills.databaseProbeRoute, takeAway: () => takeDatabaseAway(control, 1), appPid: () => app.pid });
       expect(result.timing.mode).toBe('external');
       expect(result.firstFailureAt).toBeDefined();
       expect(result.record).toMatchObject({ appServedAgain: true, appCrashed: false });
@@ -256,7 +257,7 @@ describe('app drill', () => {
       expect(result.killedPid).toBe(firstPid);
       expect(result.downAt).toBeDefined();
       expect(result.backAt).toBeUndefined();
-      expect(describeAppDrill(result)).toMatch(/still down after 2 s: nothing restarts it/);
+      expect(describeAppDrill(result, 'server.ts')).toMatch(/still down after 2 s: nothing restarts it/);
       expect(await isListening(port)).toBe(false);
       expect(isProcessAlive(firstPid!)).toBe(false);
       expect(app!.pid()).toBeUndefined();
@@ -299,7 +300,7 @@ describe('app drill', () => {
     try {
       const result = await runAppDrill({ appUrl: `http://127.0.0.1:${port}`, kill: killThroughLabServer, watchSeconds: 15 });
       expect(result.backAt).toBeDefined();
-      expect(describeAppDrill(result)).toMatch(/✔ back: something restarted it/);
+      expect(describeAppDrill(result, 'server.ts')).toMatch(/✔ back: something restarted it/);
       expect(labLines.join('\n')).toMatch(/--restart-on-crash: starting it again/);
       expect(app!.pid()).toBeDefined();
       expect(app!.pid()).not.toBe(result.killedPid);

@@ -71,7 +71,7 @@ describe('for another scenario', () => {
     seededSize: async () => undefined,
   },
   loadTest: { users: 30, route: '/orders', durationSeconds: 10, requestTimeoutSeconds: 5, p99GoalMs: 250 },
-  calibration: { route: '/orders', targetWaitSeconds: 1, keepWaitSeconds: { min: 0.5, max: 2 } },
+  calibration: { state: 'the orders page without its view', route: '/orders', targetWaitSeconds: 1, keepWaitSeconds: { min: 0.5, max: 2 } },
   drills: { databaseProbeRoute: '/orders' },
   checks: {
     fixes: 'all three fixes',

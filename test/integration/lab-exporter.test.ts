@@ -10,6 +10,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { markCheckLoad } from '../../lab/check/load-marks.js';
 import { LabExporter } from '../../lab/exporter/lab-exporter.js';
+import { scenario } from '../../lab/scenario/current.js';
 import { writeInProgress } from '../../lab/runs/history.js';
 import { parsePrometheusText } from '../../lab/metrics/prometheus-text.js';
 import { snapshotOf, sumAt } from '../../lab/metrics/window.js';
@@ -44,6 +45,7 @@ describe('lab exporter', () => {
     await admin.connect();
     exporter = new LabExporter({
       adminUrl: database.adminUrl,
+      tables: scenario.database.tables,
       postgresLogFile: inject('pgLogFile'),
       // Nothing listens here: the app is "down".
       appHealthUrl: 'http://127.0.0.1:9/health',
@@ -89,26 +91,32 @@ describe('lab exporter', () => {
     }
   });
 
-  it('counts new sessions and posts rows read by sequential scan, as pg_stat_* show them', async () => {
+  it('counts new sessions, and rows read from each table by sequential scan and through an index, as pg_stat_* show them', async () => {
     // The test's admin client is long-lived, so reading through it opens no session.
     const direct = async () => {
       const sessions = await admin.query<{ n: string }>('SELECT sessions AS n FROM pg_stat_database WHERE datname = current_database()');
-      const rows = await admin.query<{ n: string }>("SELECT seq_tup_read AS n FROM pg_stat_user_tables WHERE relname = 'posts'");
-      return { sessions: Number(sessions.rows[0]?.n), sequential: Number(rows.rows[0]?.n) };
+      const rows = await admin.query<{ table: string; seq: string; idx: string }>(
+        "SELECT relname AS table, seq_tup_read AS seq, idx_tup_fetch AS idx FROM pg_stat_user_tables WHERE relname IN ('posts', 'users')",
+      );
+      const table = (name: string) => rows.rows.find((row) => row.table === name);
+      return { sessions: Number(sessions.rows[0]?.n), sequential: Number(table('posts')?.seq), usersByIndex: Number(table('users')?.idx) };
     };
     const before = { exported: await scrape(), direct: await direct() };
     for (let i = 0; i < 4; i += 1) await sql(database.appUrl, 'SELECT count(*) FROM posts WHERE content LIKE $1', ['%never%']);
+    await sql(database.appUrl, 'SELECT username FROM users WHERE id IN (1, 2, 3)');
     // Sessions report their statistics as they end, a moment after the client has gone.
-    await waitFor(direct, (now) => now.sessions - before.direct.sessions >= 4);
+    await waitFor(direct, (now) => now.sessions - before.direct.sessions >= 5 && now.usersByIndex - before.direct.usersByIndex >= 3);
     const after = { exported: await scrape(), direct: await direct() };
     const exported = (name: string, labels?: Record<string, string>) =>
       (sumAt(after.exported, name, labels) ?? 0) - (sumAt(before.exported, name, labels) ?? 0);
 
-    expect(after.direct.sessions - before.direct.sessions).toBe(4);
-    expect(exported('lab_db_sessions_opened_total')).toBe(4);
+    expect(after.direct.sessions - before.direct.sessions).toBe(5);
+    expect(exported('lab_db_sessions_opened_total')).toBe(5);
     expect(after.direct.sequential - before.direct.sequential).toBeGreaterThanOrEqual(4 * 100_000);
-    expect(exported('lab_posts_rows_read_total', { scan: 'sequential' })).toBe(after.direct.sequential - before.direct.sequential);
-    expect(exported('lab_posts_rows_read_total', { scan: 'index' })).toBe(0);
+    expect(exported('lab_table_rows_read_total', { table: 'posts', scan: 'sequential' })).toBe(after.direct.sequential - before.direct.sequential);
+    expect(exported('lab_table_rows_read_total', { table: 'posts', scan: 'index' })).toBe(0);
+    expect(exported('lab_table_rows_read_total', { table: 'users', scan: 'index' })).toBe(3);
+    expect(exported('lab_table_rows_read_total', { table: 'users', scan: 'sequential' })).toBe(0);
   });
 
   it('counts refused connections from the server log', async () => {
@@ -142,7 +150,7 @@ describe('lab exporter, what users felt', () => {
     await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
     const port = (silent.address() as net.AddressInfo).port;
     // No database here: only the app probe, the load test's tally and the check's marks are read.
-    exporter = new LabExporter({ adminUrl: 'postgres://nobody:x@127.0.0.1:9/none', appHealthUrl: `http://127.0.0.1:${port}/health`, inProgressRunFile, checkLoadsFile });
+    exporter = new LabExporter({ adminUrl: 'postgres://nobody:x@127.0.0.1:9/none', tables: [], appHealthUrl: `http://127.0.0.1:${port}/health`, inProgressRunFile, checkLoadsFile });
   });
   afterAll(async () => {
     await exporter.close();

@@ -1,7 +1,7 @@
 /** lab/database/stats.ts against a real PostgreSQL: each reading moves when the thing it measures happens. */
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { clientConnectionsByState, createdAtIndexes, maxConnections, postsRowsRead, sessionsOpened } from '../../lab/database/stats.js';
+import { clientConnectionsByState, createdAtIndexes, maxConnections, sessionsOpened, tableRowsRead } from '../../lab/database/stats.js';
 import { createTestDatabase, sql, type TestDatabase } from '../helpers/database.js';
 import { waitFor } from '../helpers/wait.js';
 
@@ -50,10 +50,20 @@ describe('database statistics', () => {
     expect(await createdAtIndexes(admin)).toEqual(['composite_first']);
   });
 
-  it('counts posts rows read by sequential scan', async () => {
-    const before = await postsRowsRead(admin);
+  it('counts the rows each table gives, by sequential scan and through an index, and 0 for a table not there', async () => {
+    const tables = ['posts', 'users', 'no_such_table'];
+    const before = await tableRowsRead(admin, tables);
     await sql(database.appUrl, 'SELECT count(*) FROM posts WHERE content LIKE $1', ['%nothing matches this%']);
-    const after = await waitFor(() => postsRowsRead(admin), (rows) => rows.sequential - before.sequential >= 100_000);
-    expect(after.sequential - before.sequential).toBeGreaterThanOrEqual(100_000);
+    // users by its primary key: an index fetch of one row.
+    await sql(database.appUrl, 'SELECT username FROM users WHERE id = 1');
+    const after = await waitFor(
+      () => tableRowsRead(admin, tables),
+      (rows) => rows.posts!.sequential - before.posts!.sequential >= 100_000 && rows.users!.index > before.users!.index,
+    );
+    expect(after.posts!.sequential - before.posts!.sequential).toBeGreaterThanOrEqual(100_000);
+    expect(after.posts!.index - before.posts!.index).toBe(0);
+    expect(after.users!.index - before.users!.index).toBe(1);
+    expect(after.users!.sequential - before.users!.sequential).toBe(0);
+    expect(after.no_such_table).toEqual({ sequential: 0, index: 0 });
   });
 });

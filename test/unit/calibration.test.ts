@@ -1,54 +1,82 @@
 /** The dataset-size decision: keep the size when the lesson shows, scale it when the machine is too fast or too slow. */
 import { describe, expect, it } from 'vitest';
-import { CALIBRATION_USERS, choosePostCount, KEEP_WAIT_SECONDS, nearestStep, POST_COUNT_STEPS, TARGET_WAIT_SECONDS } from '../../lab/calibration.js';
+import { calibrationLoad, chooseSize, nearestStep, type CalibrationFacts } from '../../lab/calibration.js';
+import { scenario } from '../../lab/scenario/current.js';
 
-/** Requests per second that predict this pool-alone wait. */
-const rateFor = (waitSeconds: number) => CALIBRATION_USERS / waitSeconds;
+const { keepWaitSeconds, targetWaitSeconds } = scenario.calibration;
+const steps = scenario.dataset.unitSteps;
+/** Requests per second that predict this wait under the load test's users. */
+const rateFor = (waitSeconds: number, facts: CalibrationFacts = scenario) => facts.loadTest.users / waitSeconds;
 
-describe('choosePostCount', () => {
+describe('chooseSize, with Scenario 1\'s definition', () => {
   it('keeps the size anywhere in the band', () => {
-    for (const wait of [KEEP_WAIT_SECONDS.min, 3, KEEP_WAIT_SECONDS.max]) {
-      const decision = choosePostCount(100_000, rateFor(wait));
+    for (const wait of [keepWaitSeconds.min, 3, keepWaitSeconds.max]) {
+      const decision = chooseSize(100_000, rateFor(wait));
       expect(decision.changed).toBe(false);
-      expect(decision.posts).toBe(100_000);
+      expect(decision.size).toBe(100_000);
       expect(decision.predictedWaitSeconds).toBeCloseTo(wait);
+      expect(decision.reason).toBe('a pool alone would make users wait a few seconds: the lesson shows as it is');
     }
   });
 
   it('grows the table on a machine fast enough to hide the queue, and names why', () => {
-    const decision = choosePostCount(100_000, rateFor(0.5));
+    const decision = chooseSize(100_000, rateFor(0.5));
     expect(decision.changed).toBe(true);
-    expect(decision.posts).toBe(700_000); // 100k × 3 s ÷ 0.5 s = 600k: the nearest step
-    expect(decision.reason).toMatch(/fast .* about 0\.5 s/);
+    expect(decision.size).toBe(700_000); // 100k × 3 s ÷ 0.5 s = 600k: the nearest step
+    expect(decision.reason).toBe('this machine is fast for 100,000 posts: a pool alone would make users wait about 0.5 s; aiming for about 3 s');
   });
 
   it('shrinks the table on a machine so slow that a pool alone would near the client timeout', () => {
-    const decision = choosePostCount(100_000, rateFor(10));
+    const decision = chooseSize(100_000, rateFor(10));
     expect(decision.changed).toBe(true);
-    expect(decision.posts).toBe(30_000); // 100k × 3 s ÷ 10 s
+    expect(decision.size).toBe(30_000); // 100k × 3 s ÷ 10 s
     expect(decision.reason).toMatch(/slow/);
   });
 
   it('lands every machine from 10× slower to 10× faster in the band (the wait scales with the rows)', () => {
     for (let wait = 0.3; wait <= 30; wait *= 1.1) {
-      const decision = choosePostCount(100_000, rateFor(wait));
-      const waitAtNewSize = wait * (decision.posts / 100_000);
-      expect(waitAtNewSize, `a machine waiting ${wait.toFixed(2)} s at 100k`).toBeGreaterThanOrEqual(KEEP_WAIT_SECONDS.min);
-      expect(waitAtNewSize, `a machine waiting ${wait.toFixed(2)} s at 100k`).toBeLessThanOrEqual(KEEP_WAIT_SECONDS.max);
+      const decision = chooseSize(100_000, rateFor(wait));
+      const waitAtNewSize = wait * (decision.size / 100_000);
+      expect(waitAtNewSize, `a machine waiting ${wait.toFixed(2)} s at 100k`).toBeGreaterThanOrEqual(keepWaitSeconds.min);
+      expect(waitAtNewSize, `a machine waiting ${wait.toFixed(2)} s at 100k`).toBeLessThanOrEqual(keepWaitSeconds.max);
     }
   });
 
   it('keeps a resized table on the next calibration (no flip-flop between two sizes)', () => {
     for (let wait = 0.3; wait <= 30; wait *= 1.1) {
-      const first = choosePostCount(100_000, rateFor(wait));
-      const second = choosePostCount(first.posts, rateFor(wait * (first.posts / 100_000)));
+      const first = chooseSize(100_000, rateFor(wait));
+      const second = chooseSize(first.size, rateFor(wait * (first.size / 100_000)));
       expect(second.changed).toBe(false);
     }
   });
 
-  it('stays within its steps: at most a million posts, at least ten thousand', () => {
-    expect(choosePostCount(100_000, rateFor(0.01)).posts).toBe(1_000_000);
-    expect(choosePostCount(100_000, rateFor(1_000)).posts).toBe(10_000);
+  it('stays within its steps', () => {
+    expect(chooseSize(100_000, rateFor(0.01)).size).toBe(steps.at(-1));
+    expect(chooseSize(100_000, rateFor(1_000)).size).toBe(steps[0]);
+  });
+});
+
+describe('chooseSize, with another scenario\'s definition', () => {
+  // A shop: 50 users, orders in three steps, a wait of 2 s kept between 1 and 4.
+  const shop: CalibrationFacts = {
+    loadTest: { ...scenario.loadTest, users: 50, requestTimeoutSeconds: 10 },
+    calibration: { state: 'the shop without its indexes', route: '/orders/mine', targetWaitSeconds: 2, keepWaitSeconds: { min: 1, max: 4 } },
+    dataset: { ...scenario.dataset, unit: 'orders', unitSteps: [100_000, 200_000, 400_000] },
+  };
+
+  it('takes its users, band, target, steps and words from the definition', () => {
+    // 50 users at 25 requests/s: a 2 s wait, inside 1–4 s.
+    expect(chooseSize(200_000, 25, shop)).toMatchObject({ changed: false, size: 200_000, predictedWaitSeconds: 2 });
+    expect(chooseSize(200_000, 25, shop).reason).toMatch(/^the shop without its indexes would make users wait/);
+    // A 0.5 s wait: four times the rows wanted (800k), the largest step is 400k.
+    const faster = chooseSize(200_000, rateFor(0.5, shop), shop);
+    expect(faster).toMatchObject({ changed: true, size: 400_000 });
+    expect(faster.reason).toBe('this machine is fast for 200,000 orders: the shop without its indexes would make users wait about 0.5 s; aiming for about 2 s');
+  });
+
+  it('sends what the definition names: its calibration route, its load test\'s users and patience', () => {
+    expect(calibrationLoad(shop)).toEqual({ route: '/orders/mine', users: 50, requestTimeoutSeconds: 10 });
+    expect(calibrationLoad()).toEqual({ route: '/feed', users: 200, requestTimeoutSeconds: 20 });
   });
 });
 
@@ -57,6 +85,7 @@ describe('nearestStep', () => {
     expect(nearestStep(14_000)).toBe(15_000);
     expect(nearestStep(85_000)).toBe(100_000);
     expect(nearestStep(80_000)).toBe(70_000);
-    expect(POST_COUNT_STEPS).toContain(nearestStep((100_000 * TARGET_WAIT_SECONDS) / 7.4));
+    expect(steps).toContain(nearestStep((100_000 * targetWaitSeconds) / 7.4));
+    expect(nearestStep(260_000, [100_000, 200_000, 400_000])).toBe(200_000);
   });
 });

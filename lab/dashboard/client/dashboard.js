@@ -1,17 +1,19 @@
 // The built-in dashboard: draws the panels the lab server defines (lab/dashboard/panels.ts)
 // with uPlot, from the history the lab server keeps, and asks once a second for new points.
+// Table panels (a ranking, such as the top queries) show the lab server's rows of the moment.
 /* global uPlot */
 (() => {
   'use strict';
   const POLL_MS = 1000;
   const CHART_HEIGHT = 190;
-  const state = { panels: [], times: [], values: [], runs: [], historySeconds: 900, charts: [], lastTime: undefined };
+  const state = { panels: [], times: [], values: [], runs: [], tables: {}, historySeconds: 900, charts: [], lastTime: undefined };
 
   // lab_app_up: 1 answered, 0.5 accepted but did not answer in time (busy), 0 nothing answers.
   const UP_DOWN = { 1: 'up', 0.5: 'no answer', 0: 'down' };
   const compact = new Intl.NumberFormat('en-US', { notation: 'compact', maximumFractionDigits: 1 });
   const formatters = {
     'requests/s': (v) => `${compact.format(v)}/s`,
+    'calls/s': (v) => `${compact.format(v)}/s`,
     'connections/s': (v) => `${compact.format(v)}/s`,
     'rows/request': (v) => compact.format(v),
     connections: (v) => compact.format(v),
@@ -67,9 +69,10 @@
   // 13:05:30 (24-hour, the machine's time zone): short enough that labels never overlap.
   const clock = (seconds) => new Date(seconds * 1000).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false });
 
+  // Only chart panels have series in the history; tables take none of its columns.
   function seriesOffset(panelIndex) {
     let offset = 0;
-    for (let i = 0; i < panelIndex; i += 1) offset += state.panels[i].series.length;
+    for (let i = 0; i < panelIndex; i += 1) if (state.panels[i].kind === 'chart') offset += state.panels[i].series.length;
     return offset;
   }
 
@@ -79,7 +82,7 @@
     return [state.times, ...panel.series.map((_, i) => state.values[offset + i])];
   }
 
-  function buildPanel(panel, panelIndex, container) {
+  function panelBox(panel, container) {
     const box = document.createElement('section');
     box.className = 'panel';
     box.dataset.panel = panel.id;
@@ -88,6 +91,47 @@
     box.querySelector('details span').textContent = panel.help;
     box.querySelector('.look').textContent = panel.lookFor;
     container.appendChild(box);
+    return box;
+  }
+
+  function buildTable(panel, container) {
+    const box = panelBox(panel, container);
+    const table = document.createElement('table');
+    table.className = 'top';
+    const head = table.createTHead().insertRow();
+    for (const heading of [panel.rowHeading, ...panel.columns.map((column) => column.label)]) {
+      const cell = document.createElement('th');
+      cell.textContent = heading;
+      head.appendChild(cell);
+    }
+    table.createTBody();
+    box.querySelector('.chart').appendChild(table);
+    return { box, table };
+  }
+
+  function renderTable(panel, entry) {
+    const rows = state.tables[panel.id] ?? [];
+    const body = entry.table.tBodies[0];
+    body.replaceChildren();
+    for (const row of rows) {
+      const line = body.insertRow();
+      const name = document.createElement('code');
+      name.textContent = row.name;
+      line.insertCell().appendChild(name);
+      row.values.forEach((value, i) => (line.insertCell().textContent = format(panel.columns[i].unit, value)));
+    }
+    if (rows.length === 0) {
+      const cell = body.insertRow().insertCell();
+      cell.colSpan = panel.columns.length + 1;
+      cell.className = 'empty';
+      cell.textContent = 'nothing in the last few seconds';
+    }
+    entry.box.dataset.points = String(rows.length);
+  }
+
+  function buildPanel(panel, panelIndex, container) {
+    if (panel.kind === 'table') return buildTable(panel, container);
+    const box = panelBox(panel, container);
     const chartBox = box.querySelector('.chart');
     const isUpDown = panel.unit === 'up/down';
     const options = {
@@ -154,6 +198,10 @@
 
   function render() {
     state.panels.forEach((panel, i) => {
+      if (panel.kind === 'table') {
+        renderTable(panel, state.charts[i]);
+        return;
+      }
       const { chart, box } = state.charts[i];
       chart.setData(panelData(i));
       showNewest(state.charts[i]);
@@ -209,6 +257,7 @@
     }
     if (state.times.length > 0) state.lastTime = state.times[state.times.length - 1];
     state.runs = slice.runs;
+    state.tables = slice.tables ?? {};
   }
 
   async function load() {
@@ -221,7 +270,7 @@
     state.charts = state.panels.map((panel, i) => buildPanel(panel, i, container));
     render();
     window.addEventListener('resize', () => {
-      for (const { chart, chartBox } of state.charts) chart.setSize({ width: Math.max(chartBox.clientWidth, 300), height: CHART_HEIGHT });
+      for (const { chart, chartBox } of state.charts) chart?.setSize({ width: Math.max(chartBox.clientWidth, 300), height: CHART_HEIGHT });
     });
     setTimeout(poll, POLL_MS);
   }

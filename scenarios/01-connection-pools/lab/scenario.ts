@@ -61,6 +61,7 @@ const scenario: ScenarioDefinition = {
     p99GoalMs: 1_000,
   },
   calibration: {
+    state: 'a pool alone',
     route: '/feed',
     // A pool alone should make users wait a few seconds: clearly seconds, clearly under the timeout.
     targetWaitSeconds: 3,
@@ -73,6 +74,24 @@ const scenario: ScenarioDefinition = {
     fixes: 'both fixes',
     // Lazily: the steps import the engine's code, which imports this definition.
     steps: () => import('./steps.js'),
+  },
+  dashboard: {
+    // The feed reads posts; users come along through their primary key, a few rows a request.
+    rowsReadTables: ['posts'],
+    lookFor: {
+      requests: 'Under load the red 5xx line rises while green 2xx stalls: the app answers, but with errors. Requests it never answered are in "Failed requests per second".',
+      latency: 'p99 in seconds means some users wait that long; after both fixes it falls to a small fraction of a second.',
+      connections:
+        'Broken app: open connections pile up just under the dashed ceiling, many of them still logging in; PostgreSQL refuses every attempt beyond that, and a refused attempt never appears here. With a pool: a flat line at the pool size.',
+      churn:
+        'A new connection per request: the blue attempts line follows the dashed requests line, about one attempt per /feed request; the red line is the part PostgreSQL refused. With a pool, attempts fall to about 0 while requests go on.',
+      rows: 'Until an index serves the feed, every request reads the whole posts table (the red line sits near the number of posts the banner reported), with or without a pool. Once one does, red falls to 0 and the green line reads about 20 rows per request.',
+    },
+    help: {
+      requests:
+        'Counted by the app itself (src/metrics.ts, http_requests_total). Requests the app never answered (timed out, or refused before they reached it) are not here. A gap means the app did not answer its /metrics within 3 s: stopped, or too swamped to reply.',
+      rows: 'Rows of posts read (pg_stat_user_tables: seq_tup_read by sequential scans, idx_tup_fetch through an index) per request the app answered with 2xx. PostgreSQL publishes these about once a second. `npm run check` also asks for /users/:id/posts, which reads the whole table until bonus B1: a red spike in a grey band is that. The axis is logarithmic: each line is ten times the one below.',
+    },
   },
 };
 
