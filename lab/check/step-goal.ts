@@ -9,7 +9,7 @@
 import { LOADTEST_P99_GOAL_MS } from '../config.js';
 import { duration, localTime } from '../loadtest/format.js';
 import { startLoad } from '../loadtest/generator.js';
-import { automaticLabel } from '../loadtest/labels.js';
+import { automaticLabel } from '../../scenarios/01-connection-pools/lab/runs.js';
 import { buildSummary, failedRequests } from '../loadtest/summary.js';
 import { verdictFor } from '../loadtest/verdict.js';
 import { parsePrometheusText } from '../metrics/prometheus-text.js';

@@ -4,7 +4,7 @@
  * the first reproduction (the first failing run of the broken server, else the first failing
  * run), not whatever failed last: a drill or a wrong fix later on is not the step-1 run.
  */
-import { automaticLabel } from '../loadtest/labels.js';
+import { automaticLabel } from '../../scenarios/01-connection-pools/lab/runs.js';
 import { failedRequests } from '../loadtest/summary.js';
 import { listRuns } from '../runs/history.js';
 import { failed, passed, type StepResult } from './types.js';

@@ -10,11 +10,11 @@ import type { InProgressRun, RunRecord } from '../runs/run-record.js';
 import { painter } from './format.js';
 import { startLoad } from './generator.js';
 import { helpText } from './help.js';
-import { automaticLabel } from './labels.js';
 import { parseLoadTestArgs, type LoadTestDefaults, type LoadTestOptions } from './options.js';
 import { scenario } from '../scenario/current.js';
 import { liveLine, renderSummary } from './report.js';
 import { renderRunsTable } from './runs-table.js';
+import { scenarioRuns } from './scenario-runs.js';
 import { startLabSampler } from './snapshot.js';
 import { buildSummary } from './summary.js';
 import { assertAppAnswers, resolveAppPort } from './target.js';
@@ -53,7 +53,8 @@ export async function runLoadTest(argv: string[], defaults: LoadTestDefaults): P
   const say = (text: string) => {
     if (!options.json) process.stdout.write(`${text}\n`);
   };
-  const sampler = await startLabSampler(labAdminUrl());
+  const runs = await scenarioRuns();
+  const sampler = await startLabSampler(labAdminUrl(), runs.facts);
   const startedAt = new Date();
   const id = newRunId(startedAt);
   const inProgress: InProgressRun = {
@@ -118,7 +119,7 @@ export async function runLoadTest(argv: string[], defaults: LoadTestDefaults): P
     const history = listRuns();
     const record: RunRecord = {
       id,
-      label: options.label ?? automaticLabel(snapshot) ?? `run ${history.length + 1}`,
+      label: options.label ?? runs.label?.(snapshot) ?? `run ${history.length + 1}`,
       labelGiven: options.label !== undefined,
       startedAt: startedAt.toISOString(),
       endedAt: new Date().toISOString(),
@@ -132,7 +133,7 @@ export async function runLoadTest(argv: string[], defaults: LoadTestDefaults): P
       process.stdout.write(`${JSON.stringify(record, null, 2)}\n`);
     } else {
       say('');
-      say(renderSummary(record, nextStep(verdict, summary, snapshot, history), options.requestTimeoutSeconds, paint));
+      say(renderSummary(record, nextStep(verdict, summary, snapshot, history, runs), options.requestTimeoutSeconds, paint));
       say('');
       say(`Saved as "${record.label}" in ${file}. All runs so far:`);
       say(renderRunsTable([...history, record], paint));

@@ -9,10 +9,14 @@ import { STATE_DIR } from '../config.js';
 export const RUNS_DIR = path.join(STATE_DIR, 'runs');
 export const IN_PROGRESS_FILE = path.join(RUNS_DIR, 'in-progress.json');
 
-/** What the database looked like during the run; gives the run its automatic label. */
+/**
+ * What the database looked like during the run; the scenario names the run from it. Besides the
+ * engine's own readings below, it holds the scenario's yes-or-no facts by name (its definition's
+ * `loadTest.runs` `facts`, e.g. Scenario 1's `createdAtIndexPresent`): true when true at both the
+ * start and the end of the run.
+ */
 export interface LabSnapshot {
-  /** An index whose first column is posts.created_at existed during the run. */
-  createdAtIndexPresent: boolean;
+  [scenarioFact: string]: boolean | number | null | undefined;
   /** New database sessions opened per completed request (about 1+ when broken, about 0 with a pool). */
   newSessionsPerRequest: number | null;
   /** Most client connections to the database seen at once during the run. */

@@ -7,6 +7,9 @@
  * only its scenario's files (db/seed.ts) and types from lab/, never the engine's code.
  * docs/adding-a-scenario.md explains every field.
  */
+import type pg from 'pg';
+import type { LabSnapshot, RunRecord, RunSummary } from '../runs/run-record.js';
+
 /** The numbers that size a dataset, by name ("posts", "users"…), as `npm run seed` takes them. */
 export type DatasetSize = Record<string, number>;
 
@@ -74,6 +77,12 @@ export interface ScenarioDefinition {
     requestTimeoutSeconds: number;
     /** Green means no failed request and a p99 under this. */
     p99GoalMs: number;
+    /**
+     * What the scenario makes of a run: its facts, its name for it, the next step. A module of the
+     * scenario's, loaded when a load test starts (so it may import the engine's code):
+     * `runs: () => import('./runs.js')`. Without it, runs are numbered and advised in general terms.
+     */
+    runs?: () => Promise<{ default: ScenarioRuns }>;
   };
   /** How the first start sizes the dataset: the wait a user of the unindexed solution should see. */
   calibration: {
@@ -83,4 +92,35 @@ export interface ScenarioDefinition {
   };
   /** What `npm run chaos -- db` probes to see the outage as a user does. */
   drills: { databaseProbeRoute: string };
+}
+
+/** What a scenario makes of its load-test runs (`loadTest.runs`); every part is optional. */
+export interface ScenarioRuns {
+  /**
+   * Yes-or-no facts about the database that the lesson turns on, by name ("createdAtIndexPresent"),
+   * each read over the lab's admin connection at the start and at the end of a run. The run's
+   * snapshot holds each one: true only when it was true both times (an index built half-way
+   * through does not count), false when the database could not be read. Names other than the
+   * engine's own readings (newSessionsPerRequest, peakConnections, newSessions).
+   */
+  facts?: Record<string, (client: Pick<pg.Client, 'query'>) => Promise<boolean>>;
+  /** The run's name from its snapshot ("pool only"), or null to leave it numbered ("run 3"). */
+  label?(snapshot: LabSnapshot): string | null;
+  /**
+   * The next step after a run, in the scenario's words, or undefined to keep the engine's general
+   * advice (`general`, which it may also extend). Not asked when most requests found no app to
+   * answer them: the engine then says the app stopped answering.
+   */
+  nextStep?(run: RunAdviceInput): string | undefined;
+}
+
+/** A finished run, as the scenario's `nextStep` sees it. */
+export interface RunAdviceInput {
+  verdict: RunRecord['verdict'];
+  summary: RunSummary;
+  snapshot: LabSnapshot;
+  /** The runs saved before this one, oldest first. */
+  earlierRuns: RunRecord[];
+  /** What the engine would say without the scenario. */
+  general: string;
 }
