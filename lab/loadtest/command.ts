@@ -4,14 +4,17 @@
  * chooses the defaults; everything else happens here.
  */
 import { reportFatal, LabError } from '../errors.js';
-import { resolveLabDatabase } from '../lab-connection.js';
+import { resolveLabDatabase, type LabDatabaseUrls } from '../lab-connection.js';
 import { listRuns, newRunId, readInProgress, removeInProgress, saveRun, writeInProgress } from '../runs/history.js';
 import type { InProgressRun, RunRecord } from '../runs/run-record.js';
 import { painter } from './format.js';
 import { startLoad } from './generator.js';
 import { helpText } from './help.js';
+import { mixShares, runRoute, sendsOneFixedRequest } from './mix.js';
 import { parseLoadTestArgs, type LoadTestDefaults, type LoadTestOptions } from './options.js';
 import { scenario } from '../scenario/current.js';
+import type { DatasetSize, LoadRoute } from '../scenario/definition.js';
+import { defaultSize, existingSeed } from '../seeding.js';
 import { liveLine, renderSummary } from './report.js';
 import { renderRunsTable } from './runs-table.js';
 import { scenarioRuns } from './scenario-runs.js';
@@ -53,8 +56,11 @@ export async function runLoadTest(argv: string[], defaults: LoadTestDefaults): P
   const say = (text: string) => {
     if (!options.json) process.stdout.write(`${text}\n`);
   };
+  const database = labDatabase();
+  const size = sendsOneFixedRequest(options.routes) ? undefined : await datasetSize(database);
+  const sent = runRoute(options.routes);
   const runs = await scenarioRuns();
-  const sampler = await startLabSampler(labAdminUrl(), runs.facts);
+  const sampler = await startLabSampler(database?.adminUrl, runs.facts);
   const startedAt = new Date();
   const id = newRunId(startedAt);
   const inProgress: InProgressRun = {
@@ -63,18 +69,19 @@ export async function runLoadTest(argv: string[], defaults: LoadTestDefaults): P
     startedAt: startedAt.toISOString(),
     users: options.users,
     durationSeconds: options.durationSeconds,
-    route: options.route,
+    route: sent.route,
     ...(options.label ? { label: options.label } : {}),
   };
   writeInProgress(inProgress);
   const removeMarker = () => removeInProgress();
   process.on('exit', removeMarker);
 
-  say(`Load test: ${options.users} users on http://127.0.0.1:${port}${options.route} for ${options.durationSeconds} s. Ctrl-C stops early.`);
+  say(`Load test: ${options.users} users on ${target(port, options.routes)} for ${options.durationSeconds} s. Ctrl-C stops early.`);
   const live = liveWriter(options);
   const load = startLoad({
     port,
-    route: options.route,
+    routes: options.routes,
+    ...(size ? { size } : {}),
     users: options.users,
     durationSeconds: options.durationSeconds,
     requestTimeoutSeconds: options.requestTimeoutSeconds,
@@ -114,7 +121,7 @@ export async function runLoadTest(argv: string[], defaults: LoadTestDefaults): P
     live.done();
     say('Reading the database statistics for this run…');
     const snapshot = await sampler.finish(result.counts.succeeded);
-    const summary = buildSummary(result, { users: options.users, route: options.route });
+    const summary = buildSummary(result, { users: options.users, ...sent });
     const verdict = verdictFor(summary);
     const history = listRuns();
     const record: RunRecord = {
@@ -147,13 +154,30 @@ export async function runLoadTest(argv: string[], defaults: LoadTestDefaults): P
   }
 }
 
-/** The lab's admin database URL, or undefined when the lab's database cannot be found (the run is then unlabelled). */
-function labAdminUrl(): string | undefined {
+/** The lab's database, or undefined when it cannot be found (the run is then unlabelled). */
+function labDatabase(): LabDatabaseUrls | undefined {
   try {
-    return resolveLabDatabase().adminUrl;
+    return resolveLabDatabase();
   } catch {
     return undefined;
   }
+}
+
+/** The seeded dataset's size, for the parameters a mix draws; the seed's defaults when the database does not say. */
+async function datasetSize(database: LabDatabaseUrls | undefined): Promise<DatasetSize> {
+  try {
+    return { ...defaultSize(), ...(database ? await existingSeed(database.appUrl) : {}) };
+  } catch {
+    return defaultSize();
+  }
+}
+
+/** "http://127.0.0.1:3000/feed", "POST http://127.0.0.1:3000/orders", or the app and its mix. */
+function target(port: number, routes: LoadRoute[]): string {
+  const app = `http://127.0.0.1:${port}`;
+  if (routes.length > 1) return `${app}, a mix of ${routes.length} routes (${mixShares(routes)}),`;
+  const [route] = routes;
+  return `${route!.method === 'POST' ? 'POST ' : ''}${app}${route!.path}`;
 }
 
 interface LiveWriter {
@@ -188,8 +212,8 @@ function liveWriter(options: LoadTestOptions): LiveWriter {
   };
 }
 
-/** The scenario's load test as its definition describes it (users, route, duration, patience). */
+/** The scenario's load test as its definition describes it (users, route or mix, duration, patience). */
 function scenarioDefaults(): LoadTestDefaults {
-  const { users, route, durationSeconds, requestTimeoutSeconds } = scenario.loadTest;
-  return { users, route, durationSeconds, requestTimeoutSeconds };
+  const { users, route, mix, durationSeconds, requestTimeoutSeconds } = scenario.loadTest;
+  return { users, route, ...(mix ? { mix } : {}), durationSeconds, requestTimeoutSeconds };
 }

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { LOADTEST_P99_GOAL_MS } from '../config.js';
 import type { LabSnapshot, RunSummary } from '../runs/run-record.js';
 import type { RunAdviceInput } from '../scenario/definition.js';
+import { duration } from './format.js';
 import { nextStep, verdictFor } from './verdict.js';
 
 const healthy: RunSummary = {
@@ -18,6 +19,22 @@ describe('verdictFor', () => {
     expect(verdictFor({ ...healthy, succeeded: 0, totalRequests: 0 })).toBe('red');
     expect(verdictFor({ ...healthy, latencyMs: { ...healthy.latencyMs, p99: LOADTEST_P99_GOAL_MS + 1 } })).toBe('amber');
     expect(verdictFor({ ...healthy, latencyMs: { ...healthy.latencyMs, p99: LOADTEST_P99_GOAL_MS } })).toBe('green');
+  });
+});
+
+describe('the verdict of a traffic mix', () => {
+  const route = (name: string, p99: number) => ({ ...healthy, name, method: 'GET' as const, path: `/${name}`, latencyMs: { ...healthy.latencyMs, p99 } });
+  const mix: RunSummary = { ...healthy, route: 'mix', routes: [route('fast', 50), route('rare and slow', LOADTEST_P99_GOAL_MS * 2)] };
+
+  it('is amber when one route is slow, even though the p99 of all requests is under the goal', () => {
+    expect(verdictFor(mix)).toBe('amber');
+    expect(verdictFor({ ...mix, routes: [route('fast', 50), route('also fast', 70)] })).toBe('green');
+  });
+
+  it('names the slowest route in the general advice', () => {
+    expect(nextStep('amber', mix, snapshot, [], {})).toBe(
+      `No errors, but p99 is above ${LOADTEST_P99_GOAL_MS} ms on rare and slow (p99 ${duration(LOADTEST_P99_GOAL_MS * 2)}). Is something else busy on this machine? The dashboard shows where the time goes.`,
+    );
   });
 });
 

@@ -25,10 +25,8 @@ export interface LabSnapshot {
   newSessions?: number | null;
 }
 
-export interface RunSummary {
-  users: number;
-  durationSeconds: number;
-  route: string;
+/** What a set of requests met: a whole run's, or one route's of a traffic mix. */
+export interface RequestOutcomes {
   totalRequests: number;
   succeeded: number;
   /** HTTP 5xx answers. */
@@ -41,10 +39,30 @@ export interface RunSummary {
   successRate: number;
   requestsPerSecond: number;
   latencyMs: { avg: number; p50: number; p95: number; p99: number; max: number };
+}
+
+export interface RunSummary extends RequestOutcomes {
+  users: number;
+  durationSeconds: number;
+  /** The path every user asked for ("/feed"; a mix's route by its path, "/users/:userId/orders"), or "mix" for a traffic mix. */
+  route: string;
+  /** The method, when not GET (added with traffic mixes). */
+  method?: 'POST';
   /** Requests still waiting for an answer when the time ran out: not counted above (added later). */
   inFlightAtEnd?: number;
   /** The most common message in the bodies of 5xx answers, and how often it came (added later). */
   topServerError?: { message: string; count: number } | null;
+  /** Each route's outcomes when the run sent a traffic mix of several (added with traffic mixes). */
+  routes?: RouteSummary[];
+}
+
+/** One route's part of a traffic-mix run. */
+export interface RouteSummary extends RequestOutcomes {
+  /** As the scenario's mix names it: "my orders". */
+  name: string;
+  method: 'GET' | 'POST';
+  /** Its path, with :parameters: "/users/:userId/orders". */
+  path: string;
 }
 
 export interface RunRecord {

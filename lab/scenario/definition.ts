@@ -71,7 +71,13 @@ export interface ScenarioDefinition {
   /** The load test's defaults (scripts/loadtest.ts shows them to the learner). */
   loadTest: {
     users: number;
+    /** The app's main page: the start banner's link, and without `mix` the one path every user asks for. */
     route: string;
+    /**
+     * The traffic mix, when users do more than open one page: the load test sends it by default,
+     * each request to a route drawn by weight, and reports each route apart. `--route` picks one.
+     */
+    mix?: LoadRoute[];
     durationSeconds: number;
     /** How long one user waits for an answer before giving up. */
     requestTimeoutSeconds: number;
@@ -123,4 +129,38 @@ export interface RunAdviceInput {
   earlierRuns: RunRecord[];
   /** What the engine would say without the scenario. */
   general: string;
+}
+
+/** One route of a load test's traffic mix. */
+export interface LoadRoute {
+  /** How the summary, the runs table and `--route` name it: "my orders". */
+  name: string;
+  /** Its share of the requests, relative to the other routes' weights (40, 30, …). */
+  weight: number;
+  /** GET when absent; a POST sends `body` as JSON. */
+  method?: 'GET' | 'POST';
+  /**
+   * The path on the app, with `:name` where a parameter's value goes ("/users/:userId/orders",
+   * "/products?category=:category"); the summary shows the route by it.
+   */
+  path: string;
+  /** The values of the path's parameters for one request, drawn afresh for each (URL-encoded into the path). */
+  params?: (draw: RequestDraw) => Record<string, string | number>;
+  /** POST: the JSON body of one request, drawn afresh for each. */
+  body?: (draw: RequestDraw) => unknown;
+}
+
+/** What a route's `params` and `body` draw with: seeded once per run, shared by every user. */
+export interface RequestDraw {
+  /** The seeded dataset's size, by the names of `dataset.options` (their defaults when it cannot be read). */
+  size: DatasetSize;
+  /** A number from 0 (included) to 1 (excluded). */
+  fraction(): number;
+  /**
+   * A whole number from min to max, both included. With `skew` above 1 the low end comes more
+   * often (min + ⌊(max − min + 1) · u^skew⌋): skew 2 makes the lowest ids the regulars.
+   */
+  integer(min: number, max: number, skew?: number): number;
+  /** One of the items, each as likely as its weight (all alike without weights). */
+  pick<T>(items: readonly T[], weights?: readonly number[]): T;
 }
