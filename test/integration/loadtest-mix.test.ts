@@ -12,7 +12,7 @@ import type { RunRecord } from '../../lab/runs/run-record.js';
 import { runCli } from '../helpers/cli.js';
 import { startScriptedServer, type ScriptedRequest, type ScriptedServer } from '../helpers/scripted-server.js';
 
-const FIXTURE = path.join(ROOT_DIR, 'test', 'fixtures', 'scenario-with-a-mix');
+const FIXTURE = path.join(ROOT_DIR, 'test', 'engine', 'fixture-with-a-mix');
 const CLI = 'lab/cli.ts';
 
 describe('a load test with a traffic mix', () => {
