@@ -11,7 +11,7 @@ import { painter } from './format.js';
 import { startLoad } from './generator.js';
 import { helpText } from './help.js';
 import { mixShares, runRoute, sendsOneFixedRequest } from './mix.js';
-import { parseLoadTestArgs, type LoadTestDefaults, type LoadTestOptions } from './options.js';
+import { firstLine, parseLoadTestArgs, type LoadTestDefaults, type LoadTestOptions } from './options.js';
 import { scenario } from '../scenario/current.js';
 import type { DatasetSize, LoadRoute } from '../scenario/definition.js';
 import { defaultSize, existingSeed } from '../seeding.js';
@@ -19,6 +19,7 @@ import { liveLine, renderSummary } from './report.js';
 import { renderRunsTable } from './runs-table.js';
 import { scenarioRuns } from './scenario-runs.js';
 import { startLabSampler } from './snapshot.js';
+import { undoLoadTestWrites } from './undo-writes.js';
 import { buildSummary } from './summary.js';
 import { assertAppAnswers, resolveAppPort } from './target.js';
 import { nextStep, verdictFor } from './verdict.js';
@@ -59,6 +60,8 @@ export async function runLoadTest(argv: string[], defaults: LoadTestDefaults): P
   const database = labDatabase();
   const size = sendsOneFixedRequest(options.routes) ? undefined : await datasetSize(database);
   const sent = runRoute(options.routes);
+  // Leftovers of a run that never got to undo its writes (a second Ctrl-C): the next attempt below says if it fails.
+  if (database) await undoLoadTestWrites(database.appUrl).catch(() => undefined);
   const runs = await scenarioRuns();
   const sampler = await startLabSampler(database?.adminUrl, runs.facts);
   const startedAt = new Date();
@@ -121,6 +124,8 @@ export async function runLoadTest(argv: string[], defaults: LoadTestDefaults): P
     live.done();
     say('Reading the database statistics for this run…');
     const snapshot = await sampler.finish(result.counts.succeeded);
+    const undone = database && (await undoWrites(database.appUrl));
+    if (undone) say(paint('dim', undone));
     const summary = buildSummary(result, { users: options.users, ...sent });
     const verdict = verdictFor(summary);
     const history = listRuns();
@@ -169,6 +174,17 @@ async function datasetSize(database: LabDatabaseUrls | undefined): Promise<Datas
     return { ...defaultSize(), ...(database ? await existingSeed(database.appUrl) : {}) };
   } catch {
     return defaultSize();
+  }
+}
+
+/** Undoes the run's writes (the definition's loadTest.undoWrites) and says so, or why it could not; '' when there is nothing to undo. */
+async function undoWrites(appUrl: string): Promise<string> {
+  const what = scenario.loadTest.undoWrites?.what;
+  try {
+    const rows = await undoLoadTestWrites(appUrl);
+    return rows === undefined ? '' : `Removed ${what} (${rows.toLocaleString('en-US')} rows), so the next run starts from the same data.`;
+  } catch (error) {
+    return `Could not remove ${what}: ${firstLine(error)}. The next load test tries again.`;
   }
 }
 

@@ -78,6 +78,14 @@ export interface ScenarioDefinition {
      * each request to a route drawn by weight, and reports each route apart. `--route` picks one.
      */
     mix?: LoadRoute[];
+    /**
+     * What the mix's writes leave behind, undone before and after every load test so that runs
+     * do not drift (more orders, fewer pending ones…): SQL the lab runs as the app's role, in
+     * one transaction. It must undo what any load test wrote, not only the last run's (a run
+     * stopped with a second Ctrl-C never gets to it): e.g. delete every order past the seed's.
+     * `what` names it for the learner: "the orders the load test placed".
+     */
+    undoWrites?: { sql: string; what: string };
     durationSeconds: number;
     /** How long one user waits for an answer before giving up. */
     requestTimeoutSeconds: number;

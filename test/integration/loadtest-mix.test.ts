@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT_DIR } from '../../lab/config.js';
 import type { RunRecord } from '../../lab/runs/run-record.js';
 import { runCli } from '../helpers/cli.js';
+import { createTestDatabase, sql, type TestDatabase } from '../helpers/database.js';
 import { startScriptedServer, type ScriptedRequest, type ScriptedServer } from '../helpers/scripted-server.js';
 
 const FIXTURE = path.join(ROOT_DIR, 'test', 'engine', 'fixture-with-a-mix');
@@ -98,3 +99,49 @@ describe('a load test with a traffic mix', () => {
     );
   });
 });
+
+describe("undoing the mix's writes", () => {
+  let database: TestDatabase;
+  let server: ScriptedServer;
+  let writing: Promise<unknown> | undefined;
+  const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'loadtest-undo-'));
+  const env = (databaseUrl: string) => ({ LAB_STATE_DIR: stateDir, LAB_SCENARIO: FIXTURE, PORT: String(server.port), DATABASE_URL: databaseUrl });
+  beforeAll(async () => {
+    database = await createTestDatabase('mixundo', { empty: true });
+    await sql(database.appUrl, 'CREATE TABLE items (id serial PRIMARY KEY, name text NOT NULL); INSERT INTO items (name) SELECT \'seeded\' FROM generate_series(1, 40)');
+    // Like an app that saves what it is sent: the first POST of the run adds five items.
+    server = await startScriptedServer((_, request) => {
+      if (request.method === 'POST') writing ??= sql(database.appUrl, "INSERT INTO items (name) SELECT 'added' FROM generate_series(1, 5)");
+      return { kind: 'answer', status: 200 };
+    });
+  });
+  afterAll(async () => {
+    await server?.close();
+    await database?.drop();
+  });
+
+  it("removes what earlier runs left before a run, and this run's writes after it", async () => {
+    // Left by a run that never got to undo its writes.
+    await sql(database.appUrl, "INSERT INTO items (name) SELECT 'left over' FROM generate_series(1, 7)");
+    const result = await runCli(CLI, ['loadtest'], env(database.appUrl));
+    expect(result.code, result.stderr).toBe(0);
+    await writing;
+
+    // Seven before the run, so only the run's own five after it.
+    expect(result.stdout).toContain('Removed the items the load test added (5 rows), so the next run starts from the same data.');
+    expect(await sql(database.appUrl, 'SELECT count(*)::int AS items, max(id) AS last FROM items')).toEqual([{ items: 40, last: 40 }]);
+  });
+
+  it('says so, and still saves the run, when the database refuses the undo', async () => {
+    const empty = await createTestDatabase('mixundo', { empty: true });
+    try {
+      const result = await runCli(CLI, ['loadtest', '--duration', '1'], env(empty.appUrl));
+      expect(result.code, result.stderr).toBe(0);
+      expect(result.stdout).toContain('Could not remove the items the load test added: relation "items" does not exist. The next load test tries again.');
+      expect(result.stdout).toMatch(/Saved as "run \d+"/);
+    } finally {
+      await empty.drop();
+    }
+  });
+});
+

@@ -30,6 +30,8 @@ const scenario: ScenarioDefinition = {
       { name: 'item', weight: 2, path: '/items/:id', params: (draw) => ({ id: draw.integer(1, draw.size.items!, 2) }) },
       { name: 'add', weight: 1, method: 'POST', path: '/items', body: (draw) => ({ name: draw.pick(['pen', 'cup', 'hat']), quantity: draw.integer(1, 3) }) },
     ],
+    // The items the load test added are those past the seed's 40 (tests give it a database with that table).
+    undoWrites: { sql: 'DELETE FROM items WHERE id > 40', what: 'the items the load test added' },
     durationSeconds: 2,
     requestTimeoutSeconds: 5,
     p99GoalMs: 1_000,
