@@ -74,8 +74,8 @@ interface ReconnectingClient extends EventEmitter {
 
 /**
  * autocannon reconnects the instant a connection fails, so while the app is down (a drill,
- * a crash, a restart) 200 users spin at thousands of refused attempts per second, burning the
- * CPU the app needs to come back. Like a person pressing reload, wait a moment first.
+ * a crash, a restart) hundreds of users spin at thousands of refused attempts per second,
+ * burning the CPU the app needs to come back. Like a person pressing reload, wait a moment first.
  * If a later autocannon renames its internals, this quietly does nothing.
  */
 function pauseAfterConnectionError(client: ReconnectingClient): void {
