@@ -89,7 +89,7 @@ export interface ScenarioDefinition {
     durationSeconds: number;
     /** How long one user waits for an answer before giving up. */
     requestTimeoutSeconds: number;
-    /** Green means no failed request and a p99 under this. */
+    /** Green means no failed request and a p99 under this (on every route of a mix). */
     p99GoalMs: number;
     /**
      * What the scenario makes of a run: its facts, its name for it, the next step. A module of the
