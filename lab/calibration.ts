@@ -11,7 +11,8 @@
  * `unitSteps` until the predicted wait sits in the definition's band (`calibration`).
  */
 import { startApp, FIXED_SERVER } from './app-runner.js';
-import { startLoad } from './loadtest/generator.js';
+import { startLoad, type LoadTarget } from './loadtest/generator.js';
+import { undoLoadTestWrites } from './loadtest/undo-writes.js';
 import { scenario } from './scenario/current.js';
 import type { ScenarioDefinition } from './scenario/definition.js';
 
@@ -34,9 +35,14 @@ export interface CalibrationDecision {
   reason: string;
 }
 
-/** What the calibration sends: the load test's users, on the calibration's route, with the load test's patience. */
-export function calibrationLoad(definition: CalibrationFacts = scenario): { route: string; users: number; requestTimeoutSeconds: number } {
-  return { route: definition.calibration.route, users: definition.loadTest.users, requestTimeoutSeconds: definition.loadTest.requestTimeoutSeconds };
+/**
+ * What the calibration sends: the load test's users with its patience, on the load test's
+ * traffic mix when the scenario has one (what the learner's run will send), else on the
+ * calibration's route.
+ */
+export function calibrationLoad(definition: CalibrationFacts = scenario): LoadTarget & { users: number; requestTimeoutSeconds: number } {
+  const { users, requestTimeoutSeconds, mix } = definition.loadTest;
+  return { ...(mix ? { routes: mix } : { route: definition.calibration.route }), users, requestTimeoutSeconds };
 }
 
 /** Pure decision: the size that brings the predicted wait into the definition's band. */
@@ -73,6 +79,8 @@ export function nearestStep(wanted: number, steps: readonly number[] = scenario.
  * requests answered per second after a warm-up. Bounded in time; stops the server it started.
  */
 export async function measureRequestsPerSecond(appDatabaseUrl: string): Promise<number> {
+  // A mix draws its parameters (ids, …) from the dataset's size, as the load test does.
+  const size = await scenario.dataset.seededSize(appDatabaseUrl);
   const app = await startApp(FIXED_SERVER, appDatabaseUrl);
   try {
     // Requests completed at the first reading after the warm-up, and at the last reading.
@@ -81,6 +89,7 @@ export async function measureRequestsPerSecond(appDatabaseUrl: string): Promise<
     await startLoad({
       port: app.port,
       ...calibrationLoad(),
+      ...(size ? { size } : {}),
       durationSeconds: WARM_UP_SECONDS + MEASURE_SECONDS,
       onProgress: (progress) => {
         if (progress.elapsedSeconds < WARM_UP_SECONDS) return;
@@ -93,6 +102,8 @@ export async function measureRequestsPerSecond(appDatabaseUrl: string): Promise<
     return (last.completed - first.completed) / (last.seconds - first.seconds);
   } finally {
     await app.stop();
+    // A mix that writes leaves the data as the seed made it, as the load test does.
+    await undoLoadTestWrites(appDatabaseUrl);
   }
 }
 

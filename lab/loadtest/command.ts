@@ -4,18 +4,22 @@
  * chooses the defaults; everything else happens here.
  */
 import { reportFatal, LabError } from '../errors.js';
-import { resolveLabDatabase } from '../lab-connection.js';
+import { resolveLabDatabase, type LabDatabaseUrls } from '../lab-connection.js';
 import { listRuns, newRunId, readInProgress, removeInProgress, saveRun, writeInProgress } from '../runs/history.js';
 import type { InProgressRun, RunRecord } from '../runs/run-record.js';
 import { painter } from './format.js';
 import { startLoad } from './generator.js';
 import { helpText } from './help.js';
-import { automaticLabel } from './labels.js';
-import { parseLoadTestArgs, type LoadTestDefaults, type LoadTestOptions } from './options.js';
+import { mixShares, runRoute, sendsOneFixedRequest } from './mix.js';
+import { firstLine, parseLoadTestArgs, type LoadTestDefaults, type LoadTestOptions } from './options.js';
 import { scenario } from '../scenario/current.js';
+import type { DatasetSize, LoadRoute } from '../scenario/definition.js';
+import { defaultSize, existingSeed } from '../seeding.js';
 import { liveLine, renderSummary } from './report.js';
 import { renderRunsTable } from './runs-table.js';
+import { scenarioRuns } from './scenario-runs.js';
 import { startLabSampler } from './snapshot.js';
+import { undoLoadTestWrites } from './undo-writes.js';
 import { buildSummary } from './summary.js';
 import { assertAppAnswers, resolveAppPort } from './target.js';
 import { nextStep, verdictFor } from './verdict.js';
@@ -53,7 +57,13 @@ export async function runLoadTest(argv: string[], defaults: LoadTestDefaults): P
   const say = (text: string) => {
     if (!options.json) process.stdout.write(`${text}\n`);
   };
-  const sampler = await startLabSampler(labAdminUrl());
+  const database = labDatabase();
+  const size = sendsOneFixedRequest(options.routes) ? undefined : await datasetSize(database);
+  const sent = runRoute(options.routes);
+  // Leftovers of a run that never got to undo its writes (a second Ctrl-C): the next attempt below says if it fails.
+  if (database) await undoLoadTestWrites(database.appUrl).catch(() => undefined);
+  const runs = await scenarioRuns();
+  const sampler = await startLabSampler(database?.adminUrl, runs.facts);
   const startedAt = new Date();
   const id = newRunId(startedAt);
   const inProgress: InProgressRun = {
@@ -62,18 +72,19 @@ export async function runLoadTest(argv: string[], defaults: LoadTestDefaults): P
     startedAt: startedAt.toISOString(),
     users: options.users,
     durationSeconds: options.durationSeconds,
-    route: options.route,
+    route: sent.route,
     ...(options.label ? { label: options.label } : {}),
   };
   writeInProgress(inProgress);
   const removeMarker = () => removeInProgress();
   process.on('exit', removeMarker);
 
-  say(`Load test: ${options.users} users on http://127.0.0.1:${port}${options.route} for ${options.durationSeconds} s. Ctrl-C stops early.`);
+  say(`Load test: ${options.users} users on ${target(port, options.routes)} for ${options.durationSeconds} s. Ctrl-C stops early.`);
   const live = liveWriter(options);
   const load = startLoad({
     port,
-    route: options.route,
+    routes: options.routes,
+    ...(size ? { size } : {}),
     users: options.users,
     durationSeconds: options.durationSeconds,
     requestTimeoutSeconds: options.requestTimeoutSeconds,
@@ -113,12 +124,14 @@ export async function runLoadTest(argv: string[], defaults: LoadTestDefaults): P
     live.done();
     say('Reading the database statistics for this run…');
     const snapshot = await sampler.finish(result.counts.succeeded);
-    const summary = buildSummary(result, { users: options.users, route: options.route });
+    const undone = database && (await undoWrites(database.appUrl));
+    if (undone) say(paint('dim', undone));
+    const summary = buildSummary(result, { users: options.users, ...sent });
     const verdict = verdictFor(summary);
     const history = listRuns();
     const record: RunRecord = {
       id,
-      label: options.label ?? automaticLabel(snapshot) ?? `run ${history.length + 1}`,
+      label: options.label ?? runs.label?.(snapshot) ?? `run ${history.length + 1}`,
       labelGiven: options.label !== undefined,
       startedAt: startedAt.toISOString(),
       endedAt: new Date().toISOString(),
@@ -132,7 +145,7 @@ export async function runLoadTest(argv: string[], defaults: LoadTestDefaults): P
       process.stdout.write(`${JSON.stringify(record, null, 2)}\n`);
     } else {
       say('');
-      say(renderSummary(record, nextStep(verdict, summary, snapshot, history), options.requestTimeoutSeconds, paint));
+      say(renderSummary(record, nextStep(verdict, summary, snapshot, history, runs), options.requestTimeoutSeconds, paint));
       say('');
       say(`Saved as "${record.label}" in ${file}. All runs so far:`);
       say(renderRunsTable([...history, record], paint));
@@ -146,13 +159,41 @@ export async function runLoadTest(argv: string[], defaults: LoadTestDefaults): P
   }
 }
 
-/** The lab's admin database URL, or undefined when the lab's database cannot be found (the run is then unlabelled). */
-function labAdminUrl(): string | undefined {
+/** The lab's database, or undefined when it cannot be found (the run is then unlabelled). */
+function labDatabase(): LabDatabaseUrls | undefined {
   try {
-    return resolveLabDatabase().adminUrl;
+    return resolveLabDatabase();
   } catch {
     return undefined;
   }
+}
+
+/** The seeded dataset's size, for the parameters a mix draws; the seed's defaults when the database does not say. */
+async function datasetSize(database: LabDatabaseUrls | undefined): Promise<DatasetSize> {
+  try {
+    return { ...defaultSize(), ...(database ? await existingSeed(database.appUrl) : {}) };
+  } catch {
+    return defaultSize();
+  }
+}
+
+/** Undoes the run's writes (the definition's loadTest.undoWrites) and says so, or why it could not; '' when there is nothing to undo. */
+async function undoWrites(appUrl: string): Promise<string> {
+  const what = scenario.loadTest.undoWrites?.what;
+  try {
+    const rows = await undoLoadTestWrites(appUrl);
+    return rows === undefined ? '' : `Removed ${what} (${rows.toLocaleString('en-US')} rows), so the next run starts from the same data.`;
+  } catch (error) {
+    return `Could not remove ${what}: ${firstLine(error)}. The next load test tries again.`;
+  }
+}
+
+/** "http://127.0.0.1:3000/feed", "POST http://127.0.0.1:3000/orders", or the app and its mix. */
+function target(port: number, routes: LoadRoute[]): string {
+  const app = `http://127.0.0.1:${port}`;
+  if (routes.length > 1) return `${app}, a mix of ${routes.length} routes (${mixShares(routes)}),`;
+  const [route] = routes;
+  return `${route!.method === 'POST' ? 'POST ' : ''}${app}${route!.path}`;
 }
 
 interface LiveWriter {
@@ -187,8 +228,8 @@ function liveWriter(options: LoadTestOptions): LiveWriter {
   };
 }
 
-/** The scenario's load test as its definition describes it (users, route, duration, patience). */
+/** The scenario's load test as its definition describes it (users, route or mix, duration, patience). */
 function scenarioDefaults(): LoadTestDefaults {
-  const { users, route, durationSeconds, requestTimeoutSeconds } = scenario.loadTest;
-  return { users, route, durationSeconds, requestTimeoutSeconds };
+  const { users, route, mix, durationSeconds, requestTimeoutSeconds } = scenario.loadTest;
+  return { users, route, ...(mix ? { mix } : {}), durationSeconds, requestTimeoutSeconds };
 }

@@ -1,7 +1,15 @@
 /** The text of `npm run loadtest -- --help`, kept apart so a test can pin it. */
+import { describeRoute, mixShares } from './mix.js';
 import { LIMITS, type LoadTestDefaults } from './options.js';
 
 export function helpText(defaults: LoadTestDefaults): string {
+  const route = defaults.mix
+    ? '-r, --route R       one route of the mix, by name or path, or any path (default: the whole mix)'
+    : `-r, --route PATH    the path every user asks for (default ${defaults.route})`;
+  const mix = defaults.mix
+    ? `\nEach request goes to one route of the mix, drawn by its share: ${mixShares(defaults.mix)}.\n` +
+      defaults.mix.map((route) => `  ${route.name.padEnd(18)}${describeRoute(route)}\n`).join('')
+    : '';
   return `Usage: npm run loadtest -- [options]
 
 Puts many simultaneous users on the app (started by \`npm start\`) for a while, then says
@@ -10,11 +18,11 @@ how it went, saves the run in .lab/runs/ and compares it with your earlier runs.
 Options:
   -u, --users N       simultaneous users, ${LIMITS.users.min}-${LIMITS.users.max} (default ${defaults.users})
   -d, --duration S    seconds to run, ${LIMITS.durationSeconds.min}-${LIMITS.durationSeconds.max} (default ${defaults.durationSeconds})
-  -r, --route PATH    the path every user asks for (default ${defaults.route})
+  ${route}
   -l, --label TEXT    name this run in the table (default: named from what the lab saw)
       --json          print only the saved run, as JSON, for scripts
   -h, --help          show this help
-
+${mix}
 Each user waits at most ${defaults.requestTimeoutSeconds} s for an answer. Ctrl-C stops early and keeps what was measured.
 See all runs again: npm run runs     Forget them: npm run runs -- --clear
 `;

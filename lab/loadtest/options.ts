@@ -4,16 +4,26 @@
  */
 import { parseArgs } from 'node:util';
 import { LabError } from '../errors.js';
+import type { LoadRoute } from '../scenario/definition.js';
+import { findRoute, isAppPath, plainRoute } from './mix.js';
 
-/** What scripts/loadtest.ts chooses; the command line may change the first three. */
+/** The scenario's load test (its definition's loadTest); the command line may change users, duration and route. */
 export interface LoadTestDefaults {
   users: number;
   durationSeconds: number;
+  /** The one path every user asks for, when there is no mix. */
   route: string;
+  /** The traffic mix sent by default, when the scenario has one. */
+  mix?: LoadRoute[];
   requestTimeoutSeconds: number;
 }
 
-export interface LoadTestOptions extends LoadTestDefaults {
+export interface LoadTestOptions {
+  users: number;
+  durationSeconds: number;
+  requestTimeoutSeconds: number;
+  /** What this run sends: the whole mix, one route of it, or one path. */
+  routes: LoadRoute[];
   label?: string;
   json: boolean;
   help: boolean;
@@ -50,13 +60,16 @@ export function parseLoadTestArgs(argv: string[], defaults: LoadTestDefaults): L
     throw usageError(`${firstLine(error)}.`);
   }
   const options: LoadTestOptions = {
-    ...defaults,
+    users: defaults.users,
+    durationSeconds: defaults.durationSeconds,
+    requestTimeoutSeconds: defaults.requestTimeoutSeconds,
+    routes: defaults.mix ?? [plainRoute(defaults.route)],
     json: values.json === true,
     help: values.help === true,
   };
   if (typeof values.users === 'string') options.users = wholeNumber('--users', values.users, LIMITS.users);
   if (typeof values.duration === 'string') options.durationSeconds = wholeNumber('--duration', values.duration, LIMITS.durationSeconds);
-  if (typeof values.route === 'string') options.route = route(values.route);
+  if (typeof values.route === 'string') options.routes = [route(values.route, defaults)];
   if (typeof values.label === 'string') options.label = label(values.label);
   return options;
 }
@@ -69,12 +82,14 @@ function wholeNumber(flag: string, raw: string, range: { min: number; max: numbe
   return value;
 }
 
-function route(raw: string): string {
-  // A path on the app, never a URL: the load only ever goes to this machine's app.
-  if (!raw.startsWith('/') || raw.startsWith('//') || raw.length > LIMITS.routeLength || /[\s\u0000-\u001f\u007f]/.test(raw)) {
-    throw usageError(`--route ${JSON.stringify(raw)} is not a path on the app; use one like /feed or /users/1/posts.`);
-  }
-  return raw;
+/** A route of the mix by its name or path, else a plain path on the app (GET). */
+function route(raw: string, defaults: LoadTestDefaults): LoadRoute {
+  const ofTheMix = defaults.mix && findRoute(defaults.mix, raw);
+  if (ofTheMix) return ofTheMix;
+  if (isAppPath(raw) && raw.length <= LIMITS.routeLength) return plainRoute(raw);
+  if (!defaults.mix) throw usageError(`--route ${JSON.stringify(raw)} is not a path on the app; use one like ${defaults.route}.`);
+  const names = defaults.mix.map((route) => JSON.stringify(route.name)).join(', ');
+  throw usageError(`--route ${JSON.stringify(raw)} is neither a route of the mix (${names}) nor a path on the app; use one like ${defaults.route}.`);
 }
 
 function label(raw: string): string {

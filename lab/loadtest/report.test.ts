@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { RunRecord } from '../runs/run-record.js';
+import type { RouteSummary, RunRecord } from '../runs/run-record.js';
 import { renderSummary } from './report.js';
 
 const plain = (_color: string, text: string) => text;
@@ -42,3 +42,35 @@ describe("the summary's Little's law line", () => {
     expect(text).toMatch(/The two cannot agree here: 820 requests timed out \(no answer within 20 s\), and the mean times only answered requests/);
   });
 });
+
+describe('the summary of a traffic mix', () => {
+  const outcomes = (total: number, failed: number, p50: number, p99: number, perSecond: number) => ({
+    totalRequests: total, succeeded: total - failed, failedHttp5xx: failed, failedOtherStatus: 0, timeouts: 0, connectionErrors: 0,
+    successRate: ((total - failed) / total) * 100, requestsPerSecond: perSecond, latencyMs: { avg: p50, p50, p95: p99, p99, max: p99 },
+  });
+  const routes: RouteSummary[] = [
+    { name: 'search', method: 'GET', path: '/products?category=:category', ...outcomes(1_200, 0, 1_200, 2_800, 40) },
+    { name: 'my orders', method: 'GET', path: '/users/:userId/orders', ...outcomes(900, 0, 2_570, 3_010, 30) },
+    { name: 'place order', method: 'POST', path: '/orders', ...outcomes(450, 12, 1_200, 2_000, 15) },
+  ];
+
+  it('says it sent a mix, and gives each route its requests, failures, p50, p99 and req/s under the totals', () => {
+    const text = renderSummary({ ...record({ route: 'mix', routes }), verdict: 'red' }, 'next', 20, plain);
+    expect(text.split('\n')[0]).toBe('200 users on a mix of 3 routes for 30 s');
+    expect(text).toContain(
+      [
+        '  by route         requests    failed       p50       p99     req/s',
+        '    search            1,200         0    1.20 s    2.80 s      40.0   GET /products',
+        '    my orders           900         0    2.57 s    3.01 s      30.0   GET /users/:userId/orders',
+        '    place order         450        12    1.20 s    2.00 s      15.0   POST /orders',
+      ].join('\n'),
+    );
+    // The totals stay where they were.
+    expect(text).toMatch(/ {2}requests {8}1,800 /);
+  });
+
+  it('names the method of a run on one POST route', () => {
+    expect(renderSummary(record({ route: '/orders', method: 'POST' }), 'next', 20, plain).split('\n')[0]).toBe('200 users on POST /orders for 30 s');
+  });
+});
+

@@ -1,7 +1,8 @@
 /** What a person reads: the live progress line while the load runs, and the summary after it. */
-import type { RunRecord } from '../runs/run-record.js';
+import type { RouteSummary, RunRecord, RunSummary } from '../runs/run-record.js';
 import type { LoadProgress } from './generator.js';
 import { count, duration, percent, perSecond, type Paint } from './format.js';
+import { describeRoute } from './mix.js';
 import { failedRequests, littlesLawSeconds } from './summary.js';
 
 export function liveLine(progress: LoadProgress, totalSeconds: number): string {
@@ -26,7 +27,7 @@ export function renderSummary(record: RunRecord, nextStep: string, requestTimeou
   const failed = failedRequests(summary);
   const lines: string[] = [];
   const stoppedEarly = record.partial ? ' (stopped early: these numbers cover only that time)' : '';
-  lines.push(paint('bold', `${summary.users} users on GET ${summary.route} for ${summary.durationSeconds} s${stoppedEarly}`), '');
+  lines.push(paint('bold', `${summary.users} users on ${sent(summary)} for ${summary.durationSeconds} s${stoppedEarly}`), '');
   const inFlight = summary.inFlightAtEnd ? paint('dim', `  (+${count(summary.inFlightAtEnd)} still waiting at the end, not counted)`) : '';
   lines.push(`  requests        ${count(summary.totalRequests)}${inFlight}`);
   lines.push(`  succeeded       ${count(summary.succeeded)}  (${percent(summary.successRate)})`);
@@ -45,6 +46,7 @@ export function renderSummary(record: RunRecord, nextStep: string, requestTimeou
   );
   lines.push(paint('dim', '                  (of answered requests, errors included; timeouts and connection errors have no answer to time)'));
   lines.push(`  throughput      ${perSecond(summary.requestsPerSecond)} answers/s`);
+  if (summary.routes) lines.push('', ...routeLines(summary.routes, paint));
   const perRequest = littlesLawSeconds(summary);
   if (perRequest !== null) {
     lines.push(
@@ -57,6 +59,29 @@ export function renderSummary(record: RunRecord, nextStep: string, requestTimeou
   const verdict = VERDICT_TEXT[record.verdict];
   lines.push('', `${paint(verdict.color, `● ${verdict.title}`)}  ${nextStep}`);
   return lines.join('\n');
+}
+
+/** "GET /feed", "POST /orders", "a mix of 5 routes". */
+function sent(summary: RunSummary): string {
+  return summary.routes ? `a mix of ${summary.routes.length} routes` : `${summary.method ?? 'GET'} ${summary.route}`;
+}
+
+/** A small table: each route of a mix, its requests, failures, p50, p99 and answers per second. */
+function routeLines(routes: RouteSummary[], paint: Paint): string[] {
+  // Route names sit two spaces in from the heading; two more keep them off the numbers.
+  const nameWidth = Math.max(...routes.map((route) => route.name.length + 2), 'by route'.length) + 2;
+  const row = (name: string, cells: string[], what: string) => `  ${name.padEnd(nameWidth)}${cells.map((cell) => cell.padStart(10)).join('')}   ${what}`.trimEnd();
+  return [
+    row('by route', ['requests', 'failed', 'p50', 'p99', 'req/s'], ''),
+    ...routes.map((route) => {
+      const failed = failedRequests(route);
+      return row(
+        `  ${route.name}`,
+        [count(route.totalRequests), paint(failed > 0 ? 'red' : 'green', count(failed).padStart(10)), duration(route.latencyMs.p50), duration(route.latencyMs.p99), perSecond(route.requestsPerSecond)],
+        paint('dim', describeRoute(route)),
+      );
+    }),
+  ];
 }
 
 /** Timed-out requests have no time in the mean: past a small share of them, the two figures cannot agree. */

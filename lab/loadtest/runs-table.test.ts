@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { RunRecord } from '../runs/run-record.js';
+import type { RouteSummary, RunRecord } from '../runs/run-record.js';
 import { ratio, renderRunsTable } from './runs-table.js';
 
 function run(label: string, route: string, successRate: number, p50: number, p99: number, requestsPerSecond: number): RunRecord {
@@ -49,3 +49,35 @@ describe('the runs table', () => {
     expect(line('user posts, indexed')).toMatch(/success about the same, p99 25× lower, req\/s 20× higher/);
   });
 });
+
+describe('the runs table with traffic-mix runs', () => {
+  const route = (name: string, successRate: number, p50: number, p99: number, requestsPerSecond: number): RouteSummary => ({
+    name, method: 'GET', path: `/${name}`, totalRequests: 100, succeeded: successRate, failedHttp5xx: 100 - successRate, failedOtherStatus: 0,
+    timeouts: 0, connectionErrors: 0, successRate, requestsPerSecond, latencyMs: { avg: p50, p50, p95: p99, p99, max: p99 },
+  });
+  const mixRun = (label: string, routes: RouteSummary[]): RunRecord => {
+    const base = run(label, 'mix', 100, 1_000, 3_000, 50);
+    return { ...base, summary: { ...base.summary, routes } };
+  };
+  const table = renderRunsTable([
+    mixRun('no index', [route('search', 100, 1_200, 2_800, 20), route('orders', 90, 2_500, 3_000, 15)]),
+    run('orders only', '/orders', 100, 900, 2_000, 200),
+    mixRun('one index', [route('search', 100, 600, 1_400, 40), route('orders', 100, 100, 300, 60)]),
+  ]);
+  const lines = table.split('\n');
+  const index = (text: string) => lines.findIndex((row) => row.includes(text));
+
+  it('shows each route of a mix run on its own line under the run', () => {
+    expect(lines[index(' no index ')]).toMatch(/│ mix +│/);
+    expect(lines[index(' no index ') + 1]).toMatch(/│ +│ +│ +│ +│ · search +│ +100% │ +1\.20 s │ +2\.80 s │ +20\.0 │ — +│/);
+    expect(lines[index(' no index ') + 2]).toMatch(/│ · orders +│ +90\.0% │ +2\.50 s │ +3\.00 s │ +15\.0 │ — +│/);
+    // A run on one route has no such lines.
+    expect(lines[index(' orders only ') + 1]).toMatch(/ one index /);
+  });
+
+  it('compares each route with the same route in the first run of the mix', () => {
+    expect(lines[index(' one index ') + 1]).toMatch(/· search .*success about the same, p99 2\.0× lower, req\/s 2\.0× higher/);
+    expect(lines[index(' one index ') + 2]).toMatch(/· orders .*success \+10 pts, p99 10× lower, req\/s 4\.0× higher/);
+  });
+});
+

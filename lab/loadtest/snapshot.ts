@@ -4,8 +4,11 @@
  * count it measures, and leaves its own connection out of the peak).
  */
 import pg from 'pg';
-import { clientConnectionsByState, createdAtIndexes, sessionsOpened } from '../database/stats.js';
+import { clientConnectionsByState, sessionsOpened } from '../database/stats.js';
 import type { LabSnapshot } from '../runs/run-record.js';
+import type { ScenarioRuns } from '../scenario/definition.js';
+
+type SnapshotFacts = NonNullable<ScenarioRuns['facts']>;
 
 const SAMPLE_EVERY_MS = 250;
 /**
@@ -20,28 +23,33 @@ export interface LabSampler {
   finish(succeeded: number): Promise<LabSnapshot>;
 }
 
-const UNKNOWN: LabSnapshot = { createdAtIndexPresent: false, newSessionsPerRequest: null, peakConnections: null, newSessions: null };
+const UNKNOWN_READINGS = { newSessionsPerRequest: null, peakConnections: null, newSessions: null };
 
-/** Starts sampling; without a database URL, or if the database cannot be reached, the snapshot says "unknown". */
-export async function startLabSampler(adminUrl: string | undefined): Promise<LabSampler> {
-  if (!adminUrl) return { finish: async () => ({ ...UNKNOWN }) };
+/**
+ * Starts sampling, and reads the scenario's facts (ScenarioRuns.facts) now and at the end;
+ * without a database URL, or if the database cannot be reached, the snapshot says "unknown"
+ * (and every fact false).
+ */
+export async function startLabSampler(adminUrl: string | undefined, facts: SnapshotFacts = {}): Promise<LabSampler> {
+  const unknown = (known: Record<string, boolean> = {}): LabSnapshot => ({ ...allFalse(facts), ...known, ...UNKNOWN_READINGS });
+  if (!adminUrl) return { finish: async () => unknown() };
   const client = new pg.Client({ connectionString: adminUrl, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
   // A drill may stop the database mid-run: a broken connection must not crash the load test.
   client.on('error', () => {});
   let database: string;
   let ownPid: number;
-  let indexAtStart: boolean;
+  let factsAtStart: Record<string, boolean>;
   let sessionsAtStart: number;
   try {
     await client.connect();
     const who = await client.query<{ database: string; pid: number }>('SELECT current_database() AS database, pg_backend_pid() AS pid');
     database = who.rows[0]!.database;
     ownPid = who.rows[0]!.pid;
-    indexAtStart = (await createdAtIndexes(client)).length > 0;
+    factsAtStart = await readFacts(client, facts);
     sessionsAtStart = await sessionsOpened(client, database);
   } catch {
     await client.end().catch(() => {});
-    return { finish: async () => ({ ...UNKNOWN }) };
+    return { finish: async () => unknown() };
   }
 
   let peak: number | null = null;
@@ -66,10 +74,10 @@ export async function startLabSampler(adminUrl: string | undefined): Promise<Lab
       await new Promise((resolve) => setTimeout(resolve, STATISTICS_FLUSH_WAIT_MS));
       try {
         const newSessions = (await sessionsOpened(client, database)) - sessionsAtStart;
-        const indexAtEnd = (await createdAtIndexes(client)).length > 0;
+        const factsAtEnd = await readFacts(client, facts);
         return {
-          // Present for the whole run: an index created half-way through does not count.
-          createdAtIndexPresent: indexAtStart && indexAtEnd,
+          // True for the whole run: an index created half-way through does not count.
+          ...Object.fromEntries(Object.entries(factsAtStart).map(([name, atStart]) => [name, atStart && factsAtEnd[name] === true])),
           // Per successful request: a connection PostgreSQL refuses ("too many clients") never
           // becomes a session, so dividing by all requests would hide the broken server.
           newSessionsPerRequest: succeeded > 0 ? newSessions / succeeded : null,
@@ -77,10 +85,20 @@ export async function startLabSampler(adminUrl: string | undefined): Promise<Lab
           newSessions,
         };
       } catch {
-        return { ...UNKNOWN, createdAtIndexPresent: indexAtStart, peakConnections: peak };
+        return { ...unknown(factsAtStart), peakConnections: peak };
       } finally {
         await client.end().catch(() => {});
       }
     },
   };
+}
+
+async function readFacts(client: pg.Client, facts: SnapshotFacts): Promise<Record<string, boolean>> {
+  const read: Record<string, boolean> = {};
+  for (const [name, isTrue] of Object.entries(facts)) read[name] = await isTrue(client);
+  return read;
+}
+
+function allFalse(facts: SnapshotFacts): Record<string, boolean> {
+  return Object.fromEntries(Object.keys(facts).map((name) => [name, false]));
 }

@@ -1,21 +1,38 @@
 /** Turns what the generator measured into the RunSummary that is saved and shown. */
-import type { RunSummary } from '../runs/run-record.js';
+import type { RequestOutcomes, RouteSummary, RunSummary } from '../runs/run-record.js';
 import type { LoadResult } from './generator.js';
+import type { LatencyMs, TallyCounts } from './tally.js';
 
 export interface RunShape {
   users: number;
+  /** As the summary names it: a path, or "mix" (see mix.ts's runRoute). */
   route: string;
+  method?: 'GET' | 'POST';
 }
 
 export function buildSummary(result: LoadResult, shape: RunShape): RunSummary {
-  const { counts } = result;
-  const totalRequests = counts.answered + counts.timeouts + counts.connectionErrors;
   const seconds = Math.max(result.elapsedSeconds, 0.001);
   return {
     users: shape.users,
     // What really ran: shorter than asked after Ctrl-C, a little longer when answers were slow to stop.
     durationSeconds: round(result.elapsedSeconds, 1),
     route: shape.route,
+    ...(shape.method === 'POST' ? { method: shape.method } : {}),
+    ...outcomesOf(result.counts, result.latencyMs, seconds),
+    inFlightAtEnd: result.inFlightAtEnd,
+    topServerError: result.topServerError,
+    ...(result.byRoute ? { routes: result.byRoute.map(({ route, counts, latencyMs }): RouteSummary => ({
+      name: route.name,
+      method: route.method ?? 'GET',
+      path: route.path,
+      ...outcomesOf(counts, latencyMs, seconds),
+    })) } : {}),
+  };
+}
+
+function outcomesOf(counts: TallyCounts, latencyMs: LatencyMs, seconds: number): RequestOutcomes {
+  const totalRequests = counts.answered + counts.timeouts + counts.connectionErrors;
+  return {
     totalRequests,
     succeeded: counts.succeeded,
     failedHttp5xx: counts.failedHttp5xx,
@@ -25,20 +42,18 @@ export function buildSummary(result: LoadResult, shape: RunShape): RunSummary {
     successRate: totalRequests === 0 ? 0 : round((counts.succeeded / totalRequests) * 100, 2),
     requestsPerSecond: round(counts.answered / seconds, 1),
     latencyMs: {
-      avg: round(result.latencyMs.avg, 1),
-      p50: round(result.latencyMs.p50, 1),
-      p95: round(result.latencyMs.p95, 1),
-      p99: round(result.latencyMs.p99, 1),
-      max: round(result.latencyMs.max, 1),
+      avg: round(latencyMs.avg, 1),
+      p50: round(latencyMs.p50, 1),
+      p95: round(latencyMs.p95, 1),
+      p99: round(latencyMs.p99, 1),
+      max: round(latencyMs.max, 1),
     },
-    inFlightAtEnd: result.inFlightAtEnd,
-    topServerError: result.topServerError,
   };
 }
 
-/** All failed requests, whatever the cause. */
-export function failedRequests(summary: RunSummary): number {
-  return summary.failedHttp5xx + summary.failedOtherStatus + summary.timeouts + summary.connectionErrors;
+/** All failed requests, whatever the cause: of a run, or of one of its routes. */
+export function failedRequests(outcomes: RequestOutcomes): number {
+  return outcomes.failedHttp5xx + outcomes.failedOtherStatus + outcomes.timeouts + outcomes.connectionErrors;
 }
 
 /**

@@ -5,7 +5,7 @@ import { RequestTally } from './tally.js';
 
 function setup() {
   let now = 0;
-  const tally = new RequestTally(() => now);
+  const tally = new RequestTally({ now: () => now });
   const client = new EventEmitter();
   tally.attach(client);
   const advance = (ms: number) => (now += ms);
@@ -70,5 +70,39 @@ describe('RequestTally', () => {
     tally.recordServerErrorBody('Bad Gateway');
 
     expect(tally.topServerError()).toEqual({ message: 'sorry, too many clients already', count: 2 });
+  });
+
+  it("keeps each route's books apart, and every request in the totals too", () => {
+    let now = 0;
+    let route = 0;
+    const tally = new RequestTally({ routes: 2, now: () => now });
+    const client = new EventEmitter();
+    tally.attach(client, () => route);
+    // Route 0: answered 200 after 10 ms. Route 1: answered 500 after 30 ms.
+    client.emit('request');
+    now += 10;
+    client.emit('response', 200);
+    route = 1;
+    client.emit('request');
+    now += 30;
+    client.emit('response', 500);
+    // Route 1 again: times out (the client sends its next request, to route 0, then reports it).
+    client.emit('request');
+    route = 0;
+    client.emit('request');
+    client.emit('timeout');
+    // That route-0 request loses its connection: the client reports it, then sends to route 1.
+    client.emit('connError', new Error('ECONNRESET'));
+    route = 1;
+    client.emit('request');
+
+    expect(tally.totals(0)).toEqual({ answered: 1, succeeded: 1, failedHttp5xx: 0, failedOtherStatus: 0, timeouts: 0, connectionErrors: 1 });
+    expect(tally.totals(1)).toEqual({ answered: 1, succeeded: 0, failedHttp5xx: 1, failedOtherStatus: 0, timeouts: 1, connectionErrors: 0 });
+    expect(tally.totals()).toEqual({ answered: 2, succeeded: 1, failedHttp5xx: 1, failedOtherStatus: 0, timeouts: 1, connectionErrors: 1 });
+    expect(tally.latencyMs(0).max).toBe(10);
+    expect(tally.latencyMs(1).max).toBe(30);
+    expect(tally.latencyMs()).toMatchObject({ avg: 20, max: 30 });
+    expect(tally.inFlight()).toBe(1);
+    tally.destroy();
   });
 });

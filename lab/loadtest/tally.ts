@@ -34,64 +34,29 @@ export interface LatencyMs {
   max: number;
 }
 
-export class RequestTally {
-  private readonly latency = hdr.build({
+/** The counts and latencies of one set of requests: all of a run's, or one route's. */
+class Book {
+  readonly latency = hdr.build({
     lowestDiscernibleValue: 1,
     highestTrackableValue: HIGHEST_TRACKABLE_US,
     numberOfSignificantValueDigits: 3,
   });
-  private latencySumMs = 0;
-  private readonly waiting = new Set<{ sentAt: number }>();
-  private readonly serverErrorMessages = new Map<string, number>();
-  private counts: TallyCounts = { answered: 0, succeeded: 0, failedHttp5xx: 0, failedOtherStatus: 0, timeouts: 0, connectionErrors: 0 };
+  latencySumMs = 0;
+  counts: TallyCounts = { answered: 0, succeeded: 0, failedHttp5xx: 0, failedOtherStatus: 0, timeouts: 0, connectionErrors: 0 };
   /** Requests whose connection went away unanswered; a timeout also looks like this for a moment (see attach). */
-  private lostWithConnection = 0;
+  lostWithConnection = 0;
 
-  constructor(private readonly now: () => number = () => performance.now()) {}
-
-  /**
-   * Follows one autocannon client (pass it from autocannon's `setupClient`). Relies on the
-   * order in which its events fire: a client sends its next request only after the previous
-   * one was answered, failed with its connection (`connError` first, then the new request),
-   * or timed out (the new `request` first, then `timeout`).
-   */
-  attach(client: EventEmitter): void {
-    const state = { sentAt: 0 };
-    client.on('request', () => {
-      // Still waiting for the previous one: its connection was closed, or it timed out.
-      if (this.waiting.has(state)) this.lostWithConnection += 1;
-      state.sentAt = this.now();
-      this.waiting.add(state);
-    });
-    client.on('response', (statusCode: number) => {
-      if (!this.waiting.delete(state)) return;
-      this.recordAnswer(statusCode, this.now() - state.sentAt);
-    });
-    client.on('connError', () => {
-      this.counts.connectionErrors += 1;
-      this.waiting.delete(state);
-    });
-    client.on('timeout', () => {
-      // The client already sent its next request, which counted the timed-out one as lost.
-      this.lostWithConnection -= 1;
-      this.counts.timeouts += 1;
-    });
+  recordAnswer(statusCode: number, latencyMs: number): void {
+    this.counts.answered += 1;
+    if (statusCode >= 200 && statusCode < 300) this.counts.succeeded += 1;
+    else if (statusCode >= 500) this.counts.failedHttp5xx += 1;
+    else this.counts.failedOtherStatus += 1;
+    this.latencySumMs += latencyMs;
+    this.latency.recordValue(Math.min(HIGHEST_TRACKABLE_US, Math.max(1, Math.round(latencyMs * MICROSECONDS_PER_MS))));
   }
 
-  /** Remembers why a 5xx answer failed, from its body (Fastify's JSON `message`, or the text itself). */
-  recordServerErrorBody(body: string): void {
-    const message = serverErrorMessage(body);
-    if (message) this.serverErrorMessages.set(message, (this.serverErrorMessages.get(message) ?? 0) + 1);
-  }
-
-  /** The counts so far; connection errors include requests lost with their connection. */
   totals(): TallyCounts {
     return { ...this.counts, connectionErrors: this.counts.connectionErrors + this.lostWithConnection };
-  }
-
-  /** Requests sent and not yet answered nor failed: at the end, those the time limit cut off. */
-  inFlight(): number {
-    return this.waiting.size;
   }
 
   latencyMs(): LatencyMs {
@@ -106,6 +71,85 @@ export class RequestTally {
       max: this.latency.maxValue / MICROSECONDS_PER_MS,
     };
   }
+}
+
+export interface TallyOptions {
+  /** How many routes the requests go to (numbered from 0); each gets its own counts when more than one. */
+  routes?: number;
+  now?: () => number;
+}
+
+export class RequestTally {
+  private readonly all = new Book();
+  /** One book per route when there are several (each request is also in `all`). */
+  private readonly byRoute: Book[];
+  private readonly now: () => number;
+  private readonly waiting = new Set<{ sentAt: number }>();
+  private readonly serverErrorMessages = new Map<string, number>();
+
+  constructor(options: TallyOptions = {}) {
+    this.now = options.now ?? (() => performance.now());
+    const routes = options.routes ?? 1;
+    this.byRoute = routes > 1 ? Array.from({ length: routes }, () => new Book()) : [];
+  }
+
+  /**
+   * Follows one autocannon client (pass it from autocannon's `setupClient`); `routeOf` says
+   * which route the request being sent goes to, when asked at its `request` event. Relies on
+   * the order in which the client's events fire: it sends its next request only after the
+   * previous one was answered, failed with its connection (`connError` first, then the new
+   * request), or timed out (the new `request` first, then `timeout`).
+   */
+  attach(client: EventEmitter, routeOf: () => number = () => 0): void {
+    const state = { sentAt: 0, route: 0, lostRoute: 0 };
+    client.on('request', () => {
+      // Still waiting for the previous one: its connection was closed, or it timed out.
+      if (this.waiting.has(state)) {
+        for (const book of this.books(state.route)) book.lostWithConnection += 1;
+        state.lostRoute = state.route;
+      }
+      state.route = routeOf();
+      state.sentAt = this.now();
+      this.waiting.add(state);
+    });
+    client.on('response', (statusCode: number) => {
+      if (!this.waiting.delete(state)) return;
+      const latencyMs = this.now() - state.sentAt;
+      for (const book of this.books(state.route)) book.recordAnswer(statusCode, latencyMs);
+    });
+    client.on('connError', () => {
+      for (const book of this.books(state.route)) book.counts.connectionErrors += 1;
+      this.waiting.delete(state);
+    });
+    client.on('timeout', () => {
+      // The client already sent its next request, which counted the timed-out one as lost.
+      for (const book of this.books(state.lostRoute)) {
+        book.lostWithConnection -= 1;
+        book.counts.timeouts += 1;
+      }
+    });
+  }
+
+  /** Remembers why a 5xx answer failed, from its body (Fastify's JSON `message`, or the text itself). */
+  recordServerErrorBody(body: string): void {
+    const message = serverErrorMessage(body);
+    if (message) this.serverErrorMessages.set(message, (this.serverErrorMessages.get(message) ?? 0) + 1);
+  }
+
+  /** The counts so far, of every request or of one route's; connection errors include requests lost with their connection. */
+  totals(route?: number): TallyCounts {
+    return this.book(route).totals();
+  }
+
+  /** Requests sent and not yet answered nor failed: at the end, those the time limit cut off. */
+  inFlight(): number {
+    return this.waiting.size;
+  }
+
+  /** The latencies of answered requests, of every request or of one route's. */
+  latencyMs(route?: number): LatencyMs {
+    return this.book(route).latencyMs();
+  }
 
   topServerError(): { message: string; count: number } | null {
     let top: { message: string; count: number } | null = null;
@@ -113,18 +157,18 @@ export class RequestTally {
     return top;
   }
 
-  /** Frees the histogram's memory. */
+  /** Frees the histograms' memory. */
   destroy(): void {
-    this.latency.destroy();
+    for (const book of [this.all, ...this.byRoute]) book.latency.destroy();
   }
 
-  private recordAnswer(statusCode: number, latencyMs: number): void {
-    this.counts.answered += 1;
-    if (statusCode >= 200 && statusCode < 300) this.counts.succeeded += 1;
-    else if (statusCode >= 500) this.counts.failedHttp5xx += 1;
-    else this.counts.failedOtherStatus += 1;
-    this.latencySumMs += latencyMs;
-    this.latency.recordValue(Math.min(HIGHEST_TRACKABLE_US, Math.max(1, Math.round(latencyMs * MICROSECONDS_PER_MS))));
+  private book(route: number | undefined): Book {
+    return route === undefined ? this.all : this.byRoute[route] ?? this.all;
+  }
+
+  private books(route: number): Book[] {
+    const own = this.byRoute[route];
+    return own ? [this.all, own] : [this.all];
   }
 }
 

@@ -1,6 +1,6 @@
 /**
  * Where the load goes: the app's port on 127.0.0.1 (from the running lab, else PORT, else
- * the default), and a check that something answers there before 200 users pile on.
+ * the default), and a check that something answers there before the users pile on.
  */
 import { DEFAULT_APP_PORT } from '../config.js';
 import { LabError } from '../errors.js';

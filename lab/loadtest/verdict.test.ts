@@ -1,29 +1,62 @@
+/** The engine's side of a verdict: the colour, and when the scenario's own advice is asked. */
 import { describe, expect, it } from 'vitest';
-import type { LabSnapshot, RunRecord, RunSummary } from '../runs/run-record.js';
-import { nextStep } from './verdict.js';
+import { LOADTEST_P99_GOAL_MS } from '../config.js';
+import type { LabSnapshot, RunSummary } from '../runs/run-record.js';
+import type { RunAdviceInput } from '../scenario/definition.js';
+import { duration } from './format.js';
+import { nextStep, verdictFor } from './verdict.js';
 
-const summary: RunSummary = {
-  users: 200, durationSeconds: 30, route: '/feed', totalRequests: 3_000, succeeded: 600, failedHttp5xx: 2_400, failedOtherStatus: 0,
-  timeouts: 0, connectionErrors: 0, successRate: 20, requestsPerSecond: 100, latencyMs: { avg: 900, p50: 700, p95: 3_000, p99: 9_000, max: 12_000 },
-  topServerError: { message: 'sorry, too many clients already', count: 2_000 },
+const healthy: RunSummary = {
+  users: 50, durationSeconds: 10, route: '/items', totalRequests: 3_000, succeeded: 3_000, failedHttp5xx: 0, failedOtherStatus: 0,
+  timeouts: 0, connectionErrors: 0, successRate: 100, requestsPerSecond: 300, latencyMs: { avg: 20, p50: 15, p95: 40, p99: 60, max: 90 },
 };
-const perRequest: LabSnapshot = { createdAtIndexPresent: false, newSessionsPerRequest: 1.1, peakConnections: 97, newSessions: 660 };
-const brokenRun = { label: 'broken', snapshot: perRequest } as RunRecord;
+const failing: RunSummary = { ...healthy, succeeded: 2_000, failedHttp5xx: 1_000, successRate: 66.67, topServerError: { message: 'boom', count: 1_000 } };
+const snapshot: LabSnapshot = { newSessionsPerRequest: 0, peakConnections: 5, newSessions: 2, someIndexPresent: true };
 
-describe('the red verdict of a connection per request', () => {
-  it('calls the first reproduction the failure the lab starts with', () => {
-    expect(nextStep('red', summary, perRequest, [])).toMatch(/^This is the failure the lab starts with — expected\./);
+describe('verdictFor', () => {
+  it('is red on any failure or when nothing succeeded, amber above the p99 goal, green under it', () => {
+    expect(verdictFor(failing)).toBe('red');
+    expect(verdictFor({ ...healthy, succeeded: 0, totalRequests: 0 })).toBe('red');
+    expect(verdictFor({ ...healthy, latencyMs: { ...healthy.latencyMs, p99: LOADTEST_P99_GOAL_MS + 1 } })).toBe('amber');
+    expect(verdictFor({ ...healthy, latencyMs: { ...healthy.latencyMs, p99: LOADTEST_P99_GOAL_MS } })).toBe('green');
+  });
+});
+
+describe('the verdict of a traffic mix', () => {
+  const route = (name: string, p99: number) => ({ ...healthy, name, method: 'GET' as const, path: `/${name}`, latencyMs: { ...healthy.latencyMs, p99 } });
+  const mix: RunSummary = { ...healthy, route: 'mix', routes: [route('fast', 50), route('rare and slow', LOADTEST_P99_GOAL_MS * 2)] };
+
+  it('is amber when one route is slow, even though the p99 of all requests is under the goal', () => {
+    expect(verdictFor(mix)).toBe('amber');
+    expect(verdictFor({ ...mix, routes: [route('fast', 50), route('also fast', 70)] })).toBe('green');
   });
 
-  it('does not say so for a later run that fails the same way (a wrong fix)', () => {
-    const text = nextStep('red', summary, perRequest, [brokenRun]);
-    expect(text).not.toMatch(/the lab starts with/);
-    expect(text).toMatch(/^The same failure as before: every request still opened its own database connection/);
+  it('names the slowest route in the general advice', () => {
+    expect(nextStep('amber', mix, snapshot, [], {})).toBe(
+      `No errors, but p99 is above ${LOADTEST_P99_GOAL_MS} ms on rare and slow (p99 ${duration(LOADTEST_P99_GOAL_MS * 2)}). Is something else busy on this machine? The dashboard shows where the time goes.`,
+    );
+  });
+});
+
+describe('nextStep', () => {
+  it('speaks in general terms for a scenario that gives no advice', () => {
+    expect(nextStep('green', healthy, snapshot, [], {})).toBe(`Healthy: every request answered, p99 under ${LOADTEST_P99_GOAL_MS} ms.`);
+    expect(nextStep('red', failing, snapshot, [], {})).toBe('Some requests failed. The most common error: "boom". The `npm start` terminal shows the app\'s own errors.');
   });
 
-  it('names the index as done when only the connections remain', () => {
-    const text = nextStep('red', summary, { ...perRequest, createdAtIndexPresent: true }, []);
-    expect(text).not.toMatch(/the lab starts with/);
-    expect(text).toMatch(/^The index is there, but every request still opened its own database connection/);
+  it("asks the scenario, with the run and the general advice, and keeps the general advice when it says nothing", () => {
+    const asked: RunAdviceInput[] = [];
+    const runs = { nextStep: (run: RunAdviceInput) => (asked.push(run), run.snapshot.someIndexPresent ? `${run.general} Then step 4.` : undefined) };
+
+    expect(nextStep('green', healthy, snapshot, [], runs)).toBe(`Healthy: every request answered, p99 under ${LOADTEST_P99_GOAL_MS} ms. Then step 4.`);
+    expect(nextStep('green', healthy, { ...snapshot, someIndexPresent: false }, [], runs)).toBe(`Healthy: every request answered, p99 under ${LOADTEST_P99_GOAL_MS} ms.`);
+    expect(asked[0]).toMatchObject({ verdict: 'green', summary: healthy, snapshot, earlierRuns: [] });
+  });
+
+  it('says the app stopped answering when most requests found no app, whatever the scenario would say', () => {
+    const refused = { ...failing, failedHttp5xx: 10, connectionErrors: 990 };
+    expect(nextStep('red', refused, snapshot, [], { nextStep: () => 'the scenario speaking' })).toBe(
+      'The app stopped answering: connections were refused or closed. Is it still running? Look at the `npm start` terminal.',
+    );
   });
 });

@@ -9,10 +9,14 @@ import { STATE_DIR } from '../config.js';
 export const RUNS_DIR = path.join(STATE_DIR, 'runs');
 export const IN_PROGRESS_FILE = path.join(RUNS_DIR, 'in-progress.json');
 
-/** What the database looked like during the run; gives the run its automatic label. */
+/**
+ * What the database looked like during the run; the scenario names the run from it. Besides the
+ * engine's own readings below, it holds the scenario's yes-or-no facts by name (its definition's
+ * `loadTest.runs` `facts`, e.g. Scenario 1's `createdAtIndexPresent`): true when true at both the
+ * start and the end of the run.
+ */
 export interface LabSnapshot {
-  /** An index whose first column is posts.created_at existed during the run. */
-  createdAtIndexPresent: boolean;
+  [scenarioFact: string]: boolean | number | null | undefined;
   /** New database sessions opened per completed request (about 1+ when broken, about 0 with a pool). */
   newSessionsPerRequest: number | null;
   /** Most client connections to the database seen at once during the run. */
@@ -21,10 +25,8 @@ export interface LabSnapshot {
   newSessions?: number | null;
 }
 
-export interface RunSummary {
-  users: number;
-  durationSeconds: number;
-  route: string;
+/** What a set of requests met: a whole run's, or one route's of a traffic mix. */
+export interface RequestOutcomes {
   totalRequests: number;
   succeeded: number;
   /** HTTP 5xx answers. */
@@ -37,10 +39,30 @@ export interface RunSummary {
   successRate: number;
   requestsPerSecond: number;
   latencyMs: { avg: number; p50: number; p95: number; p99: number; max: number };
+}
+
+export interface RunSummary extends RequestOutcomes {
+  users: number;
+  durationSeconds: number;
+  /** The path every user asked for ("/feed"; a mix's route by its path, "/users/:userId/orders"), or "mix" for a traffic mix. */
+  route: string;
+  /** The method, when not GET (added with traffic mixes). */
+  method?: 'POST';
   /** Requests still waiting for an answer when the time ran out: not counted above (added later). */
   inFlightAtEnd?: number;
   /** The most common message in the bodies of 5xx answers, and how often it came (added later). */
   topServerError?: { message: string; count: number } | null;
+  /** Each route's outcomes when the run sent a traffic mix of several (added with traffic mixes). */
+  routes?: RouteSummary[];
+}
+
+/** One route's part of a traffic-mix run. */
+export interface RouteSummary extends RequestOutcomes {
+  /** As the scenario's mix names it: "my orders". */
+  name: string;
+  method: 'GET' | 'POST';
+  /** Its path, with :parameters: "/users/:userId/orders". */
+  path: string;
 }
 
 export interface RunRecord {

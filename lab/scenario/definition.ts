@@ -8,7 +8,9 @@
  * needs engine code (its steps) it loads lazily, by a function.
  * docs/adding-a-scenario.md explains every field.
  */
+import type pg from 'pg';
 import type { PanelId } from '../dashboard/panels.js';
+import type { LabSnapshot, RunRecord, RunSummary } from '../runs/run-record.js';
 import type { ScenarioStep } from './steps.js';
 
 /** The numbers that size a dataset, by name ("posts", "users"…), as `npm run seed` takes them. */
@@ -83,12 +85,32 @@ export interface ScenarioDefinition {
   /** The load test's defaults (scripts/loadtest.ts shows them to the learner). */
   loadTest: {
     users: number;
+    /** The app's main page: the start banner's link, and without `mix` the one path every user asks for. */
     route: string;
+    /**
+     * The traffic mix, when users do more than open one page: the load test sends it by default,
+     * each request to a route drawn by weight, and reports each route apart. `--route` picks one.
+     */
+    mix?: LoadRoute[];
+    /**
+     * What the mix's writes leave behind, undone before and after every load test so that runs
+     * do not drift (more orders, fewer pending ones…): SQL the lab runs as the app's role, in
+     * one transaction. It must undo what any load test wrote, not only the last run's (a run
+     * stopped with a second Ctrl-C never gets to it): e.g. delete every order past the seed's.
+     * `what` names it for the learner: "the orders the load test placed".
+     */
+    undoWrites?: { sql: string; what: string };
     durationSeconds: number;
     /** How long one user waits for an answer before giving up. */
     requestTimeoutSeconds: number;
-    /** Green means no failed request and a p99 under this. */
+    /** Green means no failed request and a p99 under this (on every route of a mix). */
     p99GoalMs: number;
+    /**
+     * What the scenario makes of a run: its facts, its name for it, the next step. A module of the
+     * scenario's, loaded when a load test starts (so it may import the engine's code):
+     * `runs: () => import('./runs.js')`. Without it, runs are numbered and advised in general terms.
+     */
+    runs?: () => Promise<{ default: ScenarioRuns }>;
   };
   /** How the first start sizes the dataset: the wait a user of the unindexed solution should see. */
   calibration: {
@@ -130,4 +152,69 @@ export interface ScenarioDashboard {
    * name them: the route pattern ("/orders/:id"), optionally after its method ("POST /orders").
    */
   latencyRoutes?: string[];
+}
+
+/** What a scenario makes of its load-test runs (`loadTest.runs`); every part is optional. */
+export interface ScenarioRuns {
+  /**
+   * Yes-or-no facts about the database that the lesson turns on, by name ("createdAtIndexPresent"),
+   * each read over the lab's admin connection at the start and at the end of a run. The run's
+   * snapshot holds each one: true only when it was true both times (an index built half-way
+   * through does not count), false when the database could not be read. Names other than the
+   * engine's own readings (newSessionsPerRequest, peakConnections, newSessions).
+   */
+  facts?: Record<string, (client: Pick<pg.Client, 'query'>) => Promise<boolean>>;
+  /** The run's name from its snapshot ("pool only"), or null to leave it numbered ("run 3"). */
+  label?(snapshot: LabSnapshot): string | null;
+  /**
+   * The next step after a run, in the scenario's words, or undefined to keep the engine's general
+   * advice (`general`, which it may also extend). Not asked when most requests found no app to
+   * answer them: the engine then says the app stopped answering.
+   */
+  nextStep?(run: RunAdviceInput): string | undefined;
+}
+
+/** A finished run, as the scenario's `nextStep` sees it. */
+export interface RunAdviceInput {
+  verdict: RunRecord['verdict'];
+  summary: RunSummary;
+  snapshot: LabSnapshot;
+  /** The runs saved before this one, oldest first. */
+  earlierRuns: RunRecord[];
+  /** What the engine would say without the scenario. */
+  general: string;
+}
+
+/** One route of a load test's traffic mix. */
+export interface LoadRoute {
+  /** How the summary, the runs table and `--route` name it: "my orders". */
+  name: string;
+  /** Its share of the requests, relative to the other routes' weights (40, 30, …). */
+  weight: number;
+  /** GET when absent; a POST sends `body` as JSON. */
+  method?: 'GET' | 'POST';
+  /**
+   * The path on the app, with `:name` where a parameter's value goes ("/users/:userId/orders",
+   * "/products?category=:category"); the summary shows the route by it.
+   */
+  path: string;
+  /** The values of the path's parameters for one request, drawn afresh for each (URL-encoded into the path). */
+  params?: (draw: RequestDraw) => Record<string, string | number>;
+  /** POST: the JSON body of one request, drawn afresh for each. */
+  body?: (draw: RequestDraw) => unknown;
+}
+
+/** What a route's `params` and `body` draw with: seeded once per run, shared by every user. */
+export interface RequestDraw {
+  /** The seeded dataset's size, by the names of `dataset.options` (their defaults when it cannot be read). */
+  size: DatasetSize;
+  /** A number from 0 (included) to 1 (excluded). */
+  fraction(): number;
+  /**
+   * A whole number from min to max, both included. With `skew` above 1 the low end comes more
+   * often (min + ⌊(max − min + 1) · u^skew⌋): skew 2 makes the lowest ids the regulars.
+   */
+  integer(min: number, max: number, skew?: number): number;
+  /** One of the items, each as likely as its weight (all alike without weights). */
+  pick<T>(items: readonly T[], weights?: readonly number[]): T;
 }

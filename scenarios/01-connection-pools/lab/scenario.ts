@@ -59,6 +59,8 @@ const scenario: ScenarioDefinition = {
     requestTimeoutSeconds: 20,
     // Pool + index stays far below a second under 200 users; a pool alone is far above.
     p99GoalMs: 1_000,
+    // Names each run from what the database showed (broken, pool only, …) and says what to do next.
+    runs: () => import('./runs.js'),
   },
   calibration: {
     state: 'a pool alone',

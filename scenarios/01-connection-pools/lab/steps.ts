@@ -7,7 +7,7 @@
 import { databaseRestartStep } from '../../../lab/check/step-db-restart.js';
 import { goalStep } from '../../../lab/check/step-goal.js';
 import { reproduceStep } from '../../../lab/check/step-reproduce.js';
-import { automaticLabel } from '../../../lab/loadtest/labels.js';
+import { automaticLabel } from './runs.js';
 import type { RunRecord } from '../../../lab/runs/run-record.js';
 import type { ScenarioStep } from '../../../lab/scenario/steps.js';
 import { HINTS } from './hints.js';

@@ -1,6 +1,6 @@
 /**
- * Names a run from what the database showed during it: did the app open a connection per
- * request, and was there an index for the feed's ORDER BY created_at?
+ * Tells from a run's snapshot whether the app opened a new database connection for every
+ * request or reused a few (a pool): a fact of every scenario, whatever it teaches.
  */
 import type { LabSnapshot } from '../runs/run-record.js';
 
@@ -18,12 +18,4 @@ export function opensConnectionPerRequest(snapshot: LabSnapshot): boolean | null
   // Nothing succeeded, so there is no ratio; crowds of connections still give the broken app away.
   if (peakConnections !== null && peakConnections > POOL_SESSION_ALLOWANCE) return true;
   return null;
-}
-
-/** "broken", "pool only", "index only", "pool + index", or null when the lab's database was not reachable. */
-export function automaticLabel(snapshot: LabSnapshot): string | null {
-  const perRequest = opensConnectionPerRequest(snapshot);
-  if (perRequest === null) return null;
-  if (perRequest) return snapshot.createdAtIndexPresent ? 'index only' : 'broken';
-  return snapshot.createdAtIndexPresent ? 'pool + index' : 'pool only';
 }
