@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { inject } from 'vitest';
-import { APP_ROLE, APP_ROLE_PASSWORD, PG_SUPERUSER, PG_SUPERUSER_PASSWORD } from '../../lab/config.js';
+import { APP_DATABASE, APP_ROLE, APP_ROLE_PASSWORD, PG_SUPERUSER, PG_SUPERUSER_PASSWORD } from '../../lab/config.js';
 import { embeddedUrl } from '../../lab/database/urls.js';
 
 export interface TestDatabase {
@@ -17,7 +17,7 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
-const TEMPLATE = 'feed';
+const TEMPLATE = APP_DATABASE;
 
 /** A copy of the seeded template, or with `empty` a database with no tables at all. */
 export async function createTestDatabase(prefix = 'test', options: { empty?: boolean } = {}): Promise<TestDatabase> {

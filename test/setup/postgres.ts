@@ -6,6 +6,7 @@
  */
 import pg from 'pg';
 import type { TestProject } from 'vitest/node';
+import { APP_DATABASE } from '../../lab/config.js';
 import { startScratchDatabase } from '../../lab/postgres/scratch.js';
 
 declare module 'vitest' {
@@ -26,7 +27,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   // included) is connected to it, and autovacuum skips databases that refuse connections.
   const client = new pg.Client({ connectionString: database.maintenanceUrl });
   await client.connect();
-  await client.query('ALTER DATABASE feed WITH ALLOW_CONNECTIONS false');
+  await client.query(`ALTER DATABASE ${client.escapeIdentifier(APP_DATABASE)} WITH ALLOW_CONNECTIONS false`);
   await client.end();
 
   project.provide('pgPort', database.port);
