@@ -31,7 +31,7 @@ export const PRISTINE_DIR = path.join(ROOT_DIR, 'node_modules', '.cache', 'lab-p
 /** The shipped broken server (a copy of its pristine copy). */
 export const BROKEN_SERVER = path.join(PRISTINE_DIR, scenario.files.app);
 /** The solution, beside the pristine files it imports. */
-export const FIXED_SERVER = path.join(PRISTINE_DIR, scenario.files.solutionServer);
+export const FIXED_SERVER = scenario.files.solutionServer === undefined ? BROKEN_SERVER : path.join(PRISTINE_DIR, scenario.files.solutionServer);
 
 /**
  * Writes the pristine copies (again, if anything changed them) and returns the folder. A
@@ -40,7 +40,7 @@ export const FIXED_SERVER = path.join(PRISTINE_DIR, scenario.files.solutionServe
 export function writePristineScenario(): string {
   const contents: Array<[content: Buffer, to: string]> = [
     ...SCENARIO_FILES.pristine.map(({ learnerFile, copy }): [Buffer, string] => [fs.readFileSync(copy), path.join(PRISTINE_DIR, learnerFile)]),
-    [fs.readFileSync(SCENARIO_FILES.solutionServer), FIXED_SERVER],
+    ...(SCENARIO_FILES.solutionServer === undefined ? [] : [[fs.readFileSync(SCENARIO_FILES.solutionServer), FIXED_SERVER] as [Buffer, string]]),
     // Inside node_modules, Node does not look further up for the project's package.json: say
     // here that these files are ES modules, as the scenario's "type": "module" does for src/.
     [Buffer.from('{ "type": "module" }\n'), path.join(PRISTINE_DIR, 'package.json')],

@@ -51,7 +51,7 @@ Options:
 `,
   solve: `Usage: npm run solve
 
-Applies the solution: ${solutionServer} over ${app}, and ${solutionSqlSummary} of
+Applies the solution: ${solutionServer === undefined ? '' : `${solutionServer} over ${app}, and `}${solutionSqlSummary} of
 ${solutionSql}. For instructors and tests; \`npm run reset\` undoes it.
 
 Options:

@@ -1,11 +1,12 @@
 /**
- * `npm run solve`: applies the solution (solution/server.fixed.ts over src/server.ts, and
- * solution/fix.sql's index), for instructors and tests. `npm run reset` undoes it.
+ * `npm run solve`: applies the scenario's solution (its SQL, and its fixed server over the
+ * learner's when it has one), for instructors and tests. `npm run reset` undoes it.
  */
 import { LabError, runCommand } from '../errors.js';
 import { resolveLabDatabase } from '../lab-connection.js';
 import { SCENARIO_FILES } from '../reset/scenario-files.js';
 import { applySolution } from '../reset/scenario-state.js';
+import { scenario } from '../scenario/current.js';
 import { exitWithHelpIfAsked } from '../help.js';
 
 exitWithHelpIfAsked('solve');
@@ -13,7 +14,9 @@ runCommand(async () => {
   if (process.argv.length > 2) throw new LabError(`npm run solve takes no options (got ${process.argv.slice(2).join(' ')}).`, 2);
   const { appUrl } = resolveLabDatabase();
   await applySolution(SCENARIO_FILES, appUrl);
-  console.log('✔ Solution applied: src/server.ts is now solution/server.fixed.ts, and posts_created_at_idx exists.');
+  const { app, solutionServer, solutionSql, solutionSqlSummary } = scenario.files;
+  const server = solutionServer === undefined ? '' : `${app} is now ${solutionServer}, and `;
+  console.log(`✔ Solution applied: ${server}${solutionSqlSummary} of ${solutionSql} exist${solutionSqlSummary.endsWith('s') ? '' : 's'}.`);
   console.log('  The app restarts by itself. `npm run check` to see every step pass; `npm run reset` to start over.');
   return 0;
 });

@@ -16,7 +16,8 @@ export interface ScenarioFiles {
    * the copy that holds it: tests and the benchmark run these, never the learner's working copy.
    */
   pristine: Array<{ learnerFile: string; copy: string }>;
-  solutionServer: string;
+  /** The fixed app; undefined when the scenario's fix is SQL only (the shipped app is the fixed one). */
+  solutionServer: string | undefined;
   solutionSql: string;
   /** Reset keeps the learner's last version here, in case they wanted it after all. */
   serverBackup: string;
@@ -28,7 +29,7 @@ export const SCENARIO_FILES: ScenarioFiles = {
   server: scenarioPath(scenario.files.app),
   pristineServer: pristine.find((entry) => entry.learnerFile === scenario.files.app)!.copy,
   pristine,
-  solutionServer: scenarioPath(scenario.files.solutionServer),
+  solutionServer: scenario.files.solutionServer === undefined ? undefined : scenarioPath(scenario.files.solutionServer),
   solutionSql: scenarioPath(scenario.files.solutionSql),
   serverBackup: path.join(STATE_DIR, `${path.basename(scenario.files.app)}.before-reset`),
 };

@@ -45,12 +45,12 @@ export function restorePristineServer(files: ScenarioFiles): boolean {
   return true;
 }
 
-/** Copies the solution over the learner's server and creates the index from solution/fix.sql. */
+/** Runs the solution's SQL, then copies the fixed server over the learner's (when the scenario has one). */
 export async function applySolution(files: ScenarioFiles, appDatabaseUrl: string): Promise<void> {
   const sql = fs.readFileSync(files.solutionSql, 'utf8');
-  // The index first: if the database is unreachable, the learner's file stays as it was.
+  // The SQL first: if the database is unreachable, the learner's file stays as it was.
   await withClient(appDatabaseUrl, (client) => client.query(sql));
-  writeAtomically(files.server, fs.readFileSync(files.solutionServer));
+  if (files.solutionServer !== undefined) writeAtomically(files.server, fs.readFileSync(files.solutionServer));
 }
 
 // The supervisor restarts the app on every save: write the whole file at once, so it never

@@ -74,7 +74,8 @@ export interface ScenarioDefinition {
     /** The app `npm start` runs and restarts on save. */
     app: string;
     schema: string;
-    solutionServer: string;
+    /** The fixed app, when the fix is in the code; left out when it is only solutionSql (the shipped app stays). */
+    solutionServer?: string;
     solutionSql: string;
     /** What solutionSql changes, in a few words ("the index"), as `npm run solve`'s help names it. */
     solutionSqlSummary: string;

@@ -33,7 +33,7 @@ describe('solve → reset round trip', () => {
 
   it('solve puts the solution in place and creates the index', async () => {
     await applySolution(files, database.appUrl);
-    expect(fs.readFileSync(files.server).equals(fs.readFileSync(SCENARIO_FILES.solutionServer))).toBe(true);
+    expect(fs.readFileSync(files.server).equals(fs.readFileSync(SCENARIO_FILES.solutionServer!))).toBe(true);
     expect(await allIndexes()).toContain('posts_created_at_idx');
   });
 
@@ -49,7 +49,7 @@ describe('solve → reset round trip', () => {
 
     expect(fs.readFileSync(files.server).equals(fs.readFileSync(SCENARIO_FILES.pristineServer))).toBe(true);
     expect(serverIsPristine(files)).toBe(true);
-    expect(fs.readFileSync(files.serverBackup).equals(fs.readFileSync(SCENARIO_FILES.solutionServer))).toBe(true);
+    expect(fs.readFileSync(files.serverBackup).equals(fs.readFileSync(SCENARIO_FILES.solutionServer!))).toBe(true);
     expect(dropped.sort()).toEqual(['learner_partial', 'learner_user_idx', 'posts_created_at_idx']);
     expect(await allIndexes()).toEqual(constraintIndexes);
     expect(await rowCounts()).toEqual(rowsBefore);

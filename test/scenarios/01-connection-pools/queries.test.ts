@@ -21,7 +21,7 @@ describe('the pristine broken server', () => {
 
 describe('FEED_QUERY', () => {
   it('appears verbatim in the pristine src/server.ts and in solution/server.fixed.ts', () => {
-    for (const file of [SCENARIO_FILES.pristineServer, SCENARIO_FILES.solutionServer]) {
+    for (const file of [SCENARIO_FILES.pristineServer, SCENARIO_FILES.solutionServer!]) {
       expect(fs.readFileSync(file, 'utf8'), path.relative(ROOT_DIR, file)).toContain(FEED_QUERY);
     }
   });
