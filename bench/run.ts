@@ -12,7 +12,7 @@ import { parseArgs } from 'node:util';
 import { ROOT_DIR } from '../lab/config.js';
 import { defaultSize } from '../lab/seeding.js';
 import { LabError, reportFatal } from '../lab/errors.js';
-import { startScratchDatabase } from '../lab/postgres/scratch.js';
+import { startScratchDatabase } from '../harness/scratch-database.js';
 import { describeMachine } from './machine.js';
 import { evaluateGoals, renderMarkdown, renderReadmeSummary, withReadmeSummary, type BenchResult } from './report.js';
 import { measureGeneratorCeiling, measureMetricsOverhead } from './sections/ceilings.js';
@@ -127,7 +127,7 @@ main().then(
   (code) => process.exit(code),
   (error: unknown) => {
     if (error instanceof Error && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS')) {
-      process.exit(reportFatal(new LabError(`${error.message}. usage: npm run bench -- [--quick] [--slow] [--out DIR]`, 2)));
+      process.exit(reportFatal(new LabError('USAGE', `${error.message}. usage: npm run bench -- [--quick] [--slow] [--out DIR]`)));
     }
     process.exit(reportFatal(error));
   },
