@@ -7,7 +7,7 @@ import { PG_DATA_DIR, PG_LOG_FILE, PG_SUPERUSER, PG_SUPERUSER_PASSWORD } from '.
 import { embeddedAdminUrl, embeddedAppUrl, embeddedMaintenanceUrl } from '../database/urls.js';
 import { applySchema, provisionAppRoleAndDatabase } from '../database/provision.js';
 import { enableStatementStatistics, STATEMENTS_LIBRARY } from '../database/statements.js';
-import { scenario } from '../scenario/current.js';
+import { learnerPath, scenario } from '../scenario/current.js';
 import type { ScenarioDefinition } from '../scenario/definition.js';
 import { LabError } from '../errors.js';
 import { initialiseCluster, startServer, stopLeftoverServer, type EmbeddedPostgresOptions, type RunningPostgres } from '../postgres/embedded.js';
@@ -54,7 +54,7 @@ export async function bringUpDatabase(
   // A server left running by a lab that was killed holds the port: stop it first.
   await stopLeftoverServer(options.dataDir);
   await assertPortFree(settings.embeddedPgPort, '127.0.0.1', 'the embedded PostgreSQL', 'LAB_DB_PORT');
-  if (await initialiseCluster(options)) log('created a new PostgreSQL cluster in .lab/pgdata');
+  if (await initialiseCluster(options)) log(`created a new PostgreSQL cluster in ${learnerPath(PG_DATA_DIR)}`);
   const database = embeddedDatabase(options, await startServer(options));
   try {
     await provisionAppRoleAndDatabase(embeddedMaintenanceUrl(settings.embeddedPgPort));

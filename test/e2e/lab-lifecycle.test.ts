@@ -46,6 +46,8 @@ describe('npm start', () => {
     expect(output).toMatch(new RegExp(`http://localhost:${sandbox.ports.labPort}`));
     expect(output).toMatch(/5,000 users, 100,000 posts/);
     expect(output).not.toMatch(/feed_app:feed_app@/); // the password is not printed
+    // The sandbox's state folder is in the system's temporary folder: named whole, not "../../tmp/…".
+    expect(output).toContain(`created a new PostgreSQL cluster in ${path.join(sandbox.stateDir, 'pgdata')}`);
   });
 
   it('serves the 20 newest posts, from the app role, on loopback only', async () => {
@@ -74,7 +76,7 @@ describe('npm start', () => {
     const state = sandbox.state();
     lab!.child.kill('SIGINT');
     expect(await lab!.exited).toBe(0);
-    expect(lab!.output()).toMatch(/Stopped\./);
+    expect(lab!.output()).toContain(`Stopped. Your data is kept in ${sandbox.stateDir}/`);
     expect(await isListening(sandbox.ports.appPort)).toBe(false);
     expect(await isListening(sandbox.ports.dbPort)).toBe(false);
     expect(await waitUntil(() => processFacts().processesMentioning(sandbox.stateDir).length === 0, 5_000)).toBe(true);
