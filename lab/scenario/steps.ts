@@ -17,7 +17,10 @@ export interface StepVerdict {
   status: StepStatus;
   /** What the check saw, in the learner's words: "a burst of 50 requests opened 50 new database connections". */
   observed: string;
-  /** What to try next; empty when the step passed (the runner also empties it for steps the learner has not reached). */
+  /**
+   * What to try next; for a passed step, empty or an optional tip (shown as "tip:"). The runner
+   * empties it for steps the learner has not reached.
+   */
   next: string;
 }
 
