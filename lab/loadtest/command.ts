@@ -13,8 +13,8 @@ import { helpText } from './help.js';
 import { mixShares, runRoute, sendsOneFixedRequest } from './mix.js';
 import { firstLine, parseLoadTestArgs, type LoadTestDefaults, type LoadTestOptions } from './options.js';
 import { scenario } from '../scenario/current.js';
-import type { DatasetSize, LoadRoute } from '../scenario/definition.js';
-import { defaultSize, existingSeed } from '../seeding.js';
+import type { LoadRoute } from '../scenario/definition.js';
+import { sizeForDraws } from '../seeding.js';
 import { liveLine, renderSummary } from './report.js';
 import { renderRunsTable } from './runs-table.js';
 import { scenarioRuns } from './scenario-runs.js';
@@ -58,7 +58,7 @@ export async function runLoadTest(argv: string[], defaults: LoadTestDefaults): P
     if (!options.json) process.stdout.write(`${text}\n`);
   };
   const database = labDatabase();
-  const size = sendsOneFixedRequest(options.routes) ? undefined : await datasetSize(database);
+  const size = sendsOneFixedRequest(options.routes) ? undefined : await sizeForDraws(database?.appUrl);
   const sent = runRoute(options.routes);
   // Leftovers of a run that never got to undo its writes (a second Ctrl-C): the next attempt below says if it fails.
   if (database) await undoLoadTestWrites(database.appUrl).catch(() => undefined);
@@ -165,15 +165,6 @@ function labDatabase(): LabDatabaseUrls | undefined {
     return resolveLabDatabase();
   } catch {
     return undefined;
-  }
-}
-
-/** The seeded dataset's size, for the parameters a mix draws; the seed's defaults when the database does not say. */
-async function datasetSize(database: LabDatabaseUrls | undefined): Promise<DatasetSize> {
-  try {
-    return { ...defaultSize(), ...(database ? await existingSeed(database.appUrl) : {}) };
-  } catch {
-    return defaultSize();
   }
 }
 

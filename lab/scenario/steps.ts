@@ -38,6 +38,11 @@ export interface StepContext {
   appUrl: string;
   /** The lab's own connection (superuser in embedded mode) to the app's database. */
   admin: Pick<pg.Client, 'query'>;
+  /**
+   * The same connection's URL, for work that needs a connection of its own (the goal reads the
+   * seeded size its mix draws from, and undoes what the mix wrote).
+   */
+  adminDatabaseUrl: string;
   /** The app's database name, as pg_stat_database names it. */
   databaseName: string;
   /** The recorded load-test runs, oldest first. */
