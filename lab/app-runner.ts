@@ -1,5 +1,5 @@
 /**
- * Starts a feed server (the shipped broken one, the solution, or a variant) as a real child
+ * Starts the scenario's app (the shipped broken one, the solution, or a variant) as a real child
  * process on a free port, without watch mode, and stops it by its pid. Used by the tests and
  * the benchmark to compare servers side by side.
  *
@@ -14,7 +14,7 @@ import { ROOT_DIR, SCENARIO_DIR } from './config.js';
 import { scenario } from './scenario/current.js';
 import { freePort } from './net/free-port.js';
 import { SCENARIO_FILES } from './reset/scenario-files.js';
-import { isListening } from './supervisor/ports.js';
+import { isListening } from './net/ports.js';
 import { TSX_IMPORT } from './tsx-import.js';
 
 export interface RunningApp {

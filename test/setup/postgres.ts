@@ -7,7 +7,7 @@
 import pg from 'pg';
 import type { TestProject } from 'vitest/node';
 import { APP_DATABASE } from '../../lab/config.js';
-import { startScratchDatabase } from '../../lab/postgres/scratch.js';
+import { startScratchDatabase } from '../../harness/scratch-database.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
