@@ -9,6 +9,7 @@ import type pg from 'pg';
 import { describeIndex, indexesOn, indexUse, redundantPrefixes, type IndexUse, type TableIndex } from '../../../lab/check/indexes.js';
 import { accessesTo, explain } from '../../../lab/check/plan.js';
 import { failed, passed } from '../../../lab/check/verdicts.js';
+import { LabError } from '../../../lab/errors.js';
 import { createDraw } from '../../../lab/loadtest/mix.js';
 import type { DatasetSize, LoadRoute } from '../../../lab/scenario/definition.js';
 import type { ScenarioStep, StepVerdict } from '../../../lab/scenario/steps.js';
@@ -120,6 +121,6 @@ function list(items: string[]): string {
 
 function mixRoute(name: string): LoadRoute {
   const route = scenario.loadTest.mix?.find((candidate) => candidate.name === name);
-  if (!route?.params) throw new Error(`the shop's traffic has no route "${name}" with parameters`);
+  if (!route?.params) throw new LabError('SCENARIO_DEFINITION', `The shop's traffic has no route "${name}" with parameters: its check of the indexes samples that route's requests.`);
   return route;
 }
