@@ -1,5 +1,5 @@
 /**
- * Starts a feed server (the shipped broken one, the solution, or a variant) as a real child
+ * Starts the scenario's app (the shipped broken one, the solution, or a variant) as a real child
  * process on a free port, without watch mode, and stops it by its pid. Used by the tests and
  * the benchmark to compare servers side by side.
  *

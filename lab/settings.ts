@@ -11,7 +11,7 @@ export interface LabSettings {
   embeddedPgPort: number;
   /** Where the app and the lab server listen (HOST): loopback unless you say otherwise. */
   appHost: string;
-  /** Size the posts table to this machine on the first seed (LAB_CALIBRATE=off keeps the default). */
+  /** Size the scenario's data to this machine on the first seed (LAB_CALIBRATE=off keeps the default). */
   calibrateDataset: boolean;
   /** Set: use this PostgreSQL and start none. */
   externalDatabaseUrl?: string;

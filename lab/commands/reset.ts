@@ -1,6 +1,6 @@
 /**
  * `npm run reset [-- --yes] [-- --runs]`: puts the scenario back to its start: the original
- * src/server.ts, no extra indexes on posts/users; the data stays. Asks first unless --yes.
+ * app file, no extra indexes on its tables; the data stays. Asks first unless --yes.
  */
 import fs from 'node:fs';
 import readline from 'node:readline/promises';
@@ -13,6 +13,7 @@ import { HINTS_FILE } from '../hints/hint-progress.js';
 import { resolveLabDatabase } from '../lab-connection.js';
 import { RUNS_DIR } from '../runs/run-record.js';
 import { SCENARIO_FILES } from '../reset/scenario-files.js';
+import { learnerPath, scenario } from '../scenario/current.js';
 import { dropLearnerIndexes, learnerIndexes, restorePristineServer, serverIsPristine } from '../reset/scenario-state.js';
 import { clearRuns, countRuns } from '../runs/history.js';
 import { exitWithHelpIfAsked } from '../help.js';
@@ -26,12 +27,13 @@ runCommand(async () => {
   const indexes = await learnerIndexes(adminUrl);
   const runCount = countRuns(RUNS_DIR);
 
+  const app = learnerPath(SCENARIO_FILES.server);
   console.log('Reset puts the scenario back to its start:');
   console.log(serverIsPristine(SCENARIO_FILES)
-    ? '  • src/server.ts is already the original'
-    : '  • src/server.ts ← the original broken server (yours is kept in .lab/server.ts.before-reset)');
+    ? `  • ${app} is already the original`
+    : `  • ${app} ← the original broken server (yours is kept in ${learnerPath(SCENARIO_FILES.serverBackup)})`);
   console.log(indexes.length > 0 ? `  • drop your indexes: ${indexes.map(describeIndex).join(', ')}` : '  • no extra indexes to drop');
-  console.log('  • hint progress and drill results start over; users and posts are kept');
+  console.log(`  • hint progress and drill results start over; the data (${scenario.database.tables.join(', ')}) is kept`);
   console.log(runs ? `  • delete ${runCount} recorded load-test run(s)` : `  • keep ${runCount} recorded load-test run(s) (--runs deletes them)`);
 
   if (!yes && !(await confirm())) {
@@ -43,7 +45,7 @@ runCommand(async () => {
   for (const file of [HINTS_FILE, PROGRESS_FILE, DRILLS_FILE]) fs.rmSync(file, { force: true });
   const removedRuns = runs ? clearRuns(RUNS_DIR) : 0;
   console.log(
-    `✔ Reset: ${restored ? 'original src/server.ts restored' : 'src/server.ts unchanged'}, ` +
+    `✔ Reset: ${restored ? `original ${app} restored` : `${app} unchanged`}, ` +
       `${dropped.length} index(es) dropped${runs ? `, ${removedRuns} run(s) deleted` : ''}. The app restarts by itself.`,
   );
   return 0;

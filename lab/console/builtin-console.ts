@@ -31,9 +31,9 @@ export async function runSql(client: pg.Client, sql: string): Promise<{ ok: bool
 }
 
 const HELP = `  Type SQL and end it with ; (it may span lines). Try:
-    EXPLAIN ANALYZE SELECT * FROM posts ORDER BY created_at DESC LIMIT 20;
+    EXPLAIN ANALYZE SELECT …;   the plan PostgreSQL chose, and what it really did
   \\d          list the tables
-  \\d posts    the columns and indexes of a table
+  \\d TABLE    the columns and indexes of a table
   \\q          quit (or Ctrl-D)`;
 
 export async function interactiveConsole(client: pg.Client, historyFile: string, databaseName: string): Promise<void> {

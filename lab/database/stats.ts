@@ -45,26 +45,6 @@ export async function maxConnections(client: Queryable): Promise<number> {
   return Number(result.rows[0]?.setting ?? 0);
 }
 
-/**
- * Names of valid indexes on public.posts whose FIRST key column is created_at
- * (ascending or descending, alone or leading a composite index). Must be called on a
- * connection to the feed database.
- */
-export async function createdAtIndexes(client: Queryable): Promise<string[]> {
-  const result = await client.query<{ name: string }>(
-    `SELECT i.relname AS name
-       FROM pg_index x
-       JOIN pg_class i ON i.oid = x.indexrelid
-       JOIN pg_class t ON t.oid = x.indrelid
-       JOIN pg_namespace n ON n.oid = t.relnamespace
-       JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = x.indkey[0]
-      WHERE n.nspname = 'public' AND t.relname = 'posts' AND a.attname = 'created_at'
-        AND x.indisvalid AND x.indpred IS NULL
-      ORDER BY 1`,
-  );
-  return result.rows.map((row) => row.name);
-}
-
 /** Rows of one table read since statistics began: every row a sequential scan passed, and the rows fetched through an index. */
 export interface RowsRead {
   sequential: number;

@@ -16,12 +16,12 @@ export function embeddedMaintenanceUrl(port: number): string {
   return embeddedUrl(port, PG_SUPERUSER, PG_SUPERUSER_PASSWORD, 'postgres');
 }
 
-/** The superuser, connected to the feed database (statistics, drills, checks). */
+/** The superuser, connected to the scenario's database (statistics, drills, checks). */
 export function embeddedAdminUrl(port: number): string {
   return embeddedUrl(port, PG_SUPERUSER, PG_SUPERUSER_PASSWORD, APP_DATABASE);
 }
 
-/** The app's own role on the feed database. */
+/** The app's own role on the scenario's database. */
 export function embeddedAppUrl(port: number): string {
   return embeddedUrl(port, APP_ROLE, APP_ROLE_PASSWORD, APP_DATABASE);
 }

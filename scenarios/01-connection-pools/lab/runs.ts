@@ -3,7 +3,7 @@
  * index existed, the run's name (broken, pool only, index only, pool + index) and the next step
  * in SCENARIO.md's words. The engine loads it when a load test starts.
  */
-import { createdAtIndexes } from '../../../lab/database/stats.js';
+import { indexesOn, ledBy } from '../../../lab/check/indexes.js';
 import { opensConnectionPerRequest } from '../../../lab/loadtest/sessions.js';
 import type { LabSnapshot } from '../../../lab/runs/run-record.js';
 import type { RunAdviceInput, ScenarioRuns } from '../../../lab/scenario/definition.js';
@@ -43,9 +43,14 @@ function nextStep({ verdict, summary, snapshot, earlierRuns, general }: RunAdvic
 
 const runs: ScenarioRuns = {
   // An index whose first column is posts.created_at: what the feed's ORDER BY created_at needs.
-  facts: { createdAtIndexPresent: async (client) => (await createdAtIndexes(client)).length > 0 },
+  facts: { createdAtIndexPresent },
   label: automaticLabel,
   nextStep,
 };
 
 export default runs;
+
+/** An index the feed can use (valid, not partial) whose first column is posts.created_at exists. */
+export async function createdAtIndexPresent(client: Parameters<typeof indexesOn>[0]): Promise<boolean> {
+  return (await indexesOn(client, ['posts'])).some((index) => index.usable && ledBy('created_at')(index));
+}
