@@ -159,12 +159,20 @@ export function goalNotMeasured(): StepVerdict {
 
 /**
  * Undoes what the goal wrote until an undo finds nothing left: requests still in flight when the
- * load stopped are answered (and write) after the first undo. Bounded: a few rounds at most.
+ * load stopped are answered (and write) after the first undo, and an undo that meets their
+ * transactions may be refused (a deadlock) and is tried again. Bounded: a few rounds at most.
  */
 async function undoUntilNothingLeft(databaseUrl: string): Promise<void> {
+  let refusal: unknown;
   for (let round = 0; round < UNDO_ROUNDS; round += 1) {
-    if (!(await undoLoadTestWrites(databaseUrl))) return;
+    try {
+      if (!(await undoLoadTestWrites(databaseUrl))) return;
+      refusal = undefined;
+    } catch (error) {
+      refusal = error;
+    }
   }
+  if (refusal) throw refusal;
 }
 
 /** "p50 40 ms, p99 120 ms" for one route; for a mix, each route's p99: "p99 search 120 ms, my orders 180 ms". */

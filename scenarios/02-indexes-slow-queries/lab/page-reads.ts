@@ -88,7 +88,7 @@ export function describeRead(read: PageRead, words: ReadWords): string {
   const access = accessName(read, words.table);
   const pages = `${count(read.pages)} pages${wholeTable(read) ? ', the whole table' : ''}`;
   if (read.rowsRead === read.rowsKept && !read.sorts) return `${read.label}: ${access}, ${count(read.returned)} rows, ${pages}`;
-  const found = read.nodeType === 'Bitmap Heap Scan' && read.rowsRead === read.rowsKept
+  const found = read.indexName !== undefined && read.rowsRead === read.rowsKept
     ? `fetched ${count(read.rowsKept)} ${words.things}`
     : `read ${count(read.rowsRead)} ${words.things} and kept ${count(read.rowsKept)}`;
   const sorted = read.sorts ? `, then sorted them for ${words.shows}` : '';
@@ -103,6 +103,11 @@ export function wholeTable(read: PageRead): boolean {
 /** 250000 → "250,000". */
 export function count(value: number): string {
   return Math.round(value).toLocaleString('en-US');
+}
+
+/** "1 jump", "3 jumps". */
+export function counted(value: number, noun: string): string {
+  return `${count(value)} ${noun}${Math.round(value) === 1 ? '' : 's'}`;
 }
 
 async function pagesOf(client: Queryable, table: string): Promise<number> {

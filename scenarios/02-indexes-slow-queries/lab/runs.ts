@@ -18,7 +18,9 @@ function factName(page: PageId): string {
 
 /** The pages an index served for the whole run, in the mix's order; null when the lab's database was not reachable. */
 export function indexedPages(snapshot: LabSnapshot): PageId[] | null {
-  if (PAGE_IDS.some((page) => snapshot[factName(page)] === undefined)) return null;
+  // Unread facts are false: the engine's own readings, null, tell that the database was not reachable.
+  const unread = snapshot.peakConnections === null && snapshot.newSessionsPerRequest === null;
+  if (unread || PAGE_IDS.some((page) => snapshot[factName(page)] === undefined)) return null;
   return PAGE_IDS.filter((page) => snapshot[factName(page)] === true);
 }
 

@@ -9,7 +9,7 @@ import { describeIndex, indexesOn, type TableIndex } from '../../../lab/check/in
 import { failed, passed } from '../../../lab/check/verdicts.js';
 import type { StepVerdict } from '../../../lab/scenario/steps.js';
 import { learnersIndexes, servesSearch } from './page-indexes.js';
-import { count, describeRead, readPages, wholeTable, type PageRead, type Probe, type ReadWords } from './page-reads.js';
+import { count, counted, describeRead, readPages, wholeTable, type PageRead, type Probe, type ReadWords } from './page-reads.js';
 import { pageStep } from './page-step.js';
 import { SEARCH_QUERY } from './queries.js';
 
@@ -47,7 +47,7 @@ export function judgeSearch({ indexes, reads }: SearchObservation): StepVerdict 
     const worst = priceFirst.reduce((a, b) => (b.pages / Math.max(1, b.returned) > a.pages / Math.max(1, a.returned) ? b : a));
     const index = indexOf(worst)!;
     const jumps = worst.indexSearches !== undefined && worst.indexSearches > 1 ? ` jumped ${count(worst.indexSearches)} times through the index (Index Searches) and` : '';
-    const others = priceFirst.filter((read) => read !== worst).map((read) => `${read.label}: ${read.indexSearches !== undefined ? `${count(read.indexSearches)} jumps, ` : ''}${count(read.pages)} pages for ${count(read.returned)} rows`);
+    const others = priceFirst.filter((read) => read !== worst).map((read) => `${read.label}: ${read.indexSearches !== undefined ? `${counted(read.indexSearches, 'jump')}, ` : ''}${counted(read.pages, 'page')} for ${counted(read.returned, 'row')}`);
     const pricesOnly = !index.columns.includes('category');
     return failed(
       `${describeIndex(index)} starts with the range column: for ${worst.label} it${jumps} visited ${count(worst.pages)} pages to return ${count(worst.returned)} rows` +

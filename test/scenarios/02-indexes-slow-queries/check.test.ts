@@ -18,6 +18,7 @@ import { judgeIndexCost, observeIndexCost } from '../../../scenarios/02-indexes-
 import { judgeMyOrders, observeMyOrders } from '../../../scenarios/02-indexes-slow-queries/lab/step-my-orders.js';
 import { judgeOperations, observeOperations } from '../../../scenarios/02-indexes-slow-queries/lab/step-operations.js';
 import { judgeSearch, observeSearch } from '../../../scenarios/02-indexes-slow-queries/lab/step-search.js';
+import runs from '../../../scenarios/02-indexes-slow-queries/lab/runs.js';
 import steps from '../../../scenarios/02-indexes-slow-queries/lab/steps.js';
 import scenario from '../../../scenarios/02-indexes-slow-queries/lab/scenario.js';
 import { createTestDatabase, type TestDatabase } from '../../helpers/database.js';
@@ -186,6 +187,24 @@ describe('every index earns its keep', () => {
   });
 });
 
+describe('what a load-test run records', () => {
+  const facts = async () => Object.fromEntries(await Promise.all(Object.entries(runs.facts!).map(async ([name, read]) => [name, await read(admin)])));
+
+  it('reads no page indexed as shipped, and every page with solution/fix.sql', async () => {
+    expect(await facts()).toEqual({ myOrdersIndexed: false, searchIndexed: false, operationsIndexed: false });
+    await admin.query(FIX_SQL);
+    expect(await facts()).toEqual({ myOrdersIndexed: true, searchIndexed: true, operationsIndexed: true });
+  });
+
+  it('does not count the wrong indexes as a page\'s index', async () => {
+    await admin.query('CREATE INDEX orders_created_at_user_id_idx ON orders (created_at, user_id)');
+    await admin.query('CREATE INDEX products_price_cents_category_idx ON products (price_cents, category)');
+    await admin.query("CREATE INDEX orders_delivered_idx ON orders (status) WHERE status = 'delivered'");
+    await admin.query('CREATE INDEX orders_created_at_idx ON orders (created_at)');
+    expect(await facts()).toEqual({ myOrdersIndexed: false, searchIndexed: false, operationsIndexed: false });
+  });
+});
+
 describe('the goal\'s freshness probe', () => {
   const apps: RunningApp[] = [];
   afterAll(async () => {
@@ -223,15 +242,20 @@ describe('npm run check, end to end', () => {
         checkLoadsFile: path.join(folder, 'check-loads.json'),
       };
       const { steps: broken } = await runChecks(steps, target);
-      expect(broken.map((step) => [step.id, step.status])).toEqual([
+      expect(broken.map((step) => [step.id, step.status]), JSON.stringify(broken, null, 1)).toEqual([
         ['reproduce', 'failed'], ['my-orders', 'failed'], ['search', 'failed'], ['operations', 'failed'], ['index-cost', 'failed'], ['goal', 'failed'],
       ]);
       await admin.query(FIX_SQL);
       const { steps: fixed } = await runChecks(steps, target);
-      expect(fixed.map((step) => [step.id, step.status])).toEqual([
-        ['reproduce', 'failed'], ['my-orders', 'passed'], ['search', 'passed'], ['operations', 'passed'], ['index-cost', 'passed'], ['goal', 'passed'],
+      expect(fixed.slice(0, -1).map((step) => [step.id, step.status]), JSON.stringify(fixed, null, 1)).toEqual([
+        ['reproduce', 'failed'], ['my-orders', 'passed'], ['search', 'passed'], ['operations', 'passed'], ['index-cost', 'passed'],
       ]);
-      expect(fixed.at(-1)!.observed).toMatch(/; order \d+ for customer 7 was on their page at once$/);
+      // The goal's speed depends on the machine at this moment (the judge's own tests, on fixed
+      // numbers, are in test/unit/check-goal.test.ts); its answers do not: fresh, and none failed.
+      const goal = fixed.at(-1)!;
+      expect(goal.observed).toMatch(/^100 users for 3 s: [\d,]+ requests( \(\+[\d,]+ still waiting at the end\))?, 0 failed, p99 search [\d.]+ m?s, my orders [\d.]+ m?s, order page [\d.]+ m?s, pending orders [\d.]+ m?s, place order [\d.]+ m?s/);
+      if (goal.status === 'passed') expect(goal.observed).toMatch(/; order \d+ for customer 7 was on their page at once$/);
+      else expect(goal.next).toMatch(/^p99 was above 1 s on /);
       // What the goal wrote (its load's orders, the probe's) is undone: the seed's orders only.
       const { rows: [left] } = await admin.query<{ n: string }>('SELECT count(*) AS n FROM orders WHERE id > (SELECT orders FROM seed_info)');
       expect(Number(left!.n)).toBe(0);
