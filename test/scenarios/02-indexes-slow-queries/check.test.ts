@@ -178,6 +178,17 @@ describe('every index earns its keep', () => {
     expect(verdict.observed).toMatch(/^in the plans of 41 realistic requests \(20 searches, 20 customers' orders, the operations page\): orders_status_idx \([\d.]+ [kM]B\) was never used; used: /);
   });
 
+  it('fails an index led by the price beside the fix although pg_stat_user_indexes counts uses of it: the planner\'s own peeks', async () => {
+    await admin.query(FIX_SQL);
+    await admin.query('CREATE INDEX products_price_cents_category_idx ON products (price_cents, category)');
+    // Planning a search looks up the lowest price through the index led by price_cents.
+    for (const read of (await observeSearch(admin)).reads) expect(read.indexName, read.label).toBe('products_category_price_cents_idx');
+    await admin.query('SELECT pg_stat_force_next_flush()');
+    const verdict = await indexCost();
+    expect(verdict.status).toBe('failed');
+    expect(verdict.observed).toMatch(/: products_price_cents_category_idx \(\d+ kB\) \(pg_stat_user_indexes counts [\d,]+ uses of it, about one entry each: the planner peeking at the lowest and highest value\) was never used; used: /);
+  });
+
   it('fails a redundant prefix, (user_id) beside (user_id, created_at), when both are used', async () => {
     await admin.query(FIX_SQL);
     await admin.query('CREATE INDEX orders_user_id_idx ON orders (user_id)');
