@@ -6,7 +6,7 @@
 //   node --import tsx bench/loadtest-ceiling.ts [seconds]      (default 10)
 import { spawn } from 'node:child_process';
 import { startLoad } from '../lab/loadtest/generator.js';
-import { isListening } from '../lab/supervisor/ports.js';
+import { isListening } from '../lab/net/ports.js';
 import { freePort } from '../lab/net/free-port.js';
 
 const seconds = Number(process.argv[2] ?? 10);

@@ -11,8 +11,9 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { ROOT_DIR } from '../lab/config.js';
 import { defaultSize } from '../lab/seeding.js';
+import { learnerPath } from '../lab/scenario/current.js';
 import { LabError, reportFatal } from '../lab/errors.js';
-import { startScratchDatabase } from '../lab/postgres/scratch.js';
+import { startScratchDatabase } from '../harness/scratch-database.js';
 import { describeMachine } from './machine.js';
 import { evaluateGoals, renderMarkdown, renderReadmeSummary, withReadmeSummary, type BenchResult } from './report.js';
 import { measureGeneratorCeiling, measureMetricsOverhead } from './sections/ceilings.js';
@@ -53,7 +54,7 @@ async function main(): Promise<number> {
   if (values.slow) {
     const report = await runSpeeds(outDir, values.quick ? QUICK_SPEED_SECONDS : SPEED_SECONDS, step);
     console.log(`\n${renderSpeedsMarkdown(report)}`);
-    console.log(`Written: ${path.relative(process.cwd(), path.join(outDir, 'speeds.json'))} and speeds.md`);
+    console.log(`Written: ${learnerPath(path.join(outDir, 'speeds.json'))} and speeds.md`);
     return 0;
   }
 
@@ -109,7 +110,7 @@ async function main(): Promise<number> {
     const markdown = renderMarkdown(result);
     fs.writeFileSync(path.join(outDir, 'latest.md'), markdown);
     console.log(`\n${markdown}`);
-    console.log(`Written: ${path.relative(process.cwd(), path.join(outDir, 'latest.json'))} and latest.md`);
+    console.log(`Written: ${learnerPath(path.join(outDir, 'latest.json'))} and latest.md`);
     if (!values.quick && values.out === undefined) {
       const readmeFile = path.join(ROOT_DIR, 'README.md');
       fs.writeFileSync(readmeFile, withReadmeSummary(fs.readFileSync(readmeFile, 'utf8'), renderReadmeSummary(result)));
@@ -127,7 +128,7 @@ main().then(
   (code) => process.exit(code),
   (error: unknown) => {
     if (error instanceof Error && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS')) {
-      process.exit(reportFatal(new LabError(`${error.message}. usage: npm run bench -- [--quick] [--slow] [--out DIR]`, 2)));
+      process.exit(reportFatal(new LabError('USAGE', `${error.message}. usage: npm run bench -- [--quick] [--slow] [--out DIR]`)));
     }
     process.exit(reportFatal(error));
   },

@@ -11,7 +11,7 @@ import { FIXED_SERVER, startApp } from '../lab/app-runner.js';
 import { ROOT_DIR } from '../lab/config.js';
 import { LabError, reportFatal } from '../lab/errors.js';
 import { processFacts } from '../lab/os/system.js';
-import { startScratchDatabase } from '../lab/postgres/scratch.js';
+import { startScratchDatabase } from '../harness/scratch-database.js';
 import { loadFor } from './sections/load.js';
 import { setIndex } from './sections/states.js';
 
@@ -31,14 +31,14 @@ interface Slice {
 
 function residentMiB(pid: number): number {
   const bytes = processFacts().residentBytes(pid);
-  if (bytes === undefined) throw new LabError(`This system did not show the memory of the app (pid ${pid}), so the soak cannot tell whether it stays flat.`);
+  if (bytes === undefined) throw new LabError('MEASUREMENT_UNAVAILABLE', `This system did not show the memory of the app (pid ${pid}), so the soak cannot tell whether it stays flat.`);
   return bytes / 1024 / 1024;
 }
 
 async function main(): Promise<number> {
   const { values } = parseArgs({ options: { minutes: { type: 'string', default: '5' } }, strict: true });
   const minutes = Number(values.minutes);
-  if (!Number.isInteger(minutes) || minutes < 1 || minutes > 30) throw new LabError(`--minutes ${values.minutes} is not a whole number from 1 to 30.`, 2);
+  if (!Number.isInteger(minutes) || minutes < 1 || minutes > 30) throw new LabError('USAGE', `--minutes ${values.minutes} is not a whole number from 1 to 30.`);
 
   const database = await startScratchDatabase('soak-pg');
   try {

@@ -14,7 +14,7 @@ import { ROOT_DIR, SCENARIO_DIR } from './config.js';
 import { scenario } from './scenario/current.js';
 import { freePort } from './net/free-port.js';
 import { SCENARIO_FILES } from './reset/scenario-files.js';
-import { isListening } from './supervisor/ports.js';
+import { isListening } from './net/ports.js';
 import { TSX_IMPORT } from './tsx-import.js';
 
 export interface RunningApp {

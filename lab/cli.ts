@@ -34,7 +34,7 @@ export function takeScenarioOption(args: string[]): { scenario?: string; rest: s
     const arg = args[i]!;
     if (arg === '--scenario') {
       scenario = args[i + 1];
-      if (scenario === undefined || scenario.startsWith('-')) throw new LabError('--scenario needs a scenario number, e.g. --scenario 2.', 2);
+      if (scenario === undefined || scenario.startsWith('-')) throw new LabError('USAGE', '--scenario needs a scenario number, e.g. --scenario 2.');
       i += 1;
     } else if (arg.startsWith('--scenario=')) {
       scenario = arg.slice('--scenario='.length);
@@ -48,7 +48,7 @@ export function takeScenarioOption(args: string[]): { scenario?: string; rest: s
 async function main(): Promise<void> {
   const [command, ...args] = process.argv.slice(2);
   const entry = command === undefined ? undefined : COMMANDS[command];
-  if (!entry) throw new LabError(`unknown command "${command ?? ''}"; the commands are ${Object.keys(COMMANDS).join(', ')}.`, 2);
+  if (!entry) throw new LabError('USAGE', `unknown command "${command ?? ''}"; the commands are ${Object.keys(COMMANDS).join(', ')}.`);
   const { scenario, rest } = takeScenarioOption(args);
   if (scenario !== undefined) process.env.LAB_SCENARIO = scenario;
   const folder = resolveScenarioFolder();

@@ -75,7 +75,12 @@ export type HelpTopic = keyof typeof HELP;
 
 /** The first line of a command's help: its usage, for one-line errors. */
 export function usageOf(topic: HelpTopic): string {
-  return HELP[topic].split('\n')[0]!.replace(/^Usage: /, 'usage: ');
+  return usageLine(HELP[topic]);
+}
+
+/** The first line of a help text, as a one-line error quotes it. */
+export function usageLine(help: string): string {
+  return help.split('\n')[0]!.replace(/^Usage: /, 'usage: ');
 }
 
 /** The seed command's help, from the scenario's sizes (its definition's dataset.options). */

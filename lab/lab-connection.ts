@@ -2,7 +2,7 @@
  * How a lab command (seed, check, chaos, db, …) finds the lab's database: the running
  * lab's announcement in .lab/lab.json, or DATABASE_URL when the lab uses an external server.
  */
-import { LabError } from './errors.js';
+import { labNotRunning } from './errors.js';
 import { readRunningLab } from './lab-state.js';
 
 export interface LabDatabaseUrls {
@@ -15,5 +15,5 @@ export function resolveLabDatabase(env: NodeJS.ProcessEnv = process.env): LabDat
   if (running?.appDatabaseUrl) return { appUrl: running.appDatabaseUrl, adminUrl: running.adminDatabaseUrl };
   const external = env.DATABASE_URL?.trim();
   if (external) return { appUrl: external, adminUrl: external };
-  throw new LabError('The lab is not running. Start it with `npm start` in another terminal, then run this again.');
+  throw labNotRunning('run this again');
 }

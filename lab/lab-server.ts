@@ -3,7 +3,7 @@
  * exporter, drill controls), each registered from lab/supervisor/lab-routes.ts.
  */
 import Fastify, { type FastifyInstance } from 'fastify';
-import type { LabContext, LabRoutes } from './supervisor/context.js';
+import type { LabContext, LabRoutes } from './lab-context.js';
 
 export interface LabServerOptions {
   port: number;

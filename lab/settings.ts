@@ -30,12 +30,13 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): LabSettings 
   };
 }
 
-function readPort(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+/** A port from the environment variable, the fallback when it is unset, one line when it is no port. */
+export function readPort(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
   const raw = env[name]?.trim();
   if (!raw) return fallback;
   const port = Number(raw);
   if (!/^\d+$/.test(raw) || port < 1 || port > 65535) {
-    throw new LabError(`${name}=${raw} is not a port number; use a whole number from 1 to 65535, e.g. ${name}=${fallback}.`);
+    throw new LabError('BAD_SETTING', `${name}=${raw} is not a port number; use a whole number from 1 to 65535, e.g. ${name}=${fallback}.`);
   }
   return port;
 }
@@ -45,9 +46,9 @@ function checkDatabaseUrl(url: string): void {
   try {
     parsed = new URL(url);
   } catch {
-    throw new LabError('DATABASE_URL is not a URL; expected postgres://user:password@host:5432/database.');
+    throw new LabError('BAD_SETTING', 'DATABASE_URL is not a URL; expected postgres://user:password@host:5432/database.');
   }
   if (parsed.protocol !== 'postgres:' && parsed.protocol !== 'postgresql:') {
-    throw new LabError(`DATABASE_URL starts with "${parsed.protocol}//"; expected postgres://user:password@host:5432/database.`);
+    throw new LabError('BAD_SETTING', `DATABASE_URL starts with "${parsed.protocol}//"; expected postgres://user:password@host:5432/database.`);
   }
 }

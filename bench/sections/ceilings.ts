@@ -5,7 +5,7 @@
 import { spawn } from 'node:child_process';
 import { FIXED_SERVER } from '../../lab/app-runner.js';
 import { freePort } from '../../lab/net/free-port.js';
-import { isListening } from '../../lab/supervisor/ports.js';
+import { isListening } from '../../lab/net/ports.js';
 import { loadFor } from './load.js';
 import { runAgainst, type LoadPlan } from './states.js';
 

@@ -2,7 +2,7 @@
  * Section 1: how long `npm start` takes to the banner, cold (empty state folder: initdb,
  * schema, seed, calibration) and warm (everything already there), and the seed rate.
  */
-import { createLabSandbox } from '../../lab/sandbox.js';
+import { createLabSandbox } from '../../harness/sandbox.js';
 
 export interface StartupResult {
   coldSeconds: number;

@@ -7,7 +7,7 @@
 import fs from 'node:fs';
 import { parseArgs } from 'node:util';
 import { calibrateDataset, measureRequestsPerSecond, type CalibrationDecision } from '../../lab/calibration.js';
-import { startScratchDatabase } from '../../lab/postgres/scratch.js';
+import { startScratchDatabase } from '../../harness/scratch-database.js';
 import { scenario } from '../../lab/scenario/current.js';
 import { defaultSize } from '../../lab/seeding.js';
 import { measureStates } from '../sections/states.js';

@@ -7,7 +7,7 @@
 import { APP_ENTRY } from '../config.js';
 import { readRunningLab, writeLabState } from '../lab-state.js';
 import { learnerPath } from '../scenario/current.js';
-import type { LabRoutes } from '../supervisor/context.js';
+import type { LabRoutes } from '../lab-context.js';
 import { takeDatabaseAway } from './database-outage.js';
 
 export const MAX_OUTAGE_SECONDS = 60;

@@ -5,7 +5,7 @@
  * app experiences the same way.
  */
 import pg from 'pg';
-import type { DatabaseControl } from '../supervisor/context.js';
+import type { DatabaseControl } from '../lab-context.js';
 
 export interface OutageTiming {
   mode: 'embedded' | 'external';

@@ -8,19 +8,18 @@ import { MAX_OUTAGE_SECONDS, type AppKill } from '../chaos/chaos-routes.js';
 import { describeDatabaseDrill, runDatabaseDrill } from '../chaos/database-drill.js';
 import type { OutageTiming } from '../chaos/database-outage.js';
 import { recordDatabaseDrill } from '../chaos/drill-record.js';
-import { LabError, runCommand } from '../errors.js';
+import { LabError, labNotRunning, runCommand, usageError } from '../errors.js';
 import { APP_ENTRY } from '../config.js';
 import { readRunningLab } from '../lab-state.js';
 import { learnerPath, scenario } from '../scenario/current.js';
-import { exitWithHelpIfAsked } from '../help.js';
+import { exitWithHelpIfAsked, usageOf } from '../help.js';
 
-const USAGE = 'usage: npm run chaos -- db [--seconds N]   |   npm run chaos -- app [--seconds N]';
 
 exitWithHelpIfAsked('chaos');
 runCommand(async () => {
   const { target, seconds } = parseCliArgs();
   const lab = readRunningLab();
-  if (!lab?.appDatabaseUrl) throw new LabError('The lab is not running. Start it with `npm start` in another terminal, then run the drill again.');
+  if (!lab?.appDatabaseUrl) throw labNotRunning('run the drill again');
   const appUrl = `http://127.0.0.1:${lab.appPort}`;
 
   if (target === 'app') {
@@ -62,10 +61,10 @@ async function askLabServer<T>(labPort: number, route: string, body: object = {}
       signal: AbortSignal.timeout((seconds + 90) * 1000),
     });
   } catch (error) {
-    throw new LabError(`The lab server on :${labPort} did not answer (${(error as Error).message}). Is \`npm start\` still running?`);
+    throw new LabError('DRILL_FAILED', `The lab server on :${labPort} did not answer (${(error as Error).message}). Is \`npm start\` still running?`);
   }
   const answer = (await response.json()) as T & { message?: string };
-  if (!response.ok) throw new LabError(`The drill did not run: ${answer.message ?? response.statusText}.`);
+  if (!response.ok) throw new LabError('DRILL_FAILED', `The drill did not run: ${answer.message ?? response.statusText}.`);
   return answer;
 }
 
@@ -74,15 +73,15 @@ function parseCliArgs(): { target: 'db' | 'app'; seconds?: number } {
   try {
     parsed = parseArgs({ options: { seconds: { type: 'string' } }, allowPositionals: true, strict: true });
   } catch (error) {
-    throw new LabError(`${(error as Error).message}\n  ${USAGE}`, 2);
+    throw usageError((error as Error).message, usageOf('chaos'));
   }
   const [target, ...rest] = parsed.positionals;
-  if ((target !== 'db' && target !== 'app') || rest.length > 0) throw new LabError(`Which drill? ${USAGE}`, 2);
+  if ((target !== 'db' && target !== 'app') || rest.length > 0) throw usageError('Which drill?', usageOf('chaos'));
   const raw = parsed.values.seconds;
   if (raw === undefined) return { target };
   const seconds = Number(raw);
   if (!/^\d+$/.test(raw) || seconds < 1 || seconds > MAX_OUTAGE_SECONDS) {
-    throw new LabError(`--seconds ${raw} is not a whole number from 1 to ${MAX_OUTAGE_SECONDS}. ${USAGE}`, 2);
+    throw usageError(`--seconds ${raw} is not a whole number from 1 to ${MAX_OUTAGE_SECONDS}.`, usageOf('chaos'));
   }
   return { target, seconds };
 }

@@ -5,14 +5,13 @@ import { CHECK_LOADS_FILE } from '../check/load-marks.js';
 import { writeProgress } from '../check/progress.js';
 import { renderReport, reportAsJson } from '../check/render.js';
 import { runChecks } from '../check/run-checks.js';
-import { LabError, runCommand } from '../errors.js';
-import { checkHelp, exitWithTextIfHelpAsked } from '../help.js';
+import { LabError, labNotRunning, runCommand, usageError } from '../errors.js';
+import { checkHelp, exitWithTextIfHelpAsked, usageLine } from '../help.js';
 import { readRunningLab } from '../lab-state.js';
 import { readInProgress } from '../runs/history.js';
 import { RUNS_DIR } from '../runs/run-record.js';
 import { loadSteps } from '../scenario/current.js';
 
-const USAGE = 'usage: npm run check [-- --json]';
 
 const steps = await loadSteps();
 exitWithTextIfHelpAsked(checkHelp(steps));
@@ -20,11 +19,11 @@ runCommand(async () => {
   const json = parseCliArgs();
   const lab = readRunningLab();
   if (!lab?.adminDatabaseUrl) {
-    throw new LabError('The lab is not running. Start it with `npm start` in another terminal, then run `npm run check` again.');
+    throw labNotRunning('run `npm run check` again');
   }
   const loadTest = readInProgress();
   if (loadTest) {
-    throw new LabError(`A load test is running (pid ${loadTest.pid}); the check would measure it too. Let it finish, then check again.`);
+    throw new LabError('LOAD_TEST_BUSY', `A load test is running (pid ${loadTest.pid}); the check would measure it too. Let it finish, then check again.`);
   }
   const say = (line: string) => {
     if (!json) console.log(line);
@@ -49,6 +48,6 @@ function parseCliArgs(): boolean {
   try {
     return parseArgs({ options: { json: { type: 'boolean', default: false } }, strict: true }).values.json ?? false;
   } catch (error) {
-    throw new LabError(`${(error as Error).message}\n  ${USAGE}`, 2);
+    throw usageError((error as Error).message, usageLine(checkHelp(steps)));
   }
 }

@@ -8,12 +8,11 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { SCENARIO_DIR, STATE_DIR } from '../config.js';
 import { consoleClient, interactiveConsole, runSql } from '../console/builtin-console.js';
-import { LabError, runCommand } from '../errors.js';
+import { LabError, runCommand, usageError } from '../errors.js';
 import { resolveLabDatabase } from '../lab-connection.js';
-import { exitWithHelpIfAsked } from '../help.js';
+import { exitWithHelpIfAsked, usageOf } from '../help.js';
 import { findProgram } from '../os/programs.js';
 
-const USAGE = 'usage: npm run db [-- -c "SQL"] [-- -f file.sql] [-- --builtin]';
 
 exitWithHelpIfAsked('db');
 runCommand(async () => {
@@ -28,7 +27,7 @@ runCommand(async () => {
   try {
     await client.connect();
   } catch (error) {
-    throw new LabError(`Cannot connect to the lab database: ${(error as Error).message}. Is \`npm start\` still running?`);
+    throw new LabError('DATABASE_UNREACHABLE', `Cannot connect to the lab database: ${(error as Error).message}. Is \`npm start\` still running?`);
   }
   try {
     if (options.command !== undefined || options.file !== undefined) {
@@ -60,7 +59,7 @@ function parseCliArgs(): DbOptions {
     if (values.command !== undefined && values.file !== undefined) throw new Error('-c and -f cannot be used together');
     return { builtin: values.builtin ?? false, ...(values.command !== undefined ? { command: values.command } : {}), ...(values.file !== undefined ? { file: values.file } : {}) };
   } catch (error) {
-    throw new LabError(`${(error as Error).message}\n  ${USAGE}`, 2);
+    throw usageError((error as Error).message, usageOf('db'));
   }
 }
 
@@ -77,7 +76,7 @@ function readSqlFile(file: string): string {
   try {
     return fs.readFileSync(file, 'utf8');
   } catch {
-    throw new LabError(`Cannot read ${file}. Give a path from the scenario's folder, e.g. npm run db -- -f solution/fix.sql`, 2);
+    throw usageError(`Cannot read ${file}. Give a path from the scenario's folder, e.g. npm run db -- -f solution/fix.sql`, usageOf('db'));
   }
 }
 

@@ -5,7 +5,7 @@
  */
 import { parseArgs } from 'node:util';
 import { readProgress } from '../check/progress.js';
-import { LabError, runCommand } from '../errors.js';
+import { LabError, runCommand, usageError } from '../errors.js';
 import { exitWithTextIfHelpAsked, hintHelp, hintUsage } from '../help.js';
 import { readHintProgress, writeHintProgress } from '../hints/hint-progress.js';
 import { currentStep, nextHint } from '../hints/next-hint.js';
@@ -42,10 +42,10 @@ function parseCliArgs(): ScenarioStep | undefined {
   try {
     id = parseArgs({ options: { step: { type: 'string' } }, strict: true }).values.step;
   } catch (error) {
-    throw new LabError(`${(error as Error).message}\n  ${hintUsage(steps)}`, 2);
+    throw usageError((error as Error).message, hintUsage(steps));
   }
   if (id === undefined) return undefined;
   const step = steps.find((candidate) => candidate.id === id);
-  if (!step) throw new LabError(`There is no step "${id}". ${hintUsage(steps)}`, 2);
+  if (!step) throw new LabError('USAGE', `There is no step "${id}". ${hintUsage(steps)}`);
   return step;
 }

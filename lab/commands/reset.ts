@@ -8,7 +8,7 @@ import { parseArgs } from 'node:util';
 import { DRILLS_FILE } from '../chaos/drill-record.js';
 import { describeIndex } from '../check/indexes.js';
 import { PROGRESS_FILE } from '../check/progress.js';
-import { LabError, runCommand } from '../errors.js';
+import { LabError, runCommand, usageError } from '../errors.js';
 import { HINTS_FILE } from '../hints/hint-progress.js';
 import { resolveLabDatabase } from '../lab-connection.js';
 import { RUNS_DIR } from '../runs/run-record.js';
@@ -16,9 +16,8 @@ import { SCENARIO_FILES } from '../reset/scenario-files.js';
 import { learnerPath, scenario } from '../scenario/current.js';
 import { dropLearnerIndexes, learnerIndexes, restorePristineServer, serverIsPristine } from '../reset/scenario-state.js';
 import { clearRuns, countRuns } from '../runs/history.js';
-import { exitWithHelpIfAsked } from '../help.js';
+import { exitWithHelpIfAsked, usageOf } from '../help.js';
 
-const USAGE = 'usage: npm run reset [-- --yes] [-- --runs]';
 
 exitWithHelpIfAsked('reset');
 runCommand(async () => {
@@ -52,7 +51,7 @@ runCommand(async () => {
 });
 
 async function confirm(): Promise<boolean> {
-  if (!process.stdin.isTTY) throw new LabError('Reset asks before it changes anything; with no terminal to ask, add --yes: npm run reset -- --yes', 2);
+  if (!process.stdin.isTTY) throw new LabError('USAGE', 'Reset asks before it changes anything; with no terminal to ask, add --yes: npm run reset -- --yes');
   const prompt = readline.createInterface({ input: process.stdin, output: process.stdout });
   try {
     return /^y(es)?$/i.test((await prompt.question('Go ahead? [y/N] ')).trim());
@@ -69,6 +68,6 @@ function parseCliArgs() {
     });
     return { yes: values.yes ?? false, runs: values.runs ?? false };
   } catch (error) {
-    throw new LabError(`${(error as Error).message}\n  ${USAGE}`, 2);
+    throw usageError((error as Error).message, usageOf('reset'));
   }
 }

@@ -2,7 +2,7 @@
 import { parseArgs } from 'node:util';
 import { LabError, runCommand } from '../errors.js';
 import { painter } from '../loadtest/format.js';
-import { firstLine, USAGE_EXIT_CODE } from '../loadtest/options.js';
+import { firstLine } from '../loadtest/options.js';
 import { renderRunsTable } from '../loadtest/runs-table.js';
 import { clearRuns, listRuns, readInProgress } from '../runs/history.js';
 
@@ -18,7 +18,7 @@ runCommand(async () => {
       options: { clear: { type: 'boolean' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
     }));
   } catch (error) {
-    throw new LabError(`${firstLine(error)}. ${USAGE}`, USAGE_EXIT_CODE);
+    throw new LabError('USAGE', `${firstLine(error)}. ${USAGE}`);
   }
   if (values.help) {
     console.log(`${USAGE}\n\n  (no option)  the table of all load-test runs, oldest first\n  --clear      delete every saved run\n  --json       the saved runs as JSON`);

@@ -3,7 +3,7 @@
  * options are the scenario's own sizes (its definition's `dataset.options`).
  */
 import { parseArgs } from 'node:util';
-import { LabError, runCommand } from '../errors.js';
+import { runCommand, usageError } from '../errors.js';
 import { resolveLabDatabase } from '../lab-connection.js';
 import { scenario } from '../scenario/current.js';
 import { defaultSize, describeSize, existingSeed, seedWithProgress } from '../seeding.js';
@@ -34,14 +34,14 @@ function parseCliArgs() {
   try {
     return parseArgs({ options: { ...sizes, force: { type: 'boolean', default: false } }, strict: true });
   } catch (error) {
-    throw new LabError(`${(error as Error).message}\n  ${usageOf('seed')}`, 2);
+    throw usageError((error as Error).message, usageOf('seed'));
   }
 }
 
 function readCount(raw: string, flag: string, min: number, max: number): number {
   const value = Number(raw.replaceAll('_', ''));
   if (!/^[\d_]+$/.test(raw) || !Number.isSafeInteger(value) || value < min || value > max) {
-    throw new LabError(`${flag} ${raw} is not a whole number from ${min.toLocaleString('en-US')} to ${max.toLocaleString('en-US')}. ${usageOf('seed')}`, 2);
+    throw usageError(`${flag} ${raw} is not a whole number from ${min.toLocaleString('en-US')} to ${max.toLocaleString('en-US')}.`, usageOf('seed'));
   }
   return value;
 }

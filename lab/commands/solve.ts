@@ -11,7 +11,7 @@ import { exitWithHelpIfAsked } from '../help.js';
 
 exitWithHelpIfAsked('solve');
 runCommand(async () => {
-  if (process.argv.length > 2) throw new LabError(`npm run solve takes no options (got ${process.argv.slice(2).join(' ')}).`, 2);
+  if (process.argv.length > 2) throw new LabError('USAGE', `npm run solve takes no options (got ${process.argv.slice(2).join(' ')}).`);
   const { appUrl } = resolveLabDatabase();
   await applySolution(SCENARIO_FILES, appUrl);
   const { app, solutionServer, solutionSql, solutionSqlSummary } = scenario.files;

@@ -8,7 +8,7 @@ exitWithHelpIfAsked('start');
 try {
   parseArgs({ options: { 'restart-on-crash': { type: 'boolean' } }, strict: true });
 } catch (error) {
-  process.exit(reportFatal(new LabError(`${(error as Error).message}. usage: npm start [-- --restart-on-crash]; npm start -- --help for more.`, 2)));
+  process.exit(reportFatal(new LabError('USAGE', `${(error as Error).message}. usage: npm start [-- --restart-on-crash]; npm start -- --help for more.`)));
 }
 
 // Exit explicitly once everything is stopped: the TypeScript loader keeps a helper process

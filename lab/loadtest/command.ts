@@ -50,7 +50,7 @@ export async function runLoadTest(argv: string[], defaults: LoadTestDefaults): P
   await assertAppAnswers(port);
   const other = readInProgress();
   if (other) {
-    throw new LabError(`Another load test is running (pid ${other.pid}); two at once would measure each other. Wait for it to finish.`);
+    throw new LabError('LOAD_TEST_BUSY', `Another load test is running (pid ${other.pid}); two at once would measure each other. Wait for it to finish.`);
   }
 
   const paint = painter(process.stdout);

@@ -62,7 +62,7 @@ export function createDraw(seed: number, size: DatasetSize): RequestDraw {
       return Math.ceil(min) + Math.min(span - 1, Math.floor(span * fraction() ** skew));
     },
     pick(items, weights) {
-      if (items.length === 0) throw new LabError('draw.pick() needs at least one item to pick from.');
+      if (items.length === 0) throw new LabError('SCENARIO_DEFINITION', 'draw.pick() needs at least one item to pick from.');
       return items[weightedIndex(weights ?? items.map(() => 1), fraction())]!;
     },
   };
@@ -94,11 +94,11 @@ export function buildRequest(route: LoadRoute, draw: RequestDraw): HttpRequest {
  * (tried once with `draw`).
  */
 export function checkMix(routes: readonly LoadRoute[], draw: RequestDraw): void {
-  if (routes.length === 0) throw new LabError("The scenario's load-test mix has no route: give it at least one, or leave `mix` out.");
+  if (routes.length === 0) throw new LabError('SCENARIO_DEFINITION', "The scenario's load-test mix has no route: give it at least one, or leave `mix` out.");
   const names = new Set<string>();
   for (const route of routes) {
     const problem = routeProblem(route, names);
-    if (problem) throw new LabError(`The scenario's load-test route "${route.name}" ${problem}. See docs/adding-a-scenario.md.`);
+    if (problem) throw new LabError('SCENARIO_DEFINITION', `The scenario's load-test route "${route.name}" ${problem}. See docs/adding-a-scenario.md.`);
     names.add(route.name.toLowerCase());
     buildRequest(route, draw);
   }
@@ -123,7 +123,7 @@ export function isAppPath(path: string): boolean {
 function fillPath(route: LoadRoute, values: Record<string, string | number>): string {
   return route.path.replace(PARAMETER, (_, name: string) => {
     const value = values[name];
-    if (value === undefined) throw new LabError(`The scenario's load-test route "${route.name}" names :${name} in its path, but its params give no ${name}.`);
+    if (value === undefined) throw new LabError('SCENARIO_DEFINITION', `The scenario's load-test route "${route.name}" names :${name} in its path, but its params give no ${name}.`);
     return encodeURIComponent(String(value));
   });
 }

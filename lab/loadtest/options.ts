@@ -101,7 +101,7 @@ function label(raw: string): string {
 }
 
 function usageError(message: string): LabError {
-  return new LabError(`${message} See \`npm run loadtest -- --help\`.`, USAGE_EXIT_CODE);
+  return new LabError('USAGE', `${message} See \`npm run loadtest -- --help\`.`);
 }
 
 /** The first line of an error's message, without its closing full stop (node:util's parseArgs errors run on). */

@@ -21,7 +21,7 @@ export function isWindows(platform: NodeJS.Platform = process.platform): boolean
 export function chooseProcessFacts(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): ProcessFacts {
   const forced = env[OS_SEAM_VARIABLE]?.trim();
   if (forced && forced !== 'portable') {
-    throw new LabError(`${OS_SEAM_VARIABLE}=${forced} is not known; set ${OS_SEAM_VARIABLE}=portable (what macOS and Windows use) or leave it unset.`);
+    throw new LabError('BAD_SETTING', `${OS_SEAM_VARIABLE}=${forced} is not known; set ${OS_SEAM_VARIABLE}=portable (what macOS and Windows use) or leave it unset.`);
   }
   if (!forced && platform === 'linux') return linuxProcessFacts;
   return portableProcessFacts(isWindows(platform));

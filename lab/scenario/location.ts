@@ -36,6 +36,7 @@ export function folderOf(name: string, folders = scenarioFolders()): string {
     return path.resolve(name);
   }
   throw new LabError(
+    'UNKNOWN_SCENARIO',
     `There is no scenario "${name}". The scenarios are: ${folders.map((folder) => path.basename(folder)).join(', ')}; name one by its number, e.g. --scenario 1.`,
   );
 }

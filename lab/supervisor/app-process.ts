@@ -10,7 +10,7 @@ import path from 'node:path';
 import readline from 'node:readline';
 import { APP_ENTRY, ROOT_DIR } from '../config.js';
 import { learnerPath } from '../scenario/current.js';
-import { isListening } from './ports.js';
+import { isListening } from '../net/ports.js';
 import { watchSources } from './source-watcher.js';
 import { TSX_IMPORT } from '../tsx-import.js';
 import { delay, settlesWithin } from '../timing.js';

@@ -12,8 +12,8 @@ import type { ScenarioDefinition } from '../scenario/definition.js';
 import { LabError } from '../errors.js';
 import { initialiseCluster, startServer, stopLeftoverServer, type EmbeddedPostgresOptions, type RunningPostgres } from '../postgres/embedded.js';
 import type { LabSettings } from '../settings.js';
-import type { DatabaseControl } from './context.js';
-import { assertPortFree } from './ports.js';
+import type { DatabaseControl } from '../lab-context.js';
+import { assertPortFree } from '../net/ports.js';
 
 export interface LabDatabase extends DatabaseControl {
   /** Stops the embedded server for good (lab shutdown). */
@@ -32,7 +32,7 @@ export async function bringUpDatabase(
   if (settings.externalDatabaseUrl) {
     const url = settings.externalDatabaseUrl;
     await applySchema(url).catch((error: unknown) => {
-      throw new LabError(`Cannot use the database in DATABASE_URL: ${describe(error)}. Is it running and reachable?`);
+      throw new LabError('DATABASE_UNREACHABLE', `Cannot use the database in DATABASE_URL: ${describe(error)}. Is it running and reachable?`);
     });
     if (statements) {
       // A server the lab did not start may lack the library or the rights: the lab goes on without it.
@@ -103,7 +103,7 @@ function embeddedDatabase(options: EmbeddedPostgresOptions, first: RunningPostgr
 
 function externalDatabase(url: string): LabDatabase {
   const notHere = () =>
-    Promise.reject(new LabError('The lab did not start this database (DATABASE_URL is set), so it cannot stop or start it.'));
+    Promise.reject(new LabError('EXTERNAL_DATABASE', 'The lab did not start this database (DATABASE_URL is set), so it cannot stop or start it.'));
   return {
     mode: 'external',
     appUrl: url,

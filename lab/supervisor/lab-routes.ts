@@ -1,5 +1,5 @@
 /** Every route set the lab server hosts, in one list. */
-import type { LabRoutes } from './context.js';
+import type { LabRoutes } from '../lab-context.js';
 import { chaosRoutes } from '../chaos/chaos-routes.js';
 import { observabilityRoutes } from '../dashboard/routes.js';
 

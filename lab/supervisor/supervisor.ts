@@ -16,10 +16,10 @@ import { processFacts } from '../os/system.js';
 import { startAppProcess, type AppProcess } from './app-process.js';
 import { renderBanner } from './banner.js';
 import { bringUpDatabase, type LabDatabase } from './database.js';
-import type { LabContext } from './context.js';
+import type { LabContext } from '../lab-context.js';
 import { labRoutes } from './lab-routes.js';
 import { stopLeftoverApp } from './leftovers.js';
-import { assertPortFree } from './ports.js';
+import { assertPortFree } from '../net/ports.js';
 
 const APP_READY_TIMEOUT_MS = 30_000;
 
@@ -33,6 +33,7 @@ export async function runSupervisor(): Promise<number> {
   const running = readRunningLab();
   if (running) {
     throw new LabError(
+      'LAB_ALREADY_RUNNING',
       `The lab is already running (pid ${running.supervisorPid}): app on :${running.appPort}, dashboard on :${running.labPort}. ` +
         'Use that one, or press Ctrl-C in its terminal first.',
     );

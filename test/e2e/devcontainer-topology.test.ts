@@ -13,7 +13,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { APP_DATABASE, APP_ROLE, PG_DATA_DIR, ROOT_DIR, SCENARIO_DIR, STATE_DIR } from '../../lab/config.js';
 import { GRAFANA_DASHBOARD_FILE } from '../../lab/dashboard/grafana.js';
-import { createLabSandbox, type LabInstance, type LabPorts, type LabSandbox } from '../../lab/sandbox.js';
+import { createLabSandbox, type LabInstance, type LabPorts, type LabSandbox } from '../../harness/sandbox.js';
 import { readSettings } from '../../lab/settings.js';
 import { fillUntilRefused, holdConnectionLoggingIn } from '../helpers/connection-storm.js';
 import { readScenarios } from '../helpers/devcontainer.js';

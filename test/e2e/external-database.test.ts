@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, sql, type TestDatabase } from '../helpers/database.js';
-import { createLabSandbox, type LabSandbox } from '../../lab/sandbox.js';
+import { createLabSandbox, type LabSandbox } from '../../harness/sandbox.js';
 
 describe('npm start with DATABASE_URL', () => {
   let database: TestDatabase;

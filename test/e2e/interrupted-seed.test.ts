@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT_DIR } from '../../lab/config.js';
 import { sql } from '../helpers/database.js';
 import { waitFor } from '../helpers/wait.js';
-import { createLabSandbox, type LabInstance, type LabSandbox } from '../../lab/sandbox.js';
+import { createLabSandbox, type LabInstance, type LabSandbox } from '../../harness/sandbox.js';
 import { processFacts } from '../../lab/os/system.js';
 import { TSX_IMPORT } from '../../lab/tsx-import.js';
 

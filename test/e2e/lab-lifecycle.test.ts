@@ -8,9 +8,9 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isListening } from '../../lab/supervisor/ports.js';
+import { isListening } from '../../lab/net/ports.js';
 import { sql } from '../helpers/database.js';
-import { createLabSandbox, type LabInstance, type LabSandbox } from '../../lab/sandbox.js';
+import { createLabSandbox, type LabInstance, type LabSandbox } from '../../harness/sandbox.js';
 import { processFacts } from '../../lab/os/system.js';
 
 async function waitUntil(condition: () => boolean | Promise<boolean>, timeoutMs: number): Promise<boolean> {

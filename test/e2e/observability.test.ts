@@ -18,7 +18,7 @@ import { saveRun, writeInProgress } from '../../lab/runs/history.js';
 import { panelsFor, queriesOf, RATE_WINDOW_SECONDS } from '../../lab/dashboard/panels.js';
 import { scenario } from '../../lab/scenario/current.js';
 import { BROKEN_SERVER, startApp, type RunningApp } from '../../lab/app-runner.js';
-import { startScratchDatabase, type ScratchDatabase } from '../../lab/postgres/scratch.js';
+import { startScratchDatabase, type ScratchDatabase } from '../../harness/scratch-database.js';
 import type { ScenarioDefinition } from '../../lab/scenario/definition.js';
 import { startTestLabServer, type TestLabServer } from '../helpers/lab-server.js';
 import { runLoad } from '../helpers/load.js';

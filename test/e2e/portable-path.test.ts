@@ -9,7 +9,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { DatabaseDrillRecord } from '../../lab/chaos/drill-record.js';
 import { isProcessAlive } from '../../lab/os/processes.js';
-import { isListening } from '../../lab/supervisor/ports.js';
+import { isListening } from '../../lab/net/ports.js';
 import { runCli } from '../helpers/cli.js';
 import { useLabSandbox } from '../helpers/lab-sandbox.js';
 import { waitUntil } from '../helpers/wait.js';

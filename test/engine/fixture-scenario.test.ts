@@ -7,7 +7,7 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT_DIR } from '../../lab/config.js';
-import { createLabSandbox, type LabInstance, type LabSandbox } from '../../lab/sandbox.js';
+import { createLabSandbox, type LabInstance, type LabSandbox } from '../../harness/sandbox.js';
 import type { RunRecord } from '../../lab/runs/run-record.js';
 import { runCli } from '../helpers/cli.js';
 

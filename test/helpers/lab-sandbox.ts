@@ -1,6 +1,6 @@
 /** One lab sandbox for a describe block: created before its tests, stopped and removed after. */
 import { afterAll, beforeAll } from 'vitest';
-import { createLabSandbox, type LabInstance, type LabSandbox } from '../../lab/sandbox.js';
+import { createLabSandbox, type LabInstance, type LabSandbox } from '../../harness/sandbox.js';
 
 export interface SandboxedLab {
   sandbox: LabSandbox;

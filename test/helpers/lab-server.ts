@@ -11,7 +11,7 @@ import { startLabServer } from '../../lab/lab-server.js';
 import { readPostmasterPid } from '../../lab/postgres/embedded.js';
 import { observabilityRoutes } from '../../lab/dashboard/routes.js';
 import type { ScenarioDefinition } from '../../lab/scenario/definition.js';
-import type { LabContext } from '../../lab/supervisor/context.js';
+import type { LabContext } from '../../lab/lab-context.js';
 import { freePort } from '../../lab/net/free-port.js';
 import type { TestDatabase } from './database.js';
 

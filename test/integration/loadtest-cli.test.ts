@@ -14,7 +14,7 @@ import { BROKEN_SERVER, FIXED_SERVER, startApp, type RunningApp } from '../../la
 import { runCli, startCli } from '../helpers/cli.js';
 import { createTestDatabase, sql, type TestDatabase } from '../helpers/database.js';
 import { freePort } from '../../lab/net/free-port.js';
-import { startScratchDatabase, type ScratchDatabase } from '../../lab/postgres/scratch.js';
+import { startScratchDatabase, type ScratchDatabase } from '../../harness/scratch-database.js';
 import { startScriptedServer } from '../helpers/scripted-server.js';
 import { SCENARIO_FILES } from '../../lab/reset/scenario-files.js';
 

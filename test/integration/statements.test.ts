@@ -11,7 +11,7 @@ import { APP_ROLE } from '../../lab/config.js';
 import { enableStatementStatistics, oneLine, statementTotals } from '../../lab/database/statements.js';
 import { LabExporter } from '../../lab/exporter/lab-exporter.js';
 import { parsePrometheusText } from '../../lab/metrics/prometheus-text.js';
-import { startScratchDatabase, type ScratchDatabase } from '../../lab/postgres/scratch.js';
+import { startScratchDatabase, type ScratchDatabase } from '../../harness/scratch-database.js';
 import { scenario } from '../../lab/scenario/current.js';
 import { readSettings } from '../../lab/settings.js';
 import { bringUpDatabase } from '../../lab/supervisor/database.js';

@@ -26,7 +26,7 @@ declare module 'vitest' {
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const { startScratchDatabase, APP_DATABASE } = await withScenario(project.config.env.LAB_SCENARIO, async () => ({
-    ...(await import('../../lab/postgres/scratch.js')),
+    ...(await import('../../harness/scratch-database.js')),
     ...(await import('../../lab/config.js')),
   }));
   const database = await startScratchDatabase('lab-test-pg');

@@ -35,7 +35,7 @@ describe('TSX_IMPORT', () => {
 
   it('is what every spawn of `node --import` in the lab, the bench and the tests passes', () => {
     const offenders: string[] = [];
-    for (const file of ['lab', 'bench', 'scenarios', 'test'].flatMap(sourceFiles)) {
+    for (const file of ['lab', 'harness', 'bench', 'scenarios', 'test'].flatMap(sourceFiles)) {
       for (const match of fs.readFileSync(file, 'utf8').matchAll(/'--import', *([\w.']+)/g)) {
         if (!['TSX_IMPORT', "'tsx'"].includes(match[1]!.trim())) offenders.push(`${path.relative(ROOT_DIR, file)}: ${match[0]}`);
       }

@@ -7,13 +7,13 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { BROKEN_SERVER, writePristineScenario } from './app-runner.js';
-import { ROOT_DIR, SCENARIO_DIR } from './config.js';
-import { READY_LINE } from './supervisor/banner.js';
-import type { LabState } from './lab-state.js';
-import { freePort } from './net/free-port.js';
-import { processFacts } from './os/system.js';
-import { TSX_IMPORT } from './tsx-import.js';
+import { BROKEN_SERVER, writePristineScenario } from '../lab/app-runner.js';
+import { ROOT_DIR, SCENARIO_DIR } from '../lab/config.js';
+import { READY_LINE } from '../lab/supervisor/banner.js';
+import type { LabState } from '../lab/lab-state.js';
+import { freePort } from '../lab/net/free-port.js';
+import { processFacts } from '../lab/os/system.js';
+import { TSX_IMPORT } from '../lab/tsx-import.js';
 
 
 export interface LabPorts {

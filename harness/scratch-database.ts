@@ -6,14 +6,14 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { scenario } from '../scenario/current.js';
-import { defaultSize } from '../seeding.js';
-import { APP_ROLE, PG_SUPERUSER, PG_SUPERUSER_PASSWORD } from '../config.js';
-import { applySchema, provisionAppRoleAndDatabase } from '../database/provision.js';
-import { enableStatementStatistics, STATEMENTS_LIBRARY } from '../database/statements.js';
-import { embeddedAdminUrl, embeddedAppUrl, embeddedMaintenanceUrl } from '../database/urls.js';
-import { freePort } from '../net/free-port.js';
-import { initialiseCluster, startServer } from './embedded.js';
+import { scenario } from '../lab/scenario/current.js';
+import { defaultSize } from '../lab/seeding.js';
+import { APP_ROLE, PG_SUPERUSER, PG_SUPERUSER_PASSWORD } from '../lab/config.js';
+import { applySchema, provisionAppRoleAndDatabase } from '../lab/database/provision.js';
+import { enableStatementStatistics, STATEMENTS_LIBRARY } from '../lab/database/statements.js';
+import { embeddedAdminUrl, embeddedAppUrl, embeddedMaintenanceUrl } from '../lab/database/urls.js';
+import { freePort } from '../lab/net/free-port.js';
+import { initialiseCluster, startServer } from '../lab/postgres/embedded.js';
 
 export interface ScratchDatabase {
   port: number;

@@ -1,9 +1,10 @@
 /**
- * What the running supervisor offers the lab server's routes (dashboard, exporter, drills):
+ * The contract between the running supervisor and the lab server's routes (dashboard,
+ * exporter, drills), at the bottom of the engine so neither imports the other:
  * where things are, and handles to stop and start the database and the app.
  */
 import type { FastifyInstance } from 'fastify';
-import type { LabSettings } from '../settings.js';
+import type { LabSettings } from './settings.js';
 
 export interface DatabaseControl {
   mode: 'embedded' | 'external';

@@ -11,6 +11,7 @@ export async function assertPortFree(port: number, host: string, what: string, v
   });
   if (inUse) {
     throw new LabError(
+      'PORT_TAKEN',
       `Port ${port} (${what}) is already in use by another program. Stop that program, or pick another port: ${variable}=${port + 10} npm start`,
     );
   }
