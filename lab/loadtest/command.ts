@@ -220,7 +220,7 @@ function liveWriter(options: LoadTestOptions): LiveWriter {
 }
 
 /** The scenario's load test as its definition describes it (users, route or mix, duration, patience). */
-function scenarioDefaults(): LoadTestDefaults {
+export function scenarioDefaults(): LoadTestDefaults {
   const { users, route, mix, durationSeconds, requestTimeoutSeconds } = scenario.loadTest;
   return { users, route, ...(mix ? { mix } : {}), durationSeconds, requestTimeoutSeconds };
 }

@@ -83,14 +83,16 @@ describe('SCENARIO.md and the lab agree', () => {
     expect(titles.filter((title) => !names.includes(title)), "the dashboard's panels that SCENARIO.md's table leaves out").toEqual([]);
   });
 
-  it('has every "SCENARIO.md, step N" the lab prints', () => {
+  it('has every "SCENARIO.md, step N" (or "Step N of SCENARIO.md") the lab prints', () => {
     const steps = new Set([...scenario.matchAll(/^## Step (\d+)\b/gm)].map((match) => Number(match[1])));
-    const referenced = sourceFiles([path.join(ROOT_DIR, 'lab'), SCENARIO_DIR]).flatMap((file) =>
-      [...fs.readFileSync(file, 'utf8').matchAll(/SCENARIO\.md,? step (\d+)/gi)].map((match) => ({
-        file: path.relative(ROOT_DIR, file),
-        step: Number(match[1]),
-      })),
-    );
+    const referenced = sourceFiles([path.join(ROOT_DIR, 'lab'), SCENARIO_DIR]).flatMap((file) => {
+      const source = fs.readFileSync(file, 'utf8');
+      const numbers = [
+        ...[...source.matchAll(/SCENARIO\.md,? step (\d+)/gi)].map((match) => [match[1]!]),
+        ...[...source.matchAll(/Step (\d+)(?: and Step (\d+))? of SCENARIO\.md/gi)].map((match) => [match[1]!, match[2]].filter((n) => n !== undefined)),
+      ].flat();
+      return numbers.map((step) => ({ file: path.relative(ROOT_DIR, file), step: Number(step) }));
+    });
     expect(referenced.filter(({ step }) => !steps.has(step))).toEqual([]);
   });
 });
