@@ -37,11 +37,13 @@ export interface PageRead {
   returned: number;
   /** The table's size in pages, to say "the whole table". */
   tablePages: number;
+  /** The table's rows, as PostgreSQL last counted them (pg_class.reltuples). */
+  tableRows: number;
 }
 
 /** Runs each probe with EXPLAIN (ANALYZE, BUFFERS) and reads how it read `table`. */
 export async function readPages(client: Queryable, table: string, probes: readonly Probe[]): Promise<PageRead[]> {
-  const tablePages = await pagesOf(client, table);
+  const { pages: tablePages, rows: tableRows } = await sizeOf(client, table);
   const reads: PageRead[] = [];
   for (const probe of probes) {
     const plan = await explainAnalyze(client, probe.sql, probe.params);
@@ -59,6 +61,7 @@ export async function readPages(client: Queryable, table: string, probes: readon
       pages: pagesTouched(plan),
       returned: rowsReturned(plan),
       tablePages,
+      tableRows,
     });
   }
   return reads;
@@ -90,7 +93,7 @@ export function describeRead(read: PageRead, words: ReadWords): string {
   if (read.rowsRead === read.rowsKept && !read.sorts) return `${read.label}: ${access}, ${count(read.returned)} rows, ${pages}`;
   const found = read.indexName !== undefined && read.rowsRead === read.rowsKept
     ? `fetched ${count(read.rowsKept)} ${words.things}`
-    : `read ${count(read.rowsRead)} ${words.things} and kept ${count(read.rowsKept)}`;
+    : `read ${readAll(read) ? `all ${count(read.tableRows)}` : count(read.rowsRead)} ${words.things} and kept ${count(read.rowsKept)}`;
   const sorted = read.sorts ? `, then sorted them for ${words.shows}` : '';
   return `${read.label}: ${access} ${found}${sorted} — ${pages}`;
 }
@@ -110,7 +113,18 @@ export function counted(value: number, noun: string): string {
   return `${count(value)} ${noun}${Math.round(value) === 1 ? '' : 's'}`;
 }
 
-async function pagesOf(client: Queryable, table: string): Promise<number> {
-  const result = await client.query<{ pages: number }>("SELECT relpages AS pages FROM pg_class WHERE oid = to_regclass('public.' || $1)", [table]);
-  return Number(result.rows[0]?.pages ?? 0);
+/**
+ * A sequential scan that read about as many rows as the table holds read all of them. (Parallel
+ * workers' counts are averages per worker, so their sum can miss the table's count by one.)
+ */
+function readAll(read: PageRead): boolean {
+  return read.nodeType.endsWith('Seq Scan') && read.tableRows > 0 && Math.abs(read.rowsRead - read.tableRows) <= 0.01 * read.tableRows;
+}
+
+async function sizeOf(client: Queryable, table: string): Promise<{ pages: number; rows: number }> {
+  const result = await client.query<{ pages: number; rows: number }>(
+    "SELECT relpages AS pages, reltuples AS rows FROM pg_class WHERE oid = to_regclass('public.' || $1)",
+    [table],
+  );
+  return { pages: Number(result.rows[0]?.pages ?? 0), rows: Math.max(0, Number(result.rows[0]?.rows ?? 0)) };
 }

@@ -71,6 +71,14 @@ export function judgeMyOrders({ indexes, busiest, ordinary }: MyOrdersObservatio
     );
   }
   const ledByUserId = mine.filter((index) => index.columns[0] === 'user_id');
+  const throughAnother = [busiest, ordinary].find((read) => read.indexName !== undefined && !usesOne(read));
+  if (ledByUserId.length > 0 && throughAnother) {
+    return failed(
+      `${ledByUserId.map(describeIndex).join(', ')} exists, but ${describeRead(throughAnother, WORDS)}`,
+      `for ${throughAnother.label} PostgreSQL prefers walking ${throughAnother.indexName} to fetching all their orders through ${ledByUserId[0]!.name} and sorting them. ` +
+        'An index that finds one customer\'s orders already in time order serves every customer (Step 3 of SCENARIO.md)',
+    );
+  }
   if (ledByUserId.length > 0) {
     return failed(
       `${ledByUserId.map(describeIndex).join(', ')} exists, but ${describeRead(ordinary, WORDS)}`,
