@@ -141,7 +141,7 @@ export async function seed(connectionString: string, options: SeedOptions = {}):
 }
 
 /** The size of the complete seed in the database, or undefined if it was never (fully) seeded. */
-export async function readSeedInfo(client: pg.Client): Promise<{ users: number; products: number; orders: number } | undefined> {
+export async function readSeedInfo(client: Pick<pg.Client, 'query'>): Promise<{ users: number; products: number; orders: number } | undefined> {
   const result = await client.query('SELECT users, products, orders FROM seed_info LIMIT 1');
   return result.rows[0];
 }

@@ -32,7 +32,7 @@ export interface MyOrdersObservation {
 }
 
 export async function observeMyOrders(admin: Queryable): Promise<MyOrdersObservation> {
-  const ordinary = ordinaryCustomer((await readSeedInfo(admin as pg.Client))?.users);
+  const ordinary = ordinaryCustomer((await readSeedInfo(admin))?.users);
   const [busiest, typical] = await readPages(admin, 'orders', [
     { label: `customer ${BUSIEST_CUSTOMER} (the busiest)`, sql: MY_ORDERS_QUERY, params: [BUSIEST_CUSTOMER] },
     { label: `customer ${ordinary}`, sql: MY_ORDERS_QUERY, params: [ordinary] },

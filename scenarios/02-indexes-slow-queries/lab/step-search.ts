@@ -61,7 +61,7 @@ export function judgeSearch({ indexes, reads }: SearchObservation): StepVerdict 
   const categoryAlone = reads.find((read) => indexOf(read)?.columns[0] === 'category' && read.sorts);
   if (categoryAlone) {
     return failed(
-      reads.map((read) => describeRead(read, WORDS)).join('; '),
+      all,
       'the index finds the category, but not the prices inside it nor their order, so a big category costs as much as the whole table. ' +
         'An index can hold a second column, sorted within the first (Step 4 of SCENARIO.md)',
     );
