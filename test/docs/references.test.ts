@@ -75,6 +75,11 @@ describe.each(LEARNER_DOCS.filter((file) => file !== 'README.md'))('%s', (file) 
 describe('SCENARIO.md and the lab agree', () => {
   const scenario = readDoc('SCENARIO.md');
 
+  it("opens with the walkthrough's time, as the catalogue gives it", () => {
+    const time = definition.minutes === 60 ? 'About an hour.' : `About ${definition.minutes} minutes.`;
+    expect(scenario.split('\n').find((line) => line.trim() !== '' && !line.startsWith('#'))).toMatch(new RegExp(`^${time}`));
+  });
+
   it('names every dashboard panel by its title, and no other', () => {
     const table = scenario.slice(scenario.indexOf('| Panel |'), scenario.indexOf('\n\n', scenario.indexOf('| Panel |')));
     const names = [...table.matchAll(/^\| ([^|]+?) \|/gm)].map((match) => match[1]!).filter((name) => !/^(Panel|-+)$/.test(name));

@@ -8,7 +8,7 @@
 import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { SCENARIO_FILES } from '../../../lab/reset/scenario-files.js';
-import { loadSteps } from '../../../lab/scenario/current.js';
+import { loadSteps, scenario } from '../../../lab/scenario/current.js';
 import { fencedBlocks, readDoc, sqlSteps } from '../../helpers/markdown.js';
 
 const text = readDoc('SCENARIO.md');
@@ -108,5 +108,16 @@ describe("Scenario 2's SCENARIO.md", () => {
     // The steps come with the checks; until then only the quotes' form is checked.
     if (titles.length === 0) return;
     expect(quoted.filter((title) => !titles.includes(title))).toEqual([]);
+  });
+
+  it("states the load test's users, duration and goal as the definition has them", () => {
+    const docs = `${text}\n${readDoc('README.md')}`;
+    const users = [...docs.matchAll(/\b(\d+) (?:simultaneous )?users\b/g)].map((match) => Number(match[1]));
+    expect(users.length).toBeGreaterThanOrEqual(3);
+    expect(new Set(users)).toEqual(new Set([scenario.loadTest.users]));
+    expect(readDoc('README.md')).toContain(`for ${scenario.loadTest.durationSeconds} s`);
+    const goals = [...docs.matchAll(/p99 under (\d+(?:\.\d+)?) s\b/g)].map((match) => Number(match[1]) * 1000);
+    expect(goals.length).toBeGreaterThan(0);
+    expect(new Set(goals)).toEqual(new Set([scenario.loadTest.p99GoalMs]));
   });
 });
