@@ -1,14 +1,35 @@
-import { defineConfig } from 'vitest/config';
+import path from 'node:path';
+import { configDefaults, defineConfig } from 'vitest/config';
+import { scenarioFolders } from './lab/scenario/location.js';
+
+// The engine works on one scenario per process (LAB_SCENARIO, lab/scenario/current.ts), so each
+// scenario's tests are a project of their own: its LAB_SCENARIO, and a PostgreSQL seeded with its
+// data (test/setup/postgres.ts). Every scenario runs test/docs/ (what its README and SCENARIO.md
+// must hold) and its own folder under test/scenarios/; the engine's tests run with the first.
+const SCENARIOS = scenarioFolders().map((folder) => path.basename(folder));
+const DOCS_TESTS = 'test/docs/**/*.test.ts';
 
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts', 'lab/**/*.test.ts'],
-    // One real PostgreSQL for the whole run, started once (see test/setup/postgres.ts).
-    globalSetup: ['test/setup/postgres.ts'],
-    // Test files run one after another: several of them put 200 concurrent users on a
-    // 2-core machine, and two such bursts at once would measure each other.
+    // Test files run one after another, across the projects too (they share one pool of one
+    // worker): several of them put 200 concurrent users on a 2-core machine, and two such
+    // bursts at once would measure each other.
     fileParallelism: false,
     testTimeout: 60_000,
     hookTimeout: 120_000,
+    projects: SCENARIOS.map((name, index) => {
+      const others = SCENARIOS.filter((other) => other !== name).map((other) => `test/scenarios/${other}/**`);
+      return {
+        extends: true,
+        test: {
+          name,
+          include: [`test/scenarios/${name}/**/*.test.ts`, DOCS_TESTS, ...(index === 0 ? ['test/**/*.test.ts', 'lab/**/*.test.ts'] : [])],
+          exclude: [...configDefaults.exclude, ...others],
+          env: { LAB_SCENARIO: name.slice(0, 2) },
+          // One real PostgreSQL per scenario for the whole run, seeded once with its data.
+          globalSetup: ['test/setup/postgres.ts'],
+        },
+      };
+    }),
   },
 });

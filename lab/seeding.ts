@@ -56,3 +56,15 @@ export async function seedWithProgress(databaseUrl: string, size: DatasetSize = 
 export function existingSeed(databaseUrl: string): Promise<DatasetSize | undefined> {
   return scenario.dataset.seededSize(databaseUrl);
 }
+
+/**
+ * The size a traffic mix draws its parameters from (ids within range): the seed present, else
+ * (no database, not seeded, not reachable) the defaults.
+ */
+export async function sizeForDraws(databaseUrl: string | undefined): Promise<DatasetSize> {
+  try {
+    return { ...defaultSize(), ...(databaseUrl ? await existingSeed(databaseUrl) : {}) };
+  } catch {
+    return defaultSize();
+  }
+}

@@ -10,7 +10,8 @@ export function renderReport(report: CheckReport): string {
   for (const step of report.steps) {
     lines.push(`${MARK[step.status]} ${step.title}${step.status === 'skipped' ? ' (skipped)' : ''}`);
     lines.push(`    saw: ${step.observed}`);
-    if (step.next) lines.push(`    try: ${step.next}`);
+    // A passed step's advice is optional: a tip, not something to try before going on.
+    if (step.next) lines.push(`    ${step.status === 'passed' ? 'tip' : 'try'}: ${step.next}`);
     if (step.status === 'failed' && step.required && !firstFailureSeen) {
       firstFailureSeen = true;
       lines.push('    This is the step you are on, so this ✘ is expected. `npm run hint` gives a hint.');

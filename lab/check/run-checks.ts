@@ -45,6 +45,7 @@ export async function runChecks(steps: readonly ScenarioStep[], target: CheckTar
   const context: Omit<StepContext, 'before'> = {
     appUrl: target.appUrl,
     admin,
+    adminDatabaseUrl: target.adminDatabaseUrl,
     databaseName: target.databaseName,
     runs: listRuns(target.runsDir),
     drillsFile: target.drillsFile,

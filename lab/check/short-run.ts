@@ -1,24 +1,36 @@
 /**
  * A few seconds of the load test's own generator against the app, for a check that measures
- * (the goal): the same users, the same patience and the same summary as `npm run loadtest`, so
- * the check and the load test never disagree on what they measured. Loopback only; it ends by
- * itself when the time is up.
+ * (the goal): the same users, the same traffic (one route, or the scenario's mix), the same
+ * patience and the same summary as `npm run loadtest`, so the check and the load test never
+ * disagree on what they measured. Loopback only; it ends by itself when the time is up.
  */
-import { startLoad } from '../loadtest/generator.js';
+import { startLoad, type LoadTarget } from '../loadtest/generator.js';
+import { runRoute } from '../loadtest/mix.js';
 import { buildSummary } from '../loadtest/summary.js';
 import type { RunSummary } from '../runs/run-record.js';
+import type { DatasetSize } from '../scenario/definition.js';
 import { scenario } from '../scenario/current.js';
 import { assertLoopback } from './http-load.js';
 
-export async function shortRun(appUrl: string, run: { route: string; users: number; seconds: number }): Promise<RunSummary> {
+export type ShortRun = LoadTarget & {
+  users: number;
+  seconds: number;
+  /** For a mix: the seeded dataset's size, which its parameters are drawn from. */
+  size?: DatasetSize;
+};
+
+export async function shortRun(appUrl: string, run: ShortRun): Promise<RunSummary> {
   assertLoopback(appUrl);
+  const target: LoadTarget = 'routes' in run ? { routes: run.routes } : { route: run.route };
   const load = startLoad({
+    ...target,
     port: Number(new URL(appUrl).port),
-    route: run.route,
     users: run.users,
     durationSeconds: run.seconds,
     // As long as the load test waits for one answer: a request it would count as answered counts here too.
     requestTimeoutSeconds: scenario.loadTest.requestTimeoutSeconds,
+    ...(run.size ? { size: run.size } : {}),
   });
-  return buildSummary(await load.finished, { users: run.users, route: run.route });
+  const sent = 'routes' in run ? runRoute(run.routes) : { route: run.route };
+  return buildSummary(await load.finished, { users: run.users, ...sent });
 }

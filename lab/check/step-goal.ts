@@ -1,22 +1,31 @@
 /**
- * The goal of every scenario: the load test's users on its route, every request answered, and
- * 99% of them within the load test's own green bound (the definition's loadTest). Judged only
- * once the steps it waits for pass (the scenario's fixes; it sends no load before):
+ * The goal of every scenario: the load test's users on its traffic (its route, or its mix),
+ * every request answered, and 99% of them within the load test's own green bound (the
+ * definition's loadTest), on every route of a mix. Judged only once the steps it waits for pass
+ * (the scenario's fixes; it sends no load before):
+ * - a scenario may add a probe of the answers themselves (fresh answers, …), made first;
  * - a green `npm run loadtest` run recorded with the fixes in place, by the app process
- *   serving now, stands for the goal (nothing is sent);
+ *   serving now, stands for the load (nothing is sent);
  * - otherwise the check runs the load test's own generator for a few seconds and applies
  *   the load test's own verdict.
+ * What a mix (or the probe) wrote is undone afterwards, as the load test does.
  */
 import { duration, localTime } from '../loadtest/format.js';
+import { WHOLE_MIX } from '../loadtest/mix.js';
 import { failedRequests } from '../loadtest/summary.js';
+import { undoLoadTestWrites } from '../loadtest/undo-writes.js';
 import { verdictFor } from '../loadtest/verdict.js';
 import { parsePrometheusText } from '../metrics/prometheus-text.js';
 import type { RunRecord, RunSummary } from '../runs/run-record.js';
 import { scenario } from '../scenario/current.js';
 import type { ScenarioStep, StepHints, StepVerdict } from '../scenario/steps.js';
+import { sizeForDraws } from '../seeding.js';
 import { assertLoopback } from './http-load.js';
 import { shortRun } from './short-run.js';
 import { failed, passed } from './verdicts.js';
+
+/** How many times the goal undoes its writes at most, waiting for the last requests' writes. */
+const UNDO_ROUNDS = 5;
 
 /** How long the check's own goal run lasts, when no green load-test run can stand in for it. */
 export const GOAL_SECONDS = 3;
@@ -27,44 +36,65 @@ export interface GoalStepOptions {
   /** Whether a recorded run had every fix in place (the scenario tells by the run's snapshot). */
   fixesInPlace(run: RunRecord): boolean;
   hints: StepHints;
+  /** What the goal asks of the answers besides their speed, checked before any load. */
+  probe?: GoalProbe;
 }
 
-/** "Goal: 200 users, 0 errors, p99 under 1 s", from the definition's loadTest. */
-export function goalTitle(): string {
-  const { users, p99GoalMs } = scenario.loadTest;
-  return `Goal: ${users} users, 0 errors, p99 under ${p99GoalMs / 1000} s`;
+/** A check of the app's answers that speed alone cannot show (a cache answering from an old copy, …). */
+export interface GoalProbe {
+  /** How the goal's title names it: "fresh answers". */
+  title: string;
+  /**
+   * Observes the app at `appUrl` and judges it: a verdict that does not pass fails the goal as it
+   * is, without load; a passing one's line is added to the goal's. Whatever it writes, the
+   * definition's loadTest.undoWrites must undo: the goal runs it afterwards.
+   */
+  check(appUrl: string): Promise<StepVerdict>;
+}
+
+/** "Goal: 200 users, 0 errors, p99 under 1 s" from the definition's loadTest, with "on every route" for a mix and the probe's title. */
+export function goalTitle(probe?: GoalProbe): string {
+  const { users, p99GoalMs, mix } = scenario.loadTest;
+  return `Goal: ${users} users, 0 errors, p99 under ${p99GoalMs / 1000} s${mix ? ' on every route' : ''}${probe ? `, ${probe.title}` : ''}`;
 }
 
 /** The step "goal": required; it needs the app, and sends load only when no recorded run stands for it. */
 export function goalStep(options: GoalStepOptions): ScenarioStep {
   return {
     id: 'goal',
-    title: goalTitle(),
+    title: goalTitle(options.probe),
     required: true,
     hints: options.hints,
     needs: ['app'],
-    async check({ appUrl, runs, before, sendLoad }) {
+    async check({ appUrl, adminDatabaseUrl, runs, before, sendLoad }) {
       const ready = options.waitsFor.every((id) => before.some((step) => step.id === id && step.status === 'passed'));
       if (!ready) return goalNotMeasured();
-      const record = greenRunWithFixes(runs, await appStartedAt(appUrl), options.fixesInPlace);
-      if (record) return judgeGoalRecord(record);
-      const { users, route } = scenario.loadTest;
-      const summary = await sendLoad('goal', `The goal sends ${users} users to ${route} for ${GOAL_SECONDS} s, as the load test does`, () =>
-        measureGoal(appUrl));
-      return judgeGoal(summary);
+      try {
+        const probed = options.probe ? await options.probe.check(appUrl) : undefined;
+        if (probed && probed.status !== 'passed') return probed;
+        const record = greenRunWithFixes(runs, await appStartedAt(appUrl), options.fixesInPlace);
+        const verdict = record
+          ? judgeGoalRecord(record)
+          : judgeGoal(await sendLoad('goal', `The goal sends ${scenario.loadTest.users} users to ${trafficName()} for ${GOAL_SECONDS} s, as the load test does`, () =>
+            measureGoal(appUrl, adminDatabaseUrl)));
+        return probed && verdict.status === 'passed' ? passed(`${verdict.observed}; ${probed.observed}`) : verdict;
+      } finally {
+        // The next load test undoes them anyway, before it starts: a failure here changes no verdict.
+        await undoUntilNothingLeft(adminDatabaseUrl).catch(() => undefined);
+      }
     },
   };
 }
 
-/** The newest run that can stand for the goal: green, the goal's route, its users or more, every fix, served by the app running now. */
+/** The newest run that can stand for the goal: green, the goal's traffic, its users or more, every fix, served by the app running now. */
 export function greenRunWithFixes(runs: RunRecord[], appStartedAtMs: number | undefined, fixesInPlace: (run: RunRecord) => boolean): RunRecord | undefined {
   if (appStartedAtMs === undefined) return undefined;
-  const { users, route } = scenario.loadTest;
+  const { users, route, mix } = scenario.loadTest;
   return runs
     .filter((run) =>
       run.verdict === 'green' &&
       !run.partial &&
-      run.summary.route === route &&
+      run.summary.route === (mix ? WHOLE_MIX : route) &&
       run.summary.users >= users &&
       fixesInPlace(run) &&
       Date.parse(run.startedAt) >= appStartedAtMs)
@@ -84,17 +114,21 @@ export async function appStartedAt(appUrl: string): Promise<number | undefined> 
   }
 }
 
-/** The goal's own short run: the load test's users on its route, for GOAL_SECONDS. */
-export function measureGoal(appUrl: string): Promise<RunSummary> {
-  const { users, route } = scenario.loadTest;
-  return shortRun(appUrl, { route, users, seconds: GOAL_SECONDS });
+/**
+ * The goal's own short run: the load test's users on its traffic, for GOAL_SECONDS. A mix draws
+ * its parameters from the size seeded in the database at `databaseUrl` (the defaults without it).
+ */
+export async function measureGoal(appUrl: string, databaseUrl?: string): Promise<RunSummary> {
+  const { users, route, mix } = scenario.loadTest;
+  if (!mix) return shortRun(appUrl, { route, users, seconds: GOAL_SECONDS });
+  return shortRun(appUrl, { routes: mix, size: await sizeForDraws(databaseUrl), users, seconds: GOAL_SECONDS });
 }
 
 export function judgeGoalRecord(run: RunRecord): StepVerdict {
   const s = run.summary;
   return passed(
     `your load test "${run.label}" at ${localTime(run.startedAt)} was green with ${scenario.checks.fixes}: ${s.users} users, ` +
-      `${s.totalRequests.toLocaleString('en-US')} requests, 0 failed, p99 ${duration(s.latencyMs.p99)}`,
+      `${s.totalRequests.toLocaleString('en-US')} requests, 0 failed, ${s.routes?.length ? latencies(s) : `p99 ${duration(s.latencyMs.p99)}`}`,
   );
 }
 
@@ -102,22 +136,54 @@ export function judgeGoal(summary: RunSummary): StepVerdict {
   const failures = failedRequests(summary);
   const waiting = summary.inFlightAtEnd ? ` (+${summary.inFlightAtEnd.toLocaleString('en-US')} still waiting at the end)` : '';
   const observed = `${summary.users} users for ${GOAL_SECONDS} s: ${summary.totalRequests.toLocaleString('en-US')} requests${waiting}, ` +
-    `${failures.toLocaleString('en-US')} failed, p50 ${duration(summary.latencyMs.p50)}, p99 ${duration(summary.latencyMs.p99)}`;
+    `${failures.toLocaleString('en-US')} failed, ${latencies(summary)}`;
   const verdict = verdictFor(summary);
   if (verdict === 'green') return passed(observed);
   // The fixes pass (the goal is not measured before), so the advice never names them.
   const { fixes } = scenario.checks;
+  const { p99GoalMs } = scenario.loadTest;
   const fullRun = `run the full \`npm run loadtest\`: a green run with ${fixes} counts for this line`;
   if (verdict === 'red') {
     const what = failures > 0 ? 'requests failed' : 'no request was answered';
     return failed(observed, `${what} although ${fixes} pass: the \`npm start\` terminal shows the app's errors. Then ${fullRun}`);
   }
-  return failed(observed, `p99 was above ${scenario.loadTest.p99GoalMs / 1000} s in this short run: was something else busy on this machine? ${capitalize(fullRun)}`);
+  const slowRoutes = (summary.routes ?? []).filter((route) => route.latencyMs.p99 > p99GoalMs).map((route) => route.name);
+  const where = slowRoutes.length > 0 ? ` on ${slowRoutes.join(', ')}` : '';
+  return failed(observed, `p99 was above ${p99GoalMs / 1000} s${where} in this short run: was something else busy on this machine? ${capitalize(fullRun)}`);
 }
 
 /** The goal before the steps it waits for pass: not measured, so it sends no load. */
 export function goalNotMeasured(): StepVerdict {
   return failed(`not measured yet: it runs once ${scenario.checks.fixes} above pass`, '');
+}
+
+/**
+ * Undoes what the goal wrote until an undo finds nothing left: requests still in flight when the
+ * load stopped are answered (and write) after the first undo, and an undo that meets their
+ * transactions may be refused (a deadlock) and is tried again. Bounded: a few rounds at most.
+ */
+async function undoUntilNothingLeft(databaseUrl: string): Promise<void> {
+  let refusal: unknown;
+  for (let round = 0; round < UNDO_ROUNDS; round += 1) {
+    try {
+      if (!(await undoLoadTestWrites(databaseUrl))) return;
+      refusal = undefined;
+    } catch (error) {
+      refusal = error;
+    }
+  }
+  if (refusal) throw refusal;
+}
+
+/** "p50 40 ms, p99 120 ms" for one route; for a mix, each route's p99: "p99 search 120 ms, my orders 180 ms". */
+function latencies(summary: RunSummary): string {
+  if (summary.routes?.length) return `p99 ${summary.routes.map((route) => `${route.name} ${duration(route.latencyMs.p99)}`).join(', ')}`;
+  return `p50 ${duration(summary.latencyMs.p50)}, p99 ${duration(summary.latencyMs.p99)}`;
+}
+
+/** "the whole mix" or the load test's route, as the goal's announcement names what it sends. */
+function trafficName(): string {
+  return scenario.loadTest.mix ? 'the whole mix' : scenario.loadTest.route;
 }
 
 function capitalize(text: string): string {

@@ -1,10 +1,13 @@
 /**
- * The first step of every scenario: the learner reproduced the failure, i.e. at least one
- * recorded load-test run (.lab/runs/<id>.json, written by `npm run loadtest`) had failed
- * requests. The line quotes the first reproduction (the first failing run of the broken app,
- * else the first failing run), not whatever failed last: a drill or a wrong fix later on is
- * not the run that reproduced the failure.
+ * The first step of every scenario: the learner reproduced the problem in a recorded load-test
+ * run (.lab/runs/<id>.json, written by `npm run loadtest`). What the run must show, the scenario
+ * says: failed requests (the default), or slowness (a run of the whole traffic that was not
+ * green). The line quotes the first reproduction (the first such run of the broken app, else the
+ * first such run), not whatever went wrong last: a drill or a wrong fix later on is not the run
+ * that reproduced the problem.
  */
+import { duration, localDateTime } from '../loadtest/format.js';
+import { WHOLE_MIX } from '../loadtest/mix.js';
 import { failedRequests } from '../loadtest/summary.js';
 import type { RunRecord } from '../runs/run-record.js';
 import { scenario } from '../scenario/current.js';
@@ -16,17 +19,24 @@ export interface ReproduceStepOptions {
   hints: StepHints;
   /** Whether a run was made against the app as shipped (the scenario tells by the run's snapshot). */
   ranOnTheBrokenApp(run: RunRecord): boolean;
+  /**
+   * What reproduces the problem: `'failures'` (the default), a run with failed requests;
+   * `'slowness'`, a run of the whole traffic (the load test's mix, or its route) that was not
+   * green: a request failed, or the p99 of some route was above the load test's bound.
+   */
+  shows?: 'failures' | 'slowness';
 }
 
 /** The step "reproduce": required, read from the recorded runs only (it sends nothing). */
 export function reproduceStep(options: ReproduceStepOptions): ScenarioStep {
+  const judge = options.shows === 'slowness' ? judgeSlownessReproduced : judgeReproduced;
   return {
     id: 'reproduce',
     title: options.title,
     required: true,
     hints: options.hints,
     needs: [],
-    check: ({ runs }) => judgeReproduced(runs, options.ranOnTheBrokenApp),
+    check: ({ runs }) => judge(runs, options.ranOnTheBrokenApp),
   };
 }
 
@@ -49,4 +59,33 @@ export function judgeReproduced(runs: RunRecord[], ranOnTheBrokenApp: (run: RunR
       ? `run \`npm run loadtest\` while the broken ${scenario.files.app} runs, and watch the dashboard`
       : 'a run only counts here if requests failed: run `npm run loadtest` against the original server (`npm run reset` brings it back)',
   );
+}
+
+/** Slowness reproduced: a run of the whole traffic, as the load test sends it by default, that was not green. */
+export function judgeSlownessReproduced(runs: RunRecord[], ranOnTheBrokenApp: (run: RunRecord) => boolean): StepVerdict {
+  const { mix, route, p99GoalMs } = scenario.loadTest;
+  const whole = runs.filter((run) => run.summary.route === (mix ? WHOLE_MIX : route));
+  const slow = whole.filter((run) => run.verdict !== 'green');
+  const run = slow.find(ranOnTheBrokenApp) ?? slow[0];
+  const traffic = mix ? 'the whole mix' : route;
+  if (run) {
+    const s = run.summary;
+    const p99s = s.routes?.length ? s.routes.map((r) => `${r.name} ${duration(r.latencyMs.p99)}`).join(', ') : duration(s.latencyMs.p99);
+    return passed(
+      `run "${run.label}" (${localDateTime(run.startedAt)}), ${traffic} with ${s.users} users: ${failedRequests(s).toLocaleString('en-US')} of ` +
+        `${s.totalRequests.toLocaleString('en-US')} requests failed; p99 ${p99s} (green is under ${p99GoalMs / 1000} s)`,
+    );
+  }
+  if (runs.length === 0) return failed(`no load-test run of ${traffic} is recorded yet`, 'run `npm run loadtest` with the dashboard open');
+  if (whole.length === 0) {
+    return failed(`${plural(runs.length, 'run')} recorded, each on one route (--route); this step needs a run of ${traffic}`, 'run `npm run loadtest` without --route');
+  }
+  return failed(
+    `${plural(whole.length, 'run')} of ${traffic} recorded, ${whole.length === 1 ? 'green' : 'each green'}: 0 failed, p99 under ${p99GoalMs / 1000} s${mix ? ' on every route' : ''}`,
+    'a run only counts here if it was slow: `npm run reset` puts the lab back as shipped, then run `npm run loadtest`',
+  );
+}
+
+function plural(n: number, noun: string): string {
+  return `${n.toLocaleString('en-US')} ${noun}${n === 1 ? '' : 's'}`;
 }

@@ -1,8 +1,9 @@
 /** The verdicts a step's judge reaches (lab/scenario/steps.ts), written the same way by every check. */
 import type { StepVerdict } from '../scenario/steps.js';
 
-export function passed(observed: string): StepVerdict {
-  return { status: 'passed', observed, next: '' };
+/** A step that passed; `tip`, when given, is a better way the learner may still want to know (shown as "tip:"). */
+export function passed(observed: string, tip = ''): StepVerdict {
+  return { status: 'passed', observed, next: tip };
 }
 
 export function failed(observed: string, next: string): StepVerdict {

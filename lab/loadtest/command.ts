@@ -13,8 +13,8 @@ import { helpText } from './help.js';
 import { mixShares, runRoute, sendsOneFixedRequest } from './mix.js';
 import { firstLine, parseLoadTestArgs, type LoadTestDefaults, type LoadTestOptions } from './options.js';
 import { scenario } from '../scenario/current.js';
-import type { DatasetSize, LoadRoute } from '../scenario/definition.js';
-import { defaultSize, existingSeed } from '../seeding.js';
+import type { LoadRoute } from '../scenario/definition.js';
+import { sizeForDraws } from '../seeding.js';
 import { liveLine, renderSummary } from './report.js';
 import { renderRunsTable } from './runs-table.js';
 import { scenarioRuns } from './scenario-runs.js';
@@ -58,7 +58,7 @@ export async function runLoadTest(argv: string[], defaults: LoadTestDefaults): P
     if (!options.json) process.stdout.write(`${text}\n`);
   };
   const database = labDatabase();
-  const size = sendsOneFixedRequest(options.routes) ? undefined : await datasetSize(database);
+  const size = sendsOneFixedRequest(options.routes) ? undefined : await sizeForDraws(database?.appUrl);
   const sent = runRoute(options.routes);
   // Leftovers of a run that never got to undo its writes (a second Ctrl-C): the next attempt below says if it fails.
   if (database) await undoLoadTestWrites(database.appUrl).catch(() => undefined);
@@ -168,15 +168,6 @@ function labDatabase(): LabDatabaseUrls | undefined {
   }
 }
 
-/** The seeded dataset's size, for the parameters a mix draws; the seed's defaults when the database does not say. */
-async function datasetSize(database: LabDatabaseUrls | undefined): Promise<DatasetSize> {
-  try {
-    return { ...defaultSize(), ...(database ? await existingSeed(database.appUrl) : {}) };
-  } catch {
-    return defaultSize();
-  }
-}
-
 /** Undoes the run's writes (the definition's loadTest.undoWrites) and says so, or why it could not; '' when there is nothing to undo. */
 async function undoWrites(appUrl: string): Promise<string> {
   const what = scenario.loadTest.undoWrites?.what;
@@ -229,7 +220,7 @@ function liveWriter(options: LoadTestOptions): LiveWriter {
 }
 
 /** The scenario's load test as its definition describes it (users, route or mix, duration, patience). */
-function scenarioDefaults(): LoadTestDefaults {
+export function scenarioDefaults(): LoadTestDefaults {
   const { users, route, mix, durationSeconds, requestTimeoutSeconds } = scenario.loadTest;
   return { users, route, ...(mix ? { mix } : {}), durationSeconds, requestTimeoutSeconds };
 }

@@ -17,7 +17,10 @@ export interface StepVerdict {
   status: StepStatus;
   /** What the check saw, in the learner's words: "a burst of 50 requests opened 50 new database connections". */
   observed: string;
-  /** What to try next; empty when the step passed (the runner also empties it for steps the learner has not reached). */
+  /**
+   * What to try next; for a passed step, empty or an optional tip (shown as "tip:"). The runner
+   * empties it for steps the learner has not reached.
+   */
   next: string;
 }
 
@@ -35,6 +38,11 @@ export interface StepContext {
   appUrl: string;
   /** The lab's own connection (superuser in embedded mode) to the app's database. */
   admin: Pick<pg.Client, 'query'>;
+  /**
+   * The same connection's URL, for work that needs a connection of its own (the goal reads the
+   * seeded size its mix draws from, and undoes what the mix wrote).
+   */
+  adminDatabaseUrl: string;
   /** The app's database name, as pg_stat_database names it. */
   databaseName: string;
   /** The recorded load-test runs, oldest first. */

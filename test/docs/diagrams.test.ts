@@ -11,7 +11,15 @@ import { SCENARIO_DIR } from '../../lab/config.js';
 import { LEARNER_DOCS, readDoc } from '../helpers/markdown.js';
 
 const DOCS_DIR = path.join(SCENARIO_DIR, 'docs');
-const diagrams = fs.readdirSync(DOCS_DIR).filter((name) => name.endsWith('.svg'));
+const diagrams = fs.existsSync(DOCS_DIR) ? fs.readdirSync(DOCS_DIR).filter((name) => name.endsWith('.svg')) : [];
+
+describe('the images the docs show', () => {
+  it('are diagrams in docs/', () => {
+    const shown = LEARNER_DOCS.flatMap((file) => [...readDoc(file).matchAll(/!\[[^\]]*\]\(([^)\s]+)\)/g)].map((match) => `${file}: ${match[1]!}`));
+    const missing = shown.filter((entry) => !diagrams.some((name) => entry.endsWith(`: docs/${name}`)));
+    expect(missing, 'images shown that are not an SVG in the docs/ folder').toEqual([]);
+  });
+});
 
 describe.each(diagrams)('docs/%s', (name) => {
   const svg = fs.readFileSync(path.join(DOCS_DIR, name), 'utf8');

@@ -7,6 +7,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ROOT_DIR, SCENARIO_DIR } from '../../lab/config.js';
+import { panelsFor } from '../../lab/dashboard/panels.js';
+import { scenario as definition } from '../../lab/scenario/current.js';
 import { LEARNER_DOCS, npmScriptsMentioned, readDoc, repoPathsMentioned } from '../helpers/markdown.js';
 
 interface PackageJson {
@@ -73,23 +75,29 @@ describe.each(LEARNER_DOCS.filter((file) => file !== 'README.md'))('%s', (file) 
 describe('SCENARIO.md and the lab agree', () => {
   const scenario = readDoc('SCENARIO.md');
 
-  it('names the dashboard panels by their titles', () => {
-    const table = scenario.slice(scenario.indexOf('| Panel |'), scenario.indexOf('\n\n', scenario.indexOf('| Panel |')));
-    const names = [...table.matchAll(/^\| ([^|]+?) \|/gm)].map((match) => match[1]!).filter((name) => !/^(Panel|-+)$/.test(name));
-    expect(names.length).toBeGreaterThan(5);
-    const panels = fs.readFileSync(path.join(ROOT_DIR, 'lab', 'dashboard', 'panels.ts'), 'utf8');
-    const missing = names.filter((title) => !panels.includes(`title: '${title}'`));
-    expect(missing, 'panel names in SCENARIO.md with no such title in lab/dashboard/panels.ts').toEqual([]);
+  it("opens with the walkthrough's time, as the catalogue gives it", () => {
+    const time = definition.minutes === 60 ? 'About an hour.' : `About ${definition.minutes} minutes.`;
+    expect(scenario.split('\n').find((line) => line.trim() !== '' && !line.startsWith('#'))).toMatch(new RegExp(`^${time}`));
   });
 
-  it('has every "SCENARIO.md, step N" the lab prints', () => {
+  it('names every dashboard panel by its title, and no other', () => {
+    const table = scenario.slice(scenario.indexOf('| Panel |'), scenario.indexOf('\n\n', scenario.indexOf('| Panel |')));
+    const names = [...table.matchAll(/^\| ([^|]+?) \|/gm)].map((match) => match[1]!).filter((name) => !/^(Panel|-+)$/.test(name));
+    const titles = panelsFor(definition).map((panel) => panel.title);
+    expect(names.filter((name) => !titles.includes(name)), 'panel names in SCENARIO.md that the dashboard does not show').toEqual([]);
+    expect(titles.filter((title) => !names.includes(title)), "the dashboard's panels that SCENARIO.md's table leaves out").toEqual([]);
+  });
+
+  it('has every "SCENARIO.md, step N" (or "Step N of SCENARIO.md") the lab prints', () => {
     const steps = new Set([...scenario.matchAll(/^## Step (\d+)\b/gm)].map((match) => Number(match[1])));
-    const referenced = sourceFiles([path.join(ROOT_DIR, 'lab'), SCENARIO_DIR]).flatMap((file) =>
-      [...fs.readFileSync(file, 'utf8').matchAll(/SCENARIO\.md,? step (\d+)/gi)].map((match) => ({
-        file: path.relative(ROOT_DIR, file),
-        step: Number(match[1]),
-      })),
-    );
+    const referenced = sourceFiles([path.join(ROOT_DIR, 'lab'), SCENARIO_DIR]).flatMap((file) => {
+      const source = fs.readFileSync(file, 'utf8');
+      const numbers = [
+        ...[...source.matchAll(/SCENARIO\.md,? step (\d+)/gi)].map((match) => [match[1]!]),
+        ...[...source.matchAll(/Step (\d+)(?: and Step (\d+))? of SCENARIO\.md/gi)].map((match) => [match[1]!, match[2]].filter((n) => n !== undefined)),
+      ].flat();
+      return numbers.map((step) => ({ file: path.relative(ROOT_DIR, file), step: Number(step) }));
+    });
     expect(referenced.filter(({ step }) => !steps.has(step))).toEqual([]);
   });
 });

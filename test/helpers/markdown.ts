@@ -46,6 +46,31 @@ export function fencedBlocks(file: string, text = readDoc(file)): FencedBlock[] 
   return blocks;
 }
 
+/** An ```sql block a learner runs, with the plans the text shows for it. */
+export interface SqlStep {
+  sql: FencedBlock;
+  /**
+   * The ```text blocks right after a block that runs EXPLAIN: the plans the text tells the
+   * learner to expect, one per EXPLAIN in the block, in order.
+   */
+  shownPlans: FencedBlock[];
+}
+
+/** The ```sql blocks of a learner doc in reading order, each with the plans shown after it. */
+export function sqlSteps(file: string, text = readDoc(file)): SqlStep[] {
+  const blocks = fencedBlocks(file, text);
+  const steps: SqlStep[] = [];
+  blocks.forEach((block, index) => {
+    if (block.language !== 'sql') return;
+    const shownPlans: FencedBlock[] = [];
+    if (/^\s*EXPLAIN\b/im.test(block.body)) {
+      for (let next = index + 1; blocks[next]?.language === 'text'; next += 1) shownPlans.push(blocks[next]!);
+    }
+    steps.push({ sql: block, shownPlans });
+  });
+  return steps;
+}
+
 /** Script names used as `npm run NAME`, plus `start` and `test` for `npm start` / `npm test`. */
 export function npmScriptsMentioned(text: string): Set<string> {
   const names = new Set<string>();

@@ -191,6 +191,11 @@ describe('the report', () => {
     ].join('\n'));
   });
 
+  it('shows a passed step\'s advice as an optional tip, not as something to try', () => {
+    const tipped: StepResult = { ...results[0]!, ...passed('a run failed', 'a better way exists') };
+    expect(renderReport({ steps: [tipped], passed: true }).split('\n').slice(0, 3)).toEqual(['✔ Reproduce it', '    saw: a run failed', '    tip: a better way exists']);
+  });
+
   it('says when every required step passes, and points at the bonus steps if there are any', () => {
     const done = results.map((s) => (s.required ? { ...s, status: 'passed' as const, next: '' } : s));
     expect(renderReport({ steps: done, passed: true })).toMatch(/\nAll 3 required steps pass\. The bonus steps are yours to explore\.$/);

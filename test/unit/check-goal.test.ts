@@ -48,6 +48,20 @@ describe('the goal\'s judge', () => {
     expect(step).toMatchObject({ status: 'failed', next: expect.stringMatching(new RegExp(`^p99 was above ${p99GoalMs / 1000} s in this short run: was something else busy`)) });
   });
 
+  it('for a mix: each route\'s p99, and the advice names the routes over the bound', () => {
+    const part = (name: string, p99: number) => {
+      const { users: _users, durationSeconds: _seconds, route: _route, routes: _routes, ...outcomes } = summary({ latencyMs: { avg: p99 / 4, p50: p99 / 3, p95: p99 / 2, p99, max: p99 } });
+      return { ...outcomes, name, method: 'GET' as const, path: `/${name}` };
+    };
+    const mixed = (slowP99: number) => summary({ route: 'mix', routes: [part('search', p99GoalMs / 5), part('orders', slowP99)], latencyMs: { avg: 50, p50: 40, p95: 100, p99: slowP99, max: slowP99 } });
+    expect(judgeGoal(mixed(p99GoalMs / 4))).toEqual({
+      status: 'passed',
+      observed: `${users} users for ${GOAL_SECONDS} s: 5,000 requests, 0 failed, p99 search ${p99GoalMs / 5} ms, orders ${p99GoalMs / 4} ms`,
+      next: '',
+    });
+    expect(judgeGoal(mixed(p99GoalMs * 2)).next).toMatch(new RegExp(`^p99 was above ${p99GoalMs / 1000} s on orders in this short run`));
+  });
+
   it('before the fixes pass: not measured, and nothing to do on this line', () => {
     expect(goalNotMeasured()).toEqual({ status: 'failed', observed: `not measured yet: it runs once ${fixes} above pass`, next: '' });
   });
@@ -92,6 +106,7 @@ describe('the goal step', () => {
     // Nothing answers here: the app's start time is unknown, so no recorded run can stand for the goal.
     appUrl: 'http://127.0.0.1:9',
     admin: { query: () => Promise.reject(new Error('the goal reads no database')) } as unknown as StepContext['admin'],
+    adminDatabaseUrl: 'postgres://nobody:secret@127.0.0.1:9/none',
     databaseName: 'none',
     runs: [],
     drillsFile: '',
@@ -118,5 +133,33 @@ describe('the goal step', () => {
     const verdict = await step.check(context([result('other', 'failed'), result('fix-a', 'passed'), result('fix-b', 'passed')]));
     expect(verdict).toEqual(judgeGoal(summary()));
     expect(loads).toEqual([`goal: The goal sends ${users} users to ${route} for ${GOAL_SECONDS} s, as the load test does`]);
+  });
+
+  describe('with a probe of the answers', () => {
+    const fixed = [result('fix-a', 'passed'), result('fix-b', 'passed')];
+    const probe = (verdict: StepResult['status']) => ({
+      title: 'fresh answers',
+      check: async () => verdict === 'passed'
+        ? { status: 'passed' as const, observed: 'a new order was listed at once', next: '' }
+        : { status: 'failed' as const, observed: 'a new order was missing', next: 'ask the database' },
+    });
+
+    it('names the probe in its title', () => {
+      expect(goalStep({ waitsFor: [], fixesInPlace: () => true, hints: HINTS, probe: probe('passed') }).title).toBe(`${goalTitle()}, fresh answers`);
+    });
+
+    it('fails as the probe says, before sending any load', async () => {
+      loads.length = 0;
+      const probed = goalStep({ waitsFor: ['fix-a', 'fix-b'], fixesInPlace: () => true, hints: HINTS, probe: probe('failed') });
+      expect(await probed.check(context(fixed))).toEqual({ status: 'failed', observed: 'a new order was missing', next: 'ask the database' });
+      expect(loads).toEqual([]);
+    });
+
+    it('when the probe passes, measures and adds the probe\'s line to the goal\'s', async () => {
+      loads.length = 0;
+      const probed = goalStep({ waitsFor: ['fix-a', 'fix-b'], fixesInPlace: () => true, hints: HINTS, probe: probe('passed') });
+      expect(await probed.check(context(fixed))).toEqual({ ...judgeGoal(summary()), observed: `${judgeGoal(summary()).observed}; a new order was listed at once` });
+      expect(loads).toHaveLength(1);
+    });
   });
 });

@@ -9,8 +9,9 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { recordDatabaseDrill } from '../../lab/chaos/drill-record.js';
 import { databaseRestartStep } from '../../lab/check/step-db-restart.js';
-import { judgeReproduced, reproduceStep } from '../../lab/check/step-reproduce.js';
-import { localTime } from '../../lab/loadtest/format.js';
+import { judgeReproduced, judgeSlownessReproduced, reproduceStep } from '../../lab/check/step-reproduce.js';
+import { localDateTime, localTime } from '../../lab/loadtest/format.js';
+import { WHOLE_MIX } from '../../lab/loadtest/mix.js';
 import type { RunRecord } from '../../lab/runs/run-record.js';
 import { listRuns } from '../../lab/runs/history.js';
 import { scenario } from '../../lab/scenario/current.js';
@@ -81,6 +82,54 @@ describe('reproduce: a recorded load-test run that failed', () => {
     const step = reproduceStep({ title: 'See it fail', hints: HINTS, ranOnTheBrokenApp: labelledBroken });
     expect(step).toMatchObject({ id: 'reproduce', title: 'See it fail', required: true, needs: [] });
     expect(await step.check(context({ runs: [failedRun()], drillsFile: '' }))).toMatchObject({ status: 'passed' });
+  });
+});
+
+describe('reproduce: slowness, a recorded run of the whole traffic that was not green', () => {
+  const labelledBroken = (run: RunRecord) => run.label === 'broken';
+  const { mix, route, p99GoalMs } = scenario.loadTest;
+  const wholeTraffic = mix ? WHOLE_MIX : route;
+  const traffic = mix ? 'the whole mix' : route;
+  const run = (label: string, verdict: RunRecord['verdict'], summary: Partial<RunRecord['summary']> = {}, startedAt?: string): RunRecord => ({
+    ...runRecord({ label, ...(startedAt ? { startedAt } : {}), summary: { route: wholeTraffic, latencyMs: { avg: 900, p50: 800, p95: 1_900, p99: 2_400, max: 3_000 }, ...summary } }),
+    verdict,
+  });
+  const judge = (runs: RunRecord[]) => judgeSlownessReproduced(runs, labelledBroken);
+
+  it('fails with no runs, with runs on one route only, and with green runs only, saying each time what would count', () => {
+    expect(judge([])).toEqual({ status: 'failed', observed: `no load-test run of ${traffic} is recorded yet`, next: 'run `npm run loadtest` with the dashboard open' });
+    expect(judge([run('broken', 'amber', { route: '/somewhere/else' })])).toEqual({
+      status: 'failed', observed: `1 run recorded, each on one route (--route); this step needs a run of ${traffic}`, next: 'run `npm run loadtest` without --route',
+    });
+    expect(judge([run('fast', 'green'), run('fast again', 'green')])).toMatchObject({
+      status: 'failed',
+      observed: `2 runs of ${traffic} recorded, each green: 0 failed, p99 under ${p99GoalMs / 1000} s${mix ? ' on every route' : ''}`,
+      next: expect.stringMatching(/^a run only counts here if it was slow: `npm run reset`/),
+    });
+  });
+
+  it('passes on an amber (or red) run, quoting the first one on the broken app and each route\'s p99', () => {
+    const routes = [
+      { ...run('x', 'amber').summary, name: 'search', method: 'GET' as const, path: '/search', latencyMs: { avg: 1, p50: 300, p95: 500, p99: 700, max: 900 } },
+      { ...run('x', 'amber').summary, name: 'my page', method: 'GET' as const, path: '/me', latencyMs: { avg: 1, p50: 900, p95: 1_500, p99: 1_620, max: 2_000 } },
+    ];
+    const verdict = judge([
+      run('wrong fix', 'amber', {}, '2026-11-26T13:00:00.000Z'),
+      run('broken', 'amber', { routes }, '2026-11-26T14:00:00.000Z'),
+      run('broken', 'red', {}, '2026-11-26T15:00:00.000Z'),
+    ]);
+    expect(verdict).toEqual({
+      status: 'passed',
+      observed: `run "broken" (${localDateTime('2026-11-26T14:00:00.000Z')}), ${traffic} with 200 users: 0 of 6,000 requests failed; p99 search 700 ms, my page 1.62 s (green is under ${p99GoalMs / 1000} s)`,
+      next: '',
+    });
+    expect(judge([run('wrong fix', 'amber')]).observed).toMatch(/^run "wrong fix" .*p99 2\.40 s \(green/);
+  });
+
+  it('is what reproduceStep judges when the scenario says the problem shows as slowness', async () => {
+    const step = reproduceStep({ title: 'See it crawl', hints: HINTS, ranOnTheBrokenApp: labelledBroken, shows: 'slowness' });
+    expect(await step.check(context({ runs: [run('broken', 'green')], drillsFile: '' }))).toMatchObject({ status: 'failed' });
+    expect(await step.check(context({ runs: [run('broken', 'amber')], drillsFile: '' }))).toMatchObject({ status: 'passed' });
   });
 });
 

@@ -1,16 +1,16 @@
 /**
- * The fix 1 code in SCENARIO.md's answer key works: put in place of query() in the pristine
+ * The fix 1 code in Scenario 1's SCENARIO.md answer key works: put in place of query() in the pristine
  * src/server.ts, the server answers 200 simultaneous /feed requests without an error and
  * holds no more connections than its pool allows.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startApp, writePristineScenario, type RunningApp } from '../../lab/app-runner.js';
-import { SCENARIO_FILES } from '../../lab/reset/scenario-files.js';
-import { burst } from '../../lab/check/http-load.js';
-import { createTestDatabase, sql, type TestDatabase } from '../helpers/database.js';
-import { fencedBlocks, readDoc } from '../helpers/markdown.js';
+import { startApp, writePristineScenario, type RunningApp } from '../../../lab/app-runner.js';
+import { SCENARIO_FILES } from '../../../lab/reset/scenario-files.js';
+import { burst } from '../../../lab/check/http-load.js';
+import { createTestDatabase, sql, type TestDatabase } from '../../helpers/database.js';
+import { fencedBlocks, readDoc } from '../../helpers/markdown.js';
 
 const USERS = 200;
 // Written beside the pristine copy of src/metrics.ts (never in the learner's src/), and deleted afterwards.

@@ -1,16 +1,16 @@
 /**
- * The error SCENARIO.md shows in Step 1 is what the broken server really answers when 200
+ * The error Scenario 1's SCENARIO.md shows in Step 1 is what the broken server really answers when 200
  * requests arrive at once (test/integration/feed-under-load.test.ts proves the failure itself;
  * this pins the exact body and both wordings PostgreSQL uses for SQLSTATE 53300). It also
  * checks the "Would the index alone have fixed it?" answer: with the index, still 53300.
  */
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { BROKEN_SERVER, startApp, type RunningApp } from '../../lab/app-runner.js';
-import { burstUntilItFails } from '../helpers/failing-burst.js';
-import { createTestDatabase, sql, type TestDatabase } from '../helpers/database.js';
-import { fencedBlocks, readDoc } from '../helpers/markdown.js';
-import { SCENARIO_FILES } from '../../lab/reset/scenario-files.js';
+import { BROKEN_SERVER, startApp, type RunningApp } from '../../../lab/app-runner.js';
+import { burstUntilItFails } from '../../helpers/failing-burst.js';
+import { createTestDatabase, sql, type TestDatabase } from '../../helpers/database.js';
+import { fencedBlocks, readDoc } from '../../helpers/markdown.js';
+import { SCENARIO_FILES } from '../../../lab/reset/scenario-files.js';
 
 const USERS = 200;
 // PostgreSQL's two messages for "no connection slot left" (SQLSTATE 53300): the first when

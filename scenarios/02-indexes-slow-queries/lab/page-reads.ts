@@ -1,0 +1,130 @@
+/**
+ * How one read page's query read its table for one realistic parameter ("a probe"), observed
+ * with EXPLAIN (ANALYZE, BUFFERS) in the database, and the one way every check line describes
+ * it: "customer 5000: Seq Scan on orders read 250,000 orders and kept 19, then sorted them for
+ * the newest 20 — 1,839 pages, the whole table". The probes are fixed, so a learner can
+ * EXPLAIN exactly what the check saw.
+ */
+import type pg from 'pg';
+import { explainAnalyze, pagesTouched, readsOf, rowsReturned, sortsRows } from '../../../lab/check/plan.js';
+
+type Queryable = Pick<pg.Client, 'query'>;
+
+/** A query of a page with one set of parameters, and how the lines name it. */
+export interface Probe {
+  /** "customer 1 (the busiest)", "books under $25". */
+  label: string;
+  sql: string;
+  params: unknown[];
+}
+
+/** What one probe's plan did to the page's table. */
+export interface PageRead {
+  label: string;
+  /** "Seq Scan", "Index Scan", "Bitmap Heap Scan", … ("Parallel" dropped: machines differ in helpers). */
+  nodeType: string;
+  indexName?: string;
+  backward: boolean;
+  rowsRead: number;
+  rowsKept: number;
+  /** How many times it descended the index: more than 1 is PostgreSQL 18's skip scan. */
+  indexSearches?: number;
+  /** A Sort above the scan: the rows did not come out of the index in the page's order. */
+  sorts: boolean;
+  /** Pages the whole query touched (the top Buffers line). */
+  pages: number;
+  /** Rows the page received. */
+  returned: number;
+  /** The table's size in pages, to say "the whole table". */
+  tablePages: number;
+  /** The table's rows, as PostgreSQL last counted them (pg_class.reltuples). */
+  tableRows: number;
+}
+
+/** Runs each probe with EXPLAIN (ANALYZE, BUFFERS) and reads how it read `table`. */
+export async function readPages(client: Queryable, table: string, probes: readonly Probe[]): Promise<PageRead[]> {
+  const { pages: tablePages, rows: tableRows } = await sizeOf(client, table);
+  const reads: PageRead[] = [];
+  for (const probe of probes) {
+    const plan = await explainAnalyze(client, probe.sql, probe.params);
+    const scans = readsOf(plan, table);
+    const scan = scans[0];
+    reads.push({
+      label: probe.label,
+      nodeType: scan?.nodeType ?? 'no scan',
+      ...(scan?.indexName ? { indexName: scan.indexName } : {}),
+      backward: scan?.backward ?? false,
+      rowsRead: scans.reduce((sum, s) => sum + s.rowsRead, 0),
+      rowsKept: scans.reduce((sum, s) => sum + s.rowsKept, 0),
+      ...(scan?.indexSearches !== undefined ? { indexSearches: scan.indexSearches } : {}),
+      sorts: sortsRows(plan),
+      pages: pagesTouched(plan),
+      returned: rowsReturned(plan),
+      tablePages,
+      tableRows,
+    });
+  }
+  return reads;
+}
+
+/** "Seq Scan on orders", "Index Scan Backward using orders_user_id_created_at_idx". */
+export function accessName(read: PageRead, table: string): string {
+  const node = `${read.nodeType.replace(/^Parallel /, '')}${read.backward ? ' Backward' : ''}`;
+  return read.indexName ? `${node} using ${read.indexName}` : `${node} on ${table}`;
+}
+
+/** How the lines say one probe's read. */
+export interface ReadWords {
+  table: string;
+  /** What the table holds, plural: "orders", "products". */
+  things: string;
+  /** What the page shows, after "then sorted them for": "the newest 20". */
+  shows: string;
+}
+
+/**
+ * "customer 1: Index Scan Backward using x, 20 rows, 17 pages" when the scan kept what it read;
+ * "customer 5000: Seq Scan on orders read 250,000 orders and kept 19, then sorted them for the
+ * newest 20 — 1,839 pages, the whole table" when it threw rows away or sorted them.
+ */
+export function describeRead(read: PageRead, words: ReadWords): string {
+  const access = accessName(read, words.table);
+  const pages = `${count(read.pages)} pages${wholeTable(read) ? ', the whole table' : ''}`;
+  if (read.rowsRead === read.rowsKept && !read.sorts) return `${read.label}: ${access}, ${count(read.returned)} rows, ${pages}`;
+  const found = read.indexName !== undefined && read.rowsRead === read.rowsKept
+    ? `fetched ${count(read.rowsKept)} ${words.things}`
+    : `read ${readAll(read) ? `all ${count(read.tableRows)}` : count(read.rowsRead)} ${words.things} and kept ${count(read.rowsKept)}`;
+  const sorted = read.sorts ? `, then sorted them for ${words.shows}` : '';
+  return `${read.label}: ${access} ${found}${sorted} — ${pages}`;
+}
+
+/** Reading at least 9 pages in 10 of the table is reading all of it. */
+export function wholeTable(read: PageRead): boolean {
+  return read.tablePages > 0 && read.pages >= 0.9 * read.tablePages;
+}
+
+/** 250000 → "250,000". */
+export function count(value: number): string {
+  return Math.round(value).toLocaleString('en-US');
+}
+
+/** "1 jump", "3 jumps". */
+export function counted(value: number, noun: string): string {
+  return `${count(value)} ${noun}${Math.round(value) === 1 ? '' : 's'}`;
+}
+
+/**
+ * A sequential scan that read about as many rows as the table holds read all of them. (Parallel
+ * workers' counts are averages per worker, so their sum can miss the table's count by one.)
+ */
+function readAll(read: PageRead): boolean {
+  return read.nodeType.endsWith('Seq Scan') && read.tableRows > 0 && Math.abs(read.rowsRead - read.tableRows) <= 0.01 * read.tableRows;
+}
+
+async function sizeOf(client: Queryable, table: string): Promise<{ pages: number; rows: number }> {
+  const result = await client.query<{ pages: number; rows: number }>(
+    "SELECT relpages AS pages, reltuples AS rows FROM pg_class WHERE oid = to_regclass('public.' || $1)",
+    [table],
+  );
+  return { pages: Number(result.rows[0]?.pages ?? 0), rows: Math.max(0, Number(result.rows[0]?.rows ?? 0)) };
+}

@@ -1,0 +1,67 @@
+/**
+ * What Scenario 2 makes of a load-test run (its definition's loadTest.runs): which read pages
+ * had an index serving them for the whole run, the run's name from that ("no indexes",
+ * "my orders + search", "all three pages"), and the next step in SCENARIO.md's words. The
+ * engine loads it when a load test starts.
+ */
+import { indexesOn } from '../../../lab/check/indexes.js';
+import type { LabSnapshot } from '../../../lab/runs/run-record.js';
+import type { RunAdviceInput, ScenarioRuns } from '../../../lab/scenario/definition.js';
+import { PAGES, SERVES, type PageId } from './page-indexes.js';
+
+const PAGE_IDS = Object.keys(PAGES) as PageId[];
+
+/** The snapshot's fact for a page: "myOrdersIndexed". */
+function factName(page: PageId): string {
+  return `${page}Indexed`;
+}
+
+/** The pages an index served for the whole run, in the mix's order; null when the lab's database was not reachable. */
+export function indexedPages(snapshot: LabSnapshot): PageId[] | null {
+  // Unread facts are false: the engine's own readings, null, tell that the database was not reachable.
+  const unread = snapshot.peakConnections === null && snapshot.newSessionsPerRequest === null;
+  if (unread || PAGE_IDS.some((page) => snapshot[factName(page)] === undefined)) return null;
+  return PAGE_IDS.filter((page) => snapshot[factName(page)] === true);
+}
+
+/** "no indexes", "my orders + search", "all three pages", or null when the database could not be read. */
+export function automaticLabel(snapshot: LabSnapshot): string | null {
+  const pages = indexedPages(snapshot);
+  if (pages === null) return null;
+  if (pages.length === 0) return 'no indexes';
+  if (pages.length === PAGE_IDS.length) return 'all three pages';
+  return pages.map((page) => PAGES[page].name).join(' + ');
+}
+
+function nextStep({ verdict, summary, snapshot, earlierRuns, general }: RunAdviceInput): string | undefined {
+  const pages = indexedPages(snapshot);
+  if (pages === null || summary.routes === undefined) return undefined;
+  const missing = PAGE_IDS.filter((page) => !pages.includes(page)).map((page) => PAGES[page].name);
+  if (verdict === 'green') {
+    if (missing.length > 0) return undefined;
+    return `${general} Next: what do your indexes cost? (SCENARIO.md, Step 6), then compare your runs (Step 7).`;
+  }
+  if (pages.length === 0) {
+    if (earlierRuns.some((run) => automaticLabel(run.snapshot) === 'no indexes')) {
+      return 'The same shop as before: no page has an index yet. Which queries cost the database its time? (SCENARIO.md, Step 2)';
+    }
+    return 'This is the slowness the shop starts with — expected. Every page waits in the same queue; the database\'s own statistics say which queries cause it (SCENARIO.md, Step 2).';
+  }
+  if (missing.length > 0) {
+    return `Still slow: ${missing.join(' and ')} ${missing.length === 1 ? 'reads' : 'read'} a whole table on every request, and every page waits behind ${missing.length === 1 ? 'it' : 'them'} in the pool's queue. ` +
+      '`npm run check` says which plan still reads every row.';
+  }
+  return undefined;
+}
+
+const runs: ScenarioRuns = {
+  // For each read page: an index that serves it exists (read at the run's start and end).
+  facts: Object.fromEntries(PAGE_IDS.map((page) => [
+    factName(page),
+    async (client: Parameters<typeof indexesOn>[0]) => (await indexesOn(client, [PAGES[page].table])).some(SERVES[page]),
+  ])),
+  label: automaticLabel,
+  nextStep,
+};
+
+export default runs;

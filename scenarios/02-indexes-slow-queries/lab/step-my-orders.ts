@@ -1,0 +1,95 @@
+/**
+ * "My orders" finds one customer's orders through an index: for the busiest customer and an
+ * ordinary one, the plan reads orders through an index led by user_id. Observed in the database
+ * (EXPLAIN (ANALYZE, BUFFERS) of the page's query, and the catalog), never in src/.
+ */
+import type pg from 'pg';
+import { describeIndex, indexesOn, type TableIndex } from '../../../lab/check/indexes.js';
+import { failed, passed } from '../../../lab/check/verdicts.js';
+import type { StepVerdict } from '../../../lab/scenario/steps.js';
+import { readSeedInfo } from '../db/seed.js';
+import { learnersIndexes, servesMyOrders } from './page-indexes.js';
+import { accessName, describeRead, readPages, type PageRead, type ReadWords } from './page-reads.js';
+import { pageStep } from './page-step.js';
+import { MY_ORDERS_QUERY } from './queries.js';
+
+type Queryable = Pick<pg.Client, 'query'>;
+
+/** The busiest customer: the seed gives the low ids the most orders. */
+export const BUSIEST_CUSTOMER = 1;
+/** The ordinary customer SCENARIO.md EXPLAINs, present at every size the calibration picks. */
+export const ORDINARY_CUSTOMER = 5000;
+
+const WORDS: ReadWords = { table: 'orders', things: 'orders', shows: 'the newest 20' };
+
+export const myOrdersStep = pageStep('my-orders', '"My orders" finds one customer\'s orders through an index', observeMyOrders, judgeMyOrders);
+
+export interface MyOrdersObservation {
+  /** Every index on orders, valid or not. */
+  indexes: TableIndex[];
+  busiest: PageRead;
+  ordinary: PageRead;
+}
+
+export async function observeMyOrders(admin: Queryable): Promise<MyOrdersObservation> {
+  const ordinary = ordinaryCustomer((await readSeedInfo(admin))?.users);
+  const [busiest, typical] = await readPages(admin, 'orders', [
+    { label: `customer ${BUSIEST_CUSTOMER} (the busiest)`, sql: MY_ORDERS_QUERY, params: [BUSIEST_CUSTOMER] },
+    { label: `customer ${ordinary}`, sql: MY_ORDERS_QUERY, params: [ordinary] },
+  ]);
+  return { indexes: await indexesOn(admin, ['orders']), busiest: busiest!, ordinary: typical! };
+}
+
+/** Customer 5000, or a customer half-way down the list when a small seed has fewer than twice as many. */
+export function ordinaryCustomer(users = 0): number {
+  return users >= 2 * ORDINARY_CUSTOMER ? ORDINARY_CUSTOMER : Math.max(1, Math.ceil(users / 2));
+}
+
+export function judgeMyOrders({ indexes, busiest, ordinary }: MyOrdersObservation): StepVerdict {
+  const serving = new Set(indexes.filter(servesMyOrders).map((index) => index.name));
+  const usesOne = (read: PageRead) => read.indexName !== undefined && serving.has(read.indexName);
+  const both = `${describeRead(busiest, WORDS)}; ${describeRead(ordinary, WORDS)}`;
+  if (usesOne(busiest) && usesOne(ordinary)) {
+    if (!busiest.sorts) return passed(both);
+    return passed(
+      both,
+      'the busiest customers fetch and sort thousands of orders to show 20, and they are the ones who look most often; ' +
+        'an index can also keep each customer\'s orders in time order (Step 3 of SCENARIO.md)',
+    );
+  }
+  const mine = learnersIndexes(indexes);
+  const userIdLater = mine.filter((index) => index.columns.indexOf('user_id') > 0);
+  if (userIdLater.length > 0) {
+    const first = userIdLater[0]!;
+    const served = [busiest, ordinary].find((read) => read.indexName && userIdLater.some((index) => index.name === read.indexName));
+    const notServed = [ordinary, busiest].filter((read) => read !== served).map((read) => describeRead(read, WORDS)).join('; ');
+    const onlyFor = served ? `; only ${served.label} gets ${accessName(served, 'orders')}, ${served.pages.toLocaleString('en-US')} pages` : '';
+    return failed(
+      `${describeIndex(first)} exists, but ${notServed}${onlyFor}`,
+      `that index is sorted by ${first.columns[0]} first, so one customer's orders are spread through all of it, and PostgreSQL uses it ` +
+        'at best for a customer who turns up every few hundred orders. Put the column the query compares with = first',
+    );
+  }
+  const ledByUserId = mine.filter((index) => index.columns[0] === 'user_id');
+  const throughAnother = [busiest, ordinary].find((read) => read.indexName !== undefined && !usesOne(read));
+  if (ledByUserId.length > 0 && throughAnother) {
+    return failed(
+      `${ledByUserId.map(describeIndex).join(', ')} exists, but ${describeRead(throughAnother, WORDS)}`,
+      `for ${throughAnother.label} PostgreSQL prefers walking ${throughAnother.indexName} to fetching all their orders through ${ledByUserId[0]!.name} and sorting them. ` +
+        'An index that finds one customer\'s orders already in time order serves every customer (Step 3 of SCENARIO.md)',
+    );
+  }
+  if (ledByUserId.length > 0) {
+    return failed(
+      `${ledByUserId.map(describeIndex).join(', ')} exists, but ${describeRead(ordinary, WORDS)}`,
+      'run ANALYZE orders; in `npm run db` and check again. If `\\d orders` shows the index as INVALID, a CREATE INDEX was interrupted: drop it and create it again',
+    );
+  }
+  if (mine.length > 0) {
+    return failed(
+      `orders has ${mine.map(describeIndex).join(', ')}, but no index with user_id; ${describeRead(ordinary, WORDS)}; ${describeRead(busiest, WORDS)}`,
+      'that index does not find orders by customer, so for an ordinary customer PostgreSQL reads the whole table. The page asks for one user_id (Step 3 of SCENARIO.md)',
+    );
+  }
+  return failed(both, 'Step 2 and Step 3 of SCENARIO.md');
+}

@@ -1,0 +1,73 @@
+/**
+ * The operations page finds the pending orders without reading the others: the plan for
+ * 'pending' reads orders through an index that *finds* them (led by status, or holding only
+ * pending orders). An index that is used but only sorts by time is the trap: it walks almost
+ * every order before it meets a pending one.
+ */
+import type pg from 'pg';
+import { describeIndex, indexesOn, type TableIndex } from '../../../lab/check/indexes.js';
+import { failed, passed } from '../../../lab/check/verdicts.js';
+import type { StepVerdict } from '../../../lab/scenario/steps.js';
+import { findsPending, holdsOnlyPending, learnersIndexes } from './page-indexes.js';
+import { accessName, count, describeRead, readPages, type PageRead, type ReadWords } from './page-reads.js';
+import { pageStep } from './page-step.js';
+import { OPERATIONS_QUERY } from './queries.js';
+
+type Queryable = Pick<pg.Client, 'query'>;
+
+const WORDS: ReadWords = { table: 'orders', things: 'orders', shows: 'the oldest 50' };
+
+export const operationsStep = pageStep('operations', 'Operations page finds the pending orders without reading the others', observeOperations, judgeOperations);
+
+export interface OperationsObservation {
+  indexes: TableIndex[];
+  pending: PageRead;
+  /** Rows in orders (the seed's count and whatever was placed since), for the tip on an index of every order. */
+  orders: number;
+}
+
+export async function observeOperations(admin: Queryable): Promise<OperationsObservation> {
+  const [pending] = await readPages(admin, 'orders', [{ label: 'status \'pending\'', sql: OPERATIONS_QUERY, params: ['pending'] }]);
+  const orders = await admin.query<{ n: string }>('SELECT count(*) AS n FROM orders');
+  return { indexes: await indexesOn(admin, ['orders']), pending: pending!, orders: Number(orders.rows[0]!.n) };
+}
+
+export function judgeOperations({ indexes, pending, orders }: OperationsObservation): StepVerdict {
+  const seen = describeRead(pending, WORDS);
+  const used = indexes.find((index) => index.name === pending.indexName);
+  if (used && findsPending(used)) {
+    if (holdsOnlyPending(used)) return passed(seen);
+    const wholeIndex = `holds an entry for all ${count(orders)} orders (${used.size}) to serve the 1 in 100 that is pending`;
+    return passed(
+      seen,
+      pending.sorts
+        ? `it fetches and sorts every pending order to show 50, and ${wholeIndex} (Step 5 of SCENARIO.md, option C)`
+        : `it ${wholeIndex}; an index can hold only the rows a page asks for (Step 5 of SCENARIO.md, option C)`,
+    );
+  }
+  if (used) {
+    const tablePages = `${count(pending.pages)} pages, ${pending.pages > pending.tablePages ? 'more than reading' : 'most of'} the whole table's ${count(pending.tablePages)}`;
+    if (pending.rowsRead > pending.rowsKept) {
+      return failed(
+        `status 'pending': ${accessName(pending, 'orders')} walked ${count(pending.rowsRead)} orders from the oldest, threw away ${count(pending.rowsRead - pending.rowsKept)} ` +
+          `that were not pending and kept ${count(pending.rowsKept)} — ${tablePages}`,
+        'the index puts orders in time order but does not find the pending ones: PostgreSQL expected one in a hundred all along the way, and they are all at the newest end. ' +
+          'The index must find pending orders, not only sort them',
+      );
+    }
+    // Status checked inside the index: nothing is thrown away by a filter, so the pages tell.
+    return failed(
+      `status 'pending': ${accessName(pending, 'orders')} read the index from the oldest order onwards to find ${count(pending.returned)} pending ones — ${tablePages}`,
+      `this index is sorted by ${used.columns[0]} first, so the pending orders sit at its far end and PostgreSQL checks the status entry by entry. ` +
+        'Put the column compared with = first, or index only the rows the page lists',
+    );
+  }
+  const onStatus = learnersIndexes(indexes).filter((index) => `${index.columns.join(' ')} ${index.predicate ?? ''}`.includes('status'));
+  if (onStatus.length > 0) {
+    return failed(
+      `${onStatus.map(describeIndex).join(', ')} exists, but ${seen}`,
+      'that index holds the orders this page never shows. Which status is rare? pg_stats (most_common_vals, most_common_freqs for orders.status) tells you',
+    );
+  }
+  return failed(seen, 'Step 5 of SCENARIO.md');
+}
