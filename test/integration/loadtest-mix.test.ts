@@ -130,6 +130,8 @@ describe("undoing the mix's writes", () => {
     // Seven before the run, so only the run's own five after it.
     expect(result.stdout).toContain('Removed the items the load test added (5 rows), so the next run starts from the same data.');
     expect(await sql(database.appUrl, 'SELECT count(*)::int AS items, max(id) AS last FROM items')).toEqual([{ items: 40, last: 40 }]);
+    // And vacuumed: the removed rows' index entries do not pile up run after run.
+    expect(await sql(database.appUrl, "SELECT last_vacuum IS NOT NULL AS vacuumed FROM pg_stat_user_tables WHERE relname = 'items'")).toEqual([{ vacuumed: true }]);
   });
 
   it('says so, and still saves the run, when the database refuses the undo', async () => {
