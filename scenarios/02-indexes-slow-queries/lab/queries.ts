@@ -4,12 +4,15 @@
  * lab/pristine/server.ts.txt), for the checks to EXPLAIN with realistic parameters.
  */
 
+/** How many products one search page shows. */
+export const SEARCH_PAGE_ROWS = 20;
+
 /** GET /products: one category within a price range, cheapest first ($1 category, $2 and $3 the price range in cents). */
 export const SEARCH_QUERY = `SELECT id, name, category, price_cents AS "priceCents", stock
        FROM products
        WHERE category = $1 AND price_cents BETWEEN $2 AND $3
        ORDER BY price_cents
-       LIMIT 20`;
+       LIMIT ${SEARCH_PAGE_ROWS}`;
 
 /** GET /users/:id/orders: one customer's 20 newest orders ($1 the customer's id). */
 export const MY_ORDERS_QUERY = `SELECT id, status, total_cents AS "totalCents", created_at AS "createdAt"

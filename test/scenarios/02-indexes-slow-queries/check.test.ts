@@ -18,6 +18,7 @@ import { judgeIndexCost, observeIndexCost } from '../../../scenarios/02-indexes-
 import { judgeMyOrders, observeMyOrders } from '../../../scenarios/02-indexes-slow-queries/lab/step-my-orders.js';
 import { judgeOperations, observeOperations } from '../../../scenarios/02-indexes-slow-queries/lab/step-operations.js';
 import { judgeSearch, observeSearch } from '../../../scenarios/02-indexes-slow-queries/lab/step-search.js';
+import { SEARCH_PAGE_ROWS } from '../../../scenarios/02-indexes-slow-queries/lab/queries.js';
 import runs from '../../../scenarios/02-indexes-slow-queries/lab/runs.js';
 import steps from '../../../scenarios/02-indexes-slow-queries/lab/steps.js';
 import scenario from '../../../scenarios/02-indexes-slow-queries/lab/scenario.js';
@@ -84,7 +85,13 @@ describe('solution/fix.sql', () => {
     const { reads } = await observeSearch(admin);
     const { pending } = await observeOperations(admin);
     expect(busiest).toMatchObject({ nodeType: 'Index Scan', indexName: 'orders_user_id_created_at_idx', backward: true, sorts: false, returned: 20 });
-    for (const read of reads) expect(read, read.label).toMatchObject({ nodeType: 'Index Scan', indexName: 'products_category_price_cents_idx', sorts: false });
+    for (const read of reads) {
+      expect(read, read.label).toMatchObject({ indexName: 'products_category_price_cents_idx' });
+      // A range PostgreSQL expects to be nearly empty may be collected through the index and then
+      // sorted, depending on ANALYZE's sample (about 1 ANALYZE in 40 for cameras under $25 here).
+      if (read.sorts) expect(read.rowsKept, read.label).toBeLessThanOrEqual(SEARCH_PAGE_ROWS);
+      else expect(read.nodeType, read.label).toBe('Index Scan');
+    }
     expect(pending).toMatchObject({ nodeType: 'Index Scan', indexName: 'orders_pending_created_at_idx', sorts: false, returned: 50 });
     for (const read of [busiest, ...reads, pending]) expect(read.pages * 10, read.label).toBeLessThan(read.tablePages);
   });

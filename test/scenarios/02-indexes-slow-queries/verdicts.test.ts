@@ -41,6 +41,16 @@ describe('the search judge', () => {
     const verdict = judgeSearch({ indexes: [right], reads: [read({ label: 'books under $25', indexName: right.name })] });
     expect(verdict).toEqual({ status: 'passed', observed: 'books under $25: Index Scan using products_category_price_cents_idx, 20 rows, 14 pages', next: '' });
   });
+
+  it('passes (category, price_cents) when PostgreSQL collects a nearly empty range through it and sorts those few rows, and not when it sorts more than a page', () => {
+    const right = index('products_category_price_cents_idx', 'products', ['category', 'price_cents']);
+    const collected = (rows: number) => read({
+      label: 'cameras under $25', nodeType: 'Bitmap Heap Scan', indexName: right.name, sorts: true, rowsRead: rows, rowsKept: rows, returned: Math.min(rows, 20),
+    });
+    expect(judgeSearch({ indexes: [right], reads: [collected(0)] }).status).toBe('passed');
+    expect(judgeSearch({ indexes: [right], reads: [collected(20)] }).status).toBe('passed');
+    expect(judgeSearch({ indexes: [right], reads: [collected(5_000)] }).status).toBe('failed');
+  });
 });
 
 describe('the operations judge', () => {
