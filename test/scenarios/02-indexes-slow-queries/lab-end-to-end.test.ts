@@ -8,6 +8,7 @@
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLabSandbox, type LabInstance, type LabSandbox } from '../../../harness/sandbox.js';
+import { GOAL_SECONDS } from '../../../lab/check/step-goal.js';
 import { chartSeries, type HistorySlice } from '../../../lab/dashboard/history.js';
 import { panelsFor } from '../../../lab/dashboard/panels.js';
 import { scenarioTitle } from '../../../lab/scenario/current.js';
@@ -32,6 +33,8 @@ const MARKS = { passed: '✔', failed: '✘' } as const;
 const LOAD_SECONDS = 4;
 /** Scenario 2's own panels: latency by route, top queries (pg_stat_statements), rows read per table. */
 const OWN_PANELS = ['routes', 'statements', 'rows'];
+/** The pages of the load test's mix, in the definition's order. */
+const mixNames = scenario.loadTest.mix!.map((route) => route.name);
 
 /** The status `npm run check`'s text gives a step, by its mark before the step's title. */
 function statusIn(output: string, title: string): 'passed' | 'failed' | undefined {
@@ -97,7 +100,6 @@ describe('Scenario 2, end to end through its commands', () => {
   it('load-tests the mix: a row per page, the run named "no indexes", and the orders it placed undone', async () => {
     const result = await cli(['loadtest', '--duration', String(LOAD_SECONDS)]);
     expect(result.code, result.stdout + result.stderr).toBe(0);
-    const mixNames = scenario.loadTest.mix!.map((route) => route.name);
     const rows = byRouteRows(result.stdout);
     expect(rows.map((row) => mixNames.find((name) => row.trimStart().startsWith(`${name} `))), result.stdout).toEqual(mixNames);
 
@@ -125,7 +127,8 @@ describe('Scenario 2, end to end through its commands', () => {
     // The goal's speed depends on the machine at this moment; its answers do not: none failed,
     // and when it passes, the freshness probe's order was on the customer's page at once.
     const goal = report.steps.find((one) => one.id === 'goal')!;
-    expect(goal.observed, fixed.stdout).toMatch(/^100 users for 3 s: [\d,]+ requests( \(\+[\d,]+ still waiting at the end\))?, 0 failed, p99 search /);
+    const goalLoad = `${scenario.loadTest.users} users for ${GOAL_SECONDS} s`;
+    expect(goal.observed, fixed.stdout).toMatch(new RegExp(`^${goalLoad}: [\\d,]+ requests( \\(\\+[\\d,]+ still waiting at the end\\))?, 0 failed, p99 ${mixNames[0]} `));
     if (goal.status === 'passed') expect(goal.observed).toMatch(/; order \d+ for customer 7 was on their page at once$/);
     expect(fixed.code).toBe(report.passed ? 0 : 1);
     // What the goal's load and probe wrote is undone.
