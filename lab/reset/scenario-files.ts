@@ -3,11 +3,14 @@
  * on a copy and never touch the learner's real app file.
  */
 import path from 'node:path';
-import { STATE_DIR } from '../config.js';
+import { APP_ENTRY, STATE_DIR } from '../config.js';
 import { scenario, scenarioPath } from '../scenario/current.js';
 
 export interface ScenarioFiles {
-  /** Where the learner works: src/server.ts. */
+  /**
+   * The app file the lab runs, which reset restores and solve replaces: src/server.ts, or the
+   * file LAB_APP_ENTRY names (a test's lab runs a copy, and must never rewrite the learner's).
+   */
   server: string;
   /** The broken server as shipped; CI keeps it byte-identical to the committed one. */
   pristineServer: string;
@@ -26,7 +29,7 @@ export interface ScenarioFiles {
 const pristine = Object.entries(scenario.files.pristine).map(([learnerFile, copy]) => ({ learnerFile, copy: scenarioPath(copy) }));
 
 export const SCENARIO_FILES: ScenarioFiles = {
-  server: scenarioPath(scenario.files.app),
+  server: APP_ENTRY,
   pristineServer: pristine.find((entry) => entry.learnerFile === scenario.files.app)!.copy,
   pristine,
   solutionServer: scenario.files.solutionServer === undefined ? undefined : scenarioPath(scenario.files.solutionServer),

@@ -1,7 +1,8 @@
 /**
  * `npm run solve` then `npm run reset`, on a copy of src/server.ts (never the real one) and a
  * database copy: the round trip gives back the byte-identical broken server and no extra
- * index, keeps every row, and never drops a primary key or unique constraint's index.
+ * index, keeps every row, and never drops a primary key or unique constraint's index. The
+ * commands work on the app the lab runs (LAB_APP_ENTRY, a test's copy), never on src/.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -10,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SCENARIO_FILES, type ScenarioFiles } from '../../lab/reset/scenario-files.js';
 import { applySolution, dropLearnerIndexes, learnerIndexes, restorePristineServer, serverIsPristine } from '../../lab/reset/scenario-state.js';
 import { clearRuns } from '../../lab/runs/history.js';
+import { runCli } from '../helpers/cli.js';
 import { createTestDatabase, sql, type TestDatabase } from '../helpers/database.js';
 
 describe('solve → reset round trip', () => {
@@ -66,5 +68,35 @@ describe('solve → reset round trip', () => {
     for (const name of ['a.json', 'b.json', 'in-progress.json']) fs.writeFileSync(path.join(runs, name), '{}');
     expect(clearRuns(runs)).toBe(2);
     expect(fs.readdirSync(runs)).toEqual(['in-progress.json']);
+  });
+});
+
+describe('npm run solve and npm run reset on a lab that runs another app file (LAB_APP_ENTRY)', () => {
+  let database: TestDatabase;
+  let dir: string;
+  let env: Record<string, string>;
+  let app: string;
+  beforeAll(async () => {
+    database = await createTestDatabase('reset_entry');
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lab-reset-entry-'));
+    app = path.join(dir, 'server.ts');
+    fs.writeFileSync(app, '// the learner\'s own work\n');
+    env = { LAB_STATE_DIR: path.join(dir, 'state'), LAB_APP_ENTRY: app, DATABASE_URL: database.appUrl };
+  });
+  afterAll(async () => {
+    await database?.drop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('swap that file, and keep its last version in the state folder', async () => {
+    const solved = await runCli('lab/commands/solve.ts', [], env);
+    expect(solved.code, solved.stderr).toBe(0);
+    expect(fs.readFileSync(app).equals(fs.readFileSync(SCENARIO_FILES.solutionServer!))).toBe(true);
+
+    const reset = await runCli('lab/commands/reset.ts', ['--yes'], env);
+    expect(reset.code, reset.stderr).toBe(0);
+    expect(reset.stdout).toContain(`✔ Reset: original ${app} restored`);
+    expect(fs.readFileSync(app).equals(fs.readFileSync(SCENARIO_FILES.pristineServer))).toBe(true);
+    expect(fs.readFileSync(path.join(dir, 'state', 'server.ts.before-reset')).equals(fs.readFileSync(SCENARIO_FILES.solutionServer!))).toBe(true);
   });
 });
