@@ -124,7 +124,9 @@ describeWithPrograms([CHROMIUM, PROMETHEUS], 'observability, end to end', () => 
       await page.goto(lab.url);
       await page.waitForFunction((count) => document.querySelectorAll('.panel[data-points]').length === count, panels.length, { timeout: 10_000 });
       // A couple of live updates, so the page is seen polling, not only loading.
-      await page.waitForTimeout(2_200);
+      for (let update = 0; update < 2; update += 1) {
+        await page.waitForResponse((response) => response.url().includes('/api/dashboard?since='), { timeout: 10_000 });
+      }
       fs.mkdirSync(path.dirname(SCREENSHOT), { recursive: true });
       await page.screenshot({ path: SCREENSHOT, fullPage: true });
 

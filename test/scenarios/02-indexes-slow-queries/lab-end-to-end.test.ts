@@ -159,6 +159,8 @@ describe('Scenario 2, end to end through its commands', () => {
         const errors: string[] = [];
         page.on('pageerror', (error) => errors.push(error.message));
         await page.goto(`http://127.0.0.1:${sandbox.ports.labPort}`);
+        // The page builds its panels from its first answer of /api/dashboard, after it has loaded.
+        await page.waitForFunction(() => document.querySelectorAll('.panel').length > 0, undefined, { timeout: 10_000 });
         expect(await page.$$eval('.panel', (boxes) => boxes.map((box) => (box as HTMLElement).dataset.panel))).toEqual(panels.map((panel) => panel.id));
         await page.waitForFunction(
           (ids) => ids.every((id) => Number((document.querySelector(`.panel[data-panel="${id}"]`) as HTMLElement | null)?.dataset.points ?? 0) > 0),
