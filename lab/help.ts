@@ -93,7 +93,8 @@ function seedHelp(): string {
   return `Usage: npm run seed -- ${names.map((name) => `[--${name} N]`).join(' ')} [--force]
 
 Replaces all ${[...names].reverse().join(' and ')} with freshly generated ones (the indexes you created stay).
-Without options: the default size, skipped if the database already holds exactly that.
+Without options: the size seeded now (the one npm start chose for this machine), or the default
+size on an empty database; skipped if the database already holds exactly that, unless --force.
 
 Options:
 ${flags.join('\n')}

@@ -30,11 +30,14 @@ runCommand(async () => {
     throw new LabError('DATABASE_UNREACHABLE', `Cannot connect to the lab database: ${(error as Error).message}. Is \`npm start\` still running?`);
   }
   try {
-    if (options.command !== undefined || options.file !== undefined) {
-      const sql = options.command ?? readSqlFile(options.file!);
-      const { ok, output } = await runSql(client, sql);
-      (ok ? console.log : console.error)(output);
-      return ok ? 0 : 1;
+    if (options.commands.length > 0 || options.file !== undefined) {
+      // Several -c run in order, as psql runs them; the first that fails stops the rest.
+      for (const sql of options.file !== undefined ? [readSqlFile(options.file)] : options.commands) {
+        const { ok, output } = await runSql(client, sql);
+        (ok ? console.log : console.error)(output);
+        if (!ok) return 1;
+      }
+      return 0;
     }
     const database = decodeURIComponent(new URL(appUrl).pathname.slice(1));
     await interactiveConsole(client, path.join(STATE_DIR, 'db_history'), database);
@@ -45,7 +48,8 @@ runCommand(async () => {
 });
 
 interface DbOptions {
-  command?: string;
+  /** Each -c, in the order given. */
+  commands: string[];
   file?: string;
   builtin: boolean;
 }
@@ -53,11 +57,12 @@ interface DbOptions {
 function parseCliArgs(): DbOptions {
   try {
     const { values } = parseArgs({
-      options: { command: { type: 'string', short: 'c' }, file: { type: 'string', short: 'f' }, builtin: { type: 'boolean', default: false } },
+      options: { command: { type: 'string', short: 'c', multiple: true }, file: { type: 'string', short: 'f' }, builtin: { type: 'boolean', default: false } },
       strict: true,
     });
-    if (values.command !== undefined && values.file !== undefined) throw new Error('-c and -f cannot be used together');
-    return { builtin: values.builtin ?? false, ...(values.command !== undefined ? { command: values.command } : {}), ...(values.file !== undefined ? { file: values.file } : {}) };
+    const commands = values.command ?? [];
+    if (commands.length > 0 && values.file !== undefined) throw new Error('-c and -f cannot be used together');
+    return { commands, builtin: values.builtin ?? false, ...(values.file !== undefined ? { file: values.file } : {}) };
   } catch (error) {
     throw usageError((error as Error).message, usageOf('db'));
   }
@@ -82,7 +87,7 @@ function readSqlFile(file: string): string {
 
 function runPsql(psql: string, url: string, options: DbOptions): Promise<number> {
   const args = [url, '-v', 'ON_ERROR_STOP=1'];
-  if (options.command !== undefined) args.push('-c', options.command);
+  for (const command of options.commands) args.push('-c', command);
   if (options.file !== undefined) args.push('-f', options.file);
   const child = spawn(psql, args, { stdio: 'inherit' });
   // Ctrl-C belongs to psql (it cancels the running query); do not let it end this wrapper first.

@@ -12,13 +12,15 @@ import { exitWithHelpIfAsked, usageOf } from '../help.js';
 exitWithHelpIfAsked('seed');
 runCommand(async () => {
   const { values } = parseCliArgs();
-  const size = defaultSize();
+  const { appUrl } = resolveLabDatabase();
+  const present = await existingSeed(appUrl);
+  // Without a size, the one seeded now: the size the first start chose for this machine, which
+  // the lesson's effects depend on, not the definition's default.
+  const size = { ...defaultSize(), ...present };
   for (const [name, option] of Object.entries(scenario.dataset.options)) {
     const raw = (values as Record<string, string | boolean | undefined>)[name];
     if (typeof raw === 'string') size[name] = readCount(raw, `--${name}`, option.min, option.max);
   }
-  const { appUrl } = resolveLabDatabase();
-  const present = await existingSeed(appUrl);
   if (!values.force && present && Object.keys(size).every((name) => present[name] === size[name])) {
     console.log(`Already seeded with ${describeSize(size)}. Use --force to seed again.`);
     return 0;

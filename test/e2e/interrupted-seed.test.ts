@@ -68,6 +68,17 @@ describe('npm run seed', () => {
     expect(await counts()).toEqual({ posts: 150_000, seed: 150_000 });
   });
 
+  it('without a size, keeps the size seeded now (not the default), and --force regenerates it', async () => {
+    const again = runSeed(sandbox, []);
+    expect(await again.exited).toBe(0);
+    expect(again.output()).toMatch(/Already seeded with [\d,]+ users, 150,000 posts\. Use --force to seed again\./);
+    const forced = runSeed(sandbox, ['--force']);
+    expect(await forced.exited).toBe(0);
+    expect(forced.output()).toMatch(/Seeding [\d,]+ users, 150,000 posts/);
+    const [row] = await sql<{ posts: string }>(sandbox.state().appDatabaseUrl, 'SELECT count(*) AS posts FROM posts');
+    expect(Number(row!.posts)).toBe(150_000);
+  });
+
   it('rejects a bad size with one line and the usage', async () => {
     const seed = runSeed(sandbox, ['--posts', 'lots']);
     expect(await seed.exited).toBe(2);

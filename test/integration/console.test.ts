@@ -81,6 +81,14 @@ describe('npm run db (built-in console)', () => {
     expect(result).toMatchObject({ code: 1, stdout: '', stderr: 'ERROR:  syntax error at or near "SELEC"\n' });
   });
 
+  it('several -c run in order, as psql runs them, and the first that fails stops the rest', async () => {
+    const both = await db('-c', 'CREATE TABLE console_many (n int)', '-c', 'INSERT INTO console_many VALUES (1), (2)');
+    expect(both).toMatchObject({ code: 0, stdout: 'CREATE\nINSERT 0 2\n' });
+    const stopped = await db('-c', 'SELEC 1', '-c', 'DROP TABLE console_many');
+    expect(stopped.code).toBe(1);
+    expect((await db('-c', 'SELECT count(*)::int AS n FROM console_many')).stdout).toContain('│ 2 │');
+  });
+
   it('bad options get the usage line and exit 2', async () => {
     const result = await db('-c', 'SELECT 1', '-f', 'x.sql');
     expect(result.code).toBe(2);
