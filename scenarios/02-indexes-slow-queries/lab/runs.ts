@@ -8,6 +8,7 @@ import { indexesOn } from '../../../lab/check/indexes.js';
 import type { LabSnapshot } from '../../../lab/runs/run-record.js';
 import type { RunAdviceInput, ScenarioRuns } from '../../../lab/scenario/definition.js';
 import { PAGES, SERVES, type PageId } from './page-indexes.js';
+import scenario from './scenario.js';
 
 const PAGE_IDS = Object.keys(PAGES) as PageId[];
 
@@ -33,12 +34,27 @@ export function automaticLabel(snapshot: LabSnapshot): string | null {
   return pages.map((page) => PAGES[page].name).join(' + ');
 }
 
+/** The read page a one-route run sent (`--route "my orders"`), by its path in the mix. */
+function pageOfRoute(route: string): PageId | undefined {
+  const name = scenario.loadTest.mix?.find((entry) => entry.path === route)?.name;
+  return PAGE_IDS.find((page) => PAGES[page].name === name);
+}
+
 function nextStep({ verdict, summary, snapshot, earlierRuns, general }: RunAdviceInput): string | undefined {
   const pages = indexedPages(snapshot);
-  if (pages === null || summary.routes === undefined) return undefined;
+  if (pages === null) return undefined;
+  if (summary.routes === undefined) {
+    // One page alone: slow without an index that serves it is that page's own query, not this machine.
+    const page = pageOfRoute(summary.route);
+    if (verdict === 'green' || page === undefined || pages.includes(page)) return undefined;
+    return `No index serves ${PAGES[page].name} yet, so its query reads the whole ${PAGES[page].table} table on every request: \`npm run check\` shows its plan.`;
+  }
   const missing = PAGE_IDS.filter((page) => !pages.includes(page)).map((page) => PAGES[page].name);
   if (verdict === 'green') {
-    if (missing.length > 0) return undefined;
+    if (missing.length > 0) {
+      return `${general} Yet ${missing.join(' and ')} still ${missing.length === 1 ? 'reads' : 'read'} a whole table on every request: fast enough for this crowd, ` +
+        'and it grows with the data. `npm run check` shows the plan.';
+    }
     return `${general} Next: what do your indexes cost? (SCENARIO.md, Step 6), then compare your runs (Step 7).`;
   }
   if (pages.length === 0) {

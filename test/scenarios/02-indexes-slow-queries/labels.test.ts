@@ -54,6 +54,20 @@ describe('the next step after a run', () => {
     expect(advise(snapshot({ myOrders: true }), 'amber')).toMatch(/^Still slow: search and pending orders read a whole table on every request/);
   });
 
+  it('after a green run with a page still unindexed, names that page instead of calling the shop done', () => {
+    expect(advise(snapshot({ myOrders: true, search: true }), 'green')).toBe(
+      'Healthy. Yet pending orders still reads a whole table on every request: fast enough for this crowd, and it grows with the data. `npm run check` shows the plan.',
+    );
+  });
+
+  it('after a slow run of one page alone, says that page has no index serving it, not that the machine is busy', () => {
+    const myOrders = { ...runRecord().summary, route: '/users/:userId/orders' };
+    const alone = (facts: LabSnapshot, verdict: RunRecord['verdict']) => runs.nextStep!({ verdict, summary: myOrders, snapshot: facts, earlierRuns: [], general: 'Slow.' });
+    expect(alone(snapshot({ search: true }), 'amber')).toBe('No index serves my orders yet, so its query reads the whole orders table on every request: `npm run check` shows its plan.');
+    expect(alone(snapshot({ myOrders: true }), 'amber')).toBeUndefined();
+    expect(alone(snapshot(), 'green')).toBeUndefined();
+  });
+
   it('after a green run with all three, sends the learner to what the indexes cost', () => {
     expect(advise(snapshot({ myOrders: true, search: true, operations: true }), 'green')).toBe('Healthy. Next: what do your indexes cost? (SCENARIO.md, Step 6), then compare your runs (Step 7).');
   });
