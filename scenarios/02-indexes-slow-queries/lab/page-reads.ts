@@ -93,7 +93,7 @@ export function describeRead(read: PageRead, words: ReadWords): string {
   if (read.rowsRead === read.rowsKept && !read.sorts) return `${read.label}: ${access}, ${count(read.returned)} rows, ${pages}`;
   const found = read.indexName !== undefined && read.rowsRead === read.rowsKept
     ? `fetched ${count(read.rowsKept)} ${words.things}`
-    : `read ${readAll(read) ? `all ${count(read.tableRows)}` : count(read.rowsRead)} ${words.things} and kept ${count(read.rowsKept)}`;
+    : `read ${readAll(read) ? `all ${count(significant(read.rowsRead, 4))}` : count(read.rowsRead)} ${words.things} and kept ${count(read.rowsKept)}`;
   const sorted = read.sorts ? `, then sorted them for ${words.shows}` : '';
   return `${read.label}: ${access} ${found}${sorted} — ${pages}`;
 }
@@ -114,11 +114,22 @@ export function counted(value: number, noun: string): string {
 }
 
 /**
- * A sequential scan that read about as many rows as the table holds read all of them. (Parallel
- * workers' counts are averages per worker, so their sum can miss the table's count by one.)
+ * A sequential scan that read about as many rows as the table holds (PostgreSQL's estimate,
+ * pg_class.reltuples) read all of them.
  */
 function readAll(read: PageRead): boolean {
   return read.nodeType.endsWith('Seq Scan') && read.tableRows > 0 && Math.abs(read.rowsRead - read.tableRows) <= 0.01 * read.tableRows;
+}
+
+/**
+ * 1,000,001 → 1,000,000 at 4 digits. "All" is said with the rows the plan counted, which a
+ * learner's count(*) confirms (the table's estimate may be off by a fraction of a percent);
+ * parallel workers count in averages per worker, so their sum can miss by a row or two.
+ */
+function significant(value: number, digits: number): number {
+  if (value <= 0) return 0;
+  const unit = 10 ** Math.max(0, Math.floor(Math.log10(value)) + 1 - digits);
+  return Math.round(value / unit) * unit;
 }
 
 async function sizeOf(client: Queryable, table: string): Promise<{ pages: number; rows: number }> {

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { TableIndex } from '../../../lab/check/indexes.js';
-import type { PageRead } from '../../../scenarios/02-indexes-slow-queries/lab/page-reads.js';
+import { describeRead, type PageRead } from '../../../scenarios/02-indexes-slow-queries/lab/page-reads.js';
 import { judgeOperations } from '../../../scenarios/02-indexes-slow-queries/lab/step-operations.js';
 import { judgeSearch } from '../../../scenarios/02-indexes-slow-queries/lab/step-search.js';
 
@@ -73,5 +73,22 @@ describe('the operations judge', () => {
     const composite = index('orders_status_created_at_idx', 'orders', ['status', 'created_at']);
     expect(judgeOperations({ indexes: [composite], pending: pending({ indexName: composite.name, rowsRead: 50, rowsKept: 50, returned: 50, pages: 4 }), orders: 1_000_000 }).next)
       .toBe('it holds an entry for all 1,000,000 orders (1600 kB) to serve the 1 in 100 that is pending; an index can hold only the rows a page asks for (Step 5 of SCENARIO.md, option C)');
+  });
+});
+
+describe('a whole-table read, described', () => {
+  const words = { table: 'orders', things: 'orders', shows: 'the oldest 50' };
+  const scan = (rowsRead: number, tableRows: number) => read({
+    label: 'status \'pending\'', nodeType: 'Seq Scan', rowsRead, rowsKept: 2_391, sorts: true, pages: 1_877, tablePages: 1_877, tableRows,
+  });
+
+  it('counts the rows the plan read, which count(*) confirms, not the table\'s estimate', () => {
+    expect(describeRead(scan(250_000, 249_896), words)).toBe(
+      "status 'pending': Seq Scan on orders read all 250,000 orders and kept 2,391, then sorted them for the oldest 50 — 1,877 pages, the whole table",
+    );
+  });
+
+  it('rounds away the row or two parallel workers\' averages add', () => {
+    expect(describeRead(scan(1_000_001, 995_000), words)).toMatch(/read all 1,000,000 orders/);
   });
 });
