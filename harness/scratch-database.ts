@@ -29,7 +29,7 @@ export interface ScratchDatabase {
 }
 
 export interface ScratchOptions {
-  /** Lower than PostgreSQL's 100 for a test that must reach the connection ceiling for certain. */
+  /** The connection budget (max_connections); default: the scenario's own, as the learner's lab has it. */
   maxConnections?: number;
   /** pg_stat_statements preloaded and created, as for a scenario that asks for it (default: as the scenario's definition says). */
   statements?: boolean;
@@ -41,13 +41,14 @@ export async function startScratchDatabase(prefix: string, scratch: ScratchOptio
   fs.chmodSync(folder, 0o755);
   const port = await freePort();
   const statements = scratch.statements ?? scenario.database.statements ?? false;
+  const maxConnections = scratch.maxConnections ?? scenario.database.maxConnections;
   const options = {
     dataDir: path.join(folder, 'pgdata'),
     port,
     logFile: path.join(folder, 'postgres.log'),
     superuser: PG_SUPERUSER,
     superuserPassword: PG_SUPERUSER_PASSWORD,
-    ...(scratch.maxConnections !== undefined ? { maxConnections: scratch.maxConnections } : {}),
+    ...(maxConnections !== undefined ? { maxConnections } : {}),
     preloadLibraries: statements ? [STATEMENTS_LIBRARY] : [],
   };
   await initialiseCluster(options);

@@ -22,7 +22,7 @@ export interface EmbeddedPostgresOptions {
   logFile: string;
   superuser: string;
   superuserPassword: string;
-  /** PostgreSQL's default (100) unless a test needs the ceiling lower, to reach it for certain. */
+  /** The connection budget (max_connections): PostgreSQL's default, 100, unless given. */
   maxConnections?: number;
   /** Libraries the server loads at start (shared_preload_libraries), e.g. pg_stat_statements; none by default. */
   preloadLibraries?: readonly string[];
@@ -108,7 +108,7 @@ export async function startServer(options: EmbeddedPostgresOptions): Promise<Run
       // Loopback only: the lab database is never reachable from the network.
       '-c', 'listen_addresses=127.0.0.1',
       '-c', "unix_socket_directories=",
-      // PostgreSQL's own default, stated so nobody wonders: this is the ceiling the broken app hits.
+      // The ceiling a connection-per-request app hits: the scenario's budget, else PostgreSQL's own default.
       '-c', `max_connections=${options.maxConnections ?? 100}`,
       '-c', "log_line_prefix=%m [%p] ",
       '-c', 'log_min_messages=warning',

@@ -68,6 +68,14 @@ export interface ScenarioDefinition {
      * reset it, and the dashboard shows the top queries by total time. Off when left out.
      */
     statements?: boolean;
+    /**
+     * The database's connection budget: the max_connections the embedded server (and every
+     * test's and benchmark's server) runs with, as a managed database plan would set it. A
+     * lesson that needs PostgreSQL's ceiling reached on every machine names a small one; left
+     * out, PostgreSQL's own default (100). A DATABASE_URL server keeps its own setting, and the
+     * banner says which budget the learner's database really has.
+     */
+    maxConnections?: number;
   };
   /** Paths inside the scenario's folder. */
   files: {

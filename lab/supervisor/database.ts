@@ -50,6 +50,7 @@ export async function bringUpDatabase(
     superuser: PG_SUPERUSER,
     superuserPassword: PG_SUPERUSER_PASSWORD,
     preloadLibraries: statements ? [STATEMENTS_LIBRARY] : [],
+    ...(definition.database.maxConnections !== undefined ? { maxConnections: definition.database.maxConnections } : {}),
   };
   // A server left running by a lab that was killed holds the port: stop it first.
   await stopLeftoverServer(options.dataDir);

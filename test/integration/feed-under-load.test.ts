@@ -1,13 +1,14 @@
 /**
- * The lesson's claims, on a real PostgreSQL with its default max_connections = 100:
- * 200 simultaneous /feed requests break the connection-per-request server with
- * "too many clients", and do not break the pooled solution, with or without the index.
+ * The lesson's claims, on a real PostgreSQL with the learner's connection budget (the
+ * scenario's max_connections): 200 simultaneous /feed requests break the connection-per-request
+ * server with "too many clients", and do not break the pooled solution, with or without the index.
  * (How fast pool + index answers is a timing goal: `npm run bench` judges it.)
  */
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLoad } from '../../lab/loadtest/generator.js';
 import { buildSummary, failedRequests } from '../../lab/loadtest/summary.js';
+import { scenario } from '../../lab/scenario/current.js';
 import { SCENARIO_FILES } from '../../lab/reset/scenario-files.js';
 import { burst } from '../../lab/check/http-load.js';
 import { burstUntilItFails } from '../helpers/failing-burst.js';
@@ -39,13 +40,13 @@ describe('200 concurrent /feed requests', () => {
 
     it('fails requests because PostgreSQL runs out of connections', async () => {
       const [setting] = await sql<{ max_connections: string }>(database.adminUrl, 'SHOW max_connections');
-      expect(Number(setting?.max_connections)).toBe(100);
+      expect(Number(setting?.max_connections)).toBe(scenario.database.maxConnections);
 
       const result = await burstUntilItFails(`${app.url}/feed`, USERS);
       const failed = result.total - result.ok;
       expect(failed).toBeGreaterThan(0);
       // The failures are the connection limit (SQLSTATE 53300), answered as 500s. PostgreSQL
-      // words it two ways: "too many clients already" once all 100 slots are taken, and
+      // words it two ways: "too many clients already" once every slot is taken, and
       // "remaining connection slots are reserved for roles with the SUPERUSER attribute"
       // when only the 3 slots kept for administrators are left (the app is no superuser).
       expect(result.byStatus[500] ?? 0).toBeGreaterThan(0);

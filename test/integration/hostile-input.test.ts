@@ -3,6 +3,7 @@
  * the answer is never a 5xx or a crash; a rejection is JSON that says what was wrong; what is
  * accepted is stored exactly as sent (queries are parameterised, so SQL in a post is just text).
  */
+import http from 'node:http';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, sql, type TestDatabase } from '../helpers/database.js';
@@ -29,6 +30,32 @@ describe.each([
     const response = await fetch(`${app.url}${path}`, init);
     const text = await response.text();
     return { status: response.status, text, type: response.headers.get('content-type') ?? '' };
+  }
+
+  /**
+   * A body far over Fastify's limit: the server answers 413 from the Content-Length alone,
+   * without reading the body, so the answer may arrive while the client is still sending it.
+   * fetch (undici) gives up on the request if the server closes the socket mid-upload; a client
+   * that reads while it sends (curl, node:http) gets the 413. That is the server's right
+   * behaviour, and the one asserted: this client takes the answer as soon as it arrives, and a
+   * broken upload after it is no failure.
+   */
+  function sendTooLarge(path: string, body: string) {
+    return new Promise<{ status: number; text: string; type: string }>((resolve, reject) => {
+      const request = http.request(`${app.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } });
+      let answered = false;
+      request.on('response', (response) => {
+        answered = true;
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('end', () => resolve({ status: response.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8'), type: String(response.headers['content-type'] ?? '') }));
+        response.on('error', reject);
+      });
+      request.on('error', (error) => {
+        if (!answered) reject(new Error(`no answer to a ${Buffer.byteLength(body)}-byte body: ${error.message}`));
+      });
+      request.end(body);
+    });
   }
 
   function expectClearAnswer(result: { status: number; text: string; type: string }) {
@@ -94,7 +121,7 @@ describe.each([
     const invalidUtf8 = Buffer.concat([Buffer.from('{"userId": 1, "content": "'), Buffer.from([0xc3, 0x28, 0xff]), Buffer.from('"}')]);
     const results = [
       await send('/posts', { method: 'POST', headers: { 'content-type': 'application/json' }, body: invalidUtf8 }),
-      await send('/posts', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ userId: 1, content: 'x'.repeat(2_000_000) }) }),
+      await sendTooLarge('/posts', JSON.stringify({ userId: 1, content: 'x'.repeat(2_000_000) })),
       await send('/posts', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '' }),
       await send('/posts', { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'hello' }),
     ];

@@ -14,7 +14,6 @@ import { BROKEN_SERVER, FIXED_SERVER, startApp, type RunningApp } from '../../la
 import { runCli, startCli } from '../helpers/cli.js';
 import { createTestDatabase, sql, type TestDatabase } from '../helpers/database.js';
 import { freePort } from '../../lab/net/free-port.js';
-import { startScratchDatabase, type ScratchDatabase } from '../../harness/scratch-database.js';
 import { startScriptedServer } from '../helpers/scripted-server.js';
 import { SCENARIO_FILES } from '../../lab/reset/scenario-files.js';
 
@@ -117,19 +116,14 @@ describe('npm run loadtest: labels and history against the lab servers', () => {
   });
 
   describe('the broken server', () => {
-    // A server with a ceiling of 20 connections: 200 users go over it for certain, however
-    // slowly this machine opens connections (the real ceiling of 100 is tested in
-    // feed-under-load.test.ts and by the checks).
-    let tight: ScratchDatabase;
+    // The learner's connection budget (the scenario's max_connections), as the lab runs it.
     let app: RunningApp;
     beforeAll(async () => {
-      tight = await startScratchDatabase('lab-test-tight', { maxConnections: 20 });
-      app = await startApp(BROKEN_SERVER, tight.appUrl);
-      announceLab(stateDir, app, tight);
+      app = await startApp(BROKEN_SERVER, database.appUrl);
+      announceLab(stateDir, app, database);
     });
     afterAll(async () => {
       await app?.stop();
-      await tight?.stop();
     });
 
     it('fails under 200 users and is labelled "broken"', async () => {

@@ -2,6 +2,7 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clientConnectionsByState, maxConnections, sessionsOpened, tableRowsRead } from '../../lab/database/stats.js';
+import { scenario } from '../../lab/scenario/current.js';
 import { createTestDatabase, sql, type TestDatabase } from '../helpers/database.js';
 import { waitFor } from '../helpers/wait.js';
 
@@ -37,8 +38,8 @@ describe('database statistics', () => {
     }
   });
 
-  it('reads max_connections', async () => {
-    expect(await maxConnections(admin)).toBe(100);
+  it('reads max_connections: the scenario\'s connection budget, as the learner\'s lab runs with it', async () => {
+    expect(await maxConnections(admin)).toBe(scenario.database.maxConnections ?? 100);
   });
 
   it('counts the rows each table gives, by sequential scan and through an index, and 0 for a table not there', async () => {

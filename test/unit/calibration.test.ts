@@ -1,6 +1,6 @@
 /** The dataset-size decision: keep the size when the lesson shows, scale it when the machine is too fast or too slow. */
 import { describe, expect, it } from 'vitest';
-import { calibrationLoad, chooseSize, nearestStep, type CalibrationFacts } from '../../lab/calibration.js';
+import { calibrateDataset, calibrationLoad, chooseSize, nearestStep, type CalibrationFacts } from '../../lab/calibration.js';
 import { scenario } from '../../lab/scenario/current.js';
 
 const { keepWaitSeconds, targetWaitSeconds } = scenario.calibration;
@@ -87,5 +87,40 @@ describe('nearestStep', () => {
     expect(nearestStep(80_000)).toBe(70_000);
     expect(steps).toContain(nearestStep((100_000 * targetWaitSeconds) / 7.4));
     expect(nearestStep(260_000, [100_000, 200_000, 400_000])).toBe(200_000);
+  });
+});
+
+describe('calibrateDataset: a first start seeds at most once more after its first guess', () => {
+  /** A machine whose rate at each size is given, as the table's cost need not be linear in its size. */
+  const machine = (rateAt: (size: number) => number) => {
+    let size = 100_000;
+    const reseeds: number[] = [];
+    return {
+      reseeds,
+      reseed: async (to: number) => void reseeds.push((size = to)),
+      measure: async () => rateAt(size),
+    };
+  };
+
+  it('keeps the size without reseeding when the first timing lands in the band', async () => {
+    const m = machine(() => rateFor(targetWaitSeconds));
+    const result = await calibrateDataset('unused', 100_000, m.reseed, undefined, m.measure);
+    expect(m.reseeds).toEqual([]);
+    expect(result.size).toBe(100_000);
+    expect(result.decisions).toHaveLength(1);
+  });
+
+  it('reseeds once, and keeps the new size even when it is timed outside the band (halving the table tripled the rate)', async () => {
+    // 100,000 gives 6.6 s; 50,000 answers three times as fast: 1.1 s, under the band's floor.
+    const m = machine((size) => (size >= 100_000 ? rateFor(6.6) : rateFor(6.6 / 6)));
+    const lines: string[] = [];
+    const result = await calibrateDataset('unused', 100_000, m.reseed, (line) => lines.push(line), m.measure);
+    expect(m.reseeds).toHaveLength(1);
+    expect(result.size).toBe(m.reseeds[0]);
+    expect(result.decisions).toHaveLength(2);
+    expect(result.decisions[1]!.changed).toBe(false);
+    expect(result.decisions[1]!.predictedWaitSeconds).toBeLessThan(keepWaitSeconds.min);
+    // The learner is told the wait the kept size gives, and how to change it.
+    expect(lines.at(-1)).toMatch(/wait about 1\.1 s .*keeping it .*npm run seed -- --posts N/);
   });
 });

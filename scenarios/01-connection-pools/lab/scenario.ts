@@ -15,7 +15,17 @@ const scenario: ScenarioDefinition = {
   level: 'beginner',
   minutes: 60,
   status: 'ready',
-  database: { name: 'feed', role: 'feed_app', password: 'feed_app', tables: ['posts', 'users'] },
+  database: {
+    name: 'feed',
+    role: 'feed_app',
+    password: 'feed_app',
+    tables: ['posts', 'users'],
+    // A small managed database plan's budget (SCENARIO.md names it). With PostgreSQL's default
+    // of 100, a slow machine admits new connections so slowly that a connection-per-request app
+    // never reaches the ceiling: its requests queue in the kernel for the postmaster instead
+    // (shared/findings, scenario 1). At 25 the ceiling is reached on every machine measured.
+    maxConnections: 25,
+  },
   files: {
     app: 'src/server.ts',
     schema: 'db/schema.sql',
