@@ -9,7 +9,7 @@
 import { duration, localDateTime } from '../loadtest/format.js';
 import { WHOLE_MIX } from '../loadtest/mix.js';
 import { failedRequests } from '../loadtest/summary.js';
-import type { RunRecord } from '../runs/run-record.js';
+import type { RunRecord, RunSummary } from '../runs/run-record.js';
 import { scenario } from '../scenario/current.js';
 import type { ScenarioStep, StepHints, StepVerdict } from '../scenario/steps.js';
 import { failed, passed } from './verdicts.js';
@@ -25,29 +25,51 @@ export interface ReproduceStepOptions {
    * green: a request failed, or the p99 of some route was above the load test's bound.
    */
   shows?: 'failures' | 'slowness';
+  /**
+   * The failure the walkthrough explains, when not any failure will do (with `shows: 'failures'`):
+   * a run whose failures are something else (timeouts on a swamped machine, …) does not
+   * reproduce it, and the step's line says what that run did fail with.
+   */
+  failure?: ExpectedFailure;
+}
+
+export interface ExpectedFailure {
+  /** How the line names it: 'PostgreSQL refusing connections (SQLSTATE 53300)'. */
+  name: string;
+  /** Whether the run's failures were mostly this one. */
+  seenIn(run: RunRecord): boolean;
 }
 
 /** The step "reproduce": required, read from the recorded runs only (it sends nothing). */
 export function reproduceStep(options: ReproduceStepOptions): ScenarioStep {
-  const judge = options.shows === 'slowness' ? judgeSlownessReproduced : judgeReproduced;
   return {
     id: 'reproduce',
     title: options.title,
     required: true,
     hints: options.hints,
     needs: [],
-    check: ({ runs }) => judge(runs, options.ranOnTheBrokenApp),
+    check: ({ runs }) =>
+      options.shows === 'slowness' ? judgeSlownessReproduced(runs, options.ranOnTheBrokenApp) : judgeReproduced(runs, options.ranOnTheBrokenApp, options.failure),
   };
 }
 
-export function judgeReproduced(runs: RunRecord[], ranOnTheBrokenApp: (run: RunRecord) => boolean): StepVerdict {
+export function judgeReproduced(runs: RunRecord[], ranOnTheBrokenApp: (run: RunRecord) => boolean, failure?: ExpectedFailure): StepVerdict {
   const failing = runs.filter((run) => run.summary.successRate < 100 || failedRequests(run.summary) > 0);
-  const run = failing.find(ranOnTheBrokenApp) ?? failing[0];
+  const reproducing = failure ? failing.filter((run) => failure.seenIn(run)) : failing;
+  const run = reproducing.find(ranOnTheBrokenApp) ?? reproducing[0];
   if (run) {
     const s = run.summary;
     return passed(
       `run "${run.label}" (${run.startedAt.slice(0, 16).replace('T', ' ')}): ${failedRequests(run.summary).toLocaleString('en-US')} of ` +
         `${s.totalRequests.toLocaleString('en-US')} requests failed with ${s.users} users (${s.successRate.toFixed(1)}% succeeded)`,
+    );
+  }
+  const other = failing.find(ranOnTheBrokenApp) ?? failing[0];
+  if (failure && other) {
+    return failed(
+      `${plural(runs.length, 'run')} recorded; run "${other.label}" failed ${failedRequests(other.summary).toLocaleString('en-US')} of ` +
+        `${other.summary.totalRequests.toLocaleString('en-US')} requests, but ${describeFailures(other.summary)}, not ${failure.name}`,
+      'that is not the failure this step explains: run `npm run loadtest` again against the original server (`npm run reset` brings it back) with nothing else busy on the machine, and watch the database connections panel',
     );
   }
   const observed = runs.length === 0
@@ -84,6 +106,16 @@ export function judgeSlownessReproduced(runs: RunRecord[], ranOnTheBrokenApp: (r
     `${plural(whole.length, 'run')} of ${traffic} recorded, ${whole.length === 1 ? 'green' : 'each green'}: 0 failed, p99 under ${p99GoalMs / 1000} s${mix ? ' on every route' : ''}`,
     'a run only counts here if it was slow: `npm run reset` puts the lab back as shipped, then run `npm run loadtest`',
   );
+}
+
+/** What a run's failures were, in a few words: the app's most common error, or how the rest failed. */
+function describeFailures(s: RunSummary): string {
+  const parts = [
+    s.topServerError ? `most errors said "${s.topServerError.message}"` : undefined,
+    s.timeouts > 0 ? `${s.timeouts.toLocaleString('en-US')} timed out` : undefined,
+    s.connectionErrors > 0 ? `${s.connectionErrors.toLocaleString('en-US')} got no connection to the app` : undefined,
+  ].filter((part) => part !== undefined);
+  return parts.length > 0 ? parts.join(', ') : 'they were answered with other errors';
 }
 
 function plural(n: number, noun: string): string {

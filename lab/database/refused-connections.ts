@@ -11,6 +11,11 @@ import fs from 'node:fs';
  */
 const REFUSAL_MESSAGES = ['sorry, too many clients already', 'remaining connection slots are reserved'];
 
+/** Whether an error message is PostgreSQL refusing a connection for lack of room (SQLSTATE 53300). */
+export function isConnectionLimitMessage(message: string): boolean {
+  return REFUSAL_MESSAGES.some((refusal) => message.includes(refusal));
+}
+
 export class RefusedConnectionsLog {
   private offset: number;
   private partialLine = '';

@@ -32,5 +32,5 @@ export function runRecord(overrides: { label?: string; startedAt?: string; summa
 
 /** A run of the broken server: a fifth of the requests failed with "too many clients". */
 export function failedRun(): RunRecord {
-  return runRecord({ summary: { succeeded: 4_800, failedHttp5xx: 1_200, successRate: 80 } });
+  return runRecord({ summary: { succeeded: 4_800, failedHttp5xx: 1_200, successRate: 80, topServerError: { message: 'sorry, too many clients already', count: 1_200 } } });
 }

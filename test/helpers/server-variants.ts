@@ -21,6 +21,15 @@ const PRISTINE_QUERY = `async function query(sql: string, params: unknown[] = []
 
 const PRISTINE_FEED_ROUTE = `app.get('/feed', async () => {`;
 
+/** One pool for the whole app, created once, with this max. */
+function sharedPoolOf(max: number): string {
+  return `const pool = new pg.Pool({ connectionString: DATABASE_URL, max: ${max} });
+pool.on('error', () => undefined);
+async function query(sql: string, params: unknown[] = []) {
+  return (await pool.query(sql, params)).rows;
+}`;
+}
+
 export const VARIANTS = {
   /** Wrong: a new Pool (with a generous max) inside every call, ended afterwards. */
   poolPerRequest: {
@@ -59,6 +68,10 @@ async function query(sql: string, params: unknown[] = []) {
   return (await shared.query(sql, params)).rows;
 }`,
   },
+  /** Wrong: one shared pool as big as the load ("200 users, 200 connections, nobody waits"), more than the database has room for. */
+  poolOf200: { query: sharedPoolOf(200) },
+  /** Wrong: one shared pool of PostgreSQL's default max_connections, more than this database has room for. */
+  poolOf100: { query: sharedPoolOf(100) },
   /** A shared pool with no 'error' listener: fine until the database restarts, then the app crashes. */
   poolWithoutErrorListener: {
     query: `const pool = new pg.Pool({ connectionString: DATABASE_URL, max: 10 });

@@ -78,6 +78,27 @@ describe('reproduce: a recorded load-test run that failed', () => {
     expect(judge().status).toBe('passed');
   });
 
+  describe('when the scenario names the failure its walkthrough explains', () => {
+    const refusal = { name: 'the database refusing connections', seenIn: (run: RunRecord) => run.summary.topServerError?.message === 'full' };
+    const refused = runRecord({ label: 'broken', summary: { succeeded: 600, failedHttp5xx: 5_400, successRate: 10, topServerError: { message: 'full', count: 5_400 } } });
+    const timedOut = runRecord({ label: 'broken', startedAt: '2026-11-26T13:00:00.000Z', summary: { succeeded: 534, timeouts: 35, successRate: 93.8, topServerError: null } });
+
+    it('does not take a run that failed otherwise (a swamped machine\'s timeouts) for it, and says what that run failed with', () => {
+      expect(judgeReproduced([timedOut], labelledBroken, refusal)).toEqual({
+        status: 'failed',
+        observed: '1 run recorded; run "broken" failed 35 of 6,000 requests, but 35 timed out, not the database refusing connections',
+        next: expect.stringMatching(/not the failure this step explains: run `npm run loadtest` again/),
+      });
+    });
+
+    it('passes on a later run that shows it, quoting that run', () => {
+      expect(judgeReproduced([timedOut, refused], labelledBroken, refusal)).toMatchObject({
+        status: 'passed',
+        observed: expect.stringMatching(/^run "broken" \(2026-11-26 14:00\): 5,400 of 6,000 requests failed/),
+      });
+    });
+  });
+
   it('is the required step "reproduce", judged on the runs the runner read', async () => {
     const step = reproduceStep({ title: 'See it fail', hints: HINTS, ranOnTheBrokenApp: labelledBroken });
     expect(step).toMatchObject({ id: 'reproduce', title: 'See it fail', required: true, needs: [] });

@@ -6,9 +6,15 @@
  * however the requests are spaced out or throttled. A third burst (sent only when the second
  * opened about none) asks for different users' posts, which no cache of /feed can answer,
  * so a cache cannot hide new connections.
+ *
+ * Reusing connections is not enough: a pool allowed to open as many connections as the
+ * database has room for (max_connections, less the slots kept for superusers) is refused by
+ * PostgreSQL under load just as the broken server is. The line then says the pool's size as the
+ * bursts saw it and the database's arithmetic.
  */
 import type pg from 'pg';
 import { burst, burstEach, describeTally, type BurstTally } from '../../../lab/check/http-load.js';
+import { isConnectionLimitMessage } from '../../../lab/database/refused-connections.js';
 import { settledSessions } from '../../../lab/check/sessions.js';
 import { failed, passed } from '../../../lab/check/verdicts.js';
 import type { ScenarioStep, StepVerdict } from '../../../lab/scenario/steps.js';
@@ -42,7 +48,14 @@ interface BurstObservation {
   newSessions: number;
 }
 
+/** The database's room for connections: max_connections, of which the last few only superusers may take. */
+export interface ConnectionBudget {
+  maxConnections: number;
+  reservedForSuperusers: number;
+}
+
 export interface PoolObservation {
+  budget: ConnectionBudget;
   first: BurstObservation;
   second: BurstObservation;
   /** Requests for different users' posts; not sent when the second burst already opened new connections. */
@@ -51,6 +64,7 @@ export interface PoolObservation {
 
 export async function observePool(appUrl: string, admin: Pick<pg.Client, 'query'>, database: string): Promise<PoolObservation> {
   const feed = `${appUrl}/feed`;
+  const budget = await readBudget(admin);
   const start = await settledSessions(admin, database);
   const firstTally = await burst(feed, BURST_SIZE);
   const afterFirst = await settledSessions(admin, database);
@@ -59,18 +73,58 @@ export async function observePool(appUrl: string, admin: Pick<pg.Client, 'query'
   const first = { tally: firstTally, newSessions: afterFirst - start };
   const second = { tally: secondTally, newSessions: afterSecond - afterFirst };
   // Connections are not reused: the verdict is clear, and a third burst would only cost time.
-  if (second.newSessions > SECOND_BURST_ALLOWANCE) return { first, second };
+  if (second.newSessions > SECOND_BURST_ALLOWANCE) return { budget, first, second };
   // GET /users/1/posts … /users/N/posts at once; a 404 (no such user) is an answer too.
   const userPostsUrls = Array.from({ length: USER_POSTS_BURST_SIZE }, (_, i) => `${appUrl}/users/${i + 1}/posts`);
   const userPostsTally = await burstEach(userPostsUrls, { ok: [200, 404] });
   const afterUserPosts = await settledSessions(admin, database);
-  return { first, second, userPosts: { tally: userPostsTally, newSessions: afterUserPosts - afterSecond } };
+  return { budget, first, second, userPosts: { tally: userPostsTally, newSessions: afterUserPosts - afterSecond } };
 }
 
+async function readBudget(admin: Pick<pg.Client, 'query'>): Promise<ConnectionBudget> {
+  const result = await admin.query<{ name: string; setting: string }>(
+    "SELECT name, setting FROM pg_settings WHERE name IN ('max_connections', 'superuser_reserved_connections')",
+  );
+  const setting = (name: string) => Number(result.rows.find((row) => row.name === name)?.setting ?? 0);
+  return { maxConnections: setting('max_connections'), reservedForSuperusers: setting('superuser_reserved_connections') };
+}
+
+/** "PostgreSQL allows 25 connections, 3 of them kept for superusers: at most 22 for the app". */
+export function describeBudget({ maxConnections, reservedForSuperusers }: ConnectionBudget): string {
+  return `PostgreSQL allows ${maxConnections} connections, ${reservedForSuperusers} of them kept for superusers: at most ${maxConnections - reservedForSuperusers} for the app`;
+}
+
+const refusedByTheDatabase = (tally: BurstTally) => tally.errorBodies.some((body) => isConnectionLimitMessage(body));
+
 export function judgePool(observation: PoolObservation): StepVerdict {
-  const { first, second, userPosts } = observation;
+  const { budget, first, second, userPosts } = observation;
+  const forTheApp = budget.maxConnections - budget.reservedForSuperusers;
+  const reusedForFeed = second.newSessions <= SECOND_BURST_ALLOWANCE;
+  const reused = reusedForFeed && (!userPosts || userPosts.newSessions <= SECOND_BURST_ALLOWANCE);
+  const opened = `a burst of ${BURST_SIZE} requests opened ${first.newSessions} new database connection${first.newSessions === 1 ? '' : 's'}` +
+    `, the next burst ${second.newSessions}`;
   const unanswered = [first.tally, second.tally, userPosts?.tally].find((tally) => tally !== undefined && tally.ok < tally.total);
+  // A pool as big as the database's room: its first burst fills the room, PostgreSQL refuses the rest.
+  if (reused && (first.newSessions >= forTheApp || (unanswered && refusedByTheDatabase(unanswered)))) {
+    return failed(
+      `${opened}${unanswered ? `; of ${BURST_SIZE} simultaneous requests, ${describeTally(unanswered)} ("too many clients")` : ''}. ` +
+        `Connections are reused, but the pool opened as many as the database has room for: ${describeBudget(budget)}`,
+      `make the pool's max well under ${forTheApp}: the dashboard, \`npm run db\` and a second instance of the app need connections too, and requests beyond the pool wait in the app instead of being refused (SCENARIO.md, Step 3, fix 1)`,
+    );
+  }
+  if (userPosts && userPosts.newSessions > SECOND_BURST_ALLOWANCE && reusedForFeed) {
+    return failed(
+      `${opened}, but ${USER_POSTS_BURST_SIZE} requests for different users' posts opened ${userPosts.newSessions}`,
+      'a cache can answer /feed without the database, but every query the app sends still opens its own connection: the fix is in query() itself (SCENARIO.md, Step 3, fix 1)',
+    );
+  }
   if (unanswered) {
+    if (refusedByTheDatabase(unanswered)) {
+      return failed(
+        `${opened}; of ${BURST_SIZE} simultaneous requests, ${describeTally(unanswered)}: PostgreSQL refused connections ("too many clients"; ${describeBudget(budget)})`,
+        'each request still opens its own connection: read query() in src/server.ts (SCENARIO.md, Step 2), then Step 3, fix 1. A pool helps only if it is created once, when the app starts',
+      );
+    }
     return failed(
       `of ${BURST_SIZE} simultaneous requests, ${describeTally(unanswered)}`,
       unanswered.byStatus[429]
@@ -78,15 +132,7 @@ export function judgePool(observation: PoolObservation): StepVerdict {
         : 'every request should be served: the `npm start` terminal shows the app\'s errors',
     );
   }
-  const opened = `a burst of ${BURST_SIZE} requests opened ${first.newSessions} new database connection${first.newSessions === 1 ? '' : 's'}` +
-    `, the next burst ${second.newSessions}`;
-  if (userPosts && userPosts.newSessions > SECOND_BURST_ALLOWANCE && second.newSessions <= SECOND_BURST_ALLOWANCE) {
-    return failed(
-      `${opened}, but ${USER_POSTS_BURST_SIZE} requests for different users' posts opened ${userPosts.newSessions}`,
-      'a cache can answer /feed without the database, but every query the app sends still opens its own connection: the fix is in query() itself (SCENARIO.md, Step 3, fix 1)',
-    );
-  }
-  if (!userPosts || second.newSessions > SECOND_BURST_ALLOWANCE || userPosts.newSessions > SECOND_BURST_ALLOWANCE) {
+  if (!userPosts || !reused) {
     return failed(
       opened,
       'each request still opens its own connection: read query() in src/server.ts (SCENARIO.md, Step 2), then Step 3, fix 1. A pool helps only if it is created once, when the app starts',

@@ -7,6 +7,8 @@
 import { databaseRestartStep } from '../../../lab/check/step-db-restart.js';
 import { goalStep } from '../../../lab/check/step-goal.js';
 import { reproduceStep } from '../../../lab/check/step-reproduce.js';
+import { isConnectionLimitMessage } from '../../../lab/database/refused-connections.js';
+import { failedRequests } from '../../../lab/loadtest/summary.js';
 import { automaticLabel } from './runs.js';
 import type { RunRecord } from '../../../lab/runs/run-record.js';
 import type { ScenarioStep } from '../../../lab/scenario/steps.js';
@@ -24,11 +26,22 @@ export function fixesInPlace(run: RunRecord): boolean {
   return automaticLabel(run.snapshot) === 'pool + index';
 }
 
+/**
+ * The failure Step 1 explains: most failed requests were PostgreSQL refusing a connection
+ * (SQLSTATE 53300, "too many clients"), not timeouts of a swamped machine.
+ */
+export function refusedByTheDatabase(run: RunRecord): boolean {
+  const { topServerError, failedHttp5xx } = run.summary;
+  return topServerError !== null && topServerError !== undefined && isConnectionLimitMessage(topServerError.message) &&
+    failedHttp5xx * 2 >= failedRequests(run.summary);
+}
+
 const steps: readonly ScenarioStep[] = [
   reproduceStep({
     title: 'Reproduce the failure with a load test',
     hints: HINTS.reproduce,
     ranOnTheBrokenApp,
+    failure: { name: 'PostgreSQL refusing connections ("too many clients", SQLSTATE 53300)', seenIn: refusedByTheDatabase },
   }),
   connectionsStep,
   feedIndexStep,
