@@ -45,6 +45,26 @@ export async function maxConnections(client: Queryable): Promise<number> {
   return Number(result.rows[0]?.setting ?? 0);
 }
 
+/** The database's room for client connections: max_connections, of which the last few only superusers may take. */
+export interface ConnectionBudget {
+  maxConnections: number;
+  reservedForSuperusers: number;
+}
+
+/** max_connections and superuser_reserved_connections, as the server runs now. */
+export async function connectionBudget(client: Queryable): Promise<ConnectionBudget> {
+  const result = await client.query<{ name: string; setting: string }>(
+    "SELECT name, setting FROM pg_settings WHERE name IN ('max_connections', 'superuser_reserved_connections')",
+  );
+  const setting = (name: string) => Number(result.rows.find((row) => row.name === name)?.setting ?? 0);
+  return { maxConnections: setting('max_connections'), reservedForSuperusers: setting('superuser_reserved_connections') };
+}
+
+/** "25 allowed (max_connections), 3 of them kept for superusers: 22 for the app". */
+export function describeConnectionBudget({ maxConnections, reservedForSuperusers }: ConnectionBudget): string {
+  return `${maxConnections} allowed (max_connections), ${reservedForSuperusers} of them kept for superusers: ${maxConnections - reservedForSuperusers} for the app`;
+}
+
 /** Rows of one table read since statistics began: every row a sequential scan passed, and the rows fetched through an index. */
 export interface RowsRead {
   sequential: number;

@@ -16,6 +16,8 @@ export interface BannerFacts {
   dataFolder: string;
   /** "5,000 users, 100,000 posts". */
   data: string;
+  /** The database's connection budget as it runs: "25 allowed (max_connections), 3 of them kept for superusers: 22 for the app". */
+  connections: string;
   /** The walkthrough, as the learner finds it from where they started. */
   walkthrough: string;
   readySeconds: number;
@@ -37,6 +39,7 @@ export function renderBanner(facts: BannerFacts): string {
     `  Database              ${redactPassword(facts.databaseUrl)}`,
     `                        (${where})`,
     `  Data                  ${facts.data}`,
+    `  Connections           ${facts.connections}`,
     '',
     `  Save ${facts.appFile} and the app restarts by itself. Ctrl-C stops everything.`,
     `  ${READY_LINE} ${facts.walkthrough}`,

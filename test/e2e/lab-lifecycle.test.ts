@@ -45,6 +45,8 @@ describe('npm start', () => {
     expect(output).toMatch(new RegExp(`http://localhost:${sandbox.ports.appPort}/feed`));
     expect(output).toMatch(new RegExp(`http://localhost:${sandbox.ports.labPort}`));
     expect(output).toMatch(/5,000 users, 100,000 posts/);
+    // The budget the learner's database really has, read from the running server.
+    expect(output).toMatch(/Connections +25 allowed \(max_connections\), 3 of them kept for superusers: 22 for the app/);
     expect(output).not.toMatch(/feed_app:feed_app@/); // the password is not printed
     // The sandbox's state folder is in the system's temporary folder: named whole, not "../../tmp/…".
     expect(output).toContain(`created a new PostgreSQL cluster in ${path.join(sandbox.stateDir, 'pgdata')}`);

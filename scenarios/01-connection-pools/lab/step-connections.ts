@@ -15,6 +15,7 @@
 import type pg from 'pg';
 import { burst, burstEach, describeTally, type BurstTally } from '../../../lab/check/http-load.js';
 import { isConnectionLimitMessage } from '../../../lab/database/refused-connections.js';
+import { connectionBudget, type ConnectionBudget } from '../../../lab/database/stats.js';
 import { settledSessions } from '../../../lab/check/sessions.js';
 import { failed, passed } from '../../../lab/check/verdicts.js';
 import type { ScenarioStep, StepVerdict } from '../../../lab/scenario/steps.js';
@@ -48,12 +49,6 @@ interface BurstObservation {
   newSessions: number;
 }
 
-/** The database's room for connections: max_connections, of which the last few only superusers may take. */
-export interface ConnectionBudget {
-  maxConnections: number;
-  reservedForSuperusers: number;
-}
-
 export interface PoolObservation {
   budget: ConnectionBudget;
   first: BurstObservation;
@@ -64,7 +59,7 @@ export interface PoolObservation {
 
 export async function observePool(appUrl: string, admin: Pick<pg.Client, 'query'>, database: string): Promise<PoolObservation> {
   const feed = `${appUrl}/feed`;
-  const budget = await readBudget(admin);
+  const budget = await connectionBudget(admin);
   const start = await settledSessions(admin, database);
   const firstTally = await burst(feed, BURST_SIZE);
   const afterFirst = await settledSessions(admin, database);
@@ -79,14 +74,6 @@ export async function observePool(appUrl: string, admin: Pick<pg.Client, 'query'
   const userPostsTally = await burstEach(userPostsUrls, { ok: [200, 404] });
   const afterUserPosts = await settledSessions(admin, database);
   return { budget, first, second, userPosts: { tally: userPostsTally, newSessions: afterUserPosts - afterSecond } };
-}
-
-async function readBudget(admin: Pick<pg.Client, 'query'>): Promise<ConnectionBudget> {
-  const result = await admin.query<{ name: string; setting: string }>(
-    "SELECT name, setting FROM pg_settings WHERE name IN ('max_connections', 'superuser_reserved_connections')",
-  );
-  const setting = (name: string) => Number(result.rows.find((row) => row.name === name)?.setting ?? 0);
-  return { maxConnections: setting('max_connections'), reservedForSuperusers: setting('superuser_reserved_connections') };
 }
 
 /** "PostgreSQL allows 25 connections, 3 of them kept for superusers: at most 22 for the app". */
