@@ -14,7 +14,7 @@ export const HINTS = {
     'Run `npm run loadtest` against the original src/server.ts (`npm run reset` brings it back). The run is recorded in .lab/runs/; a run with failed requests completes this step.',
   ],
   pool: [
-    `Count how many database connections one request to /feed opens, and how many ${users} requests at once would open. PostgreSQL allows 100.`,
+    `Count how many database connections one request to /feed opens, and how many ${users} requests at once would open. The \`npm start\` banner's Connections line says how many PostgreSQL allows.`,
     'Look at the query() function in src/server.ts: what does it create, and when? Where could something be created once instead?',
     'Create ONE `new pg.Pool({ connectionString: DATABASE_URL, max: 10 })` at the top of src/server.ts, outside every function, and make query() call `pool.query(sql, params)`. Add `pool.on(\'error\', …)` so a broken idle connection does not crash the app.',
   ],

@@ -56,8 +56,8 @@ const scenario: ScenarioDefinition = {
     },
   },
   loadTest: {
-    // More users than PostgreSQL's 100 connections: enough to break an app that opens a
-    // connection for every request. Each user sends its next request as soon as it gets an answer.
+    // Many more users than the database's 25 connections: enough to break an app that opens a
+    // connection for every request, on any machine. Each user sends its next request as soon as it gets an answer.
     users: 200,
     // The page everyone opens first, and the one that falls over.
     route: '/feed',
@@ -94,7 +94,7 @@ const scenario: ScenarioDefinition = {
       requests: 'Under load the red 5xx line rises while green 2xx stalls: the app answers, but with errors. Requests it never answered are in "Failed requests per second".',
       latency: 'p99 in seconds means some users wait that long; after both fixes it falls to a small fraction of a second.',
       connections:
-        'Broken app: open connections pile up just under the dashed ceiling, many of them still logging in; PostgreSQL refuses every attempt beyond that, and a refused attempt never appears here. With a pool: a flat line at the pool size.',
+        'Broken app: open connections reach the dashed ceiling within seconds and stay there, many of them still logging in; PostgreSQL refuses every attempt beyond that, and a refused attempt never appears here. With a pool: a flat line at the pool size, well under the ceiling.',
       churn:
         'A new connection per request: the blue attempts line follows the dashed requests line, about one attempt per /feed request; the red line is the part PostgreSQL refused. With a pool, attempts fall to about 0 while requests go on.',
       rows: 'Until an index serves the feed, every request reads the whole posts table (the red line sits near the number of posts the banner reported), with or without a pool. Once one does, red falls to 0 and the green line reads about 20 rows per request.',

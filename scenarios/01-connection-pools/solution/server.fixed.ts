@@ -35,8 +35,9 @@ const pool = new pg.Pool({
   connectionString: DATABASE_URL,
   // At most 10 connections. The database machine has a couple of CPU cores: 10 busy
   // connections already keep them all working, and more would only take turns on
-  // the same cores. It also leaves room under PostgreSQL's limit of 100 connections
-  // for a second copy of this app, a migration, or you in `npm run db`.
+  // the same cores. It also leaves room under the database's limit (25 connections,
+  // 22 of them for this app: the `npm start` banner says so) for a second copy of this
+  // app, a migration, or you in `npm run db`.
   max: 10,
   // When all 10 are busy, a request waits in the pool's queue. Under 200 simultaneous
   // users that wait can reach several seconds before the index exists, so give up

@@ -43,9 +43,11 @@ describe('the "too many clients" error in SCENARIO.md', () => {
   });
 
   async function failuresUnderLoad(): Promise<ErrorBody[]> {
-    const bodies = (await burstUntilItFails(`${app.url}/feed`, USERS)).errorBodies;
-    expect(bodies.length, 'expected some failed requests from the broken server in 3 bursts').toBeGreaterThan(0);
-    return bodies.map((body) => JSON.parse(body) as ErrorBody);
+    const tally = await burstUntilItFails(`${app.url}/feed`, USERS);
+    // "Most requests fail" (Step 1, and the index alone in the common questions): the
+    // database's 22 slots for the app are far fewer than 200 requests at once.
+    expect(tally.total - tally.ok, `failed of ${tally.total} requests from the broken server`).toBeGreaterThan(tally.total / 2);
+    return tally.errorBodies.map((body) => JSON.parse(body) as ErrorBody);
   }
 
   it('shows the body the broken server really sends, and names both wordings', async () => {
