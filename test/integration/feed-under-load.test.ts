@@ -44,8 +44,7 @@ describe('200 concurrent /feed requests', () => {
 
       const result = await burstUntilItFails(`${app.url}/feed`, USERS);
       const failed = result.total - result.ok;
-      // Most of them: far more requests at once than the budget's slots for the app.
-      expect(failed).toBeGreaterThan(result.total / 2);
+      expect(failed).toBeGreaterThan(0);
       // The failures are the connection limit (SQLSTATE 53300), answered as 500s. PostgreSQL
       // words it two ways: "too many clients already" once every slot is taken, and
       // "remaining connection slots are reserved for roles with the SUPERUSER attribute"

@@ -43,11 +43,12 @@ describe('the "too many clients" error in SCENARIO.md', () => {
   });
 
   async function failuresUnderLoad(): Promise<ErrorBody[]> {
-    const tally = await burstUntilItFails(`${app.url}/feed`, USERS);
-    // "Most requests fail" (Step 1, and the index alone in the common questions): the
-    // database's 22 slots for the app are far fewer than 200 requests at once.
-    expect(tally.total - tally.ok, `failed of ${tally.total} requests from the broken server`).toBeGreaterThan(tally.total / 2);
-    return tally.errorBodies.map((body) => JSON.parse(body) as ErrorBody);
+    // One burst of 200: how many fail depends on how fast this machine sends them (a third on a
+    // busy one); "most fail" is the load test's claim, tested with its generator in
+    // test/integration/loadtest-cli.test.ts.
+    const bodies = (await burstUntilItFails(`${app.url}/feed`, USERS)).errorBodies;
+    expect(bodies.length, 'expected some failed requests from the broken server in 3 bursts').toBeGreaterThan(0);
+    return bodies.map((body) => JSON.parse(body) as ErrorBody);
   }
 
   it('shows the body the broken server really sends, and names both wordings', async () => {
