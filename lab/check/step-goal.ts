@@ -15,12 +15,11 @@ import { WHOLE_MIX } from '../loadtest/mix.js';
 import { failedRequests } from '../loadtest/summary.js';
 import { undoLoadTestWrites } from '../loadtest/undo-writes.js';
 import { verdictFor } from '../loadtest/verdict.js';
-import { parsePrometheusText } from '../metrics/prometheus-text.js';
+import { appStartedAt } from '../metrics/app-started-at.js';
 import type { RunRecord, RunSummary } from '../runs/run-record.js';
 import { scenario } from '../scenario/current.js';
 import type { ScenarioStep, StepHints, StepVerdict } from '../scenario/steps.js';
 import { sizeForDraws } from '../seeding.js';
-import { assertLoopback } from './http-load.js';
 import { shortRun } from './short-run.js';
 import { failed, passed } from './verdicts.js';
 
@@ -99,19 +98,6 @@ export function greenRunWithFixes(runs: RunRecord[], appStartedAtMs: number | un
       fixesInPlace(run) &&
       Date.parse(run.startedAt) >= appStartedAtMs)
     .at(-1);
-}
-
-/** When the app process serving `appUrl` started (its process_start_time_seconds), or undefined if it does not say. */
-export async function appStartedAt(appUrl: string): Promise<number | undefined> {
-  assertLoopback(appUrl);
-  try {
-    const response = await fetch(`${appUrl}/metrics`, { signal: AbortSignal.timeout(3_000) });
-    if (!response.ok) return undefined;
-    const sample = parsePrometheusText(await response.text()).find((s) => s.name === 'process_start_time_seconds');
-    return sample ? sample.value * 1000 : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 /**

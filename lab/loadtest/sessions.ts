@@ -19,3 +19,14 @@ export function opensConnectionPerRequest(snapshot: LabSnapshot): boolean | null
   if (peakConnections !== null && peakConnections > POOL_SESSION_ALLOWANCE) return true;
   return null;
 }
+
+/**
+ * true: at some moment of the run the server held as many client connections as it takes before
+ * refusing the app ("too many clients"); false: it never did; null: the snapshot cannot tell
+ * (an older record, or the database could not be read).
+ */
+export function reachedConnectionLimit(snapshot: LabSnapshot): boolean | null {
+  const { peakServerConnections, connectionsBeforeRefusal } = snapshot;
+  if (typeof peakServerConnections !== 'number' || typeof connectionsBeforeRefusal !== 'number' || connectionsBeforeRefusal <= 0) return null;
+  return peakServerConnections >= connectionsBeforeRefusal;
+}
