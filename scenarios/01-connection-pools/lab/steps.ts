@@ -7,22 +7,14 @@
 import { databaseRestartStep } from '../../../lab/check/step-db-restart.js';
 import { goalStep } from '../../../lab/check/step-goal.js';
 import { reproduceStep } from '../../../lab/check/step-reproduce.js';
-import { automaticLabel } from './runs.js';
-import type { RunRecord } from '../../../lab/runs/run-record.js';
+import { fixesInPlace, ranOnTheBrokenApp } from './runs.js';
 import type { ScenarioStep } from '../../../lab/scenario/steps.js';
 import { HINTS } from './hints.js';
 import { connectionsStep } from './step-connections.js';
 import { feedIndexStep, userPostsIndexStep } from './step-feed-index.js';
 
-/** A run against the server as shipped: a connection per request and no index on created_at. */
-export function ranOnTheBrokenApp(run: RunRecord): boolean {
-  return automaticLabel(run.snapshot) === 'broken';
-}
-
-/** A run with both fixes: a pool, and an index on created_at for the whole run. */
-export function fixesInPlace(run: RunRecord): boolean {
-  return automaticLabel(run.snapshot) === 'pool + index';
-}
+// Told by the run's snapshot, as its label is, but not by comparing labels: a label names the pool's size.
+export { fixesInPlace, ranOnTheBrokenApp };
 
 const steps: readonly ScenarioStep[] = [
   reproduceStep({
