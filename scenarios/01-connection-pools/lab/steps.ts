@@ -27,6 +27,8 @@ const steps: readonly ScenarioStep[] = [
   goalStep({
     waitsFor: [connectionsStep.id, feedIndexStep.id],
     fixesInPlace,
+    // SCENARIO.md has the learner predict, then load-test both fixes, before the goal is judged.
+    afterLoadTest: true,
     hints: HINTS.goal,
   }),
   userPostsIndexStep,

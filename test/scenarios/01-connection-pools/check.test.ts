@@ -271,9 +271,32 @@ describe('every line at once', () => {
     }
   });
 
-  it('the solution after a failed run: the first three steps pass, the goal measures with the load test\'s generator, and --json says the same', async () => {
+  it('the solution before any load test of it: the first three steps pass, the goal waits for the load test SCENARIO.md asks for, sending nothing', async () => {
     fs.mkdirSync(path.join(stateDir, 'runs'), { recursive: true });
     fs.writeFileSync(path.join(stateDir, 'runs', 'run-1.json'), JSON.stringify(failedRun()));
+    await sql(database.appUrl, FIX_SQL);
+    try {
+      const report = await withServer(FIXED_SERVER, (app) => runChecks(steps, target(app)));
+      const status = Object.fromEntries(report.steps.map((step) => [step.id, step.status]));
+      expect(status).toMatchObject({ reproduce: 'passed', pool: 'passed', index: 'passed', goal: 'failed' });
+      const goal = report.steps.find((step) => step.id === 'goal')!;
+      expect(goal.observed).toBe('not measured yet: it waits for your load test with both fixes in place');
+      // The learner is on the goal now: the line says what to run.
+      expect(goal.next).toMatch(/^run `npm run loadtest`/);
+      expect(loads).toEqual([expect.stringMatching(/^Fix 1 sends/)]);
+    } finally {
+      await sql(database.appUrl, 'DROP INDEX posts_created_at_idx');
+    }
+  });
+
+  it('the solution after a load test of it that was not green: the first three steps pass, the goal measures with the load test\'s generator, and --json says the same', async () => {
+    // Red with both fixes (a busy moment): it stands for nothing, so the goal measures for itself.
+    const notGreen: RunRecord = {
+      ...runRecord({ label: 'pool of 10 + index', startedAt: '2026-11-26T14:10:00.000Z', summary: { succeeded: 5_990, failedHttp5xx: 10, successRate: 99.8 } }),
+      snapshot: { createdAtIndexPresent: true, newSessionsPerRequest: 0, peakConnections: 10, newSessions: 3, peakAppConnections: 10 },
+      verdict: 'red',
+    };
+    fs.writeFileSync(path.join(stateDir, 'runs', 'run-1b.json'), JSON.stringify(notGreen));
     await sql(database.appUrl, FIX_SQL);
     try {
       const report = await withServer(FIXED_SERVER, (app) => runChecks(steps, target(app)));
