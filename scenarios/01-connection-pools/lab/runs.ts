@@ -109,23 +109,23 @@ function perRequestAdvice({ verdict, summary, snapshot, earlierRuns, appStartedA
   return `The same failure as before: every request still opened its own database connection.${cause} (SCENARIO.md, step 2 reads why; step 3, fix 1 fixes it)`;
 }
 
-/** A pool that grew until the database refused the app: its size and the arithmetic. */
+/** A pool that grew until the database refused the app: its size and the database's limit. */
 function poolTooBig({ summary, snapshot }: RunAdviceInput, state: RunState): string {
   const cause = summary.topServerError ? ` Most failures said: "${summary.topServerError.message}".` : '';
-  const others = Math.max(0, (snapshot.peakServerConnections ?? 0) - (state.appConnections ?? 0));
-  return `The pool grew to ${state.appConnections ?? 'as many'} connections and the database was full: it takes ${snapshot.connectionsBeforeRefusal} client ` +
-    `connections before it refuses the app${others > 0 ? `, and ${others} of them were the lab's and other clients'` : ''}.${cause} ` +
-    'A pool set bigger than that only turns waiting into errors: size it below the limit (SCENARIO.md, step 3, fix 1).';
+  const grew = state.appConnections === undefined ? 'The pool grew' : `The pool grew to ${state.appConnections} connections`;
+  return `${grew}, as many as the database let the app have: it refuses a role like the app's once ${snapshot.connectionsBeforeRefusal} client ` +
+    `connections are open, the lab's own included.${cause} A pool set bigger than that only turns waiting into errors: size it below the limit (SCENARIO.md, step 3, fix 1).`;
 }
 
-/** "3,000 rows per request, of 3,000", when the requests of the run read posts whole by sequential scans; undefined otherwise or when the record does not say. */
+/** "about 49,000 rows per request by a sequential scan; the table has about 50,000", when the requests of the run read posts whole by sequential scans; undefined otherwise or when the record does not say. */
 function wholeTableScans({ summary, snapshot }: RunAdviceInput): string | undefined {
   const posts = snapshot.tables?.posts;
   if (!posts || posts.rows <= 0 || summary.succeeded <= 0) return undefined;
   const perRequest = posts.sequentialRowsRead / summary.succeeded;
   // Half the table or more per request: a scan of the whole table (a few requests may miss the statistics' last flush).
   if (perRequest < posts.rows / 2) return undefined;
-  return `${count(Math.round(perRequest))} rows per request by a sequential scan, of ${count(posts.rows)}`;
+  // Both are PostgreSQL's counts, close but not exact: three significant digits say as much as they know.
+  return `about ${count(roughly(perRequest))} rows per request by a sequential scan; the table has about ${count(roughly(posts.rows))}`;
 }
 
 /** ", at most 14 open at once, of the 22 the database takes", when the record says. */
@@ -133,6 +133,10 @@ function ceiling(snapshot: LabSnapshot): string {
   const { peakAppConnections, connectionsBeforeRefusal } = snapshot;
   if (typeof peakAppConnections !== 'number' || typeof connectionsBeforeRefusal !== 'number') return '';
   return `; at most ${peakAppConnections} open at once, of the ${connectionsBeforeRefusal} the database takes`;
+}
+
+function roughly(value: number): number {
+  return Number(value.toPrecision(3));
 }
 
 function count(value: number | null | undefined): string {

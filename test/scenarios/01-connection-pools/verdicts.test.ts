@@ -104,8 +104,8 @@ describe('the other verdicts of Scenario 1', () => {
   it('red with a pool the database stopped: names the size and the limit', () => {
     const tooBig = { ...pool, peakAppConnections: 20, peakConnections: 21, peakServerConnections: 22, connectionsBeforeRefusal: 22 };
     expect(nextStep('red', summary, tooBig, [brokenRun])).toBe(
-      'The pool grew to 20 connections and the database was full: it takes 22 client connections before it refuses the app, ' +
-        "and 2 of them were the lab's and other clients'. Most failures said: \"sorry, too many clients already\". " +
+      "The pool grew to 20 connections, as many as the database let the app have: it refuses a role like the app's once 22 client connections are open, " +
+        "the lab's own included. Most failures said: \"sorry, too many clients already\". " +
         'A pool set bigger than that only turns waiting into errors: size it below the limit (SCENARIO.md, step 3, fix 1).',
     );
   });
@@ -114,7 +114,7 @@ describe('the other verdicts of Scenario 1', () => {
     const userPosts = { ...healthy, route: '/users/42/posts', succeeded: 1_000 };
     const scanned = { ...pool, createdAtIndexPresent: true, tables: { posts: { rows: 50_000, sequentialRowsRead: 49_000_000, indexRowsFetched: 0 } } };
     expect(nextStep('green', userPosts, scanned, [brokenRun])).toBe(
-      'Green by the clock, but every request to /users/42/posts read the whole posts table (49,000 rows per request by a sequential scan, of 50,000): ' +
+      'Green by the clock, but every request to /users/42/posts read the whole posts table (about 49,000 rows per request by a sequential scan; the table has about 50,000): ' +
         'the index on created_at does not serve this query. Look at its plan with EXPLAIN ANALYZE in `npm run db` (SCENARIO.md, Bonus B1).',
     );
     // The feed with its index reads about 20 rows a request through it: step 4 is next.
