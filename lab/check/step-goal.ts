@@ -3,6 +3,10 @@
  * every request answered, and 99% of them within the load test's own green bound (the
  * definition's loadTest), on every route of a mix. Judged only once the steps it waits for pass
  * (the scenario's fixes; it sends no load before):
+ * - a scenario whose walkthrough has the learner load-test the fixes before the goal may wait for
+ *   that run (`afterLoadTest`): until one is recorded with the fixes in place, the goal is not
+ *   measured, so a check run between the last fix and that load test shows no numbers the
+ *   learner is about to predict;
  * - a scenario may add a probe of the answers themselves (fresh answers, …), made first;
  * - a green `npm run loadtest` run recorded with the fixes in place, by the app process
  *   serving now, stands for the load (nothing is sent);
@@ -15,12 +19,11 @@ import { WHOLE_MIX } from '../loadtest/mix.js';
 import { failedRequests } from '../loadtest/summary.js';
 import { undoLoadTestWrites } from '../loadtest/undo-writes.js';
 import { verdictFor } from '../loadtest/verdict.js';
-import { parsePrometheusText } from '../metrics/prometheus-text.js';
+import { appStartedAt } from '../metrics/app-started-at.js';
 import type { RunRecord, RunSummary } from '../runs/run-record.js';
 import { scenario } from '../scenario/current.js';
 import type { ScenarioStep, StepHints, StepVerdict } from '../scenario/steps.js';
 import { sizeForDraws } from '../seeding.js';
-import { assertLoopback } from './http-load.js';
 import { shortRun } from './short-run.js';
 import { failed, passed } from './verdicts.js';
 
@@ -36,6 +39,12 @@ export interface GoalStepOptions {
   /** Whether a recorded run had every fix in place (the scenario tells by the run's snapshot). */
   fixesInPlace(run: RunRecord): boolean;
   hints: StepHints;
+  /**
+   * Wait, besides the fixes, for a load-test run recorded with them in place (any verdict, even
+   * stopped early, by any app process): the walkthrough asks for that run before the goal. A
+   * green one by the app running now stands for the goal; otherwise the check measures as usual.
+   */
+  afterLoadTest?: boolean;
   /** What the goal asks of the answers besides their speed, checked before any load. */
   probe?: GoalProbe;
 }
@@ -69,6 +78,7 @@ export function goalStep(options: GoalStepOptions): ScenarioStep {
     async check({ appUrl, adminDatabaseUrl, runs, before, sendLoad }) {
       const ready = options.waitsFor.every((id) => before.some((step) => step.id === id && step.status === 'passed'));
       if (!ready) return goalNotMeasured();
+      if (options.afterLoadTest && !runs.some(options.fixesInPlace)) return goalAwaitsLoadTest();
       try {
         const probed = options.probe ? await options.probe.check(appUrl) : undefined;
         if (probed && probed.status !== 'passed') return probed;
@@ -99,19 +109,6 @@ export function greenRunWithFixes(runs: RunRecord[], appStartedAtMs: number | un
       fixesInPlace(run) &&
       Date.parse(run.startedAt) >= appStartedAtMs)
     .at(-1);
-}
-
-/** When the app process serving `appUrl` started (its process_start_time_seconds), or undefined if it does not say. */
-export async function appStartedAt(appUrl: string): Promise<number | undefined> {
-  assertLoopback(appUrl);
-  try {
-    const response = await fetch(`${appUrl}/metrics`, { signal: AbortSignal.timeout(3_000) });
-    if (!response.ok) return undefined;
-    const sample = parsePrometheusText(await response.text()).find((s) => s.name === 'process_start_time_seconds');
-    return sample ? sample.value * 1000 : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 /**
@@ -155,6 +152,15 @@ export function judgeGoal(summary: RunSummary): StepVerdict {
 /** The goal before the steps it waits for pass: not measured, so it sends no load. */
 export function goalNotMeasured(): StepVerdict {
   return failed(`not measured yet: it runs once ${scenario.checks.fixes} above pass`, '');
+}
+
+/** The goal once the fixes pass, before the learner's own load test of them (`afterLoadTest`): not measured, and says what to run. */
+export function goalAwaitsLoadTest(): StepVerdict {
+  const { fixes } = scenario.checks;
+  return failed(
+    `not measured yet: it waits for your load test with ${fixes} in place`,
+    `run \`npm run loadtest\` (predict its numbers first): a green run with ${fixes} counts for this line, and after any other the check measures for itself`,
+  );
 }
 
 /**

@@ -73,7 +73,7 @@ function chartPanel(panel: ChartPanel): Record<string, unknown> {
           fillOpacity: upDown ? 20 : 0,
           spanNulls: false,
           showPoints: 'never',
-          ...(panel.scale === 'log' ? { scaleDistribution: { type: 'symlog', log: 10, linearThreshold: 1 } } : {}),
+          ...(panel.scale === 'log' ? { scaleDistribution: { type: 'symlog', log: 10, linearThreshold: panel.linearThreshold ?? 1 } } : {}),
         },
       },
       overrides: panel.series.map((series) => ({

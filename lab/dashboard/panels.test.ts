@@ -246,3 +246,20 @@ describe('what the load test\'s users felt', () => {
     expect(series('errors', '5xx from the app')(run)).toBe(0);
   });
 });
+
+describe('axes that keep earlier runs readable', () => {
+  it('draws requests, latency and rows read on a log axis, linear below a request a second and a millisecond', () => {
+    // 16 requests a second before the fixes and 1,500 after; p99 9 s against 60 ms: on a linear axis the smaller run is a line at 0.
+    expect(['requests', 'latency', 'rows'].map((id) => [id, chart(scenarioOne, id).scale, chart(scenarioOne, id).linearThreshold])).toEqual([
+      ['requests', 'log', 1],
+      ['latency', 'log', 0.001],
+      ['rows', 'log', 1],
+    ]);
+    expect(chart(scenarioOne, 'connections').scale).toBeUndefined();
+  });
+
+  it('says so in the panel\'s "?", once, whether the engine or the scenario wrote it', () => {
+    for (const id of ['requests', 'latency', 'rows']) expect(chart(scenarioOne, id).help.match(/logarithmic/g), id).toHaveLength(1);
+    expect(chart(scenarioOne, 'connections').help).not.toMatch(/logarithmic/);
+  });
+});

@@ -65,10 +65,14 @@ export interface ChartPanel extends PanelText {
   kind: 'chart';
   unit: PanelUnit;
   /**
-   * 'log' when the series differ by orders of magnitude (the whole table by sequential
-   * scan against 20 rows by index): a log-like axis that still shows 0.
+   * 'log' when the series, or the runs one window shows, differ by orders of magnitude (the
+   * whole table by sequential scan against 20 rows by index; 16 requests a second before the
+   * fixes against 1,500 after, p99 9 s against 60 ms): a log-like axis that still shows 0, so
+   * a run beside one a hundred times bigger is not drawn as a flat line at 0.
    */
   scale?: 'linear' | 'log';
+  /** On a log axis, the value below which it is linear (so 0 is drawable), and its lowest labelled line. */
+  linearThreshold?: number;
   /** Shown beside the title: the newest value of one series divided by another's, e.g. "0.98 per request". */
   ratio?: { numerator: string; denominator: string; text: string };
   series: SeriesDefinition[];
@@ -118,6 +122,8 @@ export function panelsFor(definition: ScenarioDefinition): PanelDefinition[] {
       id: 'requests',
       title: 'Requests per second, by outcome',
       unit: 'requests/s',
+      scale: 'log',
+      linearThreshold: 1,
       lookFor: 'Green 2xx is work done, red 5xx are errors the app answered with, orange 4xx requests it turned away as bad input. Requests it never answered are in "Failed requests per second".',
       help: 'Counted by the app itself (its request metrics, http_requests_total). Requests the app never answered (timed out, or refused before they reached it) are not here. A gap means the app did not answer its /metrics within 3 s: stopped, or too swamped to reply.',
       series: [
@@ -131,6 +137,9 @@ export function panelsFor(definition: ScenarioDefinition): PanelDefinition[] {
       id: 'latency',
       title: 'Latency p50 / p95 / p99',
       unit: 'seconds',
+      scale: 'log',
+      // A millisecond: the lowest latency worth a line of its own.
+      linearThreshold: 0.001,
       lookFor: 'p50 is a typical request, p99 the slowest one in a hundred: p99 in seconds means some users wait that long.',
       help: `Percentiles of http_request_duration_seconds over the last ${RATE_WINDOW_SECONDS} s, interpolated inside histogram buckets (5 ms … 20 s), as Prometheus does: close, not exact. Only requests the app answered: a request that timed out in the load test has no time here.`,
       series: [
@@ -249,6 +258,7 @@ export function panelsFor(definition: ScenarioDefinition): PanelDefinition[] {
       title: 'Rows read per request (sequential scan vs index)',
       unit: 'rows/request',
       scale: 'log',
+      linearThreshold: 1,
       lookFor: 'Red and warm lines: rows a sequential scan went through, per request; a table read whole on every request sits near its number of rows. Green and cool lines: rows fetched through an index, about as many as a page needs. Once an index serves a query, its table\'s warm line falls.',
       help: 'Rows of each table read (pg_stat_user_tables: seq_tup_read by sequential scans, idx_tup_fetch through an index) per request the app answered with 2xx. PostgreSQL publishes these about once a second. The axis is logarithmic: each line is ten times the one below.',
       series: rowsTables.flatMap((table, index) => [
@@ -269,6 +279,14 @@ export function panelsFor(definition: ScenarioDefinition): PanelDefinition[] {
   return panels.map((panel) => ({
     ...panel,
     lookFor: dashboard.lookFor?.[panel.id] ?? panel.lookFor,
-    help: dashboard.help?.[panel.id] ?? panel.help,
+    help: withAxisNote(panel, dashboard.help?.[panel.id] ?? panel.help),
   }));
 }
+
+/** A log axis is said in the panel's "?", whoever wrote its text. */
+function withAxisNote(panel: PanelDefinition, help: string): string {
+  if (panel.kind !== 'chart' || panel.scale !== 'log' || /logarithmic/i.test(help)) return help;
+  return `${help} ${LOG_AXIS_NOTE}`;
+}
+
+const LOG_AXIS_NOTE = 'The axis is logarithmic: each line is ten times the one below, so an earlier run stays readable beside a faster one.';

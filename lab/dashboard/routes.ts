@@ -42,6 +42,7 @@ const uplotDir = path.dirname(createRequire(import.meta.url).resolve('uplot/dist
 const ASSETS: Record<string, { file: string; type: string }> = {
   'uPlot.iife.min.js': { file: path.join(uplotDir, 'uPlot.iife.min.js'), type: 'text/javascript; charset=utf-8' },
   'uPlot.min.css': { file: path.join(uplotDir, 'uPlot.min.css'), type: 'text/css; charset=utf-8' },
+  'band-labels.js': { file: path.join(here, 'client', 'band-labels.js'), type: 'text/javascript; charset=utf-8' },
   'dashboard.js': { file: path.join(here, 'client', 'dashboard.js'), type: 'text/javascript; charset=utf-8' },
   'dashboard.css': { file: path.join(here, 'client', 'dashboard.css'), type: 'text/css; charset=utf-8' },
 };

@@ -39,6 +39,45 @@ export async function clientConnectionsByState(client: Queryable, database: stri
   return Object.fromEntries(result.rows.map((row) => [row.state === 'starting' ? LOGGING_IN : row.state ?? 'unknown', Number(row.count)]));
 }
 
+/**
+ * Client connections at one moment: to `database` (the caller's own left out), held there by
+ * `role`, and on the whole server (the caller's own included: PostgreSQL counts every client
+ * backend, superusers' too, against max_connections).
+ */
+export interface ConnectionCounts {
+  database: number;
+  role: number;
+  server: number;
+}
+
+export async function connectionCounts(client: Queryable, database: string, role: string | null, excludePid: number): Promise<ConnectionCounts> {
+  const result = await client.query<{ database: string; role: string; server: string }>(
+    `SELECT count(*) FILTER (WHERE datname = $1 AND pid <> $3) AS database,
+            count(*) FILTER (WHERE datname = $1 AND usename = $2) AS role,
+            count(*) AS server
+       FROM pg_stat_activity WHERE backend_type = 'client backend'`,
+    [database, role, excludePid],
+  );
+  const row = result.rows[0];
+  return { database: Number(row?.database ?? 0), role: Number(row?.role ?? 0), server: Number(row?.server ?? 0) };
+}
+
+/**
+ * How many client connections the server takes before it refuses a role that is not a
+ * superuser ("sorry, too many clients already", SQLSTATE 53300): max_connections less the slots
+ * kept for superusers (superuser_reserved_connections) and, from PostgreSQL 16, for
+ * pg_use_reserved_connections (reserved_connections). Every client connection, a superuser's
+ * too, fills one of these slots.
+ */
+export async function connectionsBeforeRefusal(client: Queryable): Promise<number> {
+  const result = await client.query<{ slots: number }>(
+    `SELECT current_setting('max_connections')::int
+            - current_setting('superuser_reserved_connections')::int
+            - coalesce(current_setting('reserved_connections', true)::int, 0) AS slots`,
+  );
+  return Number(result.rows[0]?.slots ?? 0);
+}
+
 /** The server's max_connections setting. */
 export async function maxConnections(client: Queryable): Promise<number> {
   const result = await client.query<{ setting: string }>("SELECT setting FROM pg_settings WHERE name = 'max_connections'");
@@ -86,4 +125,15 @@ export async function tableRowsRead(client: Queryable, tables: readonly string[]
   const read = Object.fromEntries(tables.map((table): [string, RowsRead] => [table, { sequential: 0, index: 0 }]));
   for (const row of result.rows) read[row.table] = { sequential: Number(row.seq ?? 0), index: Number(row.idx ?? 0) };
   return read;
+}
+
+/** Rows in each of these tables (in schema public) as PostgreSQL counts them (n_live_tup); 0 for a table that does not exist. */
+export async function liveRows(client: Queryable, tables: readonly string[]): Promise<Record<string, number>> {
+  const result = await client.query<{ table: string; rows: string | null }>(
+    `SELECT relname AS table, n_live_tup AS rows FROM pg_stat_user_tables WHERE schemaname = 'public' AND relname = ANY($1::text[])`,
+    [tables],
+  );
+  const rows = Object.fromEntries(tables.map((table): [string, number] => [table, 0]));
+  for (const row of result.rows) rows[row.table] = Number(row.rows ?? 0);
+  return rows;
 }

@@ -15,6 +15,7 @@ import { firstLine, parseLoadTestArgs, type LoadTestDefaults, type LoadTestOptio
 import { scenario } from '../scenario/current.js';
 import type { LoadRoute } from '../scenario/definition.js';
 import { sizeForDraws } from '../seeding.js';
+import { appStartedAt } from '../metrics/app-started-at.js';
 import { liveLine, renderSummary } from './report.js';
 import { renderRunsTable } from './runs-table.js';
 import { scenarioRuns } from './scenario-runs.js';
@@ -63,7 +64,9 @@ export async function runLoadTest(argv: string[], defaults: LoadTestDefaults): P
   // Leftovers of a run that never got to undo its writes (a second Ctrl-C): the next attempt below says if it fails.
   if (database) await undoLoadTestWrites(database.appUrl).catch(() => undefined);
   const runs = await scenarioRuns();
-  const sampler = await startLabSampler(database?.adminUrl, runs.facts);
+  const sampler = await startLabSampler(database?.adminUrl, runs.facts, { appRole: appRoleOf(database), tables: scenario.database.tables });
+  const appUrl = `http://127.0.0.1:${port}`;
+  const appStartedBefore = await appStartedAt(appUrl);
   const startedAt = new Date();
   const id = newRunId(startedAt);
   const inProgress: InProgressRun = {
@@ -124,6 +127,7 @@ export async function runLoadTest(argv: string[], defaults: LoadTestDefaults): P
     live.done();
     say('Reading the database statistics for this run…');
     const snapshot = await sampler.finish(result.counts.succeeded);
+    const appStartedAfter = await appStartedAt(appUrl);
     const undone = database && (await undoWrites(database.appUrl));
     if (undone) say(paint('dim', undone));
     const summary = buildSummary(result, { users: options.users, ...sent });
@@ -139,13 +143,15 @@ export async function runLoadTest(argv: string[], defaults: LoadTestDefaults): P
       summary,
       snapshot,
       verdict,
+      // Only when the same process served the whole run: a restart half-way names neither.
+      ...(appStartedBefore !== undefined && appStartedBefore === appStartedAfter ? { appStartedAt: new Date(appStartedBefore).toISOString() } : {}),
     };
     const file = saveRun(record);
     if (options.json) {
       process.stdout.write(`${JSON.stringify(record, null, 2)}\n`);
     } else {
       say('');
-      say(renderSummary(record, nextStep(verdict, summary, snapshot, history, runs), options.requestTimeoutSeconds, paint));
+      say(renderSummary(record, nextStep(verdict, summary, snapshot, history, runs, record.appStartedAt), options.requestTimeoutSeconds, paint));
       say('');
       say(`Saved as "${record.label}" in ${file}. All runs so far:`);
       say(renderRunsTable([...history, record], paint));
@@ -163,6 +169,16 @@ export async function runLoadTest(argv: string[], defaults: LoadTestDefaults): P
 function labDatabase(): LabDatabaseUrls | undefined {
   try {
     return resolveLabDatabase();
+  } catch {
+    return undefined;
+  }
+}
+
+/** The role the app connects as, from its database URL; undefined without one. */
+function appRoleOf(database: LabDatabaseUrls | undefined): string | undefined {
+  if (!database) return undefined;
+  try {
+    return decodeURIComponent(new URL(database.appUrl).username) || undefined;
   } catch {
     return undefined;
   }

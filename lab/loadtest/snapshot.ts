@@ -4,8 +4,8 @@
  * count it measures, and leaves its own connection out of the peak).
  */
 import pg from 'pg';
-import { clientConnectionsByState, sessionsOpened } from '../database/stats.js';
-import type { LabSnapshot } from '../runs/run-record.js';
+import { connectionCounts, connectionsBeforeRefusal, liveRows, sessionsOpened, tableRowsRead, type RowsRead } from '../database/stats.js';
+import type { LabSnapshot, TableDuringRun } from '../runs/run-record.js';
 import type { ScenarioRuns } from '../scenario/definition.js';
 
 type SnapshotFacts = NonNullable<ScenarioRuns['facts']>;
@@ -19,20 +19,31 @@ const STATISTICS_FLUSH_WAIT_MS = 1_200;
 const CONNECT_TIMEOUT_MS = 5_000;
 
 export interface LabSampler {
+  /** Reads the connections open now, as the timer does every quarter of a second. */
+  sampleNow(): Promise<void>;
   /** Stops sampling and returns the snapshot; `succeeded` is the run's count of 2xx answers. */
   finish(succeeded: number): Promise<LabSnapshot>;
 }
 
 const UNKNOWN_READINGS = { newSessionsPerRequest: null, peakConnections: null, newSessions: null };
 
+/** What the sampler reads besides the scenario's facts. */
+export interface SamplerReadings {
+  /** The role the app connects as: its connections are counted apart (`peakAppConnections`). */
+  appRole?: string;
+  /** Tables whose rows read during the run the snapshot keeps (`tables`). */
+  tables?: readonly string[];
+}
+
 /**
  * Starts sampling, and reads the scenario's facts (ScenarioRuns.facts) now and at the end;
  * without a database URL, or if the database cannot be reached, the snapshot says "unknown"
  * (and every fact false).
  */
-export async function startLabSampler(adminUrl: string | undefined, facts: SnapshotFacts = {}): Promise<LabSampler> {
+export async function startLabSampler(adminUrl: string | undefined, facts: SnapshotFacts = {}, readings: SamplerReadings = {}): Promise<LabSampler> {
+  const tables = readings.tables ?? [];
   const unknown = (known: Record<string, boolean> = {}): LabSnapshot => ({ ...allFalse(facts), ...known, ...UNKNOWN_READINGS });
-  if (!adminUrl) return { finish: async () => unknown() };
+  if (!adminUrl) return { sampleNow: async () => {}, finish: async () => unknown() };
   const client = new pg.Client({ connectionString: adminUrl, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
   // A drill may stop the database mid-run: a broken connection must not crash the load test.
   client.on('error', () => {});
@@ -40,6 +51,8 @@ export async function startLabSampler(adminUrl: string | undefined, facts: Snaps
   let ownPid: number;
   let factsAtStart: Record<string, boolean>;
   let sessionsAtStart: number;
+  let rowsAtStart: Record<string, RowsRead>;
+  let slots: number;
   try {
     await client.connect();
     const who = await client.query<{ database: string; pid: number }>('SELECT current_database() AS database, pg_backend_pid() AS pid');
@@ -47,27 +60,36 @@ export async function startLabSampler(adminUrl: string | undefined, facts: Snaps
     ownPid = who.rows[0]!.pid;
     factsAtStart = await readFacts(client, facts);
     sessionsAtStart = await sessionsOpened(client, database);
+    rowsAtStart = await tableRowsRead(client, tables);
+    slots = await connectionsBeforeRefusal(client);
   } catch {
     await client.end().catch(() => {});
-    return { finish: async () => unknown() };
+    return { sampleNow: async () => {}, finish: async () => unknown() };
   }
 
   let peak: number | null = null;
+  let peakApp: number | null = null;
+  let peakServer: number | null = null;
   let sampling: Promise<void> | undefined;
   const sampleOnce = async () => {
     try {
-      const byState = await clientConnectionsByState(client, database, ownPid);
-      const open = Object.values(byState).reduce((sum, count) => sum + count, 0);
-      peak = Math.max(peak ?? 0, open);
+      const open = await connectionCounts(client, database, readings.appRole ?? null, ownPid);
+      peak = Math.max(peak ?? 0, open.database);
+      peakApp = Math.max(peakApp ?? 0, open.role);
+      peakServer = Math.max(peakServer ?? 0, open.server);
     } catch {
       // The database is unreachable right now; keep the peak seen so far.
     }
   };
-  const timer = setInterval(() => {
-    sampling ??= sampleOnce().finally(() => (sampling = undefined));
-  }, SAMPLE_EVERY_MS);
+  const sample = () => (sampling ??= sampleOnce().finally(() => (sampling = undefined)));
+  const timer = setInterval(() => void sample(), SAMPLE_EVERY_MS);
 
   return {
+    async sampleNow() {
+      // One reading at a time on the one connection: wait for one under way, then take a fresh one.
+      await sampling;
+      await sample();
+    },
     async finish(succeeded) {
       clearInterval(timer);
       await sampling;
@@ -75,6 +97,7 @@ export async function startLabSampler(adminUrl: string | undefined, facts: Snaps
       try {
         const newSessions = (await sessionsOpened(client, database)) - sessionsAtStart;
         const factsAtEnd = await readFacts(client, facts);
+        const tablesDuringRun = duringRun(rowsAtStart, await tableRowsRead(client, tables), await liveRows(client, tables));
         return {
           // True for the whole run: an index created half-way through does not count.
           ...Object.fromEntries(Object.entries(factsAtStart).map(([name, atStart]) => [name, atStart && factsAtEnd[name] === true])),
@@ -83,6 +106,10 @@ export async function startLabSampler(adminUrl: string | undefined, facts: Snaps
           newSessionsPerRequest: succeeded > 0 ? newSessions / succeeded : null,
           peakConnections: peak,
           newSessions,
+          ...(readings.appRole !== undefined ? { peakAppConnections: peakApp } : {}),
+          peakServerConnections: peakServer,
+          connectionsBeforeRefusal: slots,
+          ...(tables.length > 0 ? { tables: tablesDuringRun } : {}),
         };
       } catch {
         return { ...unknown(factsAtStart), peakConnections: peak };
@@ -91,6 +118,15 @@ export async function startLabSampler(adminUrl: string | undefined, facts: Snaps
       }
     },
   };
+}
+
+function duringRun(atStart: Record<string, RowsRead>, atEnd: Record<string, RowsRead>, rows: Record<string, number>): Record<string, TableDuringRun> {
+  return Object.fromEntries(Object.entries(atEnd).map(([table, end]): [string, TableDuringRun] => [table, {
+    rows: rows[table] ?? 0,
+    // A statistics reset in between would make a difference negative: count from 0 then.
+    sequentialRowsRead: Math.max(0, end.sequential - (atStart[table]?.sequential ?? 0)),
+    indexRowsFetched: Math.max(0, end.index - (atStart[table]?.index ?? 0)),
+  }]));
 }
 
 async function readFacts(client: pg.Client, facts: SnapshotFacts): Promise<Record<string, boolean>> {

@@ -17,15 +17,17 @@ export function verdictFor(summary: RunSummary): Verdict {
 /**
  * What the verdict means here, and what to do next: one or two sentences, in the scenario's
  * words where it has some (`runs.nextStep`), else in general terms. `earlierRuns` (the runs
- * saved before this one) let the scenario tell the first reproduction of a failure from a later one.
+ * saved before this one) let the scenario tell the first reproduction of a failure from a later
+ * one, and `appStartedAt` (the run's RunRecord.appStartedAt) a re-run on the same app process
+ * from a run after a restart.
  */
-export function nextStep(verdict: Verdict, summary: RunSummary, snapshot: LabSnapshot, earlierRuns: RunRecord[], runs: ScenarioRuns): string {
+export function nextStep(verdict: Verdict, summary: RunSummary, snapshot: LabSnapshot, earlierRuns: RunRecord[], runs: ScenarioRuns, appStartedAt?: string): string {
   const failed = failedRequests(summary);
   if (verdict === 'red' && summary.connectionErrors > failed / 2) {
     return 'The app stopped answering: connections were refused or closed. Is it still running? Look at the `npm start` terminal.';
   }
   const general = generalAdvice(verdict, summary);
-  return runs.nextStep?.({ verdict, summary, snapshot, earlierRuns, general }) ?? general;
+  return runs.nextStep?.({ verdict, summary, snapshot, earlierRuns, general, ...(appStartedAt ? { appStartedAt } : {}) }) ?? general;
 }
 
 function generalAdvice(verdict: Verdict, summary: RunSummary): string {

@@ -16,13 +16,34 @@ export const IN_PROGRESS_FILE = path.join(RUNS_DIR, 'in-progress.json');
  * start and the end of the run.
  */
 export interface LabSnapshot {
-  [scenarioFact: string]: boolean | number | null | undefined;
+  [scenarioFact: string]: boolean | number | null | undefined | Record<string, TableDuringRun>;
   /** New database sessions opened per completed request (about 1+ when broken, about 0 with a pool). */
   newSessionsPerRequest: number | null;
   /** Most client connections to the database seen at once during the run. */
   peakConnections: number | null;
   /** New database sessions opened during the run (added later; absent in older records). */
   newSessions?: number | null;
+  /**
+   * Most connections the app's role held at once during the run: with a pool, the pool's size as
+   * far as it grew (added later, with the two below; absent in older records).
+   */
+  peakAppConnections?: number | null;
+  /** Most client connections on the whole server at once, the lab's own included: what max_connections counts. */
+  peakServerConnections?: number | null;
+  /** How many client connections the server took before refusing the app's role (max_connections less the reserved slots). */
+  connectionsBeforeRefusal?: number | null;
+  /** Each of the scenario's tables during the run (added later; absent in older records). */
+  tables?: Record<string, TableDuringRun>;
+}
+
+/** What the run did to one table, from pg_stat_user_tables at its start and its end. */
+export interface TableDuringRun {
+  /** Rows in the table at the end (n_live_tup: PostgreSQL's count, close but not exact). */
+  rows: number;
+  /** Rows sequential scans passed during the run (seq_tup_read). */
+  sequentialRowsRead: number;
+  /** Rows fetched through an index during the run (idx_tup_fetch). */
+  indexRowsFetched: number;
 }
 
 /** What a set of requests met: a whole run's, or one route's of a traffic mix. */
@@ -78,6 +99,12 @@ export interface RunRecord {
   summary: RunSummary;
   snapshot: LabSnapshot;
   verdict: 'red' | 'amber' | 'green';
+  /**
+   * When the app process that served the run started (its process_start_time_seconds, ISO), read
+   * before and after the run and kept only when both agree: two runs with the same value ran on
+   * the same process, so nothing the learner saved reached it in between (added later).
+   */
+  appStartedAt?: string;
 }
 
 export interface InProgressRun {

@@ -170,7 +170,8 @@ export interface ScenarioRuns {
    * each read over the lab's admin connection at the start and at the end of a run. The run's
    * snapshot holds each one: true only when it was true both times (an index built half-way
    * through does not count), false when the database could not be read. Names other than the
-   * engine's own readings (newSessionsPerRequest, peakConnections, newSessions).
+   * engine's own readings (newSessionsPerRequest, peakConnections, newSessions, peakAppConnections,
+   * peakServerConnections, connectionsBeforeRefusal, tables).
    */
   facts?: Record<string, (client: Pick<pg.Client, 'query'>) => Promise<boolean>>;
   /** The run's name from its snapshot ("pool only"), or null to leave it numbered ("run 3"). */
@@ -190,6 +191,8 @@ export interface RunAdviceInput {
   snapshot: LabSnapshot;
   /** The runs saved before this one, oldest first. */
   earlierRuns: RunRecord[];
+  /** When the app process that served this run started (RunRecord.appStartedAt): an earlier run with the same value ran on the same process. */
+  appStartedAt?: string;
   /** What the engine would say without the scenario. */
   general: string;
 }

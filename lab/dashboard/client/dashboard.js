@@ -23,7 +23,27 @@
   };
   const format = (unit, v) => (v === null || v === undefined ? '–' : formatters[unit](v));
 
-  // Shaded bands for load-test runs, drawn under the lines.
+  // Rows of band labels (band-labels.js lays them out), in CSS pixels from the chart's top.
+  const LABEL_ROWS = { loadtest: [14, 28], check: [42] };
+  const LABEL_GAP = 6;
+
+  // Where each band is on the chart, and its label: [{ run, x0, x1, x, y, text }].
+  function bandLayout(u) {
+    const { ctx, bbox } = u;
+    const bands = [];
+    for (const run of state.runs) {
+      const end = run.end ?? state.times[state.times.length - 1] ?? run.start;
+      const x0 = Math.max(u.valToPos(run.start, 'x', true), bbox.left);
+      const x1 = Math.min(u.valToPos(end, 'x', true), bbox.left + bbox.width);
+      if (x1 <= bbox.left || x0 >= bbox.left + bbox.width) continue;
+      bands.push({ run, x0, x1, x: x0 + 4 * devicePixelRatio, kind: run.kind === 'check' ? 'check' : 'loadtest', label: run.label });
+    }
+    const rows = Object.fromEntries(Object.entries(LABEL_ROWS).map(([kind, ys]) => [kind, ys.map((y) => bbox.top + y * devicePixelRatio)]));
+    const labels = window.bandLabels.layoutBandLabels(bands, (text) => ctx.measureText(text).width, rows, LABEL_GAP * devicePixelRatio, bbox.left + bbox.width);
+    return bands.map((band, index) => ({ ...band, ...labels[index] }));
+  }
+
+  // Shaded bands for load-test runs, drawn under the lines, with their labels.
   const runBands = {
     hooks: {
       drawClear: [
@@ -34,35 +54,39 @@
           ctx.textAlign = 'left';
           ctx.textBaseline = 'alphabetic';
           ctx.font = `${12 * devicePixelRatio}px system-ui, sans-serif`;
-          // Where the last label of each row ends: a label that would overlap it is left out.
-          const labelEnd = { loadtest: -Infinity, check: -Infinity };
-          for (const run of state.runs) {
-            const end = run.end ?? state.times[state.times.length - 1] ?? run.start;
-            const x0 = Math.max(u.valToPos(run.start, 'x', true), bbox.left);
-            const x1 = Math.min(u.valToPos(end, 'x', true), bbox.left + bbox.width);
-            if (x1 <= bbox.left || x0 >= bbox.left + bbox.width) continue;
+          const bands = bandLayout(u);
+          for (const { run, x0, x1 } of bands) {
             // Load-test runs in blue; the check's short bursts in grey, labelled on a row of their own.
-            const check = run.kind === 'check';
-            const [r, g, b] = check ? [119, 119, 119] : [47, 111, 214];
+            const [r, g, b] = run.kind === 'check' ? [119, 119, 119] : [47, 111, 214];
             ctx.fillStyle = `rgba(${r},${g},${b},${run.end === null ? 0.16 : 0.09})`;
             ctx.fillRect(x0, bbox.top, Math.max(x1 - x0, 2), bbox.height);
-            const x = x0 + 4 * devicePixelRatio;
-            const row = check ? 'check' : 'loadtest';
-            if (x < labelEnd[row]) continue;
-            ctx.fillStyle = check ? '#666666' : '#2f6fd6';
-            ctx.fillText(run.label, x, bbox.top + (check ? 28 : 14) * devicePixelRatio);
-            labelEnd[row] = x + ctx.measureText(run.label).width + 6 * devicePixelRatio;
+          }
+          for (const { run, x, y, text } of bands) {
+            if (!text) continue;
+            ctx.fillStyle = run.kind === 'check' ? '#666666' : '#2f6fd6';
+            ctx.fillText(text, x, y);
           }
           ctx.restore();
+          // For the hover: the bands in CSS pixels of the plot area, as the cursor reports them.
+          u.bandsForHover = bands.map(({ run, x0, x1 }) => ({ label: run.label, left: (x0 - bbox.left) / devicePixelRatio, right: (x1 - bbox.left) / devicePixelRatio }));
+        },
+      ],
+      // Hovering a band shows its whole label, however short its label had to be cut.
+      setCursor: [
+        (u) => {
+          const left = u.cursor.left;
+          const band = left == null || left < 0 ? undefined : (u.bandsForHover ?? []).filter((b) => left >= b.left && left <= b.right).at(-1);
+          u.over.title = band ? band.label : '';
         },
       ],
     },
   };
 
-  // A line at 0 and at every power of ten up to the top of the chart.
-  function powersOfTen(max) {
+  // A line at 0 and at every power of ten from ten times the linear threshold (the first one with
+  // room for its label above 0) up to the top of the chart.
+  function powersOfTen(threshold, max) {
     const splits = [0];
-    for (let v = 10; v <= max; v *= 10) splits.push(v);
+    for (let v = threshold * 10; v <= max * 1.0001; v *= 10) splits.push(Number(v.toPrecision(1)));
     return splits;
   }
 
@@ -134,6 +158,7 @@
     const box = panelBox(panel, container);
     const chartBox = box.querySelector('.chart');
     const isUpDown = panel.unit === 'up/down';
+    const threshold = panel.linearThreshold ?? 1;
     const options = {
       width: Math.max(chartBox.clientWidth, 300),
       height: CHART_HEIGHT,
@@ -147,7 +172,7 @@
             ? { range: [0, 105] }
             : panel.scale === 'log'
               ? // asinh: logarithmic for large values, linear near 0, so a 0 stays drawable.
-                { distr: 4, asinh: 1, range: (u, min, max) => [0, Math.max(max * 2, 10)] }
+                { distr: 4, asinh: threshold, range: (u, min, max) => [0, Math.max(max * 2, threshold * 10)] }
               : { range: (u, min, max) => [0, Math.max(max * 1.1, 1)] },
       },
       axes: [
@@ -159,7 +184,7 @@
           // uPlot passes null for a tick it leaves unlabelled.
           values: (u, ticks) => ticks.map((v) => (v == null ? '' : format(panel.unit, v))),
           ...(isUpDown ? { splits: () => [0, 0.5, 1] } : {}),
-          ...(panel.scale === 'log' ? { splits: (u, axis, min, max) => powersOfTen(max) } : {}),
+          ...(panel.scale === 'log' ? { splits: (u, axis, min, max) => powersOfTen(threshold, max) } : {}),
         },
       ],
       series: [

@@ -19,6 +19,20 @@ describe('automaticLabel', () => {
     expect(automaticLabel(snapshot({ newSessionsPerRequest: 0, newSessions: 0, createdAtIndexPresent: true }))).toBe('pool + index');
   });
 
+  it("says the pool's size as the database saw it: the most connections the app held at once", () => {
+    const pool = { newSessionsPerRequest: 0.001, newSessions: 10, peakServerConnections: 12, connectionsBeforeRefusal: 22 };
+    expect(automaticLabel(snapshot({ ...pool, peakAppConnections: 10 }))).toBe('pool of 10');
+    expect(automaticLabel(snapshot({ ...pool, peakAppConnections: 10, createdAtIndexPresent: true }))).toBe('pool of 10 + index');
+  });
+
+  it('tells a pool the database stopped (set to 200, it grew to what was left) from one that stayed below the limit', () => {
+    const full = { newSessionsPerRequest: 0.01, newSessions: 20, peakAppConnections: 20, peakServerConnections: 22, connectionsBeforeRefusal: 22 };
+    expect(automaticLabel(snapshot(full))).toBe('pool of 20+ (db full)');
+    expect(automaticLabel(snapshot({ ...full, createdAtIndexPresent: true }))).toBe('pool of 20+ (db full) + index');
+    // The limit read from the run, not assumed: the same pool on a server that takes 97 stayed below it.
+    expect(automaticLabel(snapshot({ ...full, connectionsBeforeRefusal: 97 }))).toBe('pool of 20');
+  });
+
   it('does not mistake a pool filling up during a slow, short run for a connection per request', () => {
     // 10 pool connections opened while only 12 requests succeeded.
     expect(automaticLabel(snapshot({ newSessionsPerRequest: 10 / 12, newSessions: 10 }))).toBe('pool only');
@@ -26,6 +40,10 @@ describe('automaticLabel', () => {
 
   it('recognises the broken app by its crowd of connections when no request succeeded', () => {
     expect(automaticLabel(snapshot({ peakConnections: 97 }))).toBe('broken');
+    // Under a budget of 25 the crowd is no bigger than a pool could be: the sessions it opened give it away.
+    expect(automaticLabel(snapshot({ peakConnections: 12, newSessions: 400 }))).toBe('broken');
+    // A pool the database stopped short opens its size once.
+    expect(automaticLabel(snapshot({ peakConnections: 12, newSessions: 21 }))).toBeNull();
   });
 
   it('gives no label when the database could not be read', () => {
