@@ -118,7 +118,7 @@ describe('"my orders"', () => {
     await admin.query('CREATE INDEX orders_user_id_idx ON orders (user_id)');
     const verdict = await myOrders();
     expect(verdict.status).toBe('passed');
-    expect(verdict.observed).toMatch(/^customer 1 \(the busiest\): Bitmap Heap Scan using orders_user_id_idx fetched [\d,]+ orders, then sorted them for the newest 20 — [\d,]+ pages; customer 5000: /);
+    expect(verdict.observed).toMatch(/^customer 1 \(the busiest\): Bitmap Heap Scan using orders_user_id_idx fetched [\d,]+ orders, then sorted them for the newest 20 — [\d,]+ pages(, more than half of the table's [\d,]+)?; customer 5000: /);
     expect(verdict.next).toMatch(/^the busiest customers fetch and sort thousands of orders to show 20/);
   });
 
@@ -171,7 +171,7 @@ describe('the operations page', () => {
     expect(pending.rowsRead).toBeGreaterThan(50 * pending.rowsKept);
     const verdict = await operations();
     expect(verdict.status).toBe('failed');
-    expect(verdict.observed).toMatch(/^status 'pending': Index Scan using orders_created_at_idx walked [\d,]+ orders from the oldest, threw away [\d,]+ that were not pending and kept 50 — [\d,]+ pages, (more than reading|most of) the whole table's [\d,]+$/);
+    expect(verdict.observed).toMatch(/^status 'pending': Index Scan using orders_created_at_idx walked [\d,]+ orders, threw away [\d,]+ that were not pending and kept 50 — [\d,]+ pages, (more than the whole table's [\d,]+|the whole table|more than half of the table's [\d,]+)$/);
     expect(verdict.next).toMatch(/The index must find pending orders, not only sort them$/);
   });
 
