@@ -54,7 +54,7 @@ export function judgeMyOrders({ indexes, busiest, ordinary }: MyOrdersObservatio
     if (planWork(busiest, WORDS.pageRows).sortedRows === null) return passed(both);
     return passed(
       both,
-      'the busiest customers fetch and sort thousands of orders to show 20, and they are the ones who look most often; ' +
+      `for ${busiest.label} the plan fetches and sorts all ${count(busiest.rowsKept)} of their orders to show ${MY_ORDERS_PAGE_ROWS}, and the busiest customers look most often; ` +
         'an index can also keep each customer\'s orders in time order (Step 3 of SCENARIO.md)',
     );
   }
@@ -69,7 +69,7 @@ export function judgeMyOrders({ indexes, busiest, ordinary }: MyOrdersObservatio
     return failed(
       `${describeIndex(first)} exists, but ${seen}${onlyFor}`,
       `that index is sorted by ${first.columns[0]} first, so one customer's orders are spread through all of it, and PostgreSQL uses it ` +
-        'at best for a customer who turns up every few hundred orders. Put the column the query compares with = first',
+        'at best for the busiest customers, whose orders turn up every few dozen or hundred. Put the column the query compares with = first',
     );
   }
   const ledByUserId = mine.filter((index) => index.columns[0] === 'user_id');
