@@ -55,7 +55,8 @@ export function chooseSize(currentSize: number, measuredRequestsPerSecond: numbe
   const predicted = calibrationLoad(definition).users / measuredRequestsPerSecond;
   const base = { measuredRequestsPerSecond, predictedWaitSeconds: predicted };
   if (predicted >= keepWaitSeconds.min && predicted <= keepWaitSeconds.max) {
-    return { ...base, size: currentSize, changed: false, reason: `${state} would make users wait a few seconds: the lesson shows as it is` };
+    // The predicted wait itself, not a phrase for the band: 1.2 s is not "a few seconds".
+    return { ...base, size: currentSize, changed: false, reason: `${state} would make users wait about ${predicted.toFixed(1)} s: the lesson shows as it is` };
   }
   // The scan's cost grows with the table, so the wait scales with the row count.
   const size = nearestStep((currentSize * targetWaitSeconds) / predicted, definition.dataset.unitSteps);

@@ -15,7 +15,7 @@ describe('chooseSize, with Scenario 1\'s definition', () => {
       expect(decision.changed).toBe(false);
       expect(decision.size).toBe(100_000);
       expect(decision.predictedWaitSeconds).toBeCloseTo(wait);
-      expect(decision.reason).toBe('a pool alone would make users wait a few seconds: the lesson shows as it is');
+      expect(decision.reason).toBe(`a pool alone would make users wait about ${wait.toFixed(1)} s: the lesson shows as it is`);
     }
   });
 

@@ -1,6 +1,8 @@
 /**
- * Which index serves which read page, from its columns in order and its WHERE: the one fact the
- * page checks, the index-cost check and the run labels all judge by.
+ * Which index serves which read page, from its columns in order and its WHERE: what a run's
+ * label reads from the catalog at its start and end (no plans run during a load test). The page
+ * checks judge by the plan's work instead (page-reads.ts, planWork), and use an index's form
+ * only to word their advice.
  */
 import type { TableIndex } from '../../../lab/check/indexes.js';
 
@@ -29,9 +31,9 @@ export function findsPending(index: TableIndex): boolean {
   return holdsOnlyPending(index) || (index.predicate === null && index.columns[0] === 'status');
 }
 
-/** A partial index whose WHERE is the pending status. */
-export function holdsOnlyPending(index: TableIndex): boolean {
-  return index.predicate !== null && /^\(?status = 'pending'(::text)?\)?$/.test(index.predicate);
+/** A partial index whose WHERE is the pending status, either way round. */
+function holdsOnlyPending(index: TableIndex): boolean {
+  return index.predicate !== null && /^\(?(status = 'pending'(::text)?|'pending'(::text)? = status)\)?$/.test(index.predicate);
 }
 
 /** The indexes the learner made (every index not backing a primary key or unique constraint). */

@@ -1,12 +1,14 @@
 /**
  * How one read page's query read its table for one realistic parameter ("a probe"), observed
- * with EXPLAIN (ANALYZE, BUFFERS) in the database, and the one way every check line describes
- * it: "customer 5000: Seq Scan on orders read 250,000 orders and kept 19, then sorted them for
- * the newest 20 — 1,839 pages, the whole table". The probes are fixed, so a learner can
- * EXPLAIN exactly what the check saw.
+ * with EXPLAIN (ANALYZE, BUFFERS) in the database under the app role's settings, the one rule
+ * every page check judges a plan's work by (planWork), and the one way every check line
+ * describes it: "customer 5000: Seq Scan on orders read 250,000 orders and kept 19, then sorted
+ * them for the newest 20 — 1,839 pages, the whole table". The probes are fixed, so a learner
+ * can EXPLAIN exactly what the check saw.
  */
 import type pg from 'pg';
 import { explainAnalyze, pagesTouched, readsOf, rowsReturned, sortsRows } from '../../../lab/check/plan.js';
+import { withAppRoleSettings } from './app-role-settings.js';
 
 type Queryable = Pick<pg.Client, 'query'>;
 
@@ -41,8 +43,12 @@ export interface PageRead {
   tableRows: number;
 }
 
-/** Runs each probe with EXPLAIN (ANALYZE, BUFFERS) and reads how it read `table`. */
-export async function readPages(client: Queryable, table: string, probes: readonly Probe[]): Promise<PageRead[]> {
+/** Runs each probe with EXPLAIN (ANALYZE, BUFFERS), as the app's role would plan it, and reads how it read `table`. */
+export function readPages(client: Queryable, table: string, probes: readonly Probe[]): Promise<PageRead[]> {
+  return withAppRoleSettings(client, () => readEach(client, table, probes));
+}
+
+async function readEach(client: Queryable, table: string, probes: readonly Probe[]): Promise<PageRead[]> {
   const { pages: tablePages, rows: tableRows } = await sizeOf(client, table);
   const reads: PageRead[] = [];
   for (const probe of probes) {
@@ -80,6 +86,41 @@ export interface ReadWords {
   things: string;
   /** What the page shows, after "then sorted them for": "the newest 20". */
   shows: string;
+  /** How many rows the page shows (its LIMIT): the yardstick of planWork. */
+  pageRows: number;
+}
+
+/**
+ * Pages a plan may touch beyond one per row it keeps: the index's levels on the way down to
+ * the first entry, and the odd page of entries beside it. The right index for a page touches
+ * 2 to 25 pages at every size the lab seeds (4 levels at most), whatever the rows it keeps.
+ */
+export const PAGES_TO_FIND_THE_FIRST = 10;
+
+/** What a plan did beyond what its page needs: the one rule every page check judges by. */
+export interface PlanWork {
+  /** It read rows and threw them away (a Filter, a lossy index's Recheck): more than it kept, and more than a page's rows. */
+  threwAway: number | null;
+  /** It touched more pages than one per row it kept plus PAGES_TO_FIND_THE_FIRST: it walked index or table pages that held nothing it kept. */
+  walkedPages: boolean;
+  /** It sorted more rows than the page shows: the rows did not come out of an index in the page's order. */
+  sortedRows: number | null;
+}
+
+/** Judges a probe's plan by its work alone, never by which index it used or how that index was written. */
+export function planWork(read: PageRead, pageRows: number): PlanWork {
+  const thrown = read.rowsRead - read.rowsKept;
+  return {
+    threwAway: thrown > Math.max(read.rowsKept, pageRows) ? thrown : null,
+    walkedPages: read.pages > read.rowsKept + PAGES_TO_FIND_THE_FIRST,
+    sortedRows: read.sorts && read.rowsKept > pageRows ? read.rowsKept : null,
+  };
+}
+
+/** The page found its rows without reading others: no rows thrown away, no pages walked in vain (a sort is each page's own call). */
+export function findsItsRows(read: PageRead, pageRows: number): boolean {
+  const work = planWork(read, pageRows);
+  return work.threwAway === null && !work.walkedPages;
 }
 
 /**
@@ -89,13 +130,22 @@ export interface ReadWords {
  */
 export function describeRead(read: PageRead, words: ReadWords): string {
   const access = accessName(read, words.table);
-  const pages = `${count(read.pages)} pages${wholeTable(read) ? ', the whole table' : ''}`;
+  const pages = pagesOf(read);
   if (read.rowsRead === read.rowsKept && !read.sorts) return `${read.label}: ${access}, ${count(read.returned)} rows, ${pages}`;
   const found = read.indexName !== undefined && read.rowsRead === read.rowsKept
     ? `fetched ${count(read.rowsKept)} ${words.things}`
     : `read ${readAll(read) ? `all ${count(significant(read.rowsRead, 4))}` : count(read.rowsRead)} ${words.things} and kept ${count(read.rowsKept)}`;
   const sorted = read.sorts ? `, then sorted them for ${words.shows}` : '';
   return `${read.label}: ${access} ${found}${sorted} — ${pages}`;
+}
+
+/** "4 pages", "1,311 pages, more than half of the table's 1,839", "1,839 pages, the whole table", "2,500 pages, more than the whole table's 1,839". */
+export function pagesOf(read: PageRead): string {
+  const pages = `${count(read.pages)} pages`;
+  if (read.tablePages <= 0 || read.pages < 0.5 * read.tablePages) return pages;
+  if (read.pages > 1.1 * read.tablePages) return `${pages}, more than the whole table's ${count(read.tablePages)}`;
+  if (wholeTable(read)) return `${pages}, the whole table`;
+  return `${pages}, more than half of the table's ${count(read.tablePages)}`;
 }
 
 /** Reading at least 9 pages in 10 of the table is reading all of it. */

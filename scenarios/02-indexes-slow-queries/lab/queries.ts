@@ -14,16 +14,22 @@ export const SEARCH_QUERY = `SELECT id, name, category, price_cents AS "priceCen
        ORDER BY price_cents
        LIMIT ${SEARCH_PAGE_ROWS}`;
 
+/** How many orders "my orders" shows. */
+export const MY_ORDERS_PAGE_ROWS = 20;
+
 /** GET /users/:id/orders: one customer's 20 newest orders ($1 the customer's id). */
 export const MY_ORDERS_QUERY = `SELECT id, status, total_cents AS "totalCents", created_at AS "createdAt"
      FROM orders
      WHERE user_id = $1
      ORDER BY created_at DESC
-     LIMIT 20`;
+     LIMIT ${MY_ORDERS_PAGE_ROWS}`;
+
+/** How many orders the operations page shows. */
+export const OPERATIONS_PAGE_ROWS = 50;
 
 /** GET /admin/orders: the 50 orders of one status waiting longest ($1 the status; the page asks for 'pending'). */
 export const OPERATIONS_QUERY = `SELECT id, user_id AS "userId", total_cents AS "totalCents", created_at AS "createdAt"
      FROM orders
      WHERE status = $1
      ORDER BY created_at
-     LIMIT 50`;
+     LIMIT ${OPERATIONS_PAGE_ROWS}`;

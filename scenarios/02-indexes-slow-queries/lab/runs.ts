@@ -47,7 +47,7 @@ function nextStep({ verdict, summary, snapshot, earlierRuns, general }: RunAdvic
     // One page alone: slow without an index that serves it is that page's own query, not this machine.
     const page = pageOfRoute(summary.route);
     if (verdict === 'green' || page === undefined || pages.includes(page)) return undefined;
-    return `No index serves ${PAGES[page].name} yet, so its query reads the whole ${PAGES[page].table} table on every request: \`npm run check\` shows its plan.`;
+    return `None of your indexes serves ${PAGES[page].name} yet, so for most requests its query reads the whole ${PAGES[page].table} table: \`npm run check\` shows its plan and what to try.`;
   }
   const missing = PAGE_IDS.filter((page) => !pages.includes(page)).map((page) => PAGES[page].name);
   if (verdict === 'green') {

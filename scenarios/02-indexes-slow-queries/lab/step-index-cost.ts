@@ -1,9 +1,10 @@
 /**
  * Every index the learner added earns its keep: each is in the plan of some page for realistic
  * parameters (drawn by the load test's own generator, with the busiest and the ordinary
- * customer), and none repeats the first columns of another. Judged by plans rather than by
- * pg_stat_user_indexes alone: the planner itself reads an index led by a range column to learn
- * a column's lowest and highest values, and that counts as a scan although no page used it.
+ * customer), planned as the app's role plans them, and none repeats the first columns of
+ * another. Judged by plans rather than by pg_stat_user_indexes alone: the planner itself reads
+ * an index led by a range column to learn a column's lowest and highest values, and that counts
+ * as a scan although no page used it.
  */
 import type pg from 'pg';
 import { describeIndex, indexesOn, indexUse, redundantPrefixes, type IndexUse, type TableIndex } from '../../../lab/check/indexes.js';
@@ -15,6 +16,7 @@ import type { DatasetSize, LoadRoute } from '../../../lab/scenario/definition.js
 import type { ScenarioStep, StepVerdict } from '../../../lab/scenario/steps.js';
 import { sizeForDraws } from '../../../lab/seeding.js';
 import { DEFAULT_ORDERS, shopSize } from '../db/seed.js';
+import { withAppRoleSettings } from './app-role-settings.js';
 import { HINTS } from './hints.js';
 import { learnersIndexes } from './page-indexes.js';
 import { count } from './page-reads.js';
@@ -57,9 +59,11 @@ export async function observeIndexCost(admin: Queryable, size: DatasetSize): Pro
   const indexes = learnersIndexes(all);
   const queries = sampleRequests(size);
   const used = new Set<string>();
-  for (const { sql, params, table } of queries) {
-    for (const access of accessesTo(await explain(admin, sql, params), table)) if (access.indexName) used.add(access.indexName);
-  }
+  await withAppRoleSettings(admin, async () => {
+    for (const { sql, params, table } of queries) {
+      for (const access of accessesTo(await explain(admin, sql, params), table)) if (access.indexName) used.add(access.indexName);
+    }
+  });
   return {
     indexes,
     redundant: redundantPrefixes(all).filter(({ index }) => !index.backsConstraint),

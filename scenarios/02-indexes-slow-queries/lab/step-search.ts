@@ -1,15 +1,18 @@
 /**
  * Product search: equality column first, range column second. For a big category, a tiny one
- * and a dear price range, the plan reads products through an index led by (category,
- * price_cents) and needs no Sort. An index led by the price fails even where PostgreSQL 18's
- * skip scan makes it fast: the line quotes its pages and jumps, which the learner can compare.
+ * and a dear price range, the plan (as the app's role gets it) throws no products away, walks
+ * no pages in vain and sorts no more than the page's 20 rows (planWork), whichever index it
+ * uses. A range PostgreSQL expects to be nearly empty may rightly be collected through the right
+ * index and sorted: a sort of one page's rows or fewer costs nothing. An index led by the price
+ * walks pages in vain even where PostgreSQL 18's skip scan makes it fast: the line quotes its
+ * pages and jumps, which the learner can compare.
  */
 import type pg from 'pg';
 import { describeIndex, indexesOn, type TableIndex } from '../../../lab/check/indexes.js';
 import { failed, passed } from '../../../lab/check/verdicts.js';
 import type { StepVerdict } from '../../../lab/scenario/steps.js';
-import { learnersIndexes, servesSearch } from './page-indexes.js';
-import { count, counted, describeRead, readPages, wholeTable, type PageRead, type Probe, type ReadWords } from './page-reads.js';
+import { learnersIndexes } from './page-indexes.js';
+import { count, counted, describeRead, findsItsRows, planWork, readPages, wholeTable, type PageRead, type Probe, type ReadWords } from './page-reads.js';
 import { pageStep } from './page-step.js';
 import { SEARCH_PAGE_ROWS, SEARCH_QUERY } from './queries.js';
 
@@ -22,7 +25,7 @@ export const SEARCH_PROBES: readonly Probe[] = [
   { label: 'electronics from $200', sql: SEARCH_QUERY, params: ['electronics', 20_000, 999_999_999] },
 ];
 
-const WORDS: ReadWords = { table: 'products', things: 'products', shows: 'the cheapest 20' };
+const WORDS: ReadWords = { table: 'products', things: 'products', shows: `the cheapest ${SEARCH_PAGE_ROWS}`, pageRows: SEARCH_PAGE_ROWS };
 
 export const searchStep = pageStep('search', 'Product search: equality column first, range column second', observeSearch, judgeSearch);
 
@@ -39,12 +42,15 @@ export function judgeSearch({ indexes, reads }: SearchObservation): StepVerdict 
   const byName = new Map(indexes.map((index) => [index.name, index]));
   const indexOf = (read: PageRead) => (read.indexName ? byName.get(read.indexName) : undefined);
   const all = reads.map((read) => describeRead(read, WORDS)).join('; ');
-  if (reads.every((read) => indexOf(read) && servesSearch(indexOf(read)!) && sortsAtMostOnePage(read))) return passed(all);
+  const costly = reads.filter((read) => !findsItsRows(read, WORDS.pageRows) || planWork(read, WORDS.pageRows).sortedRows !== null);
+  if (costly.length === 0) return passed(all);
 
+  // The plans' work decided; the indexes' form only words the advice.
   const priceFirst = reads.filter((read) => indexOf(read)?.columns[0] === 'price_cents');
-  if (priceFirst.length > 0) {
+  const costlyPriceFirst = priceFirst.filter((read) => costly.includes(read));
+  if (costlyPriceFirst.length > 0) {
     // The probe that paid most pages for what it returned shows the cost of the wrong order best.
-    const worst = priceFirst.reduce((a, b) => (b.pages / Math.max(1, b.returned) > a.pages / Math.max(1, a.returned) ? b : a));
+    const worst = costlyPriceFirst.reduce((a, b) => (b.pages / Math.max(1, b.returned) > a.pages / Math.max(1, a.returned) ? b : a));
     const index = indexOf(worst)!;
     const jumps = worst.indexSearches !== undefined && worst.indexSearches > 1 ? ` jumped ${count(worst.indexSearches)} times through the index (Index Searches) and` : '';
     const others = priceFirst.filter((read) => read !== worst).map((read) => `${read.label}: ${read.indexSearches !== undefined ? `${counted(read.indexSearches, 'jump')}, ` : ''}${counted(read.pages, 'page')} for ${counted(read.returned, 'row')}`);
@@ -58,7 +64,7 @@ export function judgeSearch({ indexes, reads }: SearchObservation): StepVerdict 
           'Put the column compared with = first, then compare Buffers for the same search',
     );
   }
-  const categoryAlone = reads.find((read) => indexOf(read)?.columns[0] === 'category' && !servesSearch(indexOf(read)!) && read.sorts);
+  const categoryAlone = costly.find((read) => indexOf(read)?.columns[0] === 'category' && indexOf(read)?.columns[1] !== 'price_cents');
   if (categoryAlone) {
     return failed(
       all,
@@ -69,18 +75,9 @@ export function judgeSearch({ indexes, reads }: SearchObservation): StepVerdict 
   const mine = learnersIndexes(indexes);
   if (mine.length > 0) {
     return failed(
-      `products has ${mine.map(describeIndex).join(', ')}; ${all}`,
+      `products has ${mine.map(describeIndex).join(', ')}; ${costly.map((read) => describeRead(read, WORDS)).join('; ')}`,
       'the search compares category with = and price with a range, and sorts by price: an index serves it when it starts with the = column and holds the range column next (Step 4 of SCENARIO.md)',
     );
   }
   return failed(all, 'Step 4 of SCENARIO.md');
-}
-
-/**
- * The right index hands a search its rows in price order, so nothing is left to sort; but when
- * PostgreSQL expects a range to hold only a few products (cameras under $25), it may rightly
- * collect them through the same index and sort them: a sort of one page's rows or fewer costs nothing.
- */
-function sortsAtMostOnePage(read: PageRead): boolean {
-  return !read.sorts || read.rowsKept <= SEARCH_PAGE_ROWS;
 }

@@ -64,7 +64,8 @@ afterAll(async () => {
 
 describe("Scenario 2's commands, as the docs give them", () => {
   it('are all npm scripts of the scenario', () => {
-    expect(commands.length).toBeGreaterThan(10);
+    // A floor that proves the docs were read (Step 6 no longer times orders with three load tests).
+    expect(commands.length).toBeGreaterThanOrEqual(10);
     expect(commands.filter((command) => !(command.script in scripts)).map((command) => `${command.where}: ${command.script}`)).toEqual([]);
   });
 

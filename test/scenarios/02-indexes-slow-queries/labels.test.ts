@@ -63,7 +63,7 @@ describe('the next step after a run', () => {
   it('after a slow run of one page alone, says that page has no index serving it, not that the machine is busy', () => {
     const myOrders = { ...runRecord().summary, route: '/users/:userId/orders' };
     const alone = (facts: LabSnapshot, verdict: RunRecord['verdict']) => runs.nextStep!({ verdict, summary: myOrders, snapshot: facts, earlierRuns: [], general: 'Slow.' });
-    expect(alone(snapshot({ search: true }), 'amber')).toBe('No index serves my orders yet, so its query reads the whole orders table on every request: `npm run check` shows its plan.');
+    expect(alone(snapshot({ search: true }), 'amber')).toBe('None of your indexes serves my orders yet, so for most requests its query reads the whole orders table: `npm run check` shows its plan and what to try.');
     expect(alone(snapshot({ myOrders: true }), 'amber')).toBeUndefined();
     expect(alone(snapshot(), 'green')).toBeUndefined();
   });

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { TableIndex } from '../../../lab/check/indexes.js';
-import { describeRead, type PageRead } from '../../../scenarios/02-indexes-slow-queries/lab/page-reads.js';
+import { describeRead, findsItsRows, pagesOf, type PageRead } from '../../../scenarios/02-indexes-slow-queries/lab/page-reads.js';
 import { judgeOperations } from '../../../scenarios/02-indexes-slow-queries/lab/step-operations.js';
 import { judgeSearch } from '../../../scenarios/02-indexes-slow-queries/lab/step-search.js';
 
@@ -45,7 +45,8 @@ describe('the search judge', () => {
   it('passes (category, price_cents) when PostgreSQL collects a nearly empty range through it and sorts those few rows, and not when it sorts more than a page', () => {
     const right = index('products_category_price_cents_idx', 'products', ['category', 'price_cents']);
     const collected = (rows: number) => read({
-      label: 'cameras under $25', nodeType: 'Bitmap Heap Scan', indexName: right.name, sorts: true, rowsRead: rows, rowsKept: rows, returned: Math.min(rows, 20),
+      // The index's two levels, then one table page per row at most.
+      label: 'cameras under $25', nodeType: 'Bitmap Heap Scan', indexName: right.name, sorts: true, rowsRead: rows, rowsKept: rows, returned: Math.min(rows, 20), pages: 2 + rows,
     });
     expect(judgeSearch({ indexes: [right], reads: [collected(0)] }).status).toBe('passed');
     expect(judgeSearch({ indexes: [right], reads: [collected(20)] }).status).toBe('passed');
@@ -63,7 +64,7 @@ describe('the operations judge', () => {
       pending: pending({ indexName: trap.name, rowsRead: 990_054, rowsKept: 50, returned: 50, pages: 9_988 }),
       orders: 1_000_000,
     });
-    expect(verdict.observed).toBe("status 'pending': Index Scan using orders_created_at_idx walked 990,054 orders from the oldest, threw away 990,004 that were not pending and kept 50 — 9,988 pages, more than reading the whole table's 7,379");
+    expect(verdict.observed).toBe("status 'pending': Index Scan using orders_created_at_idx walked 990,054 orders, threw away 990,004 that were not pending and kept 50 — 9,988 pages, more than the whole table's 7,379");
   });
 
   it('passes the partial index on pending orders without a tip, and (status, created_at) with one', () => {
@@ -77,7 +78,7 @@ describe('the operations judge', () => {
 });
 
 describe('a whole-table read, described', () => {
-  const words = { table: 'orders', things: 'orders', shows: 'the oldest 50' };
+  const words = { table: 'orders', things: 'orders', shows: 'the oldest 50', pageRows: 50 };
   const scan = (rowsRead: number, tableRows: number) => read({
     label: 'status \'pending\'', nodeType: 'Seq Scan', rowsRead, rowsKept: 2_391, sorts: true, pages: 1_877, tablePages: 1_877, tableRows,
   });
@@ -90,5 +91,28 @@ describe('a whole-table read, described', () => {
 
   it('rounds away the row or two parallel workers\' averages add', () => {
     expect(describeRead(scan(1_000_001, 995_000), words)).toMatch(/read all 1,000,000 orders/);
+  });
+});
+
+describe('the one rule: a plan finds its rows when it throws none away and walks no pages in vain', () => {
+  // The plans the issue measured at 600,000 orders (4,479 table pages), whatever index gave them.
+  const at600k = (overrides: Partial<PageRead> & Pick<PageRead, 'label'>) => read({ tablePages: 4_479, tableRows: 600_000, ...overrides });
+  it.each([
+    { plan: "a partial index written WHERE 'pending' = status", read: at600k({ label: 'pending', rowsRead: 50, rowsKept: 50, returned: 50, pages: 4 }), rows: 50, finds: true },
+    { plan: "an index led by (status = 'pending')", read: at600k({ label: 'pending', rowsRead: 50, rowsKept: 50, returned: 50, pages: 5 }), rows: 50, finds: true },
+    { plan: 'the busiest customer through (user_id) alone', read: at600k({ label: 'customer 1', nodeType: 'Bitmap Heap Scan', rowsRead: 3_464, rowsKept: 3_464, sorts: true, pages: 2_410 }), rows: 20, finds: true },
+    { plan: 'BRIN on user_id under enable_seqscan = off', read: at600k({ label: 'customer 5000', nodeType: 'Bitmap Heap Scan', rowsRead: 600_000, rowsKept: 16, sorts: true, pages: 4_549, returned: 16 }), rows: 20, finds: false },
+    { plan: '(created_at) walked for pending orders', read: at600k({ label: 'pending', rowsRead: 594_000, rowsKept: 50, returned: 50, pages: 6_000 }), rows: 50, finds: false },
+    { plan: '(created_at, status) read entry by entry', read: at600k({ label: 'pending', rowsRead: 50, rowsKept: 50, returned: 50, pages: 2_900 }), rows: 50, finds: false },
+    { plan: '(price_cents, category) jumping for an empty range', read: at600k({ label: 'cameras', rowsRead: 0, rowsKept: 0, returned: 0, pages: 26, indexSearches: 3 }), rows: 20, finds: false },
+  ])('$plan: finds its rows $finds', ({ read: plan, rows, finds }) => {
+    expect(findsItsRows(plan, rows)).toBe(finds);
+  });
+
+  it('says "the whole table" only when the pages are the whole table, and "more than half" only when they are', () => {
+    expect(pagesOf(read({ label: 'x', pages: 4, tablePages: 4_479 }))).toBe('4 pages');
+    expect(pagesOf(read({ label: 'x', pages: 2_410, tablePages: 4_479 }))).toBe("2,410 pages, more than half of the table's 4,479");
+    expect(pagesOf(read({ label: 'x', pages: 4_549, tablePages: 4_479 }))).toBe('4,549 pages, the whole table');
+    expect(pagesOf(read({ label: 'x', pages: 6_000, tablePages: 4_479 }))).toBe("6,000 pages, more than the whole table's 4,479");
   });
 });
