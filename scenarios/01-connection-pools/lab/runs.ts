@@ -4,7 +4,7 @@
  * step in SCENARIO.md's words. The engine loads it when a load test starts.
  */
 import { indexesOn, ledBy } from '../../../lab/check/indexes.js';
-import { opensConnectionPerRequest, reachedConnectionLimit } from '../../../lab/loadtest/sessions.js';
+import { opensConnectionPerRequest, reachedConnectionLimit } from '../../../lab/loadtest/connection-habit.js';
 import type { LabSnapshot, RunRecord } from '../../../lab/runs/run-record.js';
 import type { RunAdviceInput, ScenarioRuns } from '../../../lab/scenario/definition.js';
 import scenario from './scenario.js';

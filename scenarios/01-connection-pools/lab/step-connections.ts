@@ -16,7 +16,7 @@ import type pg from 'pg';
 import { burst, burstEach, describeTally, type BurstTally } from '../../../lab/check/http-load.js';
 import { isConnectionLimitMessage } from '../../../lab/database/refused-connections.js';
 import { connectionBudget, type ConnectionBudget } from '../../../lab/database/stats.js';
-import { settledSessions } from '../../../lab/check/sessions.js';
+import { settledSessions } from '../../../lab/check/settled-sessions.js';
 import { failed, passed } from '../../../lab/check/verdicts.js';
 import type { ScenarioStep, StepVerdict } from '../../../lab/scenario/steps.js';
 import { HINTS } from './hints.js';
