@@ -10,7 +10,7 @@ import { scenario } from '../lab/scenario/current.js';
 import { defaultSize } from '../lab/seeding.js';
 import { APP_ROLE, PG_SUPERUSER, PG_SUPERUSER_PASSWORD } from '../lab/config.js';
 import { applySchema, provisionAppRoleAndDatabase } from '../lab/database/provision.js';
-import { enableStatementStatistics, STATEMENTS_LIBRARY } from '../lab/database/statements.js';
+import { enableStatementStatistics, STATEMENTS_LIBRARY } from '../lab/database/pg-stat-statements.js';
 import { embeddedAdminUrl, embeddedAppUrl, embeddedMaintenanceUrl } from '../lab/database/urls.js';
 import { freePort } from '../lab/net/free-port.js';
 import { initialiseCluster, startServer } from '../lab/postgres/embedded.js';

@@ -8,7 +8,7 @@ import readline from 'node:readline';
 import pg from 'pg';
 import { describe } from './describe.js';
 import { formatError, formatResult, type ShownResult } from './format.js';
-import { endsStatement } from './statements.js';
+import { endsStatement } from './statement-ends.js';
 
 /** A client that hands every value back as PostgreSQL's own text, the way psql shows it. */
 export function consoleClient(databaseUrl: string): pg.Client {

@@ -5,7 +5,7 @@
  */
 import pg from 'pg';
 import { clientConnectionsByState, maxConnections, sessionsOpened, tableRowsRead, type RowsRead } from '../database/stats.js';
-import { readStatements, type StatementsReading } from '../database/statements.js';
+import { readStatements, type StatementsReading } from '../database/pg-stat-statements.js';
 
 export interface DatabaseReading {
   /**

@@ -6,7 +6,7 @@
 import { PG_DATA_DIR, PG_LOG_FILE, PG_SUPERUSER, PG_SUPERUSER_PASSWORD } from '../config.js';
 import { embeddedAdminUrl, embeddedAppUrl, embeddedMaintenanceUrl } from '../database/urls.js';
 import { applySchema, provisionAppRoleAndDatabase } from '../database/provision.js';
-import { enableStatementStatistics, STATEMENTS_LIBRARY } from '../database/statements.js';
+import { enableStatementStatistics, STATEMENTS_LIBRARY } from '../database/pg-stat-statements.js';
 import { learnerPath, scenario } from '../scenario/current.js';
 import type { ScenarioDefinition } from '../scenario/definition.js';
 import { LabError } from '../errors.js';

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT_DIR } from '../../lab/config.js';
-import { endsStatement } from '../../lab/console/statements.js';
+import { endsStatement } from '../../lab/console/statement-ends.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
 
 const run = promisify(execFile);

@@ -8,7 +8,7 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { APP_ROLE } from '../../lab/config.js';
-import { enableStatementStatistics, oneLine, statementTotals } from '../../lab/database/statements.js';
+import { enableStatementStatistics, oneLine, statementTotals } from '../../lab/database/pg-stat-statements.js';
 import { LabExporter } from '../../lab/exporter/lab-exporter.js';
 import { parsePrometheusText } from '../../lab/metrics/prometheus-text.js';
 import { startScratchDatabase, type ScratchDatabase } from '../../harness/scratch-database.js';
