@@ -5,7 +5,7 @@
  * through `onLoad` and marked for the dashboard.
  */
 import pg from 'pg';
-import { listRuns } from '../runs/history.js';
+import { listRuns } from '../runs/run-store.js';
 import { scenario } from '../scenario/current.js';
 import type { ScenarioStep, StepContext, StepResult, StepVerdict } from '../scenario/steps.js';
 import { markCheckLoad } from './load-marks.js';

@@ -8,7 +8,7 @@ import { runChecks } from '../check/run-checks.js';
 import { LabError, labNotRunning, runCommand, usageError } from '../errors.js';
 import { checkHelp, exitWithTextIfHelpAsked, usageLine } from '../help.js';
 import { readRunningLab } from '../lab-state.js';
-import { readInProgress } from '../runs/history.js';
+import { readInProgress } from '../runs/run-store.js';
 import { RUNS_DIR } from '../runs/run-record.js';
 import { loadSteps } from '../scenario/current.js';
 

@@ -15,7 +15,7 @@ import { RUNS_DIR } from '../runs/run-record.js';
 import { SCENARIO_FILES } from '../reset/scenario-files.js';
 import { learnerPath, scenario } from '../scenario/current.js';
 import { dropLearnerIndexes, learnerIndexes, restorePristineServer, serverIsPristine } from '../reset/scenario-state.js';
-import { clearRuns, countRuns } from '../runs/history.js';
+import { clearRuns, countRuns } from '../runs/run-store.js';
 import { exitWithHelpIfAsked, usageOf } from '../help.js';
 
 

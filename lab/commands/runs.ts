@@ -4,7 +4,7 @@ import { LabError, runCommand } from '../errors.js';
 import { painter } from '../loadtest/format.js';
 import { firstLine } from '../loadtest/options.js';
 import { renderRunsTable } from '../loadtest/runs-table.js';
-import { clearRuns, listRuns, readInProgress } from '../runs/history.js';
+import { clearRuns, listRuns, readInProgress } from '../runs/run-store.js';
 
 const USAGE = 'Usage: npm run runs [-- --clear | --json]';
 

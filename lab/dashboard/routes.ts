@@ -13,7 +13,7 @@ import { IN_PROGRESS_FILE, RUNS_DIR } from '../runs/run-record.js';
 import type { ScenarioDefinition } from '../scenario/definition.js';
 import { scenario as currentScenario, scenarioTitle } from '../scenario/current.js';
 import type { LabRoutes } from '../lab-context.js';
-import { HISTORY_SECONDS } from './history.js';
+import { HISTORY_SECONDS } from './chart-history.js';
 import { panelsFor, type PanelDefinition } from './panels.js';
 import { runMarkers } from './run-markers.js';
 import { Sampler } from './sampler.js';

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { markCheckLoad } from '../check/load-marks.js';
-import { writeInProgress } from '../runs/history.js';
+import { writeInProgress } from '../runs/run-store.js';
 import { runMarkers } from './run-markers.js';
 
 let dir: string;

@@ -1,10 +1,10 @@
 /**
  * Load on the charts: load-test runs, from the run history the load test writes
- * (lab/runs/history.ts), finished and under way, and the load `npm run check` sent
+ * (lab/runs/run-store.ts), finished and under way, and the load `npm run check` sent
  * (lab/check/load-marks.ts), so that no spike on the dashboard goes unexplained.
  */
 import { readCheckLoads } from '../check/load-marks.js';
-import { listRuns, readInProgress } from '../runs/history.js';
+import { listRuns, readInProgress } from '../runs/run-store.js';
 import type { RunRecord } from '../runs/run-record.js';
 
 export interface RunMarker {

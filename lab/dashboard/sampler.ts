@@ -9,7 +9,7 @@ import type { LabExporter } from '../exporter/lab-exporter.js';
 import { readJsonFile, writeJsonFile } from '../json-file.js';
 import { parsePrometheusText, type Sample } from '../metrics/prometheus-text.js';
 import { snapshotOf, Window, type Snapshot } from '../metrics/window.js';
-import { History } from './history.js';
+import { History } from './chart-history.js';
 import { RATE_WINDOW_SECONDS, type PanelDefinition } from './panels.js';
 import { tablesNow, type TableRow } from './tables.js';
 

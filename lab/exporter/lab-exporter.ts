@@ -19,7 +19,7 @@ import { readCheckLoads } from '../check/load-marks.js';
 import { RefusedConnectionsLog } from '../database/refused-connections.js';
 import { LOGGING_IN } from '../database/stats.js';
 import type { StatementsReading } from '../database/pg-stat-statements.js';
-import { readInProgress } from '../runs/history.js';
+import { readInProgress } from '../runs/run-store.js';
 import type { InProgressTally } from '../runs/run-record.js';
 import { DatabaseReader } from './database-reader.js';
 

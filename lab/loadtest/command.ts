@@ -5,7 +5,7 @@
  */
 import { reportFatal, LabError } from '../errors.js';
 import { resolveLabDatabase, type LabDatabaseUrls } from '../lab-connection.js';
-import { listRuns, newRunId, readInProgress, removeInProgress, saveRun, writeInProgress } from '../runs/history.js';
+import { listRuns, newRunId, readInProgress, removeInProgress, saveRun, writeInProgress } from '../runs/run-store.js';
 import type { InProgressRun, RunRecord } from '../runs/run-record.js';
 import { painter } from './format.js';
 import { startLoad } from './generator.js';

@@ -14,7 +14,7 @@ import path from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { ROOT_DIR } from '../../lab/config.js';
-import { saveRun, writeInProgress } from '../../lab/runs/history.js';
+import { saveRun, writeInProgress } from '../../lab/runs/run-store.js';
 import { panelsFor, queriesOf, RATE_WINDOW_SECONDS } from '../../lab/dashboard/panels.js';
 import { scenario } from '../../lab/scenario/current.js';
 import { BROKEN_SERVER, startApp, type RunningApp } from '../../lab/app-runner.js';

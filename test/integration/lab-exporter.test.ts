@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { markCheckLoad } from '../../lab/check/load-marks.js';
 import { LabExporter } from '../../lab/exporter/lab-exporter.js';
 import { scenario } from '../../lab/scenario/current.js';
-import { writeInProgress } from '../../lab/runs/history.js';
+import { writeInProgress } from '../../lab/runs/run-store.js';
 import { parsePrometheusText } from '../../lab/metrics/prometheus-text.js';
 import { snapshotOf, sumAt } from '../../lab/metrics/window.js';
 import { fillUntilRefused, holdConnectionLoggingIn } from '../helpers/connection-storm.js';

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SCENARIO_FILES, type ScenarioFiles } from '../../lab/reset/scenario-files.js';
 import { applySolution, dropLearnerIndexes, learnerIndexes, restorePristineServer, serverIsPristine } from '../../lab/reset/scenario-state.js';
-import { clearRuns } from '../../lab/runs/history.js';
+import { clearRuns } from '../../lab/runs/run-store.js';
 import { runCli } from '../helpers/cli.js';
 import { createTestDatabase, sql, type TestDatabase } from '../helpers/database.js';
 

@@ -13,7 +13,7 @@ import { judgeReproduced, judgeSlownessReproduced, reproduceStep } from '../../l
 import { localDateTime, localTime } from '../../lab/loadtest/format.js';
 import { WHOLE_MIX } from '../../lab/loadtest/mix.js';
 import type { RunRecord } from '../../lab/runs/run-record.js';
-import { listRuns } from '../../lab/runs/history.js';
+import { listRuns } from '../../lab/runs/run-store.js';
 import { scenario } from '../../lab/scenario/current.js';
 import type { StepContext } from '../../lab/scenario/steps.js';
 import { failedRun, runRecord } from '../helpers/run-records.js';

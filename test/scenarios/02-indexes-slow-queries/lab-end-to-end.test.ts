@@ -9,7 +9,7 @@ import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLabSandbox, type LabInstance, type LabSandbox } from '../../../harness/sandbox.js';
 import { GOAL_SECONDS } from '../../../lab/check/step-goal.js';
-import { chartSeries, type HistorySlice } from '../../../lab/dashboard/history.js';
+import { chartSeries, type HistorySlice } from '../../../lab/dashboard/chart-history.js';
 import { panelsFor } from '../../../lab/dashboard/panels.js';
 import { scenarioTitle } from '../../../lab/scenario/current.js';
 import type { RunRecord } from '../../../lab/runs/run-record.js';
