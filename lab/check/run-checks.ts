@@ -9,7 +9,7 @@ import { listRuns } from '../runs/run-store.js';
 import { scenario } from '../scenario/current.js';
 import type { ScenarioStep, StepContext, StepResult, StepVerdict } from '../scenario/steps.js';
 import { markCheckLoad } from './load-marks.js';
-import { failed } from './verdicts.js';
+import { failed } from './step-verdicts.js';
 
 /** Where the checks find the lab: the app over HTTP, the database as the lab's admin. */
 export interface CheckTarget {

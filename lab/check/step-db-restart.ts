@@ -8,7 +8,7 @@ import { readDrills, type DatabaseDrillRecord } from '../chaos/drill-record.js';
 import { localTime } from '../loadtest/format.js';
 import { scenario } from '../scenario/current.js';
 import type { ScenarioStep, StepHints, StepVerdict } from '../scenario/steps.js';
-import { failed, passed, skipped } from './verdicts.js';
+import { failed, passed, skipped } from './step-verdicts.js';
 
 const TRY_IT = 'run `npm run chaos -- db` while the lab runs, then check again';
 

@@ -18,14 +18,14 @@ import { duration, localTime } from '../loadtest/format.js';
 import { WHOLE_MIX } from '../loadtest/mix.js';
 import { failedRequests } from '../loadtest/summary.js';
 import { undoLoadTestWrites } from '../loadtest/undo-writes.js';
-import { verdictFor } from '../loadtest/verdict.js';
+import { verdictFor } from '../loadtest/run-verdict.js';
 import { appStartedAt } from '../metrics/app-started-at.js';
 import type { RunRecord, RunSummary } from '../runs/run-record.js';
 import { scenario } from '../scenario/current.js';
 import type { ScenarioStep, StepHints, StepVerdict } from '../scenario/steps.js';
 import { sizeForDraws } from '../seeding.js';
 import { shortRun } from './short-run.js';
-import { failed, passed } from './verdicts.js';
+import { failed, passed } from './step-verdicts.js';
 
 /** How many times the goal undoes its writes at most, waiting for the last requests' writes. */
 const UNDO_ROUNDS = 5;

@@ -12,7 +12,7 @@ import { failedRequests } from '../loadtest/summary.js';
 import type { RunRecord, RunSummary } from '../runs/run-record.js';
 import { scenario } from '../scenario/current.js';
 import type { ScenarioStep, StepHints, StepVerdict } from '../scenario/steps.js';
-import { failed, passed } from './verdicts.js';
+import { failed, passed } from './step-verdicts.js';
 
 export interface ReproduceStepOptions {
   title: string;

@@ -23,7 +23,7 @@ import { startLabSampler } from './snapshot.js';
 import { undoLoadTestWrites } from './undo-writes.js';
 import { buildSummary } from './summary.js';
 import { assertAppAnswers, resolveAppPort } from './target.js';
-import { nextStep, verdictFor } from './verdict.js';
+import { nextStep, verdictFor } from './run-verdict.js';
 
 /** Exit code after Ctrl-C, as shells report a command stopped by SIGINT. */
 const INTERRUPTED_EXIT_CODE = 130;

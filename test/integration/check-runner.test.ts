@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readCheckLoads } from '../../lab/check/load-marks.js';
 import { renderReport, reportAsJson } from '../../lab/check/render.js';
 import { adviceOnlyWhereReached, runChecks, type CheckTarget } from '../../lab/check/run-checks.js';
-import { failed, passed, skipped } from '../../lab/check/verdicts.js';
+import { failed, passed, skipped } from '../../lab/check/step-verdicts.js';
 import { scenario } from '../../lab/scenario/current.js';
 import type { ScenarioStep, StepContext, StepResult, StepVerdict } from '../../lab/scenario/steps.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';

@@ -17,7 +17,7 @@ import { burst, burstEach, describeTally, type BurstTally } from '../../../lab/c
 import { isConnectionLimitMessage } from '../../../lab/database/refused-connections.js';
 import { connectionBudget, type ConnectionBudget } from '../../../lab/database/stats.js';
 import { settledSessions } from '../../../lab/check/settled-sessions.js';
-import { failed, passed } from '../../../lab/check/verdicts.js';
+import { failed, passed } from '../../../lab/check/step-verdicts.js';
 import type { ScenarioStep, StepVerdict } from '../../../lab/scenario/steps.js';
 import { HINTS } from './hints.js';
 

@@ -9,7 +9,7 @@
 import type pg from 'pg';
 import { describeIndex, indexesOn, ledBy, type TableIndex } from '../../../lab/check/indexes.js';
 import { accessesTo, describeAccess, explain, explainAnalyze, readsOf, sortsRows, type TableAccess } from '../../../lab/check/plan.js';
-import { failed, passed, skipped } from '../../../lab/check/verdicts.js';
+import { failed, passed, skipped } from '../../../lab/check/step-verdicts.js';
 import type { RunRecord } from '../../../lab/runs/run-record.js';
 import type { ScenarioStep, StepVerdict } from '../../../lab/scenario/steps.js';
 import { HINTS } from './hints.js';

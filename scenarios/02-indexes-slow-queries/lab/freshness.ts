@@ -4,7 +4,7 @@
  * a cache answers from a copy made before the order existed. The order it places is removed
  * afterwards with the load test's (the definition's loadTest.undoWrites).
  */
-import { failed, passed } from '../../../lab/check/verdicts.js';
+import { failed, passed } from '../../../lab/check/step-verdicts.js';
 import type { GoalProbe } from '../../../lab/check/step-goal.js';
 import { duration } from '../../../lab/loadtest/format.js';
 import type { StepVerdict } from '../../../lab/scenario/steps.js';

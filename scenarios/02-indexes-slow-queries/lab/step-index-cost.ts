@@ -9,7 +9,7 @@
 import type pg from 'pg';
 import { describeIndex, indexesOn, indexUse, redundantPrefixes, type IndexUse, type TableIndex } from '../../../lab/check/indexes.js';
 import { accessesTo, explain } from '../../../lab/check/plan.js';
-import { failed, passed } from '../../../lab/check/verdicts.js';
+import { failed, passed } from '../../../lab/check/step-verdicts.js';
 import { LabError } from '../../../lab/errors.js';
 import { createDraw } from '../../../lab/loadtest/mix.js';
 import type { DatasetSize, LoadRoute } from '../../../lab/scenario/definition.js';

@@ -9,7 +9,7 @@
  */
 import type pg from 'pg';
 import { describeIndex, indexesOn, type TableIndex } from '../../../lab/check/indexes.js';
-import { failed, passed } from '../../../lab/check/verdicts.js';
+import { failed, passed } from '../../../lab/check/step-verdicts.js';
 import type { StepVerdict } from '../../../lab/scenario/steps.js';
 import { learnersIndexes } from './page-indexes.js';
 import { count, counted, describeRead, findsItsRows, planWork, readPages, wholeTable, type PageRead, type Probe, type ReadWords } from './page-reads.js';

@@ -1,6 +1,6 @@
 /** Scenario 1's next steps after a run (scenarios/01-connection-pools/lab/runs.ts), through the engine's verdict. */
 import { describe, expect, it } from 'vitest';
-import { nextStep as engineNextStep } from '../../../lab/loadtest/verdict.js';
+import { nextStep as engineNextStep } from '../../../lab/loadtest/run-verdict.js';
 import type { LabSnapshot, RunRecord, RunSummary } from '../../../lab/runs/run-record.js';
 import runs from '../../../scenarios/01-connection-pools/lab/runs.js';
 import scenario from '../../../scenarios/01-connection-pools/lab/scenario.js';

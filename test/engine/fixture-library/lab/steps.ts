@@ -1,6 +1,6 @@
 /** The fixture library's one step: books are found by author through an index. */
 import { indexesOn, ledBy } from '../../../../lab/check/indexes.js';
-import { failed, passed } from '../../../../lab/check/verdicts.js';
+import { failed, passed } from '../../../../lab/check/step-verdicts.js';
 import type { ScenarioStep } from '../../../../lab/scenario/steps.js';
 
 const authorIndex: ScenarioStep = {

@@ -4,7 +4,7 @@ import { LOADTEST_P99_GOAL_MS } from '../config.js';
 import type { LabSnapshot, RunSummary } from '../runs/run-record.js';
 import type { RunAdviceInput } from '../scenario/definition.js';
 import { duration } from './format.js';
-import { nextStep, verdictFor } from './verdict.js';
+import { nextStep, verdictFor } from './run-verdict.js';
 
 const healthy: RunSummary = {
   users: 50, durationSeconds: 10, route: '/items', totalRequests: 3_000, succeeded: 3_000, failedHttp5xx: 0, failedOtherStatus: 0,
