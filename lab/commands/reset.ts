@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import readline from 'node:readline/promises';
 import { parseArgs } from 'node:util';
 import { DRILLS_FILE } from '../chaos/drill-record.js';
-import { describeIndex } from '../check/indexes.js';
+import { describeIndex } from '../database/indexes.js';
 import { PROGRESS_FILE } from '../check/progress.js';
 import { LabError, runCommand, usageError } from '../errors.js';
 import { HINTS_FILE } from '../hints/hint-progress.js';

@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
-import { indexesOn, type TableIndex } from '../check/indexes.js';
+import { indexesOn, type TableIndex } from '../database/indexes.js';
 import { scenario } from '../scenario/current.js';
 import type { ScenarioFiles } from './scenario-files.js';
 

@@ -1,10 +1,10 @@
 /**
- * The engine's readers of plans and indexes (lab/check/plan.ts, lab/check/indexes.ts) on fixed
+ * The engine's readers of plans and indexes (lab/check/plan.ts, lab/database/indexes.ts) on fixed
  * input: plans shaped as PostgreSQL 18's EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) writes them
  * (abridged to the fields read), and index lists as the catalog reader returns them.
  */
 import { describe, expect, it } from 'vitest';
-import { redundantPrefixes, type TableIndex } from '../../lab/check/indexes.js';
+import { redundantPrefixes, type TableIndex } from '../../lab/database/indexes.js';
 import { accessesTo, pagesTouched, readsOf, rowsReturned, sortsRows, type PlanNode } from '../../lab/check/plan.js';
 
 /** Limit → Sort → Gather → Parallel Seq Scan: one customer's orders, two processes sharing the table. */

@@ -3,7 +3,7 @@
  * index existed, the run's name (broken, index only, pool of N, pool of N + index) and the next
  * step in SCENARIO.md's words. The engine loads it when a load test starts.
  */
-import { indexesOn, ledBy } from '../../../lab/check/indexes.js';
+import { indexesOn, ledBy } from '../../../lab/database/indexes.js';
 import { opensConnectionPerRequest, reachedConnectionLimit } from '../../../lab/loadtest/connection-habit.js';
 import type { LabSnapshot, RunRecord } from '../../../lab/runs/run-record.js';
 import type { RunAdviceInput, ScenarioRuns } from '../../../lab/scenario/definition.js';

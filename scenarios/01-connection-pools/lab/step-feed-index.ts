@@ -7,7 +7,7 @@
  * only the learner on this step reads.
  */
 import type pg from 'pg';
-import { describeIndex, indexesOn, ledBy, type TableIndex } from '../../../lab/check/indexes.js';
+import { describeIndex, indexesOn, ledBy, type TableIndex } from '../../../lab/database/indexes.js';
 import { accessesTo, describeAccess, explain, explainAnalyze, readsOf, sortsRows, type TableAccess } from '../../../lab/check/plan.js';
 import { failed, passed, skipped } from '../../../lab/check/step-verdicts.js';
 import type { RunRecord } from '../../../lab/runs/run-record.js';

@@ -7,7 +7,7 @@
  * as a scan although no page used it.
  */
 import type pg from 'pg';
-import { describeIndex, indexesOn, indexUse, redundantPrefixes, type IndexUse, type TableIndex } from '../../../lab/check/indexes.js';
+import { describeIndex, indexesOn, indexUse, redundantPrefixes, type IndexUse, type TableIndex } from '../../../lab/database/indexes.js';
 import { accessesTo, explain } from '../../../lab/check/plan.js';
 import { failed, passed } from '../../../lab/check/step-verdicts.js';
 import { LabError } from '../../../lab/errors.js';

@@ -5,7 +5,7 @@
  * query, and the catalog, which only words the advice), never in src/.
  */
 import type pg from 'pg';
-import { describeIndex, indexesOn, type TableIndex } from '../../../lab/check/indexes.js';
+import { describeIndex, indexesOn, type TableIndex } from '../../../lab/database/indexes.js';
 import { failed, passed } from '../../../lab/check/step-verdicts.js';
 import type { StepVerdict } from '../../../lab/scenario/steps.js';
 import { readSeedInfo } from '../db/seed.js';

@@ -5,7 +5,7 @@
  * but only sorts by time is the trap: it walks almost every order before it meets a pending one.
  */
 import type pg from 'pg';
-import { describeIndex, indexesOn, type TableIndex } from '../../../lab/check/indexes.js';
+import { describeIndex, indexesOn, type TableIndex } from '../../../lab/database/indexes.js';
 import { failed, passed } from '../../../lab/check/step-verdicts.js';
 import type { StepVerdict } from '../../../lab/scenario/steps.js';
 import { learnersIndexes } from './page-indexes.js';

@@ -8,7 +8,7 @@
  * pages and jumps, which the learner can compare.
  */
 import type pg from 'pg';
-import { describeIndex, indexesOn, type TableIndex } from '../../../lab/check/indexes.js';
+import { describeIndex, indexesOn, type TableIndex } from '../../../lab/database/indexes.js';
 import { failed, passed } from '../../../lab/check/step-verdicts.js';
 import type { StepVerdict } from '../../../lab/scenario/steps.js';
 import { learnersIndexes } from './page-indexes.js';

@@ -4,7 +4,7 @@
  * (created_at) alone walks 99% of the orders. The real plans at the tests' size are in check.test.ts.
  */
 import { describe, expect, it } from 'vitest';
-import type { TableIndex } from '../../../lab/check/indexes.js';
+import type { TableIndex } from '../../../lab/database/indexes.js';
 import { describeRead, findsItsRows, pagesOf, type PageRead } from '../../../scenarios/02-indexes-slow-queries/lab/page-reads.js';
 import { judgeOperations } from '../../../scenarios/02-indexes-slow-queries/lab/step-operations.js';
 import { judgeSearch } from '../../../scenarios/02-indexes-slow-queries/lab/step-search.js';

@@ -1,5 +1,5 @@
 /** The fixture library's one step: books are found by author through an index. */
-import { indexesOn, ledBy } from '../../../../lab/check/indexes.js';
+import { indexesOn, ledBy } from '../../../../lab/database/indexes.js';
 import { failed, passed } from '../../../../lab/check/step-verdicts.js';
 import type { ScenarioStep } from '../../../../lab/scenario/steps.js';
 

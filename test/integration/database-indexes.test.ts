@@ -1,11 +1,11 @@
 /**
- * The engine's catalog reader (lab/check/indexes.ts) on a real PostgreSQL, on a table made up
+ * The engine's catalog reader (lab/database/indexes.ts) on a real PostgreSQL, on a table made up
  * for the test: key columns in order, partial predicates, indexes an interrupted build left
  * invalid, sizes as pg_size_pretty writes them, and how often each index was used.
  */
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { indexesOn, indexUse } from '../../lab/check/indexes.js';
+import { indexesOn, indexUse } from '../../lab/database/indexes.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
 import { waitFor } from '../helpers/wait.js';
 
