@@ -3,7 +3,7 @@
  * `--help`. Anything else, or a value out of range, is a one-line LabError with exit code 2.
  */
 import { parseArgs } from 'node:util';
-import { LabError } from '../errors.js';
+import { usageError } from '../errors.js';
 import type { LoadRoute } from '../scenario/definition.js';
 import { findRoute, isAppPath, plainRoute } from './mix.js';
 
@@ -57,7 +57,7 @@ export function parseLoadTestArgs(argv: string[], defaults: LoadTestDefaults): L
       },
     }));
   } catch (error) {
-    throw usageError(`${firstLine(error)}.`);
+    throw loadTestUsageError(`${firstLine(error)}.`);
   }
   const options: LoadTestOptions = {
     users: defaults.users,
@@ -77,7 +77,7 @@ export function parseLoadTestArgs(argv: string[], defaults: LoadTestDefaults): L
 function wholeNumber(flag: string, raw: string, range: { min: number; max: number }): number {
   const value = Number(raw);
   if (!/^\d+$/.test(raw.trim()) || value < range.min || value > range.max) {
-    throw usageError(`${flag} ${JSON.stringify(raw)} is not a whole number from ${range.min} to ${range.max}.`);
+    throw loadTestUsageError(`${flag} ${JSON.stringify(raw)} is not a whole number from ${range.min} to ${range.max}.`);
   }
   return value;
 }
@@ -87,21 +87,22 @@ function route(raw: string, defaults: LoadTestDefaults): LoadRoute {
   const ofTheMix = defaults.mix && findRoute(defaults.mix, raw);
   if (ofTheMix) return ofTheMix;
   if (isAppPath(raw) && raw.length <= LIMITS.routeLength) return plainRoute(raw);
-  if (!defaults.mix) throw usageError(`--route ${JSON.stringify(raw)} is not a path on the app; use one like ${defaults.route}.`);
+  if (!defaults.mix) throw loadTestUsageError(`--route ${JSON.stringify(raw)} is not a path on the app; use one like ${defaults.route}.`);
   const names = defaults.mix.map((route) => JSON.stringify(route.name)).join(', ');
-  throw usageError(`--route ${JSON.stringify(raw)} is neither a route of the mix (${names}) nor a path on the app; use one like ${defaults.route}.`);
+  throw loadTestUsageError(`--route ${JSON.stringify(raw)} is neither a route of the mix (${names}) nor a path on the app; use one like ${defaults.route}.`);
 }
 
 function label(raw: string): string {
   const trimmed = raw.trim();
   if (trimmed.length === 0 || trimmed.length > LIMITS.labelLength || /[\u0000-\u001f\u007f]/.test(trimmed)) {
-    throw usageError(`--label must be 1 to ${LIMITS.labelLength} printable characters, e.g. --label "pool only".`);
+    throw loadTestUsageError(`--label must be 1 to ${LIMITS.labelLength} printable characters, e.g. --label "pool only".`);
   }
   return trimmed;
 }
 
-function usageError(message: string): LabError {
-  return new LabError('USAGE', `${message} See \`npm run loadtest -- --help\`.`);
+/** A command line the load test cannot use: the one usage error of every command, pointing to --help. */
+function loadTestUsageError(problem: string) {
+  return usageError(problem, 'See `npm run loadtest -- --help`.');
 }
 
 /** The first line of an error's message, without its closing full stop (node:util's parseArgs errors run on). */
