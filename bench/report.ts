@@ -2,9 +2,9 @@
  * The benchmark's result: its shape, the goals it is judged against, and the Markdown
  * report README's performance section shows. Pure functions, so they are tested directly.
  */
-import { LOADTEST_P99_GOAL_MS } from '../lab/config.js';
 import { failedRequests } from '../lab/loadtest/summary.js';
 import type { RunSummary } from '../lab/runs/run-record.js';
+import { scenario } from '../lab/scenario/current.js';
 import type { MachineInfo } from './machine.js';
 import type { MetricsOverheadResult } from './sections/ceilings.js';
 import { CPU_NOT_MEASURABLE, PGBENCH_CPU_NOT_MEASURABLE } from './sections/cpu.js';
@@ -48,9 +48,9 @@ export function evaluateGoals(result: BenchResult): Goal[] {
   return [
     {
       name: "Pool + index meets the load test's goal",
-      target: `0 failed, p99 < ${LOADTEST_P99_GOAL_MS / 1000} s`,
+      target: `0 failed, p99 < ${scenario.loadTest.p99GoalMs / 1000} s`,
       measured: `${fmt(fixedFailed, 0)} failed, p99 ${fmt(result.states.poolAndIndex.latencyMs.p99, 0)} ms`,
-      met: fixedFailed === 0 && result.states.poolAndIndex.latencyMs.p99 < LOADTEST_P99_GOAL_MS,
+      met: fixedFailed === 0 && result.states.poolAndIndex.latencyMs.p99 < scenario.loadTest.p99GoalMs,
     },
     { name: 'Cold start to ready', target: '≤ 20 s', measured: `${fmt(result.startup.coldSeconds, 1)} s`, met: result.startup.coldSeconds <= 20 },
     { name: 'Warm start to ready', target: '≤ 5 s', measured: `${fmt(result.startup.warmSeconds, 1)} s`, met: result.startup.warmSeconds <= 5 },

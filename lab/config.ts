@@ -39,5 +39,3 @@ export const APP_ROLE = scenario.database.role;
 export const APP_ROLE_PASSWORD = scenario.database.password;
 export const APP_DATABASE = scenario.database.name;
 
-/** The load test's bar for "healthy" (green): no failed request and a p99 latency under this. */
-export const LOADTEST_P99_GOAL_MS = scenario.loadTest.p99GoalMs;

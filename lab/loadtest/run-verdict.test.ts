@@ -1,10 +1,12 @@
 /** The engine's side of a verdict: the colour, and when the scenario's own advice is asked. */
 import { describe, expect, it } from 'vitest';
-import { LOADTEST_P99_GOAL_MS } from '../config.js';
 import type { LabSnapshot, RunSummary } from '../runs/run-record.js';
+import { scenario } from '../scenario/current.js';
 import type { RunAdviceInput } from '../scenario/definition.js';
 import { duration } from './format.js';
 import { nextStep, verdictFor } from './run-verdict.js';
+
+const GOAL_MS = scenario.loadTest.p99GoalMs;
 
 const healthy: RunSummary = {
   users: 50, durationSeconds: 10, route: '/items', totalRequests: 3_000, succeeded: 3_000, failedHttp5xx: 0, failedOtherStatus: 0,
@@ -17,14 +19,14 @@ describe('verdictFor', () => {
   it('is red on any failure or when nothing succeeded, amber above the p99 goal, green under it', () => {
     expect(verdictFor(failing)).toBe('red');
     expect(verdictFor({ ...healthy, succeeded: 0, totalRequests: 0 })).toBe('red');
-    expect(verdictFor({ ...healthy, latencyMs: { ...healthy.latencyMs, p99: LOADTEST_P99_GOAL_MS + 1 } })).toBe('amber');
-    expect(verdictFor({ ...healthy, latencyMs: { ...healthy.latencyMs, p99: LOADTEST_P99_GOAL_MS } })).toBe('green');
+    expect(verdictFor({ ...healthy, latencyMs: { ...healthy.latencyMs, p99: GOAL_MS + 1 } })).toBe('amber');
+    expect(verdictFor({ ...healthy, latencyMs: { ...healthy.latencyMs, p99: GOAL_MS } })).toBe('green');
   });
 });
 
 describe('the verdict of a traffic mix', () => {
   const route = (name: string, p99: number) => ({ ...healthy, name, method: 'GET' as const, path: `/${name}`, latencyMs: { ...healthy.latencyMs, p99 } });
-  const mix: RunSummary = { ...healthy, route: 'mix', routes: [route('fast', 50), route('rare and slow', LOADTEST_P99_GOAL_MS * 2)] };
+  const mix: RunSummary = { ...healthy, route: 'mix', routes: [route('fast', 50), route('rare and slow', GOAL_MS * 2)] };
 
   it('is amber when one route is slow, even though the p99 of all requests is under the goal', () => {
     expect(verdictFor(mix)).toBe('amber');
@@ -33,14 +35,14 @@ describe('the verdict of a traffic mix', () => {
 
   it('names the slowest route in the general advice', () => {
     expect(nextStep('amber', mix, snapshot, [], {})).toBe(
-      `No errors, but p99 is above ${LOADTEST_P99_GOAL_MS} ms on rare and slow (p99 ${duration(LOADTEST_P99_GOAL_MS * 2)}). Is something else busy on this machine? The dashboard shows where the time goes.`,
+      `No errors, but p99 is above ${GOAL_MS / 1000} s on rare and slow (p99 ${duration(GOAL_MS * 2)}). Is something else busy on this machine? The dashboard shows where the time goes.`,
     );
   });
 });
 
 describe('nextStep', () => {
   it('speaks in general terms for a scenario that gives no advice', () => {
-    expect(nextStep('green', healthy, snapshot, [], {})).toBe(`Healthy: every request answered, p99 under ${LOADTEST_P99_GOAL_MS} ms.`);
+    expect(nextStep('green', healthy, snapshot, [], {})).toBe(`Healthy: every request answered, p99 under ${GOAL_MS / 1000} s.`);
     expect(nextStep('red', failing, snapshot, [], {})).toBe('Some requests failed. The most common error: "boom". The `npm start` terminal shows the app\'s own errors.');
   });
 
@@ -48,8 +50,8 @@ describe('nextStep', () => {
     const asked: RunAdviceInput[] = [];
     const runs = { nextStep: (run: RunAdviceInput) => (asked.push(run), run.snapshot.someIndexPresent ? `${run.general} Then step 4.` : undefined) };
 
-    expect(nextStep('green', healthy, snapshot, [], runs)).toBe(`Healthy: every request answered, p99 under ${LOADTEST_P99_GOAL_MS} ms. Then step 4.`);
-    expect(nextStep('green', healthy, { ...snapshot, someIndexPresent: false }, [], runs)).toBe(`Healthy: every request answered, p99 under ${LOADTEST_P99_GOAL_MS} ms.`);
+    expect(nextStep('green', healthy, snapshot, [], runs)).toBe(`Healthy: every request answered, p99 under ${GOAL_MS / 1000} s. Then step 4.`);
+    expect(nextStep('green', healthy, { ...snapshot, someIndexPresent: false }, [], runs)).toBe(`Healthy: every request answered, p99 under ${GOAL_MS / 1000} s.`);
     expect(asked[0]).toMatchObject({ verdict: 'green', summary: healthy, snapshot, earlierRuns: [] });
   });
 

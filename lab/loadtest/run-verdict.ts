@@ -1,7 +1,7 @@
 /** Red, amber or green for a run, and the one next step a learner should take. */
-import { LOADTEST_P99_GOAL_MS } from '../config.js';
-import type { ScenarioRuns } from '../scenario/definition.js';
 import type { LabSnapshot, RouteSummary, RunRecord, RunSummary } from '../runs/run-record.js';
+import { scenario } from '../scenario/current.js';
+import type { ScenarioRuns } from '../scenario/definition.js';
 import { duration } from './format.js';
 import { failedRequests } from './summary.js';
 
@@ -11,7 +11,7 @@ export type Verdict = RunRecord['verdict'];
 export function verdictFor(summary: RunSummary): Verdict {
   if (summary.succeeded === 0 || failedRequests(summary) > 0) return 'red';
   const slowest = slowestRoute(summary);
-  return Math.max(summary.latencyMs.p99, slowest?.latencyMs.p99 ?? 0) > LOADTEST_P99_GOAL_MS ? 'amber' : 'green';
+  return Math.max(summary.latencyMs.p99, slowest?.latencyMs.p99 ?? 0) > scenario.loadTest.p99GoalMs ? 'amber' : 'green';
 }
 
 /**
@@ -41,9 +41,9 @@ function generalAdvice(verdict: Verdict, summary: RunSummary): string {
   if (verdict === 'amber') {
     const slowest = slowestRoute(summary);
     const where = slowest ? ` on ${slowest.name} (p99 ${duration(slowest.latencyMs.p99)})` : '';
-    return `No errors, but p99 is above ${LOADTEST_P99_GOAL_MS} ms${where}. Is something else busy on this machine? The dashboard shows where the time goes.`;
+    return `No errors, but p99 is above ${scenario.loadTest.p99GoalMs / 1000} s${where}. Is something else busy on this machine? The dashboard shows where the time goes.`;
   }
-  return `Healthy: every request answered, p99 under ${LOADTEST_P99_GOAL_MS} ms.`;
+  return `Healthy: every request answered, p99 under ${scenario.loadTest.p99GoalMs / 1000} s.`;
 }
 
 /** The route of a mix with the highest p99, or undefined for a run on one route. */

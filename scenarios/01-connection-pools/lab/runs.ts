@@ -73,7 +73,7 @@ function nextStep(input: RunAdviceInput): string | undefined {
   }
   if (verdict === 'amber') {
     if (state.index) return undefined;
-    return `No errors, but slow (p99 above ${p99GoalMs} ms): requests queue for the pool's connections while each query reads the whole posts table. Look at the feed query's plan with \`npm run db\` (SCENARIO.md, step 3, fix 2).`;
+    return `No errors, but slow (p99 above ${p99GoalMs / 1000} s): requests queue for the pool's connections while each query reads the whole posts table. Look at the feed query's plan with \`npm run db\` (SCENARIO.md, step 3, fix 2).`;
   }
   return `${general} Next: compare your runs (SCENARIO.md, step 4), then break it on purpose (SCENARIO.md, step 5).`;
 }

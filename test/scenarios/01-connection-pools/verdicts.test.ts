@@ -124,20 +124,20 @@ describe('the other verdicts of Scenario 1', () => {
 
   it('amber with a pool and no index: the feed query reads the whole table', () => {
     expect(nextStep('amber', healthy, pool, [])).toBe(
-      `No errors, but slow (p99 above ${GOAL} ms): requests queue for the pool's connections while each query reads the whole posts table. ` +
+      `No errors, but slow (p99 above ${GOAL / 1000} s): requests queue for the pool's connections while each query reads the whole posts table. ` +
         'Look at the feed query\'s plan with `npm run db` (SCENARIO.md, step 3, fix 2).',
     );
   });
 
   it('amber with both fixes: something else is busy', () => {
     expect(nextStep('amber', healthy, { ...pool, createdAtIndexPresent: true }, [])).toBe(
-      `No errors, but p99 is above ${GOAL} ms. Is something else busy on this machine? The dashboard shows where the time goes.`,
+      `No errors, but p99 is above ${GOAL / 1000} s. Is something else busy on this machine? The dashboard shows where the time goes.`,
     );
   });
 
   it('green: compare, then break it on purpose', () => {
     expect(nextStep('green', healthy, { ...pool, createdAtIndexPresent: true }, [])).toBe(
-      `Healthy: every request answered, p99 under ${GOAL} ms. Next: compare your runs (SCENARIO.md, step 4), then break it on purpose (SCENARIO.md, step 5).`,
+      `Healthy: every request answered, p99 under ${GOAL / 1000} s. Next: compare your runs (SCENARIO.md, step 4), then break it on purpose (SCENARIO.md, step 5).`,
     );
   });
 });
