@@ -4,8 +4,8 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import pg from 'pg';
 import { indexesOn, type TableIndex } from '../database/indexes.js';
+import { withClient } from '../database/with-client.js';
 import { scenario } from '../scenario/current.js';
 import type { ScenarioFiles } from './scenario-files.js';
 
@@ -14,12 +14,12 @@ const SCENARIO_TABLES = scenario.database.tables;
 
 /** Indexes the learner added: every index on the scenario's tables that backs no primary key, unique or other constraint. */
 export async function learnerIndexes(databaseUrl: string): Promise<TableIndex[]> {
-  return withClient(databaseUrl, async (client) => (await indexesOn(client, SCENARIO_TABLES)).filter((index) => !index.backsConstraint));
+  return withClient(databaseUrl, 'lab reset', async (client) => (await indexesOn(client, SCENARIO_TABLES)).filter((index) => !index.backsConstraint));
 }
 
 /** Drops the learner's indexes; returns their names. */
 export async function dropLearnerIndexes(databaseUrl: string): Promise<string[]> {
-  return withClient(databaseUrl, async (client) => {
+  return withClient(databaseUrl, 'lab reset', async (client) => {
     const extra = (await indexesOn(client, SCENARIO_TABLES)).filter((index) => !index.backsConstraint);
     for (const index of extra) await client.query(`DROP INDEX IF EXISTS public.${client.escapeIdentifier(index.name)}`);
     return extra.map((index) => index.name);
@@ -50,7 +50,7 @@ export function restorePristineServer(files: ScenarioFiles): boolean {
 export async function applySolution(files: ScenarioFiles, appDatabaseUrl: string): Promise<void> {
   const sql = fs.readFileSync(files.solutionSql, 'utf8');
   // The SQL first: if the database is unreachable, the learner's file stays as it was.
-  await withClient(appDatabaseUrl, (client) => client.query(sql));
+  await withClient(appDatabaseUrl, 'lab reset', (client) => client.query(sql));
   if (files.solutionServer !== undefined) writeAtomically(files.server, fs.readFileSync(files.solutionServer));
 }
 
@@ -60,14 +60,4 @@ function writeAtomically(file: string, content: Buffer): void {
   const temporary = `${file}.${process.pid}.tmp`;
   fs.writeFileSync(temporary, content);
   fs.renameSync(temporary, file);
-}
-
-async function withClient<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: url, application_name: 'lab reset' });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
 }

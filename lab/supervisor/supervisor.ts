@@ -3,7 +3,6 @@
  * Stops everything it started, in reverse order, on Ctrl-C or SIGTERM.
  */
 import path from 'node:path';
-import pg from 'pg';
 import { LabError } from '../errors.js';
 import { readRunningLab, removeLabState, writeLabState, type LabState } from '../lab-state.js';
 import { startLabServer } from '../lab-server.js';
@@ -12,7 +11,8 @@ import type { SeedOutcome } from '../scenario/definition.js';
 import { learnerPath, scenario, scenarioTitle } from '../scenario/current.js';
 import { APP_ENTRY, PG_DATA_DIR, PG_LOG_FILE, SCENARIO_DIR, STATE_DIR } from '../config.js';
 import { calibrateDataset } from '../calibration.js';
-import { connectionBudget, describeConnectionBudget, type ConnectionBudget } from '../database/stats.js';
+import { connectionBudget, describeConnectionBudget } from '../database/stats.js';
+import { withClient } from '../database/with-client.js';
 import { readSettings } from '../settings.js';
 import { processFacts } from '../os/system.js';
 import { startAppProcess, type AppProcess } from './app-process.js';
@@ -106,7 +106,8 @@ export async function runSupervisor(): Promise<number> {
         mode: database.mode,
         dataFolder: learnerPath(PG_DATA_DIR),
         data: describeSize(size),
-        connections: describeConnectionBudget(await readConnectionBudget(database.adminUrl)),
+        // The budget the learner's database really has (a DATABASE_URL server keeps its own).
+        connections: describeConnectionBudget(await withClient(database.adminUrl, 'lab start', connectionBudget)),
         walkthrough: learnerPath(path.join(SCENARIO_DIR, 'SCENARIO.md')),
         readySeconds: (Date.now() - startedAt) / 1000,
       }),
@@ -147,18 +148,6 @@ async function seedIfNeeded(database: LabDatabase, calibrate: boolean): Promise<
 
 function reportSeed(result: SeedOutcome): void {
   console.log(`  Seeded ${result.rows.toLocaleString('en-US')} rows in ${result.seconds.toFixed(1)} s (${Math.round(result.rows / result.seconds).toLocaleString('en-US')} rows/s).`);
-}
-
-/** The budget the learner's database really has (a DATABASE_URL server keeps its own). */
-async function readConnectionBudget(adminUrl: string): Promise<ConnectionBudget> {
-  const client = new pg.Client({ connectionString: adminUrl });
-  client.on('error', () => undefined);
-  await client.connect();
-  try {
-    return await connectionBudget(client);
-  } finally {
-    await client.end();
-  }
 }
 
 async function waitForApp(app: AppProcess, port: number): Promise<void> {

@@ -81,7 +81,8 @@ export function describeBudget({ maxConnections, reservedForSuperusers }: Connec
   return `PostgreSQL allows ${maxConnections} connections, ${reservedForSuperusers} of them kept for superusers: at most ${maxConnections - reservedForSuperusers} for the app`;
 }
 
-const refusedByTheDatabase = (tally: BurstTally) => tally.errorBodies.some((body) => isConnectionLimitMessage(body));
+/** Some answer of the burst carries PostgreSQL refusing a connection (SQLSTATE 53300). */
+const sayRefused = (tally: BurstTally) => tally.errorBodies.some((body) => isConnectionLimitMessage(body));
 
 export function judgePool(observation: PoolObservation): StepVerdict {
   const { budget, first, second, userPosts } = observation;
@@ -92,7 +93,7 @@ export function judgePool(observation: PoolObservation): StepVerdict {
     `, the next burst ${second.newSessions}`;
   const unanswered = [first.tally, second.tally, userPosts?.tally].find((tally) => tally !== undefined && tally.ok < tally.total);
   // A pool as big as the database's room: its first burst fills the room, PostgreSQL refuses the rest.
-  if (reused && (first.newSessions >= forTheApp || (unanswered && refusedByTheDatabase(unanswered)))) {
+  if (reused && (first.newSessions >= forTheApp || (unanswered && sayRefused(unanswered)))) {
     return failed(
       `${opened}${unanswered ? `; of ${BURST_SIZE} simultaneous requests, ${describeTally(unanswered)} ("too many clients")` : ''}. ` +
         `Connections are reused, but the pool opened as many as the database has room for: ${describeBudget(budget)}`,
@@ -106,7 +107,7 @@ export function judgePool(observation: PoolObservation): StepVerdict {
     );
   }
   if (unanswered) {
-    if (refusedByTheDatabase(unanswered)) {
+    if (sayRefused(unanswered)) {
       return failed(
         `${opened}; of ${BURST_SIZE} simultaneous requests, ${describeTally(unanswered)}: PostgreSQL refused connections ("too many clients"; ${describeBudget(budget)})`,
         'each request still opens its own connection: read query() in src/server.ts (SCENARIO.md, Step 2), then Step 3, fix 1. A pool helps only if it is created once, when the app starts',
