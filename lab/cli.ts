@@ -23,6 +23,7 @@ const COMMANDS: Record<string, (scenarioFolder: string) => string> = {
   solve: () => path.join(here, 'commands', 'solve.ts'),
   db: () => path.join(here, 'commands', 'db.ts'),
   chaos: () => path.join(here, 'commands', 'chaos.ts'),
+  scale: () => path.join(here, 'commands', 'scale.ts'),
   'generate:grafana': () => path.join(here, 'commands', 'generate-grafana.ts'),
 };
 

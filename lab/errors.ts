@@ -25,6 +25,8 @@ export const ERROR_CODES = {
   POSTGRES_CANNOT_RUN: 1,
   /** `--scenario` names no scenario of the series. */
   UNKNOWN_SCENARIO: 2,
+  /** A scale or kill the running lab's fleet cannot do: a role it does not have, a count outside the role's range. */
+  FLEET_REFUSED: 1,
   /** A drill the lab server refused or could not run. */
   DRILL_FAILED: 1,
   /** Nothing answers on the app's port when a load is about to start. */

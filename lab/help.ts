@@ -7,7 +7,8 @@
 import path from 'node:path';
 import { MAX_OUTAGE_SECONDS } from './chaos/chaos-routes.js';
 import { DEFAULT_APP_PORT, DEFAULT_LAB_PORT, DEFAULT_PG_PORT } from './config.js';
-import { scenario } from './scenario/current.js';
+import { scenario, SCENARIO_DIR } from './scenario/current.js';
+import { fleetRoles } from './scenario/fleet-roles.js';
 import type { ScenarioStep } from './scenario/steps.js';
 
 const { app, solutionServer, solutionSql, solutionSqlSummary } = scenario.files;
@@ -57,7 +58,7 @@ ${solutionSql}. For instructors and tests; \`npm run reset\` undoes it.
 Options:
   -h, --help   show this help
 `,
-  chaos: `Usage: npm run chaos -- db [--seconds N]  |  npm run chaos -- app [--seconds N]
+  chaos: `Usage: npm run chaos -- db [--seconds N]  |  npm run chaos -- app [--seconds N]  |  npm run chaos -- kill ROLE [NAME] [--seconds N]
 
 Breaks the system on purpose while probing the app, then says how long it was down as seen
 from outside.
@@ -65,6 +66,19 @@ from outside.
   db     takes the database away for N seconds (default 10, at most ${MAX_OUTAGE_SECONDS}), then brings it back
   app    kills the app process the way a crash would, and watches /health for N seconds (default 5);
          it stays down until you save ${app}, unless npm start ran with --restart-on-crash
+  kill   kills one process of a role (${roleNames()}) the same way: the one NAME names
+         ("worker-2"), else the role's highest-numbered; then watches N seconds (default 5)
+         for it to come back
+
+Options:
+  -h, --help   show this help
+`,
+  scale: `Usage: npm run scale -- ROLE COUNT
+
+Changes how many processes of a role the running lab runs. New ones start at once, are scraped
+by the dashboard and connect to PostgreSQL with their name ("worker-3") as application_name;
+when there are fewer, the highest-numbered stop first (SIGTERM, then SIGKILL after 5 s).
+This scenario's roles: ${roleRanges()}.
 
 Options:
   -h, --help   show this help
@@ -81,6 +95,18 @@ export function usageOf(topic: HelpTopic): string {
 /** The first line of a help text, as a one-line error quotes it. */
 export function usageLine(help: string): string {
   return help.split('\n')[0]!.replace(/^Usage: /, 'usage: ');
+}
+
+/** The fleet's role names: "app" or "api, worker". */
+function roleNames(): string {
+  return fleetRoles(scenario, SCENARIO_DIR).map((role) => role.role).join(', ');
+}
+
+/** Each role with the counts it accepts: "worker 1 to 8 (3 at start)". */
+function roleRanges(): string {
+  return fleetRoles(scenario, SCENARIO_DIR)
+    .map(({ role, count }) => `${role} ${count.min === count.max ? `exactly ${count.min}` : `${count.min} to ${count.max} (${count.default} at start)`}`)
+    .join(', ');
 }
 
 /** The seed command's help, from the scenario's sizes (its definition's dataset.options). */

@@ -1,7 +1,7 @@
 /**
  * The contract between the running supervisor and the lab server's routes (dashboard,
  * exporter, drills), at the bottom of the engine so neither imports the other:
- * where things are, and handles to stop and start the database and the app.
+ * where things are, and handles to stop and start the database and the app's processes.
  */
 import type { FastifyInstance } from 'fastify';
 import type { LabSettings } from './settings.js';
@@ -20,18 +20,44 @@ export interface DatabaseControl {
   start(): Promise<void>;
 }
 
-export interface AppControl {
-  port: number;
-  /** The pid of the process that runs the scenario's app, or undefined while the app is down. */
-  pid(): number | undefined;
-  /** Kills the app with SIGKILL, as a crash would; returns its pid, or undefined when it is down. */
-  crash(): number | undefined;
+/** A process of the fleet as .lab/lab.json and the lab server list it. */
+export interface FleetMember {
+  /** "worker-2": its role and number; its application_name in PostgreSQL. */
+  name: string;
+  role: string;
+  index: number;
+  /** Undefined while it is down (crashed, or restarting). */
+  pid?: number;
+  /** Set for a process that serves HTTP. */
+  port?: number;
+}
+
+/** What a kill did: which process, its pid, when (epoch ms). */
+export interface FleetKill {
+  name: string;
+  killedPid: number;
+  killedAt: number;
+}
+
+/** The scenario's processes (lab/supervisor/fleet.ts), as the lab server's routes use them. */
+export interface FleetControl {
+  /** The port of the process the load test and the banner use. */
+  appPort: number;
+  /** Every process, in role order then by number. */
+  members(): FleetMember[];
+  /** Sets a role's count; rejects with FLEET_REFUSED outside the role's range. */
+  scale(role: string, count: number): Promise<FleetMember[]>;
+  /**
+   * Kills one process with SIGKILL: the one named, else the role's highest-numbered running
+   * one, else the one on the app's port. Throws FLEET_REFUSED when it does not run.
+   */
+  kill(target?: { role?: string; process?: string }): FleetKill;
 }
 
 export interface LabContext {
   settings: LabSettings;
   database: DatabaseControl;
-  app: AppControl;
+  fleet: FleetControl;
 }
 
 /** A set of routes on the lab server, given the lab's context. */

@@ -6,6 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { LAB_STATE_FILE } from './config.js';
+import type { FleetMember } from './lab-context.js';
 import { isProcessAlive } from './os/processes.js';
 
 export interface LabState {
@@ -19,7 +20,10 @@ export interface LabState {
   /** What the lab connects with for statistics and drills (the superuser in embedded mode). */
   adminDatabaseUrl: string;
   postgresPid?: number;
+  /** The pid of the process on appPort (the fleet's first HTTP process), while it runs. */
   appPid?: number;
+  /** Every process of the scenario's fleet: role, number, pid (while it runs), port (HTTP ones). */
+  processes?: FleetMember[];
 }
 
 export function writeLabState(state: LabState, file = LAB_STATE_FILE): void {

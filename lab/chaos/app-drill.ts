@@ -2,13 +2,13 @@
  * `npm run chaos -- app`: has the supervisor kill its app process with SIGKILL (no cleanup,
  * no goodbye, like a crash or the kernel's out-of-memory killer), then watches /health from outside.
  */
-import type { AppKill } from './chaos-routes.js';
+import type { FleetKill } from '../lab-context.js';
 import { firstFailureAfter, startProbe, waitForSuccessAfter } from './probe.js';
 
 export interface AppDrillOptions {
   appUrl: string;
-  /** Kills the app (the supervisor's POST /api/chaos/app) and says which process and when. */
-  kill: () => Promise<AppKill>;
+  /** Kills the app (the supervisor's POST /api/chaos/kill) and says which process and when. */
+  kill: () => Promise<FleetKill>;
   /** How long to watch for the app coming back. */
   watchSeconds: number;
   /** Told right after the kill (to say what is going on while the drill watches). */

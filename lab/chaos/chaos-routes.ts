@@ -1,22 +1,16 @@
 /**
  * Drill controls on the lab server. POST /api/chaos/db {"seconds": N} takes the database away
- * for N seconds and answers once it is back; POST /api/chaos/app kills the app process with
- * SIGKILL and answers with its pid. The supervisor owns both processes, so the drills act
- * here, inside it; `npm run chaos -- db|app` calls these routes and watches from outside.
+ * for N seconds and answers once it is back; POST /api/chaos/kill {"role"?, "process"?} kills
+ * one of the scenario's processes with SIGKILL (the app's, when neither is given) and answers
+ * which one, its pid and when. The supervisor owns every process, so the drills act here,
+ * inside it; `npm run chaos` calls these routes and watches from outside.
  */
-import { APP_ENTRY } from '../config.js';
+import { LabError } from '../errors.js';
 import { readRunningLab, writeLabState } from '../lab-state.js';
-import { learnerPath } from '../scenario/current.js';
 import type { LabRoutes } from '../lab-context.js';
 import { takeDatabaseAway } from './database-outage.js';
 
 export const MAX_OUTAGE_SECONDS = 60;
-
-/** What POST /api/chaos/app answers: the killed process and when (epoch ms). */
-export interface AppKill {
-  killedPid: number;
-  killedAt: number;
-}
 
 export const chaosRoutes: LabRoutes = async (server, context) => {
   let busy = false;
@@ -47,12 +41,29 @@ export const chaosRoutes: LabRoutes = async (server, context) => {
     },
   );
 
-  server.post('/api/chaos/app', async (_request, reply) => {
-    const killedPid = context.app.crash();
-    if (killedPid === undefined) {
-      return reply.code(409).send({ statusCode: 409, error: 'Conflict', message: `the app is not running right now (it may have crashed already); save ${learnerPath(APP_ENTRY)} or restart \`npm start\`` });
+  // No body kills the app's process: the body is checked here rather than by a schema, which
+  // would refuse a POST without one.
+  server.post<{ Body: unknown }>('/api/chaos/kill', async (request, reply) => {
+    const target = killTarget(request.body);
+    if (typeof target === 'string') return reply.code(400).send({ statusCode: 400, error: 'Bad Request', message: target });
+    try {
+      return context.fleet.kill(target);
+    } catch (error) {
+      if (!(error instanceof LabError)) throw error;
+      return reply.code(409).send({ statusCode: 409, error: 'Conflict', message: error.message });
     }
-    const kill: AppKill = { killedPid, killedAt: Date.now() };
-    return kill;
   });
 };
+
+/** The process a kill names ({"role"?, "process"?}, both short strings), or what is wrong with the body. */
+function killTarget(body: unknown): { role?: string; process?: string } | string {
+  if (body === undefined || body === null) return {};
+  if (typeof body !== 'object' || Array.isArray(body)) return 'the body must be a JSON object: {"role": "worker"}, {"process": "worker-2"} or {}';
+  const target: { role?: string; process?: string } = {};
+  for (const [key, value] of Object.entries(body)) {
+    if (key !== 'role' && key !== 'process') return `unknown field "${key}"; a kill takes "role" and "process"`;
+    if (typeof value !== 'string' || value.length === 0 || value.length > 80) return `${key} must be a name such as "worker" or "worker-2"`;
+    target[key] = value;
+  }
+  return target;
+}

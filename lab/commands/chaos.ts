@@ -1,14 +1,17 @@
 /**
- * `npm run chaos -- db [--seconds N]` and `npm run chaos -- app [--seconds N]`: single point of
- * failure drills against the running lab. Each prints what happened and the outage seen from outside.
+ * `npm run chaos -- db|app [--seconds N]` and `npm run chaos -- kill ROLE [NAME]`: drills
+ * against the running lab. Each prints what happened and the outage seen from outside.
  */
 import { parseArgs } from 'node:util';
 import { describeAppDrill, runAppDrill } from '../chaos/app-drill.js';
-import { MAX_OUTAGE_SECONDS, type AppKill } from '../chaos/chaos-routes.js';
+import { MAX_OUTAGE_SECONDS } from '../chaos/chaos-routes.js';
+import { describeProcessDrill, runProcessDrill } from '../chaos/process-drill.js';
 import { describeDatabaseDrill, runDatabaseDrill } from '../chaos/database-drill.js';
 import type { OutageTiming } from '../chaos/database-outage.js';
 import { recordDatabaseDrill } from '../chaos/drill-record.js';
-import { LabError, labNotRunning, runCommand, usageError } from '../errors.js';
+import { labNotRunning, runCommand, usageError } from '../errors.js';
+import type { FleetKill, FleetMember } from '../lab-context.js';
+import { askLabServer } from '../lab-server-client.js';
 import { APP_ENTRY } from '../config.js';
 import { readRunningLab } from '../lab-state.js';
 import { learnerPath, scenario } from '../scenario/current.js';
@@ -17,21 +20,34 @@ import { exitWithHelpIfAsked, usageOf } from '../help.js';
 
 exitWithHelpIfAsked('chaos');
 runCommand(async () => {
-  const { target, seconds } = parseCliArgs();
+  const { target, role, name, seconds } = parseCliArgs();
   const lab = readRunningLab();
   if (!lab?.appDatabaseUrl) throw labNotRunning('run the drill again');
   const appUrl = `http://127.0.0.1:${lab.appPort}`;
 
-  if (target === 'app') {
+  if (target === 'app' || target === 'kill') {
     const watchSeconds = seconds ?? 5;
-    const result = await runAppDrill({
-      appUrl,
-      kill: () => askLabServer<AppKill>(lab.labPort, '/api/chaos/app'),
+    const kill = () => askForDrill<FleetKill>(lab.labPort, '/api/chaos/kill', { ...(role !== undefined ? { role } : {}), ...(name !== undefined ? { process: name } : {}) });
+    const onPrimary = target === 'app' || lab.processes?.find((member) => member.name === (name ?? lastRunning(lab.processes, role)))?.port === lab.appPort;
+    if (onPrimary) {
+      const result = await runAppDrill({
+        appUrl,
+        kill,
+        watchSeconds,
+        onKilled: (pid) =>
+          console.log(`Killed the app process (pid ${pid}) with SIGKILL: no cleanup, no goodbye, the way a crash ends a process.\nWatching /health for ${watchSeconds} s…\n`),
+      });
+      console.log(describeAppDrill(result, learnerPath(APP_ENTRY)));
+      return 0;
+    }
+    const result = await runProcessDrill({
+      kill,
       watchSeconds,
-      onKilled: (pid) =>
-        console.log(`Killed the app process (pid ${pid}) with SIGKILL: no cleanup, no goodbye, the way a crash ends a process.\nWatching /health for ${watchSeconds} s…\n`),
+      pidOf: (processName) => readRunningLab()?.processes?.find((member) => member.name === processName)?.pid,
+      onKilled: (killed) =>
+        console.log(`Killed ${killed.name} (pid ${killed.killedPid}) with SIGKILL: no cleanup, no goodbye, the way a crash ends a process.\nWatching for ${watchSeconds} s whether it comes back…\n`),
     });
-    console.log(describeAppDrill(result, learnerPath(APP_ENTRY)));
+    console.log(describeProcessDrill(result));
     return 0;
   }
 
@@ -42,7 +58,7 @@ runCommand(async () => {
     route: scenario.drills.databaseProbeRoute,
     // The supervisor rewrites .lab/lab.json whenever the app starts or ends.
     appPid: () => readRunningLab()?.appPid,
-    takeAway: () => askLabServer<OutageTiming>(lab.labPort, '/api/chaos/db', { seconds: outage }),
+    takeAway: () => askForDrill<OutageTiming>(lab.labPort, '/api/chaos/db', { seconds: outage }, outage),
   });
   recordDatabaseDrill(result.record);
   console.log(describeDatabaseDrill(result));
@@ -50,25 +66,18 @@ runCommand(async () => {
 });
 
 /** Asks the running supervisor (the lab server) to run a drill; its 4xx message becomes one line. */
-async function askLabServer<T>(labPort: number, route: string, body: object = {}): Promise<T> {
-  const seconds = 'seconds' in body ? Number(body.seconds) : 0;
-  let response: Response;
-  try {
-    response = await fetch(`http://127.0.0.1:${labPort}${route}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(body),
-      signal: AbortSignal.timeout((seconds + 90) * 1000),
-    });
-  } catch (error) {
-    throw new LabError('DRILL_FAILED', `The lab server on :${labPort} did not answer (${(error as Error).message}). Is \`npm start\` still running?`);
-  }
-  const answer = (await response.json()) as T & { message?: string };
-  if (!response.ok) throw new LabError('DRILL_FAILED', `The drill did not run: ${answer.message ?? response.statusText}.`);
-  return answer;
+function askForDrill<T>(labPort: number, route: string, body: object = {}, seconds = 0): Promise<T> {
+  return askLabServer<T>(labPort, route, { body, timeoutMs: (seconds + 90) * 1000, failure: { code: 'DRILL_FAILED', prefix: 'The drill did not run' } });
 }
 
-function parseCliArgs(): { target: 'db' | 'app'; seconds?: number } {
+interface ChaosArgs {
+  target: 'db' | 'app' | 'kill';
+  role?: string;
+  name?: string;
+  seconds?: number;
+}
+
+function parseCliArgs(): ChaosArgs {
   let parsed;
   try {
     parsed = parseArgs({ options: { seconds: { type: 'string' } }, allowPositionals: true, strict: true });
@@ -76,12 +85,24 @@ function parseCliArgs(): { target: 'db' | 'app'; seconds?: number } {
     throw usageError((error as Error).message, usageOf('chaos'));
   }
   const [target, ...rest] = parsed.positionals;
-  if ((target !== 'db' && target !== 'app') || rest.length > 0) throw usageError('Which drill?', usageOf('chaos'));
+  const args = drillOf(target, rest);
   const raw = parsed.values.seconds;
-  if (raw === undefined) return { target };
+  if (raw === undefined) return args;
   const seconds = Number(raw);
   if (!/^\d+$/.test(raw) || seconds < 1 || seconds > MAX_OUTAGE_SECONDS) {
     throw usageError(`--seconds ${raw} is not a whole number from 1 to ${MAX_OUTAGE_SECONDS}.`, usageOf('chaos'));
   }
-  return { target, seconds };
+  return { ...args, seconds };
+}
+
+function drillOf(target: string | undefined, rest: string[]): ChaosArgs {
+  if ((target === 'db' || target === 'app') && rest.length === 0) return { target };
+  if (target === 'kill' && rest.length >= 1 && rest.length <= 2) return { target, role: rest[0]!, ...(rest[1] !== undefined ? { name: rest[1] } : {}) };
+  if (target === 'kill') throw usageError('Kill which role\'s process?', usageOf('chaos'));
+  throw usageError('Which drill?', usageOf('chaos'));
+}
+
+/** The role's highest-numbered running process: the one the supervisor kills when none is named. */
+function lastRunning(processes: FleetMember[] | undefined, role: string | undefined): string | undefined {
+  return processes?.filter((member) => member.role === role && member.pid !== undefined).at(-1)?.name;
 }

@@ -77,13 +77,17 @@ export function observabilityRoutes(options: ObservabilityOptions = {}): LabRout
       tables: definition.database.tables,
       ...(definition.database.statements ? { statementsOfRole: definition.database.role } : {}),
       ...(context.database.mode === 'embedded' ? { postgresLogFile: options.postgresLogFile ?? PG_LOG_FILE } : {}),
-      appHealthUrl: `http://127.0.0.1:${context.app.port}/health`,
+      appHealthUrl: `http://127.0.0.1:${context.fleet.appPort}/health`,
       inProgressRunFile,
       checkLoadsFile,
     });
     const sampler = new Sampler({
       exporter,
-      appMetricsUrl: `http://127.0.0.1:${context.app.port}/metrics`,
+      metricsTargets: () =>
+        context.fleet
+          .members()
+          .filter((member) => member.port !== undefined)
+          .map((member) => ({ url: `http://127.0.0.1:${member.port}/metrics`, labels: { role: member.role, process: member.name } })),
       panels,
       historyFile: options.historyFile ?? DASHBOARD_HISTORY_FILE,
     });
@@ -112,7 +116,7 @@ export function observabilityRoutes(options: ObservabilityOptions = {}): LabRout
       }
       const slice = sampler.history.since(since);
       return {
-        ...(since === undefined ? { panels: browserPanels, historySeconds: HISTORY_SECONDS, mode: context.database.mode, appPort: context.app.port } : {}),
+        ...(since === undefined ? { panels: browserPanels, historySeconds: HISTORY_SECONDS, mode: context.database.mode, appPort: context.fleet.appPort } : {}),
         ...slice,
         tables: sampler.tables,
         runs: runMarkers(Date.now() / 1000 - HISTORY_SECONDS, runsDir, inProgressRunFile, checkLoadsFile),

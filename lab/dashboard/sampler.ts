@@ -17,10 +17,17 @@ export interface SamplerOptions {
   exporter: LabExporter;
   /** The scenario's panels: charts get a point per reading, tables their rows of the moment. */
   panels: PanelDefinition[];
-  appMetricsUrl: string;
+  /** The app's processes that serve /metrics, read again at every reading (the fleet grows and shrinks). */
+  metricsTargets: () => MetricsTarget[];
   intervalMs?: number;
   /** Where the history is kept between starts of the lab (e.g. .lab/dashboard-history.json). */
   historyFile?: string;
+}
+
+/** One process's /metrics, and the labels its samples get ("process": "app-1"), as Prometheus' http_sd gives them. */
+export interface MetricsTarget {
+  url: string;
+  labels: { role: string; process: string };
 }
 
 /** How often the history is written to its file while the lab runs (and once more at stop). */
@@ -70,7 +77,7 @@ export class Sampler {
   /** Takes one reading now and records it. */
   async sampleOnce(): Promise<void> {
     const time = Date.now();
-    const [appSamples] = await Promise.all([scrape(this.options.appMetricsUrl), this.options.exporter.collect()]);
+    const [appSamples] = await Promise.all([scrapeAll(this.options.metricsTargets()), this.options.exporter.collect()]);
     const snapshot = snapshotOf(time, [...(appSamples ?? []), ...(await this.options.exporter.samples())]);
     // prom-client shows a labelled counter only once it has counted something. An app that
     // answered but has served no request yet has served 0 of them: a flat zero, not a gap.
@@ -96,7 +103,20 @@ export class Sampler {
   }
 }
 
-/** The app's samples, or undefined while it does not answer (which leaves a gap, not a zero). */
+/**
+ * Every process's samples, each labelled with its process and role, or undefined while none
+ * answers (a gap, not a zero). Summed, a process that stops answering takes its counts away,
+ * which a rate reads as a restart of the counters.
+ */
+async function scrapeAll(targets: MetricsTarget[]): Promise<Sample[] | undefined> {
+  const scraped = await Promise.all(
+    targets.map(async (target): Promise<Sample[] | undefined> => (await scrape(target.url))?.map((sample) => ({ ...sample, labels: { ...sample.labels, ...target.labels } }))),
+  );
+  const answered = scraped.filter((samples): samples is Sample[] => samples !== undefined);
+  return answered.length === 0 ? undefined : answered.flat();
+}
+
+/** One process's samples, or undefined while it does not answer. */
 async function scrape(url: string): Promise<Sample[] | undefined> {
   try {
     const response = await fetch(url, { signal: AbortSignal.timeout(SCRAPE_TIMEOUT_MS) });

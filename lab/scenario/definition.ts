@@ -91,6 +91,12 @@ export interface ScenarioDefinition {
     pristine: Record<string, string>;
   };
   dataset: ScenarioDataset;
+  /**
+   * The processes the lab runs for this scenario (its fleet), each role with its count. Left
+   * out: one "app" process running files.app, as Scenarios 1 and 2 do. `npm run scale` changes
+   * a role's count while the lab runs; `npm run chaos -- kill <role>` kills one of them.
+   */
+  processes?: ProcessRole[];
   /** The load test's defaults (scripts/loadtest.ts shows them to the learner). */
   loadTest: {
     users: number;
@@ -146,6 +152,28 @@ export interface ScenarioDefinition {
   };
   /** The dashboard's parts that belong to this scenario (the built-in one and Grafana's alike). */
   dashboard?: ScenarioDashboard;
+}
+
+/** One kind of process of a scenario's fleet: an API, a worker, an instance of the app. */
+export interface ProcessRole {
+  /**
+   * Its name ("app", "api", "worker"): lowercase letters, digits and dashes. Each process is
+   * named after it and its number, "worker-2": its application_name in PostgreSQL (so
+   * pg_stat_activity shows who holds which connection) and its label on the dashboard.
+   */
+  role: string;
+  /** Its entry file in the scenario's folder ("src/worker.ts"); a save in that file's folder restarts it. */
+  entry: string;
+  /** How many run when the lab starts, and the range `npm run scale` accepts (min ≥ 0). */
+  count: { default: number; min: number; max: number };
+  /**
+   * Serves HTTP: it gets a PORT, its /health is probed and its /metrics scraped. The first HTTP
+   * role's first process listens on the app's port (PORT, 3000 by default), which the load
+   * test and the start banner use; the others get free ports, listed in .lab/lab.json.
+   */
+  http: boolean;
+  /** Extra environment variables for each of its processes. */
+  env?: Record<string, string>;
 }
 
 /** Every field may be left out: the engine's panels and their neutral lines hold for any scenario. */

@@ -18,6 +18,11 @@ export interface BannerFacts {
   data: string;
   /** The database's connection budget as it runs: "25 allowed (max_connections), 3 of them kept for superusers: 22 for the app". */
   connections: string;
+  /**
+   * The fleet, when the scenario runs more than one process: "api-1 :3000, worker-1, worker-2
+   * (npm run scale -- worker N)". Left out for a lone app.
+   */
+  processes?: string;
   /** The walkthrough, as the learner finds it from where they started. */
   walkthrough: string;
   readySeconds: number;
@@ -40,6 +45,7 @@ export function renderBanner(facts: BannerFacts): string {
     `                        (${where})`,
     `  Data                  ${facts.data}`,
     `  Connections           ${facts.connections}`,
+    ...(facts.processes === undefined ? [] : [`  Processes             ${facts.processes}`]),
     '',
     `  Save ${facts.appFile} and the app restarts by itself. Ctrl-C stops everything.`,
     `  ${READY_LINE} ${facts.walkthrough}`,

@@ -2,5 +2,6 @@
 import type { LabRoutes } from '../lab-context.js';
 import { chaosRoutes } from '../chaos/chaos-routes.js';
 import { observabilityRoutes } from '../dashboard/routes.js';
+import { fleetRoutes } from './fleet-routes.js';
 
-export const labRoutes: LabRoutes[] = [observabilityRoutes(), chaosRoutes];
+export const labRoutes: LabRoutes[] = [observabilityRoutes(), chaosRoutes, fleetRoutes];

@@ -9,16 +9,17 @@ import { startLabServer } from '../lab-server.js';
 import { describeSize, existingSeed, seedWithProgress } from '../seeding.js';
 import type { SeedOutcome } from '../scenario/definition.js';
 import { learnerPath, scenario, scenarioTitle } from '../scenario/current.js';
-import { APP_ENTRY, PG_DATA_DIR, PG_LOG_FILE, SCENARIO_DIR, STATE_DIR } from '../config.js';
+import { APP_ENTRY, PG_DATA_DIR, PG_LOG_FILE, ROOT_DIR, SCENARIO_DIR, STATE_DIR } from '../config.js';
+import { fleetRoles, primaryRole, type FleetRole } from '../scenario/fleet-roles.js';
 import { calibrateDataset } from '../calibration.js';
 import { connectionBudget, describeConnectionBudget } from '../database/stats.js';
 import { withClient } from '../database/with-client.js';
 import { readSettings } from '../settings.js';
 import { processFacts } from '../os/system.js';
-import { startAppProcess, type AppProcess } from './app-process.js';
+import { Fleet } from './fleet.js';
 import { renderBanner } from './banner.js';
 import { bringUpDatabase, type LabDatabase } from './database.js';
-import type { LabContext } from '../lab-context.js';
+import type { FleetMember, LabContext } from '../lab-context.js';
 import { labRoutes } from './lab-routes.js';
 import { stopLeftoverApp } from './leftovers.js';
 import { assertPortFree } from '../net/ports.js';
@@ -74,33 +75,39 @@ export async function runSupervisor(): Promise<number> {
     const size = (await existingSeed(database.appUrl)) ?? {};
 
     const restartOnCrash = process.argv.includes('--restart-on-crash');
-    // Other commands read the app's pid from .lab/lab.json: rewritten each time the app starts or ends.
-    const app = startAppProcess({
-      port: settings.appPort,
+    const roles = fleetRoles(scenario, SCENARIO_DIR, APP_ENTRY);
+    // Other commands read the processes and their pids from .lab/lab.json: rewritten each time one starts or ends.
+    const fleet = await Fleet.start({
+      roles,
+      appPort: settings.appPort,
       host: settings.appHost,
       databaseUrl: database.appUrl,
+      cwd: ROOT_DIR,
       restartOnCrash,
+      learnerPath,
       log: (line) => console.log(`  ${line}`),
-      onPid(pid) {
-        state.appPid = pid;
+      onChange(members) {
+        const app = members.find((member) => member.port === settings.appPort);
+        state.appPid = app?.pid;
+        state.processes = members;
         state.postgresPid = database.pid();
         writeLabState(state);
       },
     });
-    stoppers.push(() => app.stop());
+    stoppers.push(() => fleet.stop());
 
-    const context: LabContext = { settings, database, app: { port: settings.appPort, pid: () => app.pid(), crash: () => app.crash() } };
+    const context: LabContext = { settings, database, fleet };
     const labServer = await startLabServer({ port: settings.labPort, host: settings.appHost, context, routes: labRoutes });
     stoppers.push(() => labServer.close());
     if (restartOnCrash) console.log('  --restart-on-crash: if the app process dies, the lab starts it again.');
-    await startStep(stopSignal, () => waitForApp(app, settings.appPort));
+    await startStep(stopSignal, () => waitForApp(fleet.primary.firstStart, settings.appPort));
 
     console.log(
       renderBanner({
         title: scenarioTitle(),
         appPort: settings.appPort,
         appRoute: scenario.loadTest.route,
-        appFile: learnerPath(APP_ENTRY),
+        appFile: learnerPath(primaryRole(roles).entry),
         labPort: settings.labPort,
         databaseUrl: database.appUrl,
         mode: database.mode,
@@ -108,6 +115,7 @@ export async function runSupervisor(): Promise<number> {
         data: describeSize(size),
         // The budget the learner's database really has (a DATABASE_URL server keeps its own).
         connections: describeConnectionBudget(await withClient(database.adminUrl, 'lab start', connectionBudget)),
+        ...(fleet.members().length > 1 || roles.length > 1 ? { processes: describeFleet(fleet.members(), roles) } : {}),
         walkthrough: learnerPath(path.join(SCENARIO_DIR, 'SCENARIO.md')),
         readySeconds: (Date.now() - startedAt) / 1000,
       }),
@@ -131,6 +139,13 @@ export async function runSupervisor(): Promise<number> {
   }
 }
 
+/** "api-1 :3000, worker-1, worker-2 (npm run scale -- worker N)": each process, and how to change the counts that can change. */
+function describeFleet(members: FleetMember[], roles: readonly FleetRole[]): string {
+  const listed = members.map((member) => (member.port === undefined ? member.name : `${member.name} :${member.port}`)).join(', ');
+  const scalable = roles.filter((role) => role.count.min < role.count.max).map((role) => `npm run scale -- ${role.role} N`);
+  return scalable.length === 0 ? listed : `${listed} (${scalable.join('; ')})`;
+}
+
 async function seedIfNeeded(database: LabDatabase, calibrate: boolean): Promise<void> {
   if (await existingSeed(database.appUrl)) return;
   console.log('  Seeding the database (first start only)…');
@@ -150,10 +165,10 @@ function reportSeed(result: SeedOutcome): void {
   console.log(`  Seeded ${result.rows.toLocaleString('en-US')} rows in ${result.seconds.toFixed(1)} s (${Math.round(result.rows / result.seconds).toLocaleString('en-US')} rows/s).`);
 }
 
-async function waitForApp(app: AppProcess, port: number): Promise<void> {
+async function waitForApp(firstStart: Promise<boolean>, port: number): Promise<void> {
   const timeout = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), APP_READY_TIMEOUT_MS).unref());
   // An app that exited has said why (app │ …) and the lab has said what to do: go on to the banner.
-  if ((await Promise.race([app.firstStart, timeout])) === 'timeout') {
+  if ((await Promise.race([firstStart, timeout])) === 'timeout') {
     console.log(`  The app is not answering on :${port} yet; check its output above (app │ …).`);
   }
 }

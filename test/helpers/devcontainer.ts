@@ -113,7 +113,7 @@ export function commandFlag(service: ComposeService, flag: string): string | und
 
 export interface PrometheusConfig {
   global: { scrape_interval: string };
-  scrape_configs: Array<{ job_name: string; static_configs: Array<{ targets: string[] }> }>;
+  scrape_configs: Array<{ job_name: string; static_configs?: Array<{ targets: string[] }>; http_sd_configs?: Array<{ url: string }> }>;
 }
 
 /** The Prometheus config file the dev container mounts (observability/prometheus.yml). */
@@ -123,7 +123,9 @@ export function prometheusConfigFile(scenario: Scenario): string {
   return mountedFile(scenario, 'prometheus', configPath);
 }
 
-/** Each scrape job's targets, as host:port strings. */
+/** Each scrape job's targets, as host:port strings, and the URLs it discovers more at. */
 export function scrapeTargets(config: PrometheusConfig): Record<string, string[]> {
-  return Object.fromEntries(config.scrape_configs.map((job) => [job.job_name, job.static_configs.flatMap((c) => c.targets)]));
+  return Object.fromEntries(
+    config.scrape_configs.map((job) => [job.job_name, [...(job.static_configs ?? []).flatMap((c) => c.targets), ...(job.http_sd_configs ?? []).map((d) => d.url)]]),
+  );
 }

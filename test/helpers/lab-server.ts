@@ -7,6 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { inject } from 'vitest';
+import { fleetRoutes } from '../../lab/supervisor/fleet-routes.js';
 import { startLabServer } from '../../lab/lab-server.js';
 import { readPostmasterPid } from '../../lab/postgres/embedded.js';
 import { observabilityRoutes } from '../../lab/dashboard/routes.js';
@@ -43,7 +44,15 @@ export async function startTestLabServer(database: Pick<TestDatabase, 'appUrl' |
       stop: notInTests,
       start: notInTests,
     },
-    app: { port: appPort, pid: () => undefined, crash: () => undefined },
+    // The app under test runs on its own: a fleet of one the lab server can list but not change.
+    fleet: {
+      appPort,
+      members: () => [{ name: 'app-1', role: 'app', index: 1, port: appPort }],
+      scale: notInTests,
+      kill: () => {
+        throw new Error('not available in tests');
+      },
+    },
   };
   const routes = observabilityRoutes({
     postgresLogFile: inject('pgLogFile'),
@@ -53,7 +62,7 @@ export async function startTestLabServer(database: Pick<TestDatabase, 'appUrl' |
     historyFile: options.historyFile ?? path.join(runsDir, 'dashboard-history.json'),
     ...(options.scenario ? { scenario: options.scenario } : {}),
   });
-  const server = await startLabServer({ port, host: '127.0.0.1', context, routes: [routes] });
+  const server = await startLabServer({ port, host: '127.0.0.1', context, routes: [routes, fleetRoutes] });
   return {
     url: `http://127.0.0.1:${port}`,
     port,

@@ -40,22 +40,29 @@ export interface RunningPrometheus {
 export const PROMETHEUS_CONFIG_FILE = path.join(ROOT_DIR, 'observability', 'prometheus.yml');
 
 /**
- * The committed config with only the port of each job's targets changed (tests run the app
- * and the lab on free ports). Every target must already be on loopback.
+ * The committed config with only the ports changed (tests run the app and the lab on free
+ * ports): each static target's port, and the port of the lab server that lists the app's
+ * processes. Every target must already be on loopback.
  */
 export function renderPrometheusConfig(ports: { app: number; lab: number }): string {
   const config = parseYaml(fs.readFileSync(PROMETHEUS_CONFIG_FILE, 'utf8')) as {
-    scrape_configs: Array<{ job_name: string; static_configs: Array<{ targets: string[] }> }>;
+    scrape_configs: Array<{ job_name: string; static_configs?: Array<{ targets: string[] }>; http_sd_configs?: Array<{ url: string }> }>;
   };
   for (const job of config.scrape_configs) {
     const port = ports[job.job_name as keyof typeof ports];
     if (port === undefined) throw new Error(`observability/prometheus.yml has a job "${job.job_name}" this test does not know`);
-    for (const group of job.static_configs) {
+    for (const group of job.static_configs ?? []) {
       group.targets = group.targets.map((target) => {
         const host = target.slice(0, target.lastIndexOf(':'));
         if (host !== '127.0.0.1') throw new Error(`observability/prometheus.yml scrapes ${target}, not 127.0.0.1`);
         return `${host}:${port}`;
       });
+    }
+    for (const discovery of job.http_sd_configs ?? []) {
+      const url = new URL(discovery.url);
+      if (url.hostname !== '127.0.0.1') throw new Error(`observability/prometheus.yml discovers targets at ${discovery.url}, not on 127.0.0.1`);
+      url.port = String(ports.lab);
+      discovery.url = url.toString();
     }
   }
   return stringifyYaml(config);
@@ -65,6 +72,7 @@ export async function startPrometheus(config: string): Promise<RunningPrometheus
   if (!fs.existsSync(PROMETHEUS.path)) {
     throw new Error(`${PROMETHEUS.path} not found: ${PROMETHEUS.install}.`);
   }
+  const jobs = (parseYaml(config) as { scrape_configs: Array<{ job_name: string }> }).scrape_configs.map((job) => job.job_name);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lab-prometheus-'));
   fs.writeFileSync(path.join(dir, 'prometheus.yml'), config);
   const port = await freePort();
@@ -109,10 +117,10 @@ export async function startPrometheus(config: string): Promise<RunningPrometheus
       return apiResult(`${url}/api/v1/query_range?${params}`, expr);
     },
     waitForTargets(timeoutMs = 15_000) {
-      return waitForTargetsWhere(url, () => true, timeoutMs);
+      return waitForTargetsWhere(url, jobs, () => true, timeoutMs);
     },
     waitForScrapesAfter(timeMs, timeoutMs = 30_000) {
-      return waitForTargetsWhere(url, (target) => Date.parse(target.lastScrape) > timeMs, timeoutMs);
+      return waitForTargetsWhere(url, jobs, (target) => Date.parse(target.lastScrape) > timeMs, timeoutMs);
     },
     async waitForValue(expr, condition, timeoutMs = 30_000) {
       const until = Date.now() + timeoutMs;
@@ -135,19 +143,21 @@ export async function startPrometheus(config: string): Promise<RunningPrometheus
 }
 
 interface ScrapeTarget {
+  scrapePool: string;
   scrapeUrl: string;
   health: string;
   lastScrape: string;
   lastError: string;
 }
 
-/** Polls the targets until every one is up and meets the condition. */
-async function waitForTargetsWhere(url: string, condition: (target: ScrapeTarget) => boolean, timeoutMs: number): Promise<void> {
+/** Polls the targets until every job has one (the app's are discovered from the lab), every one is up and meets the condition. */
+async function waitForTargetsWhere(url: string, jobs: readonly string[], condition: (target: ScrapeTarget) => boolean, timeoutMs: number): Promise<void> {
   const until = Date.now() + timeoutMs;
   for (;;) {
     const body = (await (await fetch(`${url}/api/v1/targets`)).json()) as { data: { activeTargets: ScrapeTarget[] } };
     const targets = body.data.activeTargets;
-    if (targets.length > 0 && targets.every((target) => target.health === 'up' && condition(target))) return;
+    const everyJob = jobs.every((job) => targets.some((target) => target.scrapePool === job));
+    if (everyJob && targets.every((target) => target.health === 'up' && condition(target))) return;
     if (Date.now() > until) {
       const seen = targets.map((t) => `${t.scrapeUrl}: ${t.health}, last scrape ${t.lastScrape}${t.lastError ? `, last error "${t.lastError}"` : ''}`);
       throw new Error(`Prometheus targets did not get there within ${timeoutMs / 1000} s:\n${seen.join('\n')}`);

@@ -11,7 +11,7 @@ import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeAppDrill, runAppDrill } from '../../lab/chaos/app-drill.js';
-import { chaosRoutes, type AppKill } from '../../lab/chaos/chaos-routes.js';
+import { chaosRoutes } from '../../lab/chaos/chaos-routes.js';
 import { describeDatabaseDrill, runDatabaseDrill } from '../../lab/chaos/database-drill.js';
 import { takeDatabaseAway, type OutageTiming } from '../../lab/chaos/database-outage.js';
 import { PG_SUPERUSER, PG_SUPERUSER_PASSWORD, ROOT_DIR } from '../../lab/config.js';
@@ -21,8 +21,9 @@ import { startLabServer } from '../../lab/lab-server.js';
 import { isProcessAlive } from '../../lab/os/processes.js';
 import { scenario } from '../../lab/scenario/current.js';
 import { initialiseCluster, startServer, type RunningPostgres } from '../../lab/postgres/embedded.js';
-import { startAppProcess, type AppProcess } from '../../lab/supervisor/app-process.js';
-import type { DatabaseControl, LabContext } from '../../lab/lab-context.js';
+import { Fleet } from '../../lab/supervisor/fleet.js';
+import type { DatabaseControl, FleetControl, FleetKill, LabContext } from '../../lab/lab-context.js';
+import { learnerPath } from '../../lab/scenario/current.js';
 import { isListening } from '../../lab/net/ports.js';
 import { seed } from '../../scenarios/01-connection-pools/db/seed.js';
 import { FIXED_SERVER, startApp, writePristineScenario, type RunningApp } from '../../lab/app-runner.js';
@@ -68,7 +69,7 @@ describe('database drill', () => {
       },
     };
     labPort = await freePort();
-    const context = { settings: {} as LabContext['settings'], database: control, app: { port: 0, pid: () => undefined, crash: () => undefined } };
+    const context = { settings: {} as LabContext['settings'], database: control, fleet: {} as FleetControl };
     labServer = await startLabServer({ port: labPort, host: '127.0.0.1', context, routes: [chaosRoutes] });
   });
   afterAll(async () => {
@@ -191,7 +192,7 @@ describe('database drill on an external DATABASE_URL (the lab cannot stop that s
 describe('app drill', () => {
   let folder: string;
   let entry: string;
-  let app: AppProcess | undefined;
+  let fleet: Fleet | undefined;
   let labServer: FastifyInstance | undefined;
   let port: number;
   let labPort: number;
@@ -212,7 +213,7 @@ describe('app drill', () => {
   });
   afterAll(async () => {
     await labServer?.close();
-    await app?.stop();
+    await fleet?.stop();
     fs.rmSync(folder, { recursive: true, force: true });
   });
 
@@ -222,37 +223,38 @@ describe('app drill', () => {
     labLines.length = 0;
     pids.length = 0;
     // The app never reaches the database in these drills; /health does not query it.
-    app = startAppProcess({
-      port,
+    fleet = await Fleet.start({
+      roles: [{ role: 'app', entry, count: { default: 1, min: 1, max: 1 }, http: true, primary: true }],
+      appPort: port,
       host: '127.0.0.1',
       databaseUrl: 'postgres://nobody:x@127.0.0.1:1/none',
-      entry,
+      cwd: ROOT_DIR,
       restartOnCrash,
-      onLine: (line) => appOutput.push(line),
+      learnerPath,
+      onLine: (_label, line) => appOutput.push(line),
       log: (line) => labLines.push(line),
-      onPid: (pid) => pids.push(pid),
+      onChange: (members) => pids.push(members[0]?.pid),
     });
-    const runner = app;
-    const context = { settings: {} as LabContext['settings'], database: {} as DatabaseControl, app: { port, pid: () => runner.pid(), crash: () => runner.crash() } };
+    const context = { settings: {} as LabContext['settings'], database: {} as DatabaseControl, fleet };
     labServer = await startLabServer({ port: labPort, host: '127.0.0.1', context, routes: [chaosRoutes] });
-    await app.watching;
-    if (!(await app.firstStart)) throw new Error(`the app did not start:\n${appOutput.join('\n')}`);
+    await fleet.watching;
+    if (!(await fleet.primary.firstStart)) throw new Error(`the app did not start:\n${appOutput.join('\n')}`);
   }
   async function stopSupervised() {
     await labServer?.close();
     labServer = undefined;
-    await app?.stop();
+    await fleet?.stop();
   }
-  const killThroughLabServer = async (): Promise<AppKill> => {
-    const response = await fetch(`http://127.0.0.1:${labPort}/api/chaos/app`, { method: 'POST' });
+  const killThroughLabServer = async (): Promise<FleetKill> => {
+    const response = await fetch(`http://127.0.0.1:${labPort}/api/chaos/kill`, { method: 'POST' });
     expect(response.status).toBe(200);
-    return (await response.json()) as AppKill;
+    return (await response.json()) as FleetKill;
   };
 
   it('kills the app, which stays down until its file is saved; the pid is known at each step', async () => {
     await startSupervised(false);
     try {
-      const firstPid = app!.pid();
+      const firstPid = fleet!.primary.pid();
       const result = await runAppDrill({ appUrl: `http://127.0.0.1:${port}`, kill: killThroughLabServer, watchSeconds: 2 });
       expect(result.killedPid).toBe(firstPid);
       expect(result.downAt).toBeDefined();
@@ -260,19 +262,19 @@ describe('app drill', () => {
       expect(describeAppDrill(result, 'server.ts')).toMatch(/still down after 2 s: nothing restarts it/);
       expect(await isListening(port)).toBe(false);
       expect(isProcessAlive(firstPid!)).toBe(false);
-      expect(app!.pid()).toBeUndefined();
+      expect(fleet!.primary.pid()).toBeUndefined();
       expect(labLines.join('\n')).toMatch(/The app process died \(signal SIGKILL\), and nothing restarts it\. It stays down until you save test\/fixtures\/variant-app-drill\/server\.ts/);
 
       // With the app down, the route says so instead of killing anything.
-      const again = await fetch(`http://127.0.0.1:${labPort}/api/chaos/app`, { method: 'POST' });
+      const again = await fetch(`http://127.0.0.1:${labPort}/api/chaos/kill`, { method: 'POST' });
       expect(again.status).toBe(409);
       expect(((await again.json()) as { message: string }).message).toMatch(/the app is not running right now/);
 
       fs.appendFileSync(entry, '\n');
       expect(await waitUntil(() => isListening(port), 20_000)).toBe(true);
       expect(labLines).toContain('test/fixtures/variant-app-drill/server.ts saved: starting the app.');
-      expect(pids).toEqual([firstPid, undefined, app!.pid()]);
-      expect(app!.pid()).not.toBe(firstPid);
+      expect(pids).toEqual([firstPid, undefined, fleet!.primary.pid()]);
+      expect(fleet!.primary.pid()).not.toBe(firstPid);
     } finally {
       await stopSupervised();
     }
@@ -281,7 +283,7 @@ describe('app drill', () => {
   it('a save that breaks the server shows the error, and the next save brings the app back', async () => {
     await startSupervised(false);
     try {
-      const firstPid = app!.pid()!;
+      const firstPid = fleet!.primary.pid()!;
       fs.writeFileSync(entry, `${fixedServer()}\nconst broken: number = ;\n`);
       expect(await waitUntil(async () => labLines.some((line) => /exited \(exit code 1\) before it answered/.test(line)), 20_000)).toBe(true);
       expect(isProcessAlive(firstPid)).toBe(false);
@@ -302,8 +304,8 @@ describe('app drill', () => {
       expect(result.backAt).toBeDefined();
       expect(describeAppDrill(result, 'server.ts')).toMatch(/✔ back: something restarted it/);
       expect(labLines.join('\n')).toMatch(/--restart-on-crash: starting it again/);
-      expect(app!.pid()).toBeDefined();
-      expect(app!.pid()).not.toBe(result.killedPid);
+      expect(fleet!.primary.pid()).toBeDefined();
+      expect(fleet!.primary.pid()).not.toBe(result.killedPid);
     } finally {
       await stopSupervised();
     }

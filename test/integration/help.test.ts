@@ -20,6 +20,7 @@ const ENTRIES = {
   reset: 'lab/commands/reset.ts',
   solve: 'lab/commands/solve.ts',
   chaos: 'lab/commands/chaos.ts',
+  scale: 'lab/commands/scale.ts',
 } satisfies Record<keyof typeof HELP_OF, string>;
 
 describe('--help', () => {

@@ -167,11 +167,11 @@ describe('.devcontainer', () => {
     }
   });
 
-  it('points Prometheus at the app and the lab on loopback, and Grafana at Prometheus', () => {
+  it('points Prometheus at the lab on loopback, which lists the app\'s processes, and Grafana at Prometheus', () => {
     for (const scenario of scenarios) {
-      const { app, lab, prometheus } = ports(scenario);
+      const { lab, prometheus } = ports(scenario);
       const config = parseYaml(fs.readFileSync(prometheusConfigFile(scenario), 'utf8')) as PrometheusConfig;
-      expect(scrapeTargets(config)).toEqual({ app: [`127.0.0.1:${app}`], lab: [`127.0.0.1:${lab}`] });
+      expect(scrapeTargets(config)).toEqual({ app: [`http://127.0.0.1:${lab}/api/fleet/targets`], lab: [`127.0.0.1:${lab}`] });
       const provisioning = mountedFile(scenario, 'grafana', '/etc/grafana/provisioning');
       const datasources = parseYaml(fs.readFileSync(path.join(provisioning, 'datasources', 'prometheus.yml'), 'utf8')) as { datasources: Array<{ url: string }> };
       expect(datasources.datasources.map((datasource) => datasource.url)).toEqual([`http://127.0.0.1:${prometheus}`]);

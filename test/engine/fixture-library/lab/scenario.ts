@@ -23,6 +23,11 @@ const scenario: ScenarioDefinition = {
     solutionSqlSummary: 'the author index',
     pristine: { 'src/server.ts': 'lab/pristine/server.ts.txt' },
   },
+  // An app and its clerks: a fleet of three processes at start, so the engine's tests see several.
+  processes: [
+    { role: 'app', entry: 'src/server.ts', count: { default: 1, min: 1, max: 1 }, http: true },
+    { role: 'clerk', entry: 'src/clerk.ts', count: { default: 2, min: 0, max: 4 }, http: false },
+  ],
   dataset: {
     unit: 'books',
     unitSteps: [2_000],

@@ -1,0 +1,198 @@
+/**
+ * The scenario's processes while the lab runs: every role's processes started, the ones whose
+ * folder a save touched started again, counts changed on request (`npm run scale`), one
+ * killed on request (`npm run chaos -- kill`), all stopped on Ctrl-C. Scenarios 1 and 2 are a
+ * fleet of one app.
+ *
+ * Each process gets DATABASE_URL, HOST, its PORT when it serves HTTP, LAB_PROCESS ("worker-2")
+ * and PGAPPNAME set to the same name, which node-postgres sends as application_name: so
+ * pg_stat_activity, and the dashboard, show which process holds which connection.
+ */
+import path from 'node:path';
+import { LabError } from '../errors.js';
+import type { FleetControl, FleetKill, FleetMember } from '../lab-context.js';
+import { freePort } from '../net/free-port.js';
+import { processName, type FleetRole } from '../scenario/fleet-roles.js';
+import { FleetProcess } from './fleet-process.js';
+import { watchSources, type SourceWatcher } from './source-watcher.js';
+
+export interface FleetOptions {
+  roles: readonly FleetRole[];
+  /** The port of the primary role's first process (the load test's and the banner's). */
+  appPort: number;
+  host: string;
+  databaseUrl: string;
+  /** Where the processes run (the repository root). */
+  cwd: string;
+  restartOnCrash: boolean;
+  /** A file as the learner finds it ("src/worker.ts"). */
+  learnerPath: (file: string) => string;
+  /** The supervisor's own lines about the fleet. */
+  log: (line: string) => void;
+  /** Each line a process prints, with the label it goes by. */
+  onLine?: (label: string, line: string) => void;
+  /** Told the fleet's members whenever a process starts, ends, or the counts change. */
+  onChange?: (members: FleetMember[]) => void;
+  /** Ports for HTTP processes other than the first (a free one by default). */
+  takePort?: () => Promise<number>;
+}
+
+export class Fleet implements FleetControl {
+  private readonly byRole = new Map<string, FleetProcess[]>();
+  private readonly watchers: SourceWatcher[] = [];
+  private scaling: Promise<unknown> = Promise.resolve();
+  private stopped = false;
+
+  private constructor(private readonly options: FleetOptions) {
+    for (const role of options.roles) this.byRole.set(role.role, []);
+  }
+
+  /** Starts every role's default count and watches their folders for saves. */
+  static async start(options: FleetOptions): Promise<Fleet> {
+    const fleet = new Fleet(options);
+    for (const role of options.roles) await fleet.grow(role, role.count.default);
+    fleet.watchFolders();
+    return fleet;
+  }
+
+  get appPort(): number {
+    return this.options.appPort;
+  }
+
+  /** The process on the app's port. */
+  get primary(): FleetProcess {
+    const role = this.options.roles.find((candidate) => candidate.primary)!;
+    return this.byRole.get(role.role)![0]!;
+  }
+
+  /** Resolves once saves are being watched. */
+  get watching(): Promise<void> {
+    return Promise.all(this.watchers.map((watcher) => watcher.ready)).then(() => undefined);
+  }
+
+  members(): FleetMember[] {
+    return [...this.byRole.values()].flat().map((member) => {
+      const { name, role, index, port } = member.options;
+      const pid = member.pid();
+      return { name, role, index, ...(pid !== undefined ? { pid } : {}), ...(port !== undefined ? { port } : {}) };
+    });
+  }
+
+  /** Sets a role's count, starting or stopping its highest-numbered processes; answers the members. */
+  scale(roleName: string, count: number): Promise<FleetMember[]> {
+    const run = this.scaling.then(async () => {
+      const role = this.roleNamed(roleName);
+      const { min, max } = role.count;
+      if (!Number.isInteger(count) || count < min || count > max) {
+        throw new LabError('FLEET_REFUSED', `${role.role} runs ${min === max ? `exactly ${min}` : `from ${min} to ${max}`} processes in this scenario; ${count} is outside that`);
+      }
+      if (this.stopped) throw new LabError('FLEET_REFUSED', 'the lab is stopping');
+      const processes = this.byRole.get(role.role)!;
+      if (count > processes.length) await this.grow(role, count);
+      const leaving = processes.splice(count);
+      if (leaving.length > 0) this.changed();
+      await Promise.all(leaving.reverse().map((member) => member.stop()));
+      return this.members();
+    });
+    this.scaling = run.catch(() => undefined);
+    return run;
+  }
+
+  /**
+   * Kills one process with SIGKILL, as a crash would: the one named, else the role's
+   * highest-numbered running one; with neither, the one on the app's port.
+   */
+  kill(target: { role?: string; process?: string } = {}): FleetKill {
+    const candidates =
+      target.role !== undefined ? this.byRole.get(this.roleNamed(target.role).role)! : target.process !== undefined ? [...this.byRole.values()].flat() : [this.primary];
+    const running = candidates.filter((member) => member.pid() !== undefined);
+    const chosen = target.process === undefined ? running.at(-1) : running.find((member) => member.name === target.process);
+    const killedPid = chosen?.crash();
+    if (!chosen || killedPid === undefined) {
+      const which = target.process ?? (target.role !== undefined ? `no ${target.role} process` : `the ${this.primary.options.label}`);
+      const entry = (candidates[0] ?? this.primary).options.entryName;
+      throw new LabError('FLEET_REFUSED', `${which} is not running right now (it may have crashed already); save ${entry} or restart \`npm start\``);
+    }
+    return { name: chosen.name, killedPid, killedAt: Date.now() };
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    await this.scaling;
+    await Promise.all(this.watchers.map((watcher) => watcher.close()));
+    await Promise.all([...this.byRole.values()].flat().map((member) => member.stop()));
+  }
+
+  private roleNamed(name: string): FleetRole {
+    const role = this.options.roles.find((candidate) => candidate.role === name);
+    if (!role) throw new LabError('FLEET_REFUSED', `this scenario has no "${name}" processes; its roles are ${this.options.roles.map((candidate) => candidate.role).join(', ')}`);
+    return role;
+  }
+
+  /** Starts processes of the role until it has `count`. */
+  private async grow(role: FleetRole, count: number): Promise<void> {
+    const processes = this.byRole.get(role.role)!;
+    while (processes.length < count) {
+      const index = processes.length + 1;
+      const port = !role.http ? undefined : role.primary && index === 1 ? this.options.appPort : await (this.options.takePort ?? freePort)();
+      const member = this.createProcess(role, index, port);
+      processes.push(member);
+      member.start();
+    }
+  }
+
+  private createProcess(role: FleetRole, index: number, port: number | undefined): FleetProcess {
+    const { options } = this;
+    const name = processName(role.role, index);
+    // A role that only ever has one process goes by its role's name: "app │", "the app".
+    const label = role.count.max === 1 ? role.role : name;
+    return new FleetProcess({
+      name,
+      role: role.role,
+      index,
+      label,
+      entry: role.entry,
+      entryName: options.learnerPath(role.entry),
+      cwd: options.cwd,
+      ...(port !== undefined ? { port } : {}),
+      env: { ...process.env, DATABASE_URL: options.databaseUrl, HOST: options.host, LAB_PROCESS: name, PGAPPNAME: name, ...role.env },
+      restartOnCrash: options.restartOnCrash,
+      onLine: (line) => (options.onLine ? options.onLine(label, line) : console.log(`${label} │ ${line}`)),
+      log: options.log,
+      onChange: () => this.changed(),
+    });
+  }
+
+  private changed(): void {
+    this.options.onChange?.(this.members());
+  }
+
+  /** One watcher per folder that holds an entry file; a save there restarts the processes of every role whose entry lives in it. */
+  private watchFolders(): void {
+    const folders = new Map<string, string[]>();
+    for (const role of this.options.roles) {
+      const folder = path.dirname(role.entry);
+      folders.set(folder, [...(folders.get(folder) ?? []), role.role]);
+    }
+    for (const [folder, roles] of folders) {
+      const watcher = watchSources(
+        folder,
+        (file) => this.onSave(path.join(folder, file), roles),
+        (message) => this.options.log(`⚠ ${message}`),
+      );
+      this.watchers.push(watcher);
+    }
+  }
+
+  private onSave(file: string, roles: readonly string[]): void {
+    if (this.stopped) return;
+    const affected = roles.flatMap((role) => this.byRole.get(role)!);
+    if (affected.length === 0) return;
+    const what =
+      affected.length === 1
+        ? `${affected[0]!.pid() === undefined ? 'starting' : 'restarting'} the ${affected[0]!.options.label}`
+        : `restarting ${affected.map((member) => member.name).join(', ')}`;
+    this.options.log(`${this.options.learnerPath(file)} saved: ${what}.`);
+    for (const member of affected) member.restart();
+  }
+}
