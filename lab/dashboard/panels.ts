@@ -39,7 +39,7 @@ export { RATE_WINDOW_SECONDS };
 export type PanelUnit = 'requests/s' | 'calls/s' | 'seconds' | 'percent' | 'connections' | 'connections/s' | 'rows/request' | 'up/down';
 
 /** Every panel the engine has; a scenario's definition names them to tell its own story. */
-export type PanelId = 'requests' | 'latency' | 'errors' | 'success' | 'routes' | 'statements' | 'connections' | 'churn' | 'rows' | 'up';
+export type PanelId = 'requests' | 'latency' | 'errors' | 'success' | 'routes' | 'statements' | 'connections' | 'processes' | 'churn' | 'rows' | 'up';
 
 export interface SeriesDefinition {
   label: string;
@@ -95,6 +95,8 @@ export interface TablePanel extends PanelText {
   rowHeading: string;
   /** At most this many rows, those with the largest first column. */
   rows: number;
+  /** Lists rows whose first column is 0 too (a process that holds no connection is news); otherwise they are left out. */
+  listZeros?: boolean;
   columns: ColumnDefinition[];
 }
 
@@ -104,6 +106,9 @@ export type PanelDefinition = ChartPanel | TablePanel;
 export function queriesOf(panel: PanelDefinition): Array<{ label: string; promql: string }> {
   return (panel.kind === 'chart' ? panel.series : panel.columns).map(({ label, promql }) => ({ label, promql }));
 }
+
+/** The most processes the connections table lists (a scenario's largest fleet fits). */
+const PROCESS_ROWS = 16;
 
 const COLORS = { good: '#2e9e44', bad: '#d43d3d', warn: '#e08a00', info: '#2f6fd6', other: '#8a5cc2', limit: '#777777' };
 /** Lines that stand for the same kind of thing (one per table, one per route), told apart by shade. */
@@ -233,6 +238,30 @@ export function panelsFor(definition: ScenarioDefinition): PanelDefinition[] {
         { label: 'max_connections', color: COLORS.limit, promql: 'max(lab_db_max_connections)', compute: (w) => w.value('lab_db_max_connections'), dashed: true },
       ],
     },
+    ...(definition.processes === undefined
+      ? []
+      : [
+          {
+            kind: 'table',
+            id: 'processes',
+            title: 'Connections by process',
+            lookFor: 'Who holds the database\'s connections: each process of the scenario by name. Their sum is what meets max_connections; a process that was scaled away leaves the table.',
+            help: `From pg_stat_activity: each process connects with its name as application_name ("worker-2"), so PostgreSQL can tell them apart. Requests per second is over the last ${RATE_WINDOW_SECONDS} s, for the processes that serve HTTP. Every process the lab runs is listed, with 0 when it holds no connection.`,
+            rowLabel: 'process',
+            rowHeading: 'process',
+            rows: PROCESS_ROWS,
+            listZeros: true,
+            columns: [
+              { label: 'connections', unit: 'connections', promql: 'sum by (process) (lab_db_process_connections)', compute: (w) => w.valueBy('lab_db_process_connections', 'process') },
+              {
+                label: 'requests per second',
+                unit: 'requests/s',
+                promql: `sum by (process) (rate(http_requests_total${W}))`,
+                compute: (w) => w.rateBy('http_requests_total', 'process'),
+              },
+            ],
+          } satisfies TablePanel,
+        ]),
     {
       kind: 'chart',
       id: 'churn',

@@ -78,6 +78,7 @@ export function observabilityRoutes(options: ObservabilityOptions = {}): LabRout
       ...(definition.database.statements ? { statementsOfRole: definition.database.role } : {}),
       ...(context.database.mode === 'embedded' ? { postgresLogFile: options.postgresLogFile ?? PG_LOG_FILE } : {}),
       appHealthUrl: `http://127.0.0.1:${context.fleet.appPort}/health`,
+      processNames: () => context.fleet.members().map((member) => member.name),
       inProgressRunFile,
       checkLoadsFile,
     });

@@ -13,12 +13,12 @@ export interface TableRow {
   values: Array<number | null>;
 }
 
-/** The top rows of a table panel: those with a first column above 0, largest first, at most `panel.rows`. */
+/** The top rows of a table panel: those with a first column above 0 (or any, with listZeros), largest first, at most `panel.rows`. */
 export function tableRows(panel: TablePanel, window: Window): TableRow[] {
   const [ranking, ...others] = panel.columns.map((column) => column.compute(window));
   if (!ranking) return [];
   return [...ranking]
-    .filter(([, value]) => Number.isFinite(value) && value > 0)
+    .filter(([, value]) => Number.isFinite(value) && (value > 0 || panel.listZeros === true))
     .sort((a, b) => b[1] - a[1])
     .slice(0, panel.rows)
     .map(([name, value]) => ({ name, values: [value, ...others.map((column) => finiteOrNull(column.get(name)))] }));

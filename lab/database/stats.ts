@@ -40,6 +40,21 @@ export async function clientConnectionsByState(client: Queryable, database: stri
 }
 
 /**
+ * Client connections by application_name (what each process of the lab's fleet sets to its
+ * name, "worker-2"), on the whole server, leaving out the given pid (the caller's own).
+ */
+export async function clientConnectionsByApplication(client: Queryable, excludePid?: number): Promise<Record<string, number>> {
+  const result = await client.query<{ name: string; count: string }>(
+    `SELECT application_name AS name, count(*) AS count
+       FROM pg_stat_activity
+      WHERE backend_type = 'client backend' AND pid <> coalesce($1::int, 0)
+      GROUP BY 1`,
+    [excludePid ?? null],
+  );
+  return Object.fromEntries(result.rows.map((row) => [row.name, Number(row.count)]));
+}
+
+/**
  * Client connections at one moment: to `database` (the caller's own left out), held there by
  * `role`, and on the whole server (the caller's own included: PostgreSQL counts every client
  * backend, superusers' too, against max_connections).

@@ -4,7 +4,7 @@
  * it watches; its backend pid is left out of every count.
  */
 import pg from 'pg';
-import { clientConnectionsByState, maxConnections, sessionsOpened, tableRowsRead, type RowsRead } from '../database/stats.js';
+import { clientConnectionsByApplication, clientConnectionsByState, maxConnections, sessionsOpened, tableRowsRead, type RowsRead } from '../database/stats.js';
 import { readStatements, type StatementsReading } from '../database/pg-stat-statements.js';
 
 export interface DatabaseReading {
@@ -13,6 +13,8 @@ export interface DatabaseReading {
    * still logging in are listed as "logging in" (PostgreSQL calls that state "starting").
    */
   connectionsByState: Record<string, number>;
+  /** The same connections by application_name ("worker-2"; "" when a client sets none). */
+  connectionsByApplication: Record<string, number>;
   maxConnections: number;
   /** pg_stat_database.sessions of the app's database. */
   sessionsOpened: number;
@@ -58,11 +60,12 @@ export class DatabaseReader {
       const client = await this.connected();
       // One after another: a pg client runs one query at a time anyway.
       const byState = await clientConnectionsByState(client, null, this.ownPid);
+      const byApplication = await clientConnectionsByApplication(client, this.ownPid);
       const max = await maxConnections(client);
       const sessions = await sessionsOpened(client, this.database);
       const rowsRead = await tableRowsRead(client, this.options.tables);
       const statements = await this.statements(client);
-      return { connectionsByState: byState, maxConnections: max, sessionsOpened: sessions, rowsRead, ...(statements ? { statements } : {}) };
+      return { connectionsByState: byState, connectionsByApplication: byApplication, maxConnections: max, sessionsOpened: sessions, rowsRead, ...(statements ? { statements } : {}) };
     } catch {
       await this.disconnect();
       return undefined;

@@ -37,6 +37,8 @@ export interface LabExporterOptions {
   inProgressRunFile: string;
   /** Where `npm run check` marks the load it sends (lab/check/load-marks.ts). */
   checkLoadsFile: string;
+  /** The names of the fleet's processes now ("app-1", "worker-2"): their connections are counted apart. */
+  processNames?: () => string[];
 }
 
 // Generous on purpose: under a connection storm the app's event loop is slow, and a
@@ -60,6 +62,11 @@ export class LabExporter {
     'lab_db_connections',
     'Client connections open on the PostgreSQL server, by state, the lab\'s own left out. state="logging in" counts connections that have not finished logging in (pg_stat_activity state "starting").',
     ['state'],
+  );
+  private readonly processConnections = this.gauge(
+    'lab_db_process_connections',
+    'Client connections held by each process of the lab\'s fleet, by its name (process="worker-2", the application_name it connects with), whatever their state.',
+    ['process'],
   );
   private readonly maxConnections = this.gauge('lab_db_max_connections', 'PostgreSQL\'s max_connections setting: the most client connections the server accepts.');
   private readonly sessionsOpened = this.counter('lab_db_sessions_opened_total', 'New sessions opened to the app\'s database (pg_stat_database.sessions).');
@@ -120,7 +127,9 @@ export class LabExporter {
     this.databaseUp.set(reading ? 1 : 0);
     // While the database is away its gauges disappear (a gap), rather than repeat old values.
     this.connections.reset();
+    this.processConnections.reset();
     if (!reading) return;
+    for (const name of this.options.processNames?.() ?? []) this.processConnections.set({ process: name }, reading.connectionsByApplication[name] ?? 0);
     // The usual states are always present (0 when none), so queries on them never come back empty.
     for (const state of ['active', 'idle', 'idle in transaction', LOGGING_IN]) this.connections.set({ state }, 0);
     for (const [state, count] of Object.entries(reading.connectionsByState)) this.connections.set({ state }, count);

@@ -18,6 +18,13 @@ describe('Window', () => {
     expect(new Window(snapshots, 4).rate('r', { code: '200' })).toBe(10);
   });
 
+  it('takes the newest value for each value of a label, like sum by (label) (gauge)', () => {
+    const window = new Window([at(0, 'g{process="worker-1"} 9'), at(1, 'g{process="worker-1",state="idle"} 2\ng{process="worker-1",state="active"} 1\ng{process="app-1"} 0')], 5);
+    expect(window.valueBy('g', 'process')).toEqual(new Map([['worker-1', 3], ['app-1', 0]]));
+    expect(window.valueBy('g', 'process', { state: 'idle' })).toEqual(new Map([['worker-1', 2]]));
+    expect(window.valueBy('missing', 'process').size).toBe(0);
+  });
+
   it('computes a rate for each value of a label, like sum by (label) (rate(…))', () => {
     const snapshots = [
       at(0, 's{query="a",db="x"} 0\ns{query="a",db="y"} 0\ns{query="b",db="x"} 4'),

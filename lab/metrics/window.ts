@@ -77,6 +77,17 @@ export class Window {
     return (last.value - first.value) / ((last.time - first.time) / 1000);
   }
 
+  /** Like sum by (label) (metric{…}): the newest value of each value the label takes. */
+  valueBy(name: string, label: string, matcher?: Matcher): Map<string, number> {
+    const values = new Map<string, number>();
+    for (const sample of this.latest?.metrics.get(name) ?? []) {
+      if (!matches(sample.labels, matcher)) continue;
+      const key = sample.labels[label] ?? '';
+      values.set(key, (values.get(key) ?? 0) + sample.value);
+    }
+    return values;
+  }
+
   /**
    * Like sum by (label) (rate(metric{…}[window])): the rate of each value the label takes in
    * the newest snapshot, those with no rate left out.

@@ -31,6 +31,8 @@ const everyPanel: ScenarioDefinition = {
   ...scenario,
   database: { ...scenario.database, statements: true },
   dashboard: { ...scenario.dashboard, latencyRoutes: ['/feed', 'GET /users/:id/posts'] },
+  // Declared, a fleet (even of one) adds the connections-by-process table.
+  processes: [{ role: 'app', entry: scenario.files.app, count: { default: 1, min: 1, max: 1 }, http: true }],
 };
 const panels = panelsFor(everyPanel);
 
@@ -46,7 +48,8 @@ describeWithPrograms([CHROMIUM, PROMETHEUS], 'observability, end to end', () => 
 
   beforeAll(async () => {
     database = await startScratchDatabase('lab-observability', { statements: true });
-    app = await startApp(BROKEN_SERVER, database.appUrl);
+    // Named as the lab's fleet names it (test/helpers/lab-server.ts lists it as app-1).
+    app = await startApp(BROKEN_SERVER, database.appUrl, { PGAPPNAME: 'app-1' });
     lab = await startTestLabServer(database, app.port, { scenario: everyPanel });
     prometheus = await startPrometheus(renderPrometheusConfig({ app: app.port, lab: lab.port }));
     await prometheus.waitForTargets();
