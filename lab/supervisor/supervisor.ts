@@ -21,7 +21,7 @@ import { renderBanner } from './banner.js';
 import { bringUpDatabase, type LabDatabase } from './database.js';
 import type { FleetMember, LabContext } from '../lab-context.js';
 import { labRoutes } from './lab-routes.js';
-import { stopLeftoverApp } from './leftovers.js';
+import { stopLeftoverProcesses } from './leftovers.js';
 import { assertPortFree } from '../net/ports.js';
 
 const APP_READY_TIMEOUT_MS = 30_000;
@@ -41,7 +41,12 @@ export async function runSupervisor(): Promise<number> {
         'Use that one, or press Ctrl-C in its terminal first.',
     );
   }
-  await stopLeftoverApp((line) => console.log(`  ${line}`));
+  // A definition whose processes the engine cannot run fails here, before anything is started.
+  const roles = fleetRoles(scenario, SCENARIO_DIR, APP_ENTRY);
+  await stopLeftoverProcesses(
+    roles.map((role) => role.entry),
+    (line) => console.log(`  ${line}`),
+  );
   await assertPortFree(settings.appPort, settings.appHost, 'the app', 'PORT');
   await assertPortFree(settings.labPort, settings.appHost, 'the lab dashboard', 'LAB_PORT');
 
@@ -75,7 +80,6 @@ export async function runSupervisor(): Promise<number> {
     const size = (await existingSeed(database.appUrl)) ?? {};
 
     const restartOnCrash = process.argv.includes('--restart-on-crash');
-    const roles = fleetRoles(scenario, SCENARIO_DIR, APP_ENTRY);
     // Other commands read the processes and their pids from .lab/lab.json: rewritten each time one starts or ends.
     const fleet = await Fleet.start({
       roles,

@@ -90,12 +90,28 @@ describe('a fleet of three processes, through the engine', () => {
     expect(fixture().lab.output()).toMatch(/The clerk-1 process died \(signal SIGKILL\), and nothing restarts it\. It stays down until you save test\/engine\/fixture-library\/src\/clerk\.ts/);
   });
 
+  it('after the supervisor is killed, the next start stops every process it left behind', async () => {
+    expect((await cli(['scale', 'clerk', '2'])).code).toBe(0);
+    expect(await waitFor(connectionsByProcess, (byName) => byName['clerk-2'] === 1)).toMatchObject({ 'clerk-2': 1 });
+    const orphans = [...processes().entries()].filter((entry): entry is [string, number] => entry[1] !== undefined);
+    expect(orphans.map(([name]) => name)).toEqual(['app-1', 'clerk-2']); // clerk-1 is still down
+    fixture().lab.child.kill('SIGKILL');
+    await fixture().lab.exited;
+    expect(orphans.filter(([, pid]) => isProcessAlive(pid))).toEqual(orphans);
+
+    await fixture().startAgain();
+    for (const [name, pid] of orphans) expect(fixture().lab.output()).toContain(`stopping ${name} left running by an earlier lab (pid ${pid})`);
+    expect(orphans.filter(([, pid]) => isProcessAlive(pid))).toEqual([]);
+    // The new lab runs the fleet as declared: the app and two clerks.
+    expect([...processes().keys()]).toEqual(['app-1', 'clerk-1', 'clerk-2']);
+  });
+
   it('stops every process of the fleet on Ctrl-C, and the database', async () => {
     const scaled = await cli(['scale', 'clerk', '3']);
     expect(scaled.code, scaled.stderr).toBe(0);
     const { postgresPid } = fixture().sandbox.state();
     const pids = [...processes().values()].filter((pid): pid is number => pid !== undefined);
-    expect(pids).toHaveLength(3); // app-1, clerk-2, clerk-3 (clerk-1 is still down)
+    expect(pids).toHaveLength(4); // app-1, clerk-1, clerk-2, clerk-3
     fixture().lab.child.kill('SIGINT');
     expect(await fixture().lab.exited).toBe(0);
     expect([...pids, postgresPid!].filter((pid) => isProcessAlive(pid))).toEqual([]);

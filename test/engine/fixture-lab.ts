@@ -14,6 +14,8 @@ export interface FixtureLab {
   lab: LabInstance;
   /** The environment a command needs to reach this lab. */
   env: Record<string, string>;
+  /** Starts `npm start` again in the same sandbox (after the last one was killed); `lab` becomes the new one. */
+  startAgain(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -21,20 +23,24 @@ export async function startFixtureLab(): Promise<FixtureLab> {
   const sandbox = await createLabSandbox();
   const extra = { LAB_SCENARIO: FIXTURE, LAB_APP_ENTRY: path.join(FIXTURE, 'src', 'server.ts') };
   const env = Object.fromEntries(Object.entries(sandbox.env(extra)).filter((entry): entry is [string, string] => entry[1] !== undefined));
-  const lab = sandbox.start([], extra);
-  await lab.ready;
-  return {
+  const fixture: FixtureLab = {
     sandbox,
-    lab,
+    lab: sandbox.start([], extra),
     env,
+    async startAgain() {
+      fixture.lab = sandbox.start([], extra);
+      await fixture.lab.ready;
+    },
     async stop() {
-      if (lab.child.exitCode === null) {
-        lab.child.kill('SIGINT');
-        await lab.exited;
+      if (fixture.lab.child.exitCode === null) {
+        fixture.lab.child.kill('SIGINT');
+        await fixture.lab.exited;
       }
       sandbox.remove();
     },
   };
+  await fixture.lab.ready;
+  return fixture;
 }
 
 /** Starts the fixture's lab before the file's tests and stops it after them; call inside a describe. */
