@@ -4,6 +4,7 @@
  */
 import { labNotRunning } from './errors.js';
 import { readRunningLab } from './lab-state.js';
+import { readSettings } from './settings.js';
 
 export interface LabDatabaseUrls {
   appUrl: string;
@@ -13,7 +14,8 @@ export interface LabDatabaseUrls {
 export function resolveLabDatabase(env: NodeJS.ProcessEnv = process.env): LabDatabaseUrls {
   const running = readRunningLab();
   if (running?.appDatabaseUrl) return { appUrl: running.appDatabaseUrl, adminUrl: running.adminDatabaseUrl };
-  const external = env.DATABASE_URL?.trim();
+  // Read and checked where every setting is: a DATABASE_URL that is no postgres:// URL gets its one line.
+  const external = readSettings(env).externalDatabaseUrl;
   if (external) return { appUrl: external, adminUrl: external };
   throw labNotRunning('run this again');
 }

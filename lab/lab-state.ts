@@ -11,6 +11,8 @@ import { isProcessAlive } from './os/processes.js';
 
 export interface LabState {
   supervisorPid: number;
+  /** The folder of the scenario this lab runs (so a LAB_STATE_DIR outside it still tells which). */
+  scenarioFolder?: string;
   startedAt: string;
   mode: 'embedded' | 'external';
   appPort: number;

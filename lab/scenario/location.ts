@@ -2,7 +2,7 @@
  * Which scenario a command works on, decided before anything else is loaded, from (first that
  * answers): LAB_SCENARIO (set by `--scenario N`, or by hand: a number or a folder); the folder
  * the command was run from, when it is inside a scenario's folder; the scenario whose lab is
- * running; else the first scenario of the series.
+ * running (in LAB_STATE_DIR, when set); else the first scenario of the series.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -47,16 +47,28 @@ export function folderContaining(somewhere: string, folders = scenarioFolders())
   return folders.find((folder) => resolved === folder || resolved.startsWith(folder + path.sep));
 }
 
-/** A scenario whose lab is running now (its .lab/lab.json names a live supervisor). */
-function runningScenario(folders: string[]): string | undefined {
-  return folders.find((folder) => {
-    try {
-      const state = JSON.parse(fs.readFileSync(path.join(folder, '.lab', 'lab.json'), 'utf8')) as { supervisorPid?: unknown };
-      return typeof state.supervisorPid === 'number' && isProcessAlive(state.supervisorPid);
-    } catch {
-      return false;
-    }
-  });
+/**
+ * A scenario whose lab is running now: its state file names a live supervisor. The state file
+ * is in the scenario's .lab/, or in LAB_STATE_DIR when that moves it (which then says which
+ * scenario it holds).
+ */
+function runningScenario(folders: string[], stateDir: string | undefined): string | undefined {
+  if (stateDir) {
+    const state = liveState(path.join(path.resolve(stateDir), 'lab.json'));
+    const folder = state?.scenarioFolder;
+    return typeof folder === 'string' && fs.existsSync(path.join(folder, DEFINITION_FILE)) ? folder : undefined;
+  }
+  return folders.find((folder) => liveState(path.join(folder, '.lab', 'lab.json')) !== undefined);
+}
+
+/** The state file's contents when its supervisor is alive. */
+function liveState(file: string): { supervisorPid: number; scenarioFolder?: unknown } | undefined {
+  try {
+    const state = JSON.parse(fs.readFileSync(file, 'utf8')) as { supervisorPid?: unknown; scenarioFolder?: unknown };
+    return typeof state.supervisorPid === 'number' && isProcessAlive(state.supervisorPid) ? { supervisorPid: state.supervisorPid, scenarioFolder: state.scenarioFolder } : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** The folder of the scenario this process works on. */
@@ -64,5 +76,5 @@ export function resolveScenarioFolder(env: NodeJS.ProcessEnv = process.env, cwd 
   const folders = scenarioFolders();
   const named = env.LAB_SCENARIO?.trim();
   if (named) return folderOf(named, folders);
-  return folderContaining(cwd, folders) ?? runningScenario(folders) ?? folders[0]!;
+  return folderContaining(cwd, folders) ?? runningScenario(folders, env.LAB_STATE_DIR?.trim() || undefined) ?? folders[0]!;
 }

@@ -59,6 +59,7 @@ export async function runSupervisor(): Promise<number> {
 
   const state: LabState = {
     supervisorPid: process.pid,
+    scenarioFolder: SCENARIO_DIR,
     startedAt: new Date(startedAt).toISOString(),
     mode: settings.externalDatabaseUrl ? 'external' : 'embedded',
     appPort: settings.appPort,
