@@ -11,11 +11,11 @@ import { resolveScenarioFolder } from './scenario/location.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
-/** Each command and the module that runs it (the load test is the scenario's own script). */
-const COMMANDS: Record<string, (scenarioFolder: string) => string> = {
+/** Each command and the module that runs it. */
+const COMMANDS: Record<string, () => string> = {
   start: () => path.join(here, 'commands', 'start.ts'),
   seed: () => path.join(here, 'commands', 'seed.ts'),
-  loadtest: (folder) => path.join(folder, 'scripts', 'loadtest.ts'),
+  loadtest: () => path.join(here, 'commands', 'loadtest.ts'),
   runs: () => path.join(here, 'commands', 'runs.ts'),
   check: () => path.join(here, 'commands', 'check.ts'),
   hint: () => path.join(here, 'commands', 'hint.ts'),
@@ -55,7 +55,7 @@ async function main(): Promise<void> {
   const folder = resolveScenarioFolder();
   // Later modules find the scenario by this variable too: make the choice theirs.
   process.env.LAB_SCENARIO = folder;
-  const file = entry(folder);
+  const file = entry();
   process.argv = [process.argv[0]!, file, ...rest];
   await import(pathToFileURL(file).href);
 }

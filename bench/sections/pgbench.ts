@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { FEED_QUERY } from '../../scenarios/01-connection-pools/lab/queries.js';
+import { FEED_QUERY } from '../../scenarios/01-connection-pools/machinery/queries.js';
 import { sampleCpu } from './cpu.js';
 
 const run = promisify(execFile);

@@ -5,7 +5,7 @@
 import pg from 'pg';
 import { scenario } from '../../lab/scenario/current.js';
 import { defaultSize } from '../../lab/seeding.js';
-import { FEED_QUERY } from '../../scenarios/01-connection-pools/lab/queries.js';
+import { FEED_QUERY } from '../../scenarios/01-connection-pools/machinery/queries.js';
 
 export interface ScalingPoint {
   posts: number;

@@ -1,6 +1,6 @@
 /**
  * `npm run loadtest`: checks the app answers, puts the load on it while sampling the
- * database, then prints and saves the run and the table of all runs. scripts/loadtest.ts
+ * database, then prints and saves the run and the table of all runs. lab/commands/loadtest.ts
  * chooses the defaults; everything else happens here.
  */
 import { reportFatal, LabError } from '../errors.js';

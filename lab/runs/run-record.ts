@@ -1,6 +1,6 @@
 /**
  * The shape of one load-test run as kept in `.lab/runs/<id>.json`. Written by the load
- * test (scripts/loadtest.ts); read by `npm run runs`, `npm run check` and the dashboard.
+ * test (npm run loadtest); read by `npm run runs`, `npm run check` and the dashboard.
  * While a run is under way, `.lab/runs/in-progress.json` holds an InProgressRun.
  */
 import path from 'node:path';

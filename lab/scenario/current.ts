@@ -12,7 +12,7 @@ import type { ScenarioStep } from './steps.js';
 /** The scenario's folder: scenarios/<nn>-<name>. */
 export const SCENARIO_DIR = resolveScenarioFolder();
 
-/** Its definition (scenarios/<nn>-<name>/lab/scenario.ts). */
+/** Its definition (scenarios/<nn>-<name>/machinery/scenario.ts). */
 export const scenario: ScenarioDefinition = await loadDefinition(SCENARIO_DIR);
 
 /** Reads a scenario's definition from its folder. */

@@ -1,6 +1,6 @@
 /**
  * What a scenario tells the engine about itself: the one declarative definition each scenario
- * keeps in `scenarios/<nn>-<name>/lab/scenario.ts` (default export). The engine (lab/) knows no
+ * keeps in `scenarios/<nn>-<name>/machinery/scenario.ts` (default export). The engine (lab/) knows no
  * scenario's tables, routes, SQL or wording; it reads them from here.
  *
  * The definition module is loaded before the engine's own modules are ready, so it may import
@@ -97,7 +97,7 @@ export interface ScenarioDefinition {
    * a role's count while the lab runs; `npm run chaos -- kill <role>` kills one of them.
    */
   processes?: ProcessRole[];
-  /** The load test's defaults (scripts/loadtest.ts shows them to the learner). */
+  /** The load test's defaults (`npm run loadtest -- --help` shows them to the learner). */
   loadTest: {
     users: number;
     /** The app's main page: the start banner's link, and without `mix` the one path every user asks for. */

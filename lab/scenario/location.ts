@@ -15,7 +15,7 @@ export const ROOT_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)
 /** Where the scenarios live, one folder each: 01-connection-pools, 02-…. */
 export const SCENARIOS_DIR = path.join(ROOT_DIR, 'scenarios');
 /** The definition inside a scenario's folder. */
-export const DEFINITION_FILE = path.join('lab', 'scenario.ts');
+export const DEFINITION_FILE = path.join('machinery', 'scenario.ts');
 
 /** The scenario folders of the series, in order. */
 export function scenarioFolders(): string[] {

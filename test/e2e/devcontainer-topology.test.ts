@@ -66,7 +66,7 @@ describeWithPrograms([PROMETHEUS], 'the dev container topology, natively', () =>
     const appUrl = `http://127.0.0.1:${sandbox.ports.appPort}`;
     loadStarted = Date.now();
     // The learner's own load test: it also keeps its live tally where the lab reads what users felt.
-    const loadTest = await runCli(path.relative(ROOT_DIR, path.join(SCENARIO_DIR, 'scripts', 'loadtest.ts')), ['--duration', '5'], stringsOnly(sandbox.env(env)));
+    const loadTest = await runCli('lab/commands/loadtest.ts', ['--duration', '5'], stringsOnly(sandbox.env(env)));
     expect(loadTest.code, loadTest.stderr).toBe(0);
 
     // Whether this load refuses connections depends on the machine's speed, so the two

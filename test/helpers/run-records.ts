@@ -1,4 +1,4 @@
-/** Load-test run records as scripts/loadtest.ts writes them (lab/runs/run-record.ts), for tests of their readers. */
+/** Load-test run records as the load test (lab/loadtest/command.ts) writes them (lab/runs/run-record.ts), for tests of their readers. */
 import type { RunRecord } from '../../lab/runs/run-record.js';
 
 export function runRecord(overrides: { label?: string; startedAt?: string; summary?: Partial<RunRecord['summary']> } = {}): RunRecord {

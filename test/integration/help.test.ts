@@ -5,6 +5,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkHelp, HELP, hintHelp } from '../../lab/help.js';
 import { loadSteps } from '../../lab/scenario/current.js';
+import { DEFINITION_FILE } from '../../lab/scenario/location.js';
 import { runCli } from '../helpers/cli.js';
 
 const steps = await loadSteps();
@@ -63,7 +64,7 @@ describe('for another scenario', () => {
   database: { name: 'shop', role: 'shop_app', password: 'shop_app', tables: ['orders', 'customers'] },
   files: {
     app: 'app/main.ts', schema: 'sql/schema.sql', solutionServer: 'answer/main.ts', solutionSql: 'answer/fix.sql',
-    solutionSqlSummary: 'the materialized view', pristine: { 'app/main.ts': 'lab/pristine/main.ts.txt' },
+    solutionSqlSummary: 'the materialized view', pristine: { 'app/main.ts': 'machinery/pristine/main.ts.txt' },
   },
   dataset: {
     unit: 'orders', unitSteps: [1000],
@@ -92,8 +93,8 @@ describe('for another scenario', () => {
   };
   beforeAll(() => {
     folder = fs.mkdtempSync(path.join(os.tmpdir(), 'lab-fixture-scenario-'));
-    fs.mkdirSync(path.join(folder, 'lab'));
-    fs.writeFileSync(path.join(folder, 'lab', 'scenario.ts'), DEFINITION);
+    fs.mkdirSync(path.join(folder, path.dirname(DEFINITION_FILE)));
+    fs.writeFileSync(path.join(folder, DEFINITION_FILE), DEFINITION);
   });
   afterAll(() => {
     fs.rmSync(folder, { recursive: true, force: true });

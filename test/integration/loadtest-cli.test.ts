@@ -7,7 +7,6 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROOT_DIR, SCENARIO_DIR } from '../../lab/config.js';
 import { writeLabState } from '../../lab/lab-state.js';
 import type { RunRecord } from '../../lab/runs/run-record.js';
 import { BROKEN_SERVER, FIXED_SERVER, startApp, type RunningApp } from '../../lab/app-runner.js';
@@ -17,7 +16,7 @@ import { freePort } from '../../lab/net/free-port.js';
 import { startScriptedServer } from '../helpers/scripted-server.js';
 import { SCENARIO_FILES } from '../../lab/reset/scenario-files.js';
 
-const LOADTEST = path.relative(ROOT_DIR, path.join(SCENARIO_DIR, 'scripts', 'loadtest.ts'));
+const LOADTEST = 'lab/commands/loadtest.ts';
 const RUNS = 'lab/commands/runs.ts';
 
 function newStateDir(): string {

@@ -16,9 +16,9 @@ import { adviceOnlyWhereReached, runChecks } from '../../../lab/check/run-checks
 import { goalNotMeasured, greenRunWithFixes, judgeGoal, measureGoal } from '../../../lab/check/step-goal.js';
 import type { RunRecord } from '../../../lab/runs/run-record.js';
 import type { StepResult } from '../../../lab/scenario/steps.js';
-import { judgePool, observePool } from '../../../scenarios/01-connection-pools/lab/step-connections.js';
-import { checkUserPostsIndex, judgeFeedIndex, observeFeedIndex } from '../../../scenarios/01-connection-pools/lab/step-feed-index.js';
-import steps, { fixesInPlace } from '../../../scenarios/01-connection-pools/lab/steps.js';
+import { judgePool, observePool } from '../../../scenarios/01-connection-pools/machinery/step-connections.js';
+import { checkUserPostsIndex, judgeFeedIndex, observeFeedIndex } from '../../../scenarios/01-connection-pools/machinery/step-feed-index.js';
+import steps, { fixesInPlace } from '../../../scenarios/01-connection-pools/machinery/steps.js';
 import { createTestDatabase, sql, type TestDatabase } from '../../helpers/database.js';
 import { failedRun, runRecord } from '../../helpers/run-records.js';
 import { writeVariant, type VariantName } from '../../helpers/server-variants.js';

@@ -1,7 +1,7 @@
 /** Scenario 1's run fact "the feed's index existed": only a usable index led by posts.created_at counts. */
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createdAtIndexPresent } from '../../../scenarios/01-connection-pools/lab/runs.js';
+import { createdAtIndexPresent } from '../../../scenarios/01-connection-pools/machinery/runs.js';
 import { createTestDatabase, sql, type TestDatabase } from '../../helpers/database.js';
 
 describe('createdAtIndexPresent', () => {

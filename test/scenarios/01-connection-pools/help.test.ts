@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { checkHelp, HELP, hintHelp } from '../../../lab/help.js';
-import steps from '../../../scenarios/01-connection-pools/lab/steps.js';
+import steps from '../../../scenarios/01-connection-pools/machinery/steps.js';
 
 describe("Scenario 1's help", () => {
   it('names its app where the lab runs it, restores it and waits for it', () => {

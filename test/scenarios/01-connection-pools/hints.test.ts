@@ -1,6 +1,6 @@
 /** Scenario 1's steps as `npm run hint` reads them: every step has its three hints, in the order the learner meets them. */
 import { describe, expect, it } from 'vitest';
-import steps from '../../../scenarios/01-connection-pools/lab/steps.js';
+import steps from '../../../scenarios/01-connection-pools/machinery/steps.js';
 
 describe("Scenario 1's steps", () => {
   it('are six, the required ones first, then the bonus', () => {

@@ -1,7 +1,7 @@
-/** Scenario 1's names for a run (scenarios/01-connection-pools/lab/runs.ts), from the snapshot the engine reads. */
+/** Scenario 1's names for a run (scenarios/01-connection-pools/machinery/runs.ts), from the snapshot the engine reads. */
 import { describe, expect, it } from 'vitest';
 import type { LabSnapshot } from '../../../lab/runs/run-record.js';
-import { automaticLabel } from '../../../scenarios/01-connection-pools/lab/runs.js';
+import { automaticLabel } from '../../../scenarios/01-connection-pools/machinery/runs.js';
 
 const snapshot = (overrides: Partial<LabSnapshot>): LabSnapshot => ({
   createdAtIndexPresent: false,

@@ -1,5 +1,5 @@
 /**
- * The queries the checks EXPLAIN and the benchmark measures (lab/queries.ts) are the ones the
+ * The queries the checks EXPLAIN and the benchmark measures (machinery/queries.ts) are the ones the
  * pristine server sends, character for character; the feed's is also the solution's.
  */
 import fs from 'node:fs';
@@ -7,7 +7,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ROOT_DIR } from '../../../lab/config.js';
 import { SCENARIO_FILES } from '../../../lab/reset/scenario-files.js';
-import { FEED_QUERY, USER_POSTS_QUERY } from '../../../scenarios/01-connection-pools/lab/queries.js';
+import { FEED_QUERY, USER_POSTS_QUERY } from '../../../scenarios/01-connection-pools/machinery/queries.js';
 
 describe('the pristine broken server', () => {
   it('sends exactly the feed query the checks EXPLAIN', () => {

@@ -1,9 +1,9 @@
-/** Scenario 1's next steps after a run (scenarios/01-connection-pools/lab/runs.ts), through the engine's verdict. */
+/** Scenario 1's next steps after a run (scenarios/01-connection-pools/machinery/runs.ts), through the engine's verdict. */
 import { describe, expect, it } from 'vitest';
 import { nextStep as engineNextStep } from '../../../lab/loadtest/run-verdict.js';
 import type { LabSnapshot, RunRecord, RunSummary } from '../../../lab/runs/run-record.js';
-import runs from '../../../scenarios/01-connection-pools/lab/runs.js';
-import scenario from '../../../scenarios/01-connection-pools/lab/scenario.js';
+import runs from '../../../scenarios/01-connection-pools/machinery/runs.js';
+import scenario from '../../../scenarios/01-connection-pools/machinery/scenario.js';
 
 const GOAL = scenario.loadTest.p99GoalMs;
 const nextStep = (...run: [RunRecord['verdict'], RunSummary, LabSnapshot, RunRecord[], string?]) =>

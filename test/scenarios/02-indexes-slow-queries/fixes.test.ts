@@ -11,8 +11,8 @@ import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { scenarioPath } from '../../../lab/scenario/current.js';
 import type { StepContext, StepStatus } from '../../../lab/scenario/steps.js';
-import scenario from '../../../scenarios/02-indexes-slow-queries/lab/scenario.js';
-import steps from '../../../scenarios/02-indexes-slow-queries/lab/steps.js';
+import scenario from '../../../scenarios/02-indexes-slow-queries/machinery/scenario.js';
+import steps from '../../../scenarios/02-indexes-slow-queries/machinery/steps.js';
 import { createTestDatabase, type TestDatabase } from '../../helpers/database.js';
 
 const FIX_SQL = fs.readFileSync(scenarioPath(scenario.files.solutionSql!), 'utf8');

@@ -1,6 +1,6 @@
 /** Scenario 2's steps as `npm run check` and `npm run hint` read them: in the learner's order, each with its three hints. */
 import { describe, expect, it } from 'vitest';
-import steps from '../../../scenarios/02-indexes-slow-queries/lab/steps.js';
+import steps from '../../../scenarios/02-indexes-slow-queries/machinery/steps.js';
 
 describe("Scenario 2's steps", () => {
   it('are six and all required: reproduce, the three pages, the indexes\' cost, the goal', () => {

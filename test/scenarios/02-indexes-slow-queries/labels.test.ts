@@ -1,11 +1,11 @@
 /**
- * Scenario 2's reading of a load-test run (scenarios/02-indexes-slow-queries/lab/runs.ts): which
+ * Scenario 2's reading of a load-test run (scenarios/02-indexes-slow-queries/machinery/runs.ts): which
  * pages had an index, the run's name, and the next step it gives.
  */
 import { describe, expect, it } from 'vitest';
 import type { LabSnapshot, RunRecord } from '../../../lab/runs/run-record.js';
-import runs, { automaticLabel } from '../../../scenarios/02-indexes-slow-queries/lab/runs.js';
-import { fixesInPlace, ranOnTheBrokenApp } from '../../../scenarios/02-indexes-slow-queries/lab/steps.js';
+import runs, { automaticLabel } from '../../../scenarios/02-indexes-slow-queries/machinery/runs.js';
+import { fixesInPlace, ranOnTheBrokenApp } from '../../../scenarios/02-indexes-slow-queries/machinery/steps.js';
 import { runRecord } from '../../helpers/run-records.js';
 
 const snapshot = (pages: { myOrders?: boolean; search?: boolean; operations?: boolean } = {}): LabSnapshot => ({

@@ -1,12 +1,12 @@
 /**
- * The queries Scenario 2's checks EXPLAIN (lab/queries.ts) are the ones the pristine server
+ * The queries Scenario 2's checks EXPLAIN (machinery/queries.ts) are the ones the pristine server
  * sends, character for character, with the parameters in the same order.
  */
 import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { scenarioPath } from '../../../lab/scenario/current.js';
-import { MY_ORDERS_QUERY, OPERATIONS_QUERY, SEARCH_QUERY } from '../../../scenarios/02-indexes-slow-queries/lab/queries.js';
-import scenario from '../../../scenarios/02-indexes-slow-queries/lab/scenario.js';
+import { MY_ORDERS_QUERY, OPERATIONS_QUERY, SEARCH_QUERY } from '../../../scenarios/02-indexes-slow-queries/machinery/queries.js';
+import scenario from '../../../scenarios/02-indexes-slow-queries/machinery/scenario.js';
 
 const pristine = fs.readFileSync(scenarioPath(scenario.files.pristine['src/server.ts']!), 'utf8');
 

@@ -5,9 +5,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { TableIndex } from '../../../lab/database/indexes.js';
-import { describeRead, findsItsRows, pagesOf, type PageRead } from '../../../scenarios/02-indexes-slow-queries/lab/page-reads.js';
-import { judgeOperations } from '../../../scenarios/02-indexes-slow-queries/lab/step-operations.js';
-import { judgeSearch } from '../../../scenarios/02-indexes-slow-queries/lab/step-search.js';
+import { describeRead, findsItsRows, pagesOf, type PageRead } from '../../../scenarios/02-indexes-slow-queries/machinery/page-reads.js';
+import { judgeOperations } from '../../../scenarios/02-indexes-slow-queries/machinery/step-operations.js';
+import { judgeSearch } from '../../../scenarios/02-indexes-slow-queries/machinery/step-search.js';
 
 const index = (name: string, table: string, columns: string[], predicate: string | null = null): TableIndex => ({
   name, table, columns, predicate, backsConstraint: false, definition: '', valid: true, usable: predicate === null, size: '1600 kB',

@@ -32,7 +32,7 @@ const scenario: ScenarioDefinition = {
     solutionServer: 'solution/server.fixed.ts',
     solutionSql: 'solution/fix.sql',
     solutionSqlSummary: 'the index',
-    pristine: { 'src/server.ts': 'lab/pristine/server.ts.txt', 'src/metrics.ts': 'lab/pristine/metrics.ts.txt' },
+    pristine: { 'src/server.ts': 'machinery/pristine/server.ts.txt', 'src/metrics.ts': 'machinery/pristine/metrics.ts.txt' },
   },
   dataset: {
     unit: 'posts',

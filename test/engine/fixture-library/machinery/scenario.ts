@@ -21,7 +21,7 @@ const scenario: ScenarioDefinition = {
     schema: 'db/schema.sql',
     solutionSql: 'solution/fix.sql',
     solutionSqlSummary: 'the author index',
-    pristine: { 'src/server.ts': 'lab/pristine/server.ts.txt' },
+    pristine: { 'src/server.ts': 'machinery/pristine/server.ts.txt' },
   },
   // An app and its clerks: a fleet of three processes at start, so the engine's tests see several.
   processes: [

@@ -1,7 +1,7 @@
 /**
  * The read pages' queries, exactly as the pristine src/server.ts sends them
  * (test/scenarios/02-indexes-slow-queries/queries.test.ts compares them with
- * lab/pristine/server.ts.txt), for the checks to EXPLAIN with realistic parameters.
+ * machinery/pristine/server.ts.txt), for the checks to EXPLAIN with realistic parameters.
  */
 
 /** How many products one search page shows. */

@@ -1,6 +1,6 @@
 /**
  * The queries src/server.ts sends, exactly as the pristine server writes them
- * (test/scenarios/01-connection-pools/queries.test.ts compares them with lab/pristine/server.ts.txt),
+ * (test/scenarios/01-connection-pools/queries.test.ts compares them with machinery/pristine/server.ts.txt),
  * for the checks to EXPLAIN and the benchmark to measure.
  */
 

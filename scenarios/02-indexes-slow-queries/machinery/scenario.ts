@@ -79,7 +79,7 @@ const scenario: ScenarioDefinition = {
     // No fixed server: the app is already correct; the fix is in the database.
     solutionSql: 'solution/fix.sql',
     solutionSqlSummary: 'the three indexes',
-    pristine: { 'src/server.ts': 'lab/pristine/server.ts.txt', 'src/metrics.ts': 'lab/pristine/metrics.ts.txt' },
+    pristine: { 'src/server.ts': 'machinery/pristine/server.ts.txt', 'src/metrics.ts': 'machinery/pristine/metrics.ts.txt' },
   },
   dataset: {
     unit: 'orders',
