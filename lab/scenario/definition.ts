@@ -4,7 +4,7 @@
  * scenario's tables, routes, SQL or wording; it reads them from here.
  *
  * The definition module is loaded before the engine's own modules are ready, so it may import
- * only its scenario's files (db/seed.ts) and types from lab/, never the engine's code; what
+ * only its scenario's files (db/seed.ts) and types (from lab/sdk.ts), never the engine's code; what
  * needs engine code (its steps) it loads lazily, by a function.
  * docs/adding-a-scenario.md explains every field.
  */

@@ -3,10 +3,8 @@
  * index existed, the run's name (broken, index only, pool of N, pool of N + index) and the next
  * step in SCENARIO.md's words. The engine loads it when a load test starts.
  */
-import { indexesOn, ledBy } from '../../../lab/database/indexes.js';
-import { opensConnectionPerRequest, reachedConnectionLimit } from '../../../lab/loadtest/connection-habit.js';
-import type { LabSnapshot, RunRecord } from '../../../lab/runs/run-record.js';
-import type { RunAdviceInput, ScenarioRuns } from '../../../lab/scenario/definition.js';
+import type { LabSnapshot, RunAdviceInput, RunRecord, ScenarioRuns } from '../../../lab/sdk.js';
+import { indexesOn, ledBy, opensConnectionPerRequest, reachedConnectionLimit } from '../../../lab/sdk.js';
 import scenario from './scenario.js';
 
 /** What the database showed of the app during a run: the facts its label and advice are made of. */

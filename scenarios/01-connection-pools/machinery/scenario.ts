@@ -4,7 +4,7 @@
  * docs/adding-a-scenario.md at the repository root.
  */
 import pg from 'pg';
-import type { ScenarioDefinition } from '../../../lab/scenario/definition.js';
+import type { ScenarioDefinition } from '../../../lab/sdk.js';
 import { DEFAULT_POSTS, DEFAULT_USERS, readSeedInfo, seed } from '../db/seed.js';
 
 const scenario: ScenarioDefinition = {

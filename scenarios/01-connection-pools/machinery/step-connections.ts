@@ -13,12 +13,8 @@
  * bursts saw it and the database's arithmetic.
  */
 import type pg from 'pg';
-import { burst, burstEach, describeTally, type BurstTally } from '../../../lab/check/http-load.js';
-import { isConnectionLimitMessage } from '../../../lab/database/refused-connections.js';
-import { connectionBudget, type ConnectionBudget } from '../../../lab/database/stats.js';
-import { settledSessions } from '../../../lab/check/settled-sessions.js';
-import { failed, passed } from '../../../lab/check/step-verdicts.js';
-import type { ScenarioStep, StepVerdict } from '../../../lab/scenario/steps.js';
+import type { BurstTally, ConnectionBudget, ScenarioStep, StepVerdict } from '../../../lab/sdk.js';
+import { burst, burstEach, connectionBudget, describeTally, failed, isConnectionLimitMessage, passed, settledSessions } from '../../../lab/sdk.js';
 import { HINTS } from './hints.js';
 
 export const BURST_SIZE = 50;

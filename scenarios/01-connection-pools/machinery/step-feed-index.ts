@@ -7,11 +7,8 @@
  * only the learner on this step reads.
  */
 import type pg from 'pg';
-import { describeIndex, indexesOn, ledBy, type TableIndex } from '../../../lab/database/indexes.js';
-import { accessesTo, describeAccess, explain, explainAnalyze, readsOf, sortsRows, type TableAccess } from '../../../lab/check/plan.js';
-import { failed, passed, skipped } from '../../../lab/check/step-verdicts.js';
-import type { RunRecord } from '../../../lab/runs/run-record.js';
-import type { ScenarioStep, StepVerdict } from '../../../lab/scenario/steps.js';
+import type { RunRecord, ScenarioStep, StepVerdict, TableAccess, TableIndex } from '../../../lab/sdk.js';
+import { accessesTo, describeAccess, describeIndex, explain, explainAnalyze, failed, indexesOn, ledBy, passed, readsOf, skipped, sortsRows } from '../../../lab/sdk.js';
 import { HINTS } from './hints.js';
 import { FEED_QUERY, USER_POSTS_QUERY } from './queries.js';
 

@@ -4,14 +4,9 @@
  * with this scenario's wording, around its own checks of the two fixes and the bonus index.
  * The definition (scenario.ts) loads this module only when a command needs the steps.
  */
-import { databaseRestartStep } from '../../../lab/check/step-db-restart.js';
-import { goalStep } from '../../../lab/check/step-goal.js';
-import { reproduceStep } from '../../../lab/check/step-reproduce.js';
-import { isConnectionLimitMessage } from '../../../lab/database/refused-connections.js';
-import { failedRequests } from '../../../lab/loadtest/summary.js';
-import type { RunRecord } from '../../../lab/runs/run-record.js';
+import type { RunRecord, ScenarioStep } from '../../../lab/sdk.js';
+import { databaseRestartStep, failedRequests, goalStep, isConnectionLimitMessage, reproduceStep } from '../../../lab/sdk.js';
 import { fixesInPlace, ranOnTheBrokenApp } from './runs.js';
-import type { ScenarioStep } from '../../../lab/scenario/steps.js';
 import { HINTS } from './hints.js';
 import { connectionsStep } from './step-connections.js';
 import { feedIndexStep, userPostsIndexStep } from './step-feed-index.js';

@@ -4,10 +4,8 @@
  * a cache answers from a copy made before the order existed. The order it places is removed
  * afterwards with the load test's (the definition's loadTest.undoWrites).
  */
-import { failed, passed } from '../../../lab/check/step-verdicts.js';
-import type { GoalProbe } from '../../../lab/check/step-goal.js';
-import { duration } from '../../../lab/loadtest/format.js';
-import type { StepVerdict } from '../../../lab/scenario/steps.js';
+import type { GoalProbe, StepVerdict } from '../../../lab/sdk.js';
+import { duration, failed, passed } from '../../../lab/sdk.js';
 import scenario from './scenario.js';
 
 /** A regular customer (low ids order most), whose page a cache would be likely to hold. */

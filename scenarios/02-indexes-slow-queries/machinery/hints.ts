@@ -2,7 +2,7 @@
  * Three hints per step of Scenario 2, by step id: a nudge, where to look, nearly the answer.
  * Each level assumes the learner read the ones before it.
  */
-import type { StepHints } from '../../../lab/scenario/steps.js';
+import type { StepHints } from '../../../lab/sdk.js';
 import scenario from './scenario.js';
 
 const { users, p99GoalMs } = scenario.loadTest;

@@ -4,7 +4,7 @@
  * checks judge by the plan's work instead (page-reads.ts, planWork), and use an index's form
  * only to word their advice.
  */
-import type { TableIndex } from '../../../lab/database/indexes.js';
+import type { TableIndex } from '../../../lab/sdk.js';
 
 /** The pages, by how the lines name them, and the table each reads. */
 export const PAGES = {

@@ -7,7 +7,7 @@
  * can EXPLAIN exactly what the check saw.
  */
 import type pg from 'pg';
-import { explainAnalyze, pagesTouched, readsOf, rowsReturned, sortsRows } from '../../../lab/check/plan.js';
+import { explainAnalyze, pagesTouched, readsOf, rowsReturned, sortsRows } from '../../../lab/sdk.js';
 import { withAppRoleSettings } from './app-role-settings.js';
 
 type Queryable = Pick<pg.Client, 'query'>;

@@ -3,7 +3,7 @@
  * needs only the database, observed with the lab's admin connection, then judged on the facts.
  */
 import type pg from 'pg';
-import type { ScenarioStep, StepVerdict } from '../../../lab/scenario/steps.js';
+import type { ScenarioStep, StepVerdict } from '../../../lab/sdk.js';
 import { HINTS } from './hints.js';
 
 export function pageStep<Observation>(

@@ -4,9 +4,8 @@
  * "my orders + search", "all three pages"), and the next step in SCENARIO.md's words. The
  * engine loads it when a load test starts.
  */
-import { indexesOn } from '../../../lab/database/indexes.js';
-import type { LabSnapshot } from '../../../lab/runs/run-record.js';
-import type { RunAdviceInput, ScenarioRuns } from '../../../lab/scenario/definition.js';
+import type { LabSnapshot, RunAdviceInput, ScenarioRuns } from '../../../lab/sdk.js';
+import { indexesOn } from '../../../lab/sdk.js';
 import { PAGES, SERVES, type PageId } from './page-indexes.js';
 import scenario from './scenario.js';
 

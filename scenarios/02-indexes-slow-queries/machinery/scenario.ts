@@ -4,7 +4,7 @@
  * docs/adding-a-scenario.md at the repository root.
  */
 import pg from 'pg';
-import type { LoadRoute, ScenarioDefinition } from '../../../lab/scenario/definition.js';
+import type { LoadRoute, ScenarioDefinition } from '../../../lab/sdk.js';
 import { CATEGORIES, DEFAULT_ORDERS, readSeedInfo, seed, shopSize } from '../db/seed.js';
 
 /** The price filters the shop's sidebar offers, in cents: under $25, $25 to $50, … $200 and up. */

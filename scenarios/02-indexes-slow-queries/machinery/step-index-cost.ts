@@ -7,14 +7,8 @@
  * as a scan although no page used it.
  */
 import type pg from 'pg';
-import { describeIndex, indexesOn, indexUse, redundantPrefixes, type IndexUse, type TableIndex } from '../../../lab/database/indexes.js';
-import { accessesTo, explain } from '../../../lab/check/plan.js';
-import { failed, passed } from '../../../lab/check/step-verdicts.js';
-import { LabError } from '../../../lab/errors.js';
-import { createDraw } from '../../../lab/loadtest/mix.js';
-import type { DatasetSize, LoadRoute } from '../../../lab/scenario/definition.js';
-import type { ScenarioStep, StepVerdict } from '../../../lab/scenario/steps.js';
-import { sizeForDraws } from '../../../lab/seeding.js';
+import type { DatasetSize, IndexUse, LoadRoute, ScenarioStep, StepVerdict, TableIndex } from '../../../lab/sdk.js';
+import { accessesTo, createDraw, describeIndex, explain, failed, indexesOn, indexUse, LabError, passed, redundantPrefixes, sizeForDraws } from '../../../lab/sdk.js';
 import { DEFAULT_ORDERS, shopSize } from '../db/seed.js';
 import { withAppRoleSettings } from './app-role-settings.js';
 import { HINTS } from './hints.js';

@@ -5,9 +5,8 @@
  * query, and the catalog, which only words the advice), never in src/.
  */
 import type pg from 'pg';
-import { describeIndex, indexesOn, type TableIndex } from '../../../lab/database/indexes.js';
-import { failed, passed } from '../../../lab/check/step-verdicts.js';
-import type { StepVerdict } from '../../../lab/scenario/steps.js';
+import type { StepVerdict, TableIndex } from '../../../lab/sdk.js';
+import { describeIndex, failed, indexesOn, passed } from '../../../lab/sdk.js';
 import { readSeedInfo } from '../db/seed.js';
 import { learnersIndexes } from './page-indexes.js';
 import { accessName, count, describeRead, findsItsRows, planWork, readPages, type PageRead, type ReadWords } from './page-reads.js';

@@ -5,9 +5,8 @@
  * but only sorts by time is the trap: it walks almost every order before it meets a pending one.
  */
 import type pg from 'pg';
-import { describeIndex, indexesOn, type TableIndex } from '../../../lab/database/indexes.js';
-import { failed, passed } from '../../../lab/check/step-verdicts.js';
-import type { StepVerdict } from '../../../lab/scenario/steps.js';
+import type { StepVerdict, TableIndex } from '../../../lab/sdk.js';
+import { describeIndex, failed, indexesOn, passed } from '../../../lab/sdk.js';
 import { learnersIndexes } from './page-indexes.js';
 import { accessName, count, describeRead, findsItsRows, pagesOf, planWork, readPages, type PageRead, type ReadWords } from './page-reads.js';
 import { pageStep } from './page-step.js';

@@ -8,9 +8,8 @@
  * pages and jumps, which the learner can compare.
  */
 import type pg from 'pg';
-import { describeIndex, indexesOn, type TableIndex } from '../../../lab/database/indexes.js';
-import { failed, passed } from '../../../lab/check/step-verdicts.js';
-import type { StepVerdict } from '../../../lab/scenario/steps.js';
+import type { StepVerdict, TableIndex } from '../../../lab/sdk.js';
+import { describeIndex, failed, indexesOn, passed } from '../../../lab/sdk.js';
 import { learnersIndexes } from './page-indexes.js';
 import { count, counted, describeRead, findsItsRows, planWork, readPages, wholeTable, type PageRead, type Probe, type ReadWords } from './page-reads.js';
 import { pageStep } from './page-step.js';

@@ -5,10 +5,8 @@
  * EXPLAINs the pristine queries in the database: a cache in src/server.ts changes none of them,
  * and only the goal's freshness probe sees it.
  */
-import { goalStep } from '../../../lab/check/step-goal.js';
-import { reproduceStep } from '../../../lab/check/step-reproduce.js';
-import type { RunRecord } from '../../../lab/runs/run-record.js';
-import type { ScenarioStep } from '../../../lab/scenario/steps.js';
+import type { RunRecord, ScenarioStep } from '../../../lab/sdk.js';
+import { goalStep, reproduceStep } from '../../../lab/sdk.js';
 import { freshOrders } from './freshness.js';
 import { HINTS } from './hints.js';
 import { PAGES } from './page-indexes.js';

@@ -4,7 +4,7 @@
  * can tell the engine took its facts from here.
  */
 import pg from 'pg';
-import type { ScenarioDefinition } from '../../../../lab/scenario/definition.js';
+import type { ScenarioDefinition } from '../../../../lab/sdk.js';
 import { seededBooks, seedLibrary } from '../db/seed.js';
 
 const scenario: ScenarioDefinition = {

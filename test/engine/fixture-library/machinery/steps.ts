@@ -1,7 +1,6 @@
 /** The fixture library's one step: books are found by author through an index. */
-import { indexesOn, ledBy } from '../../../../lab/database/indexes.js';
-import { failed, passed } from '../../../../lab/check/step-verdicts.js';
-import type { ScenarioStep } from '../../../../lab/scenario/steps.js';
+import type { ScenarioStep } from '../../../../lab/sdk.js';
+import { failed, indexesOn, ledBy, passed } from '../../../../lab/sdk.js';
 
 const authorIndex: ScenarioStep = {
   id: 'author-index',

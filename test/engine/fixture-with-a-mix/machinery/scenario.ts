@@ -3,7 +3,7 @@
  * skewed id) and a write with a JSON body. It has no app, schema or seed of its own; the tests
  * run its load test against a scripted server (test/integration/loadtest-mix.test.ts).
  */
-import type { ScenarioDefinition } from '../../../../lab/scenario/definition.js';
+import type { ScenarioDefinition } from '../../../../lab/sdk.js';
 
 const scenario: ScenarioDefinition = {
   number: 99,

@@ -1,0 +1,34 @@
+/**
+ * The one entry a scenario's machinery (scenarios/<nn>-<name>/machinery/) takes the engine's
+ * code from: its steps, run advice, hints and queries import from here, never from the engine's
+ * own modules, so the engine may move its insides without touching a scenario.
+ * docs/adding-a-scenario.md says what each part is for.
+ *
+ * The definition (machinery/scenario.ts) takes only types from here for now: the engine loads
+ * it while its own modules are still loading (lab/scenario/current.ts), so the values below,
+ * which need those modules, would come back undefined there.
+ */
+export { burst, burstEach, describeTally } from './check/http-load.js';
+export type { BurstTally } from './check/http-load.js';
+export { accessesTo, describeAccess, explain, explainAnalyze, pagesTouched, readsOf, rowsReturned, sortsRows } from './check/plan.js';
+export type { TableAccess } from './check/plan.js';
+export { settledSessions } from './check/settled-sessions.js';
+export { databaseRestartStep } from './check/step-db-restart.js';
+export { goalStep } from './check/step-goal.js';
+export type { GoalProbe } from './check/step-goal.js';
+export { reproduceStep } from './check/step-reproduce.js';
+export { failed, passed, skipped } from './check/step-verdicts.js';
+export { describeIndex, indexesOn, indexUse, ledBy, redundantPrefixes } from './database/indexes.js';
+export type { IndexUse, TableIndex } from './database/indexes.js';
+export { isConnectionLimitMessage } from './database/refused-connections.js';
+export { connectionBudget } from './database/stats.js';
+export type { ConnectionBudget } from './database/stats.js';
+export { LabError } from './errors.js';
+export { opensConnectionPerRequest, reachedConnectionLimit } from './loadtest/connection-habit.js';
+export { duration } from './loadtest/format.js';
+export { createDraw } from './loadtest/mix.js';
+export { failedRequests } from './loadtest/summary.js';
+export type { LabSnapshot, RunRecord } from './runs/run-record.js';
+export type { DatasetSize, LoadRoute, RunAdviceInput, ScenarioDefinition, ScenarioRuns } from './scenario/definition.js';
+export type { ScenarioStep, StepHints, StepVerdict } from './scenario/steps.js';
+export { sizeForDraws } from './seeding.js';
