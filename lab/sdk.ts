@@ -25,7 +25,7 @@ export { connectionBudget } from './database/stats.js';
 export type { ConnectionBudget } from './database/stats.js';
 export { LabError } from './errors.js';
 export { opensConnectionPerRequest, reachedConnectionLimit } from './loadtest/connection-habit.js';
-export { duration } from './loadtest/format.js';
+export { duration } from './loadtest/figures.js';
 export { createDraw } from './loadtest/mix.js';
 export { failedRequests } from './loadtest/summary.js';
 export type { LabSnapshot, RunRecord } from './runs/run-record.js';

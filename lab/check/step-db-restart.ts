@@ -5,7 +5,7 @@
  * the drill's outcome is what counts. The check itself never restarts the database.
  */
 import { readDrills, type DatabaseDrillRecord } from '../chaos/drill-record.js';
-import { localTime } from '../loadtest/format.js';
+import { localTime } from '../loadtest/figures.js';
 import { scenario } from '../scenario/current.js';
 import type { ScenarioStep, StepHints, StepVerdict } from '../scenario/steps.js';
 import { failed, passed, skipped } from './step-verdicts.js';

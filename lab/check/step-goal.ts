@@ -14,7 +14,7 @@
  *   the load test's own verdict.
  * What a mix (or the probe) wrote is undone afterwards, as the load test does.
  */
-import { duration, localTime } from '../loadtest/format.js';
+import { duration, localTime } from '../loadtest/figures.js';
 import { WHOLE_MIX } from '../loadtest/mix.js';
 import { failedRequests } from '../loadtest/summary.js';
 import { undoLoadTestWrites } from '../loadtest/undo-writes.js';

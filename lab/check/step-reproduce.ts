@@ -6,7 +6,7 @@
  * first such run), not whatever went wrong last: a drill or a wrong fix later on is not the run
  * that reproduced the problem.
  */
-import { duration, localDateTime } from '../loadtest/format.js';
+import { duration, localDateTime } from '../loadtest/figures.js';
 import { WHOLE_MIX } from '../loadtest/mix.js';
 import { failedRequests } from '../loadtest/summary.js';
 import type { RunRecord, RunSummary } from '../runs/run-record.js';

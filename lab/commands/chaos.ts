@@ -15,7 +15,7 @@ import { askLabServer } from '../lab-server-client.js';
 import { APP_ENTRY } from '../config.js';
 import { readRunningLab } from '../lab-state.js';
 import { learnerPath, scenario } from '../scenario/current.js';
-import { exitWithHelpIfAsked, usageOf } from '../help.js';
+import { exitWithHelpIfAsked, usageOf } from '../command-help.js';
 
 
 exitWithHelpIfAsked('chaos');

@@ -6,7 +6,7 @@ import { writeProgress } from '../check/progress.js';
 import { renderReport, reportAsJson } from '../check/render.js';
 import { runChecks } from '../check/run-checks.js';
 import { LabError, labNotRunning, runCommand, usageError } from '../errors.js';
-import { checkHelp, exitWithTextIfHelpAsked, usageLine } from '../help.js';
+import { checkHelp, exitWithTextIfHelpAsked, usageLine } from '../command-help.js';
 import { readRunningLab } from '../lab-state.js';
 import { readInProgress } from '../runs/run-store.js';
 import { RUNS_DIR } from '../runs/run-record.js';

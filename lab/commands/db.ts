@@ -10,7 +10,7 @@ import { SCENARIO_DIR, STATE_DIR } from '../config.js';
 import { consoleClient, interactiveConsole, runSql } from '../console/builtin-console.js';
 import { LabError, runCommand, usageError } from '../errors.js';
 import { resolveLabDatabase } from '../lab-connection.js';
-import { exitWithHelpIfAsked, usageOf } from '../help.js';
+import { exitWithHelpIfAsked, usageOf } from '../command-help.js';
 import { findProgram } from '../os/programs.js';
 
 

@@ -6,7 +6,7 @@
 import { parseArgs } from 'node:util';
 import { readProgress } from '../check/progress.js';
 import { LabError, runCommand, usageError } from '../errors.js';
-import { exitWithTextIfHelpAsked, hintHelp, hintUsage } from '../help.js';
+import { exitWithTextIfHelpAsked, hintHelp, hintUsage } from '../command-help.js';
 import { readHintProgress, writeHintProgress } from '../hints/hint-progress.js';
 import { currentStep, nextHint } from '../hints/next-hint.js';
 import { loadSteps } from '../scenario/current.js';

@@ -16,7 +16,7 @@ import { SCENARIO_FILES } from '../reset/scenario-files.js';
 import { learnerPath, scenario } from '../scenario/current.js';
 import { dropLearnerIndexes, learnerIndexes, restorePristineServer, serverIsPristine } from '../reset/scenario-state.js';
 import { clearRuns, countRuns } from '../runs/run-store.js';
-import { exitWithHelpIfAsked, usageOf } from '../help.js';
+import { exitWithHelpIfAsked, usageOf } from '../command-help.js';
 
 
 exitWithHelpIfAsked('reset');

@@ -1,7 +1,7 @@
 /** `npm run runs`: the table of every load-test run so far. `npm run runs -- --clear` forgets them. */
 import { parseArgs } from 'node:util';
 import { LabError, runCommand } from '../errors.js';
-import { painter } from '../loadtest/format.js';
+import { painter } from '../loadtest/figures.js';
 import { firstLine } from '../loadtest/options.js';
 import { renderRunsTable } from '../loadtest/runs-table.js';
 import { clearRuns, listRuns, readInProgress } from '../runs/run-store.js';

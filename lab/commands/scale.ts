@@ -1,7 +1,7 @@
 /** `npm run scale -- ROLE COUNT`: changes how many processes of a role the running lab runs. */
 import { parseArgs } from 'node:util';
 import { labNotRunning, runCommand, usageError } from '../errors.js';
-import { exitWithHelpIfAsked, usageOf } from '../help.js';
+import { exitWithHelpIfAsked, usageOf } from '../command-help.js';
 import type { FleetMember } from '../lab-context.js';
 import { askLabServer } from '../lab-server-client.js';
 import { readRunningLab } from '../lab-state.js';

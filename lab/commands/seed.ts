@@ -7,7 +7,7 @@ import { runCommand, usageError } from '../errors.js';
 import { resolveLabDatabase } from '../lab-connection.js';
 import { scenario } from '../scenario/current.js';
 import { defaultSize, describeSize, existingSeed, seedWithProgress } from '../seeding.js';
-import { exitWithHelpIfAsked, usageOf } from '../help.js';
+import { exitWithHelpIfAsked, usageOf } from '../command-help.js';
 
 exitWithHelpIfAsked('seed');
 runCommand(async () => {

@@ -7,7 +7,7 @@ import { resolveLabDatabase } from '../lab-connection.js';
 import { SCENARIO_FILES } from '../reset/scenario-files.js';
 import { applySolution } from '../reset/scenario-state.js';
 import { scenario } from '../scenario/current.js';
-import { exitWithHelpIfAsked } from '../help.js';
+import { exitWithHelpIfAsked } from '../command-help.js';
 
 exitWithHelpIfAsked('solve');
 runCommand(async () => {

@@ -1,7 +1,7 @@
 /** Entry point of `npm start`. */
 import { parseArgs } from 'node:util';
 import { LabError, reportFatal } from '../errors.js';
-import { exitWithHelpIfAsked } from '../help.js';
+import { exitWithHelpIfAsked } from '../command-help.js';
 import { runSupervisor } from '../supervisor/supervisor.js';
 
 exitWithHelpIfAsked('start');

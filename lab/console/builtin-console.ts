@@ -7,7 +7,7 @@ import path from 'node:path';
 import readline from 'node:readline';
 import pg from 'pg';
 import { describe } from './describe.js';
-import { formatError, formatResult, type ShownResult } from './format.js';
+import { formatError, formatResult, type ShownResult } from './result-text.js';
 import { endsStatement } from './statement-ends.js';
 
 /** A client that hands every value back as PostgreSQL's own text, the way psql shows it. */

@@ -1,6 +1,6 @@
 /** `\d` in the built-in console: the tables, or one table's columns and indexes. */
 import type pg from 'pg';
-import { formatResult } from './format.js';
+import { formatResult } from './result-text.js';
 
 type Queryable = Pick<pg.Client, 'query'>;
 

@@ -1,7 +1,7 @@
 /** What a person reads: the live progress line while the load runs, and the summary after it. */
 import type { RouteSummary, RunRecord, RunSummary } from '../runs/run-record.js';
 import type { LoadProgress } from './generator.js';
-import { count, duration, percent, perSecond, type Paint } from './format.js';
+import { count, duration, percent, perSecond, type Paint } from './figures.js';
 import { describeRoute } from './mix.js';
 import { failedRequests, littlesLawSeconds } from './summary.js';
 

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { LabSnapshot, RunSummary } from '../runs/run-record.js';
 import { scenario } from '../scenario/current.js';
 import type { RunAdviceInput } from '../scenario/definition.js';
-import { duration } from './format.js';
+import { duration } from './figures.js';
 import { nextStep, verdictFor } from './run-verdict.js';
 
 const GOAL_MS = scenario.loadTest.p99GoalMs;

@@ -2,7 +2,7 @@
 import type { LabSnapshot, RouteSummary, RunRecord, RunSummary } from '../runs/run-record.js';
 import { scenario } from '../scenario/current.js';
 import type { ScenarioRuns } from '../scenario/definition.js';
-import { duration } from './format.js';
+import { duration } from './figures.js';
 import { failedRequests } from './summary.js';
 
 export type Verdict = RunRecord['verdict'];

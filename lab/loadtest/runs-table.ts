@@ -1,7 +1,7 @@
 /** The table of every run so far: the scenario's comparison, filled in by the lab. */
 import Table from 'cli-table3';
 import type { RequestOutcomes, RunRecord } from '../runs/run-record.js';
-import { duration, localDateTime, percent, perSecond, type Paint } from './format.js';
+import { duration, localDateTime, percent, perSecond, type Paint } from './figures.js';
 
 const plain: Paint = (_color, text) => text;
 

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkHelp, HELP, hintHelp } from '../../lab/help.js';
+import { checkHelp, HELP, hintHelp } from '../../lab/command-help.js';
 import { loadSteps } from '../../lab/scenario/current.js';
 import { DEFINITION_FILE } from '../../lab/scenario/location.js';
 import { runCli } from '../helpers/cli.js';

@@ -20,7 +20,7 @@ describe('line endings', () => {
   });
 
   it('a checkout with core.autocrlf=true (Windows’ usual setting) still gets LF in the files the tests pin', () => {
-    for (const file of ['scenarios/01-connection-pools/src/server.ts', 'scenarios/01-connection-pools/machinery/pristine/server.ts.txt', 'lab/help.ts', 'scenarios/01-connection-pools/db/schema.sql', '.ci/run']) {
+    for (const file of ['scenarios/01-connection-pools/src/server.ts', 'scenarios/01-connection-pools/machinery/pristine/server.ts.txt', 'lab/command-help.ts', 'scenarios/01-connection-pools/db/schema.sql', '.ci/run']) {
       const attributes = git('-c', 'core.autocrlf=true', 'check-attr', 'eol', 'text', '--', file);
       expect(attributes, file).toContain(`${file}: eol: lf`);
     }

@@ -10,7 +10,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { recordDatabaseDrill } from '../../lab/chaos/drill-record.js';
 import { databaseRestartStep } from '../../lab/check/step-db-restart.js';
 import { judgeReproduced, judgeSlownessReproduced, reproduceStep } from '../../lab/check/step-reproduce.js';
-import { localDateTime, localTime } from '../../lab/loadtest/format.js';
+import { localDateTime, localTime } from '../../lab/loadtest/figures.js';
 import { WHOLE_MIX } from '../../lab/loadtest/mix.js';
 import type { RunRecord } from '../../lab/runs/run-record.js';
 import { listRuns } from '../../lab/runs/run-store.js';

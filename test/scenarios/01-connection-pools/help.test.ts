@@ -3,7 +3,7 @@
  * steps, which the engine takes from the scenario's definition.
  */
 import { describe, expect, it } from 'vitest';
-import { checkHelp, HELP, hintHelp } from '../../../lab/help.js';
+import { checkHelp, HELP, hintHelp } from '../../../lab/command-help.js';
 import steps from '../../../scenarios/01-connection-pools/machinery/steps.js';
 
 describe("Scenario 1's help", () => {

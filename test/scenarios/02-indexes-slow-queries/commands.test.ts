@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SCENARIO_DIR } from '../../../lab/config.js';
-import { HELP } from '../../../lab/help.js';
+import { HELP } from '../../../lab/command-help.js';
 import { scenarioDefaults } from '../../../lab/loadtest/command.js';
 import { parseLoadTestArgs } from '../../../lab/loadtest/options.js';
 import { createTestDatabase, sql, type TestDatabase } from '../../helpers/database.js';

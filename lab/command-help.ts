@@ -1,6 +1,6 @@
 /**
  * The `--help` text of each learner command, kept in one file so the tests can pin what a
- * person reads (the load test keeps its own in lab/loadtest/help.ts, built from its limits).
+ * person reads (the load test keeps its own in lab/loadtest/loadtest-help.ts, built from its limits).
  * The scenario's files, tables and numbers come from its definition; the help of
  * `npm run check` and `npm run hint` lists its steps, which those commands load first.
  */
