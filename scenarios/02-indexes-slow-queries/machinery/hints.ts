@@ -15,8 +15,8 @@ export const HINTS = {
   ],
   'my-orders': [
     'Which column does the "my orders" query compare with `=`? Does any index on `orders` start with that column? (`\\d orders` in `npm run db` lists the indexes.)',
-    '`orders.user_id` is a foreign key, and PostgreSQL never creates an index for a foreign key by itself. In `npm run db`, put `EXPLAIN (ANALYZE, BUFFERS)` in front of the query for customer 1 and for customer 5000, and look for `Seq Scan on orders`, `Rows Removed` and `Sort`. An index you already made that PostgreSQL skips, or reads and then throws most rows away, does not find one customer: which column does it start with?',
-    'In `npm run db`: `CREATE INDEX orders_user_id_created_at_idx ON orders (user_id, created_at);` — `user_id` first because the query compares it with `=`, `created_at` second so one customer\'s orders come out already in time order. Then EXPLAIN again for customers 1 and 5000, and `DROP INDEX` any index of yours on `orders` that starts with another column or is not a B-tree (`USING brin`…): it cannot find one customer\'s orders.',
+    '`orders.user_id` is a foreign key, and PostgreSQL never creates an index for a foreign key by itself. In `npm run db`, put `EXPLAIN (ANALYZE, BUFFERS)` in front of the query for customer 1 and for customer 2000, and look for `Seq Scan on orders`, `Rows Removed` and `Sort`. An index you already made that PostgreSQL skips, or reads and then throws most rows away, does not find one customer: which column does it start with?',
+    'In `npm run db`: `CREATE INDEX orders_user_id_created_at_idx ON orders (user_id, created_at);` — `user_id` first because the query compares it with `=`, `created_at` second so one customer\'s orders come out already in time order. Then EXPLAIN again for customers 1 and 2000, and `DROP INDEX` any index of yours on `orders` that starts with another column or is not a B-tree (`USING brin`…): it cannot find one customer\'s orders.',
   ],
   search: [
     'The search\'s `WHERE` has one `=` (category) and one range (price), and it sorts by the range column. An index is sorted by its first column, then by its second among equal first values.',
