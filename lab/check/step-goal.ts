@@ -32,6 +32,8 @@ const UNDO_ROUNDS = 5;
 
 /** How long the check's own goal run lasts, when no green load-test run can stand in for it. */
 export const GOAL_SECONDS = 3;
+/** How long the goal waits for the app's /metrics to say when it started. */
+const STARTED_AT_TIMEOUT_MS = 10_000;
 
 export interface GoalStepOptions {
   /** The ids of the steps the goal waits for (the definition's checks.fixes names them together). */
@@ -82,7 +84,9 @@ export function goalStep(options: GoalStepOptions): ScenarioStep {
       try {
         const probed = options.probe ? await options.probe.check(appUrl) : undefined;
         if (probed && probed.status !== 'passed') return probed;
-        const record = greenRunWithFixes(runs, await appStartedAt(appUrl), options.fixesInPlace);
+        // Patient: the app may still be working off the last load, and without its answer the goal
+        // measures afresh instead of taking the recorded run.
+        const record = greenRunWithFixes(runs, await appStartedAt(appUrl, STARTED_AT_TIMEOUT_MS), options.fixesInPlace);
         const verdict = record
           ? judgeGoalRecord(record)
           : judgeGoal(await sendLoad('goal', `The goal sends ${scenario.loadTest.users} users to ${trafficName()} for ${GOAL_SECONDS} s, as the load test does`, () =>

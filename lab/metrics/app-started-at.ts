@@ -6,11 +6,14 @@
 import { assertLoopback } from '../check/http-load.js';
 import { parsePrometheusText } from './prometheus-text.js';
 
-/** When the app process serving `appUrl` started (ms since the epoch), or undefined if it does not say. */
-export async function appStartedAt(appUrl: string): Promise<number | undefined> {
+/**
+ * When the app process serving `appUrl` started (ms since the epoch), or undefined if it does not
+ * say within `timeoutMs` (a swamped app answers its /metrics late).
+ */
+export async function appStartedAt(appUrl: string, timeoutMs = 3_000): Promise<number | undefined> {
   assertLoopback(appUrl);
   try {
-    const response = await fetch(`${appUrl}/metrics`, { signal: AbortSignal.timeout(3_000) });
+    const response = await fetch(`${appUrl}/metrics`, { signal: AbortSignal.timeout(timeoutMs) });
     if (!response.ok) return undefined;
     const sample = parsePrometheusText(await response.text()).find((s) => s.name === 'process_start_time_seconds');
     return sample ? sample.value * 1000 : undefined;
