@@ -30,7 +30,7 @@ describe.runIf(process.platform === 'linux')('CPU per process around a load, fro
   it('both paths measure the app, PostgreSQL and the generator; ps agrees with /proc within its whole seconds', async () => {
     const postmaster = readPostmasterPid(inject('pgDataDir'))!;
     const before = { linux: sampleCpu(app.pid, postmaster, linuxProcessFacts)!, portable: sampleCpu(app.pid, postmaster, portable)! };
-    const summary = await loadFor(app.port, '/feed', 20, 2);
+    const summary = await loadFor(app.port, { route: '/feed' }, 20, 2);
     const after = { linux: sampleCpu(app.pid, postmaster, linuxProcessFacts)!, portable: sampleCpu(app.pid, postmaster, portable)! };
     expect(summary.succeeded).toBeGreaterThan(0);
 
