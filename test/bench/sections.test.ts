@@ -61,7 +61,7 @@ describe('benchmark sections', () => {
     expect(await learnerIndexes(database.appUrl)).toEqual([]);
   });
 
-  it.runIf(pgbenchInstalled || Boolean(process.env.CI))('reads pgbench’s throughput for the feed query', async () => {
+  it.runIf(pgbenchInstalled || Boolean(process.env.CI))('reads pgbench’s throughput for the hottest query', async () => {
     const result = await measurePgbench(database.appUrl, scenario.bench!.hotQuery!, 2, 1);
     expect(result.transactionsPerSecond).toBeGreaterThan(0);
   });
