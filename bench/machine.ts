@@ -7,6 +7,8 @@ export interface MachineInfo {
   memoryGiB: number;
   node: string;
   platform: string;
+  /** The 1, 5 and 15-minute load averages when the run started (other work shares the cores); absent in older results and on Windows. */
+  loadAverage?: number[];
 }
 
 export function describeMachine(): MachineInfo {
@@ -17,5 +19,6 @@ export function describeMachine(): MachineInfo {
     memoryGiB: Math.round(os.totalmem() / 2 ** 30),
     node: process.version,
     platform: `${os.platform()}-${os.arch()}`,
+    ...(os.platform() === 'win32' ? {} : { loadAverage: os.loadavg().map((value) => Math.round(value * 100) / 100) }),
   };
 }

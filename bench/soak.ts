@@ -7,13 +7,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { FIXED_SERVER, startApp } from '../lab/app-runner.js';
+import { startApp } from '../lab/app-runner.js';
 import { ROOT_DIR } from '../lab/config.js';
 import { LabError, reportFatal } from '../lab/errors.js';
 import { processFacts } from '../lab/os/system.js';
 import { startScratchDatabase } from '../harness/scratch-database.js';
-import { loadFor } from './sections/load.js';
-import { setIndex } from './sections/states.js';
+import { applyStateSql, serverOf, solvedState } from './sections/bench-states.js';
+import { loadFor, scenarioTraffic } from './sections/load.js';
 
 const USERS = 200;
 const SLICE_SECONDS = 30;
@@ -42,16 +42,16 @@ async function main(): Promise<number> {
 
   const database = await startScratchDatabase('soak-pg');
   try {
-    await setIndex(database.appUrl, true);
-    const app = await startApp(FIXED_SERVER, database.appUrl);
+    await applyStateSql(database.appUrl, solvedState());
+    const app = await startApp(serverOf(solvedState()), database.appUrl);
     try {
       console.log(`Warm-up: ${USERS} users for ${WARMUP_SECONDS} s (not counted)…`);
-      await loadFor(app.port, '/feed', USERS, WARMUP_SECONDS);
+      await loadFor(app.port, scenarioTraffic(), USERS, WARMUP_SECONDS);
       const startRss = residentMiB(app.pid);
       const slices: Slice[] = [];
       const slicesWanted = Math.round((minutes * 60) / SLICE_SECONDS);
       for (let i = 1; i <= slicesWanted; i += 1) {
-        const summary = await loadFor(app.port, '/feed', USERS, SLICE_SECONDS);
+        const summary = await loadFor(app.port, scenarioTraffic(), USERS, SLICE_SECONDS);
         const slice = {
           atSeconds: i * SLICE_SECONDS,
           requestsPerSecond: summary.requestsPerSecond,

@@ -3,10 +3,10 @@
  * work), and what the app's request metrics cost (the fixed app with METRICS=off vs on).
  */
 import { spawn } from 'node:child_process';
-import { FIXED_SERVER } from '../../lab/app-runner.js';
 import { freePort } from '../../lab/net/free-port.js';
 import { isListening } from '../../lab/net/ports.js';
 import { loadFor } from './load.js';
+import { serverOf, solvedState } from './bench-states.js';
 import { runAgainst, type LoadPlan } from './states.js';
 
 export interface MetricsOverheadResult {
@@ -30,21 +30,23 @@ export async function measureGeneratorCeiling(users: number, seconds: number): P
       if (Date.now() > deadline) throw new Error('the no-work server did not start');
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
-    return (await loadFor(port, '/', users, seconds)).requestsPerSecond;
+    return (await loadFor(port, { route: '/' }, users, seconds)).requestsPerSecond;
   } finally {
     server.kill('SIGTERM');
   }
 }
 
 /**
+ * The solved app with metrics on and off (the database must be in the solved state).
  * Alternates metrics on/off runs in ABBA order (on, off, off, on, on, off, …), so neither
  * setting always runs first and drift on a busy machine hits both alike.
  */
 export async function measureMetricsOverhead(databaseUrl: string, plan: LoadPlan, rounds: number): Promise<MetricsOverheadResult> {
   const onRuns: number[] = [];
   const offRuns: number[] = [];
-  const runOn = async () => onRuns.push((await runAgainst(FIXED_SERVER, databaseUrl, plan)).requestsPerSecond);
-  const runOff = async () => offRuns.push((await runAgainst(FIXED_SERVER, databaseUrl, plan, { METRICS: 'off' })).requestsPerSecond);
+  const server = serverOf(solvedState());
+  const runOn = async () => onRuns.push((await runAgainst(server, databaseUrl, plan)).requestsPerSecond);
+  const runOff = async () => offRuns.push((await runAgainst(server, databaseUrl, plan, { METRICS: 'off' })).requestsPerSecond);
   for (let round = 0; round < rounds; round += 1) {
     if (round % 2 === 0) {
       await runOn();

@@ -16,15 +16,17 @@ async function loadRegisterMetrics(): Promise<(app: FastifyInstance) => void> {
 
 const REQUESTS = 20_000;
 const TRIALS = 3;
+/** A route that does nothing: what is left is the metrics' own cost (any scenario's route would do the same). */
+const DO_NOTHING_ROUTE = '/do-nothing';
 
 async function microsPerRequest(withMetrics: boolean): Promise<number> {
   const app = Fastify();
   if (withMetrics) (await loadRegisterMetrics())(app);
-  app.get('/feed', async () => ({ posts: [] }));
+  app.get(DO_NOTHING_ROUTE, async () => ({ items: [] }));
   await app.ready();
-  for (let i = 0; i < 2_000; i += 1) await app.inject({ method: 'GET', url: '/feed' });
+  for (let i = 0; i < 2_000; i += 1) await app.inject({ method: 'GET', url: DO_NOTHING_ROUTE });
   const started = process.hrtime.bigint();
-  for (let i = 0; i < REQUESTS; i += 1) await app.inject({ method: 'GET', url: '/feed' });
+  for (let i = 0; i < REQUESTS; i += 1) await app.inject({ method: 'GET', url: DO_NOTHING_ROUTE });
   const micros = Number(process.hrtime.bigint() - started) / 1_000 / REQUESTS;
   await app.close();
   return micros;

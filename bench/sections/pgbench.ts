@@ -1,13 +1,12 @@
 /**
- * Section 3: the database's own ceiling for the indexed feed query, measured by pgbench
- * (PostgreSQL's benchmark client) with as many connections as the app's pool.
+ * Section 3: the database's own ceiling for the scenario's hottest query (its definition's
+ * `bench.hotQuery`) in the solved state, measured by pgbench (PostgreSQL's benchmark client).
  */
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { FEED_QUERY } from '../../scenarios/01-connection-pools/machinery/queries.js';
 import { sampleCpu } from './cpu.js';
 
 const run = promisify(execFile);
@@ -38,10 +37,10 @@ export async function hasPgbench(): Promise<boolean> {
   }
 }
 
-export async function measurePgbench(databaseUrl: string, clients: number, seconds: number, postmasterPid?: number): Promise<PgbenchResult> {
+export async function measurePgbench(databaseUrl: string, query: string, clients: number, seconds: number, postmasterPid?: number): Promise<PgbenchResult> {
   const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-pgbench-'));
-  const script = path.join(folder, 'feed.sql');
-  fs.writeFileSync(script, `${FEED_QUERY};\n`);
+  const script = path.join(folder, 'hot-query.sql');
+  fs.writeFileSync(script, `${query};\n`);
   try {
     const url = new URL(databaseUrl);
     const before = postmasterPid === undefined ? undefined : sampleCpu(undefined, postmasterPid);

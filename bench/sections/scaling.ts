@@ -1,47 +1,49 @@
 /**
- * Section 6: how the feed query's cost grows with the table, without and with the index:
- * EXPLAIN ANALYZE execution time at several sizes (median of three runs each).
+ * Section 6: how the scenario's hottest query (`bench.hotQuery`) grows with the dataset's unit,
+ * as shipped and solved: EXPLAIN ANALYZE execution time at several sizes (median of three runs each).
  */
 import pg from 'pg';
 import { scenario } from '../../lab/scenario/current.js';
+import type { BenchState } from '../../lab/scenario/definition.js';
 import { defaultSize } from '../../lab/seeding.js';
-import { FEED_QUERY } from '../../scenarios/01-connection-pools/machinery/queries.js';
+import { applyStateSql } from './bench-states.js';
 
 export interface ScalingPoint {
-  posts: number;
-  withoutIndexMs: number;
-  withIndexMs: number;
+  /** How many of the dataset's unit (posts, orders) were seeded. */
+  size: number;
+  shippedMs: number;
+  solvedMs: number;
 }
 
-const INDEX = 'bench_posts_created_at_idx';
-
-export async function measureScaling(databaseUrl: string, sizes: number[]): Promise<ScalingPoint[]> {
+export async function measureScaling(databaseUrl: string, query: string, solved: Pick<BenchState, 'sql'>, sizes: number[]): Promise<ScalingPoint[]> {
   const points: ScalingPoint[] = [];
-  const client = new pg.Client({ connectionString: databaseUrl });
-  await client.connect();
   try {
-    for (const posts of sizes) {
-      await scenario.dataset.seed(databaseUrl, { size: { ...defaultSize(), [scenario.dataset.unit]: posts }, force: true });
-      await client.query(`DROP INDEX IF EXISTS ${INDEX}`);
-      const withoutIndexMs = await medianExecutionMs(client);
-      await client.query(`CREATE INDEX ${INDEX} ON posts (created_at)`);
-      await client.query('ANALYZE posts');
-      const withIndexMs = await medianExecutionMs(client);
-      await client.query(`DROP INDEX ${INDEX}`);
-      points.push({ posts, withoutIndexMs, withIndexMs });
+    for (const size of sizes) {
+      await scenario.dataset.seed(databaseUrl, { size: { ...defaultSize(), [scenario.dataset.unit]: size }, force: true });
+      await applyStateSql(databaseUrl, {});
+      const shippedMs = await medianExecutionMs(databaseUrl, query);
+      await applyStateSql(databaseUrl, solved);
+      const solvedMs = await medianExecutionMs(databaseUrl, query);
+      points.push({ size, shippedMs, solvedMs });
     }
   } finally {
-    await client.end();
+    await applyStateSql(databaseUrl, {});
   }
   return points;
 }
 
 /** "Execution Time" of EXPLAIN (ANALYZE, FORMAT JSON), median of three (the first warms the cache). */
-async function medianExecutionMs(client: pg.Client): Promise<number> {
-  const times: number[] = [];
-  for (let i = 0; i < 3; i += 1) {
-    const result = await client.query<{ 'QUERY PLAN': Array<{ 'Execution Time': number }> }>(`EXPLAIN (ANALYZE, FORMAT JSON) ${FEED_QUERY}`);
-    times.push(result.rows[0]!['QUERY PLAN'][0]!['Execution Time']);
+async function medianExecutionMs(databaseUrl: string, query: string): Promise<number> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const times: number[] = [];
+    for (let i = 0; i < 3; i += 1) {
+      const result = await client.query<{ 'QUERY PLAN': Array<{ 'Execution Time': number }> }>(`EXPLAIN (ANALYZE, FORMAT JSON) ${query}`);
+      times.push(result.rows[0]!['QUERY PLAN'][0]!['Execution Time']);
+    }
+    return times.sort((a, b) => a - b)[1]!;
+  } finally {
+    await client.end();
   }
-  return times.sort((a, b) => a - b)[1]!;
 }

@@ -8,7 +8,7 @@ export interface StartupResult {
   coldSeconds: number;
   warmSeconds: number;
   seedRowsPerSecond: number | null;
-  /** What the first start decided about the dataset size (its calibration line). */
+  /** What the first start decided about the dataset size (its calibration lines). */
   calibration: string | null;
 }
 
@@ -16,6 +16,12 @@ export interface StartupResult {
 export function parseSeedRate(output: string): number | null {
   const match = output.match(/Seeded [\d,]+ rows in [\d.]+ s \(([\d,]+) rows\/s\)/);
   return match ? Number(match[1]!.replaceAll(',', '')) : null;
+}
+
+/** The calibration's verdict lines ("95 requests/s answered → …", "Seeding … instead"), or null when it said nothing. */
+export function parseCalibration(output: string): string | null {
+  const lines = output.split('\n').map((line) => line.trim()).filter((line) => /\d requests\/s answered →|^Seeding [\d,]+ \S+ instead/.test(line));
+  return lines.length > 0 ? lines.join(' ') : null;
 }
 
 export async function measureStartup(): Promise<StartupResult> {
@@ -36,7 +42,7 @@ export async function measureStartup(): Promise<StartupResult> {
       coldSeconds: cold.seconds,
       warmSeconds: warm.seconds,
       seedRowsPerSecond: parseSeedRate(cold.output),
-      calibration: cold.output.match(/\d+ unindexed feed queries\/s[^\n]*/)?.[0] ?? null,
+      calibration: parseCalibration(cold.output),
     };
   } finally {
     sandbox.remove();

@@ -1,24 +1,28 @@
 /**
- * Section 2: the scenario's three states side by side, in one run so the ratios hold on a
- * noisy machine: broken (connection per request), pool only, pool + index.
+ * Section 2: the scenario's states side by side (its definition's `bench.states`: as shipped,
+ * after each fix, solved), in one run so the ratios hold on a noisy machine.
  */
-import pg from 'pg';
-import { BROKEN_SERVER, FIXED_SERVER, startApp } from '../../lab/app-runner.js';
+import { startApp } from '../../lab/app-runner.js';
+import { undoLoadTestWrites } from '../../lab/loadtest/undo-writes.js';
 import type { RunSummary } from '../../lab/runs/run-record.js';
+import { applyStateSql, benchStates, serverOf } from './bench-states.js';
 import { cpuPerRequest, sampleCpu, type CpuPerRequest } from './cpu.js';
-import { loadFor } from './load.js';
+import { loadFor, scenarioTraffic } from './load.js';
+
+export interface StateRun {
+  name: string;
+  /** The whole run, with each route of a mix in its `routes`. */
+  summary: RunSummary;
+}
 
 export interface StatesResult {
   users: number;
   seconds: number;
-  broken: RunSummary;
-  poolOnly: RunSummary;
-  poolAndIndex: RunSummary;
-  /** Where the CPU went during the pool + index run; null when this system cannot tell. */
-  poolAndIndexCpu: CpuPerRequest | null;
+  /** In the definition's order: as shipped first, solved last. */
+  runs: StateRun[];
+  /** Where the CPU went during the solved (last) state's run; null when this system cannot tell. */
+  solvedCpu: CpuPerRequest | null;
 }
-
-const INDEX = 'bench_states_created_at_idx';
 
 export interface LoadPlan {
   users: number;
@@ -27,25 +31,26 @@ export interface LoadPlan {
   warmupSeconds: number;
 }
 
-export async function measureStates(appDatabaseUrl: string, plan: LoadPlan, postmasterPid?: number): Promise<StatesResult> {
-  const { users, seconds } = plan;
-  await setIndex(appDatabaseUrl, false);
-  const broken = await runAgainst(BROKEN_SERVER, appDatabaseUrl, plan);
-  const poolOnly = await runAgainst(FIXED_SERVER, appDatabaseUrl, plan);
-  await setIndex(appDatabaseUrl, true);
+export async function measureStates(appDatabaseUrl: string, plan: LoadPlan, postmasterPid?: number, states = benchStates()): Promise<StatesResult> {
+  const runs: StateRun[] = [];
+  let solvedCpu: CpuPerRequest | null = null;
   try {
-    let poolAndIndexCpu: CpuPerRequest | null = null;
-    const poolAndIndex = await runAgainst(FIXED_SERVER, appDatabaseUrl, plan, {}, (appPid) => {
-      if (postmasterPid === undefined) return undefined;
-      const before = sampleCpu(appPid, postmasterPid);
-      return (summary) => {
-        const after = sampleCpu(appPid, postmasterPid);
-        if (before && after) poolAndIndexCpu = cpuPerRequest(before, after, summary.totalRequests, summary.durationSeconds);
-      };
-    });
-    return { users, seconds, broken, poolOnly, poolAndIndex, poolAndIndexCpu };
+    for (const [index, state] of states.entries()) {
+      await applyStateSql(appDatabaseUrl, state);
+      const last = index === states.length - 1;
+      const summary = await runAgainst(serverOf(state), appDatabaseUrl, plan, {}, (appPid) => {
+        if (!last || postmasterPid === undefined) return undefined;
+        const before = sampleCpu(appPid, postmasterPid);
+        return (done) => {
+          const after = sampleCpu(appPid, postmasterPid);
+          if (before && after) solvedCpu = cpuPerRequest(before, after, done.totalRequests, done.durationSeconds);
+        };
+      });
+      runs.push({ name: state.name, summary });
+    }
+    return { users: plan.users, seconds: plan.seconds, runs, solvedCpu };
   } finally {
-    await setIndex(appDatabaseUrl, false);
+    await applyStateSql(appDatabaseUrl, {});
   }
 }
 
@@ -61,25 +66,17 @@ export async function runAgainst(
 ): Promise<RunSummary> {
   const app = await startApp(entry, databaseUrl, env);
   try {
-    if (plan.warmupSeconds > 0) await loadFor(app.port, '/feed', plan.users, plan.warmupSeconds);
+    const traffic = scenarioTraffic();
+    if (plan.warmupSeconds > 0) await loadFor(app.port, traffic, plan.users, plan.warmupSeconds);
     // Let the previous storm of connections drain from PostgreSQL before measuring.
     await new Promise((resolve) => setTimeout(resolve, 1_000));
     const finish = measureAround?.(app.pid);
-    const summary = await loadFor(app.port, '/feed', plan.users, plan.seconds);
+    const summary = await loadFor(app.port, traffic, plan.users, plan.seconds);
     finish?.(summary);
     return summary;
   } finally {
     await app.stop();
-  }
-}
-
-export async function setIndex(databaseUrl: string, present: boolean): Promise<void> {
-  const client = new pg.Client({ connectionString: databaseUrl });
-  await client.connect();
-  try {
-    await client.query(present ? `CREATE INDEX IF NOT EXISTS ${INDEX} ON posts (created_at)` : `DROP INDEX IF EXISTS ${INDEX}`);
-    if (present) await client.query('ANALYZE posts');
-  } finally {
-    await client.end();
+    // Every state starts from the seed's data, as every load test does.
+    await undoLoadTestWrites(databaseUrl);
   }
 }

@@ -152,6 +152,32 @@ export interface ScenarioDefinition {
   };
   /** The dashboard's parts that belong to this scenario (the built-in one and Grafana's alike). */
   dashboard?: ScenarioDashboard;
+  /**
+   * What `npm run bench -- --scenario N` compares. Left out: the shipped app against the solved
+   * one (solution server + solutionSql), and no database ceiling or growth section.
+   */
+  bench?: ScenarioBench;
+}
+
+/** The benchmark's view of a scenario: its states in the walkthrough's order, and its hottest query. */
+export interface ScenarioBench {
+  /** As shipped first, then after each fix in the walkthrough's order, solved last. */
+  states: BenchState[];
+  /**
+   * The query that costs the database most under the load test, with literal values (no $1):
+   * pgbench's script for the database ceiling, and what the growth section EXPLAINs.
+   */
+  hotQuery?: string;
+}
+
+/** One state of the scenario: a server, and SQL applied to the benchmark's scratch database. */
+export interface BenchState {
+  /** As the report names it: "pool only", "+ the search index". */
+  name: string;
+  /** The shipped app (files.app) or the solution server (files.solutionServer; the shipped app when there is none). */
+  server: 'shipped' | 'solution';
+  /** Run after the learner's indexes are dropped (as `npm run reset` does), e.g. the CREATE INDEX of the fixes so far. */
+  sql?: string;
 }
 
 /** One kind of process of a scenario's fleet: an API, a worker, an instance of the app. */

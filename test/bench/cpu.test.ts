@@ -30,7 +30,7 @@ describe.runIf(process.platform === 'linux')('CPU per process around a load, fro
   it('both paths measure the app, PostgreSQL and the generator; ps agrees with /proc within its whole seconds', async () => {
     const postmaster = readPostmasterPid(inject('pgDataDir'))!;
     const before = { linux: sampleCpu(app.pid, postmaster, linuxProcessFacts)!, portable: sampleCpu(app.pid, postmaster, portable)! };
-    const summary = await loadFor(app.port, '/feed', 20, 2);
+    const summary = await loadFor(app.port, { route: '/feed' }, 20, 2);
     const after = { linux: sampleCpu(app.pid, postmaster, linuxProcessFacts)!, portable: sampleCpu(app.pid, postmaster, portable)! };
     expect(summary.succeeded).toBeGreaterThan(0);
 
@@ -52,7 +52,7 @@ describe.runIf(process.platform === 'linux')('CPU per process around a load, fro
 
 describe('the report where a system shows no CPU time', () => {
   it('says so in one line instead of a table of zeros', () => {
-    const lines = cpuSection({ states: { poolAndIndexCpu: null } } as unknown as BenchResult);
+    const lines = cpuSection({ states: { solvedCpu: null } } as unknown as BenchResult);
     expect(lines).toContain(CPU_NOT_MEASURABLE);
     expect(lines.join('\n')).not.toMatch(/µs/);
   });
@@ -60,7 +60,7 @@ describe('the report where a system shows no CPU time', () => {
   it('says in one line that pgbench’s client CPU is not shown, when only that is missing', () => {
     const result = {
       machine: { cores: 2 },
-      states: { poolAndIndexCpu: { appMicros: 200, postgresMicros: 100, generatorMicros: 100, coresBusy: 1.5 }, poolAndIndex: { requestsPerSecond: 1000 } },
+      states: { solvedCpu: { appMicros: 200, postgresMicros: 100, generatorMicros: 100, coresBusy: 1.5 }, runs: [{ name: 'solved', summary: { requestsPerSecond: 1000 } }] },
       pgbench: { clients: 10, seconds: 10, transactionsPerSecond: 9000, postgresMicrosPerTransaction: 80, clientMicrosPerTransaction: null },
     } as unknown as BenchResult;
     expect(cpuSection(result)).toContain(PGBENCH_CPU_NOT_MEASURABLE);

@@ -14,19 +14,31 @@ function summary(successRate: number, rps: number, p50: number, p99: number): Ru
 }
 
 const RESULT: BenchResult = {
+  scenario: '01-connection-pools',
   startedAt: '2026-11-26T15:00:00.000Z',
   totalSeconds: 301,
   quick: false,
   machine: { cpuModel: 'Test CPU', cores: 2, memoryGiB: 24, node: 'v20.20.2', platform: 'linux-x64' },
-  dataset: { users: 5_000, posts: 100_000 },
+  p99GoalMs: 1_000,
+  unit: 'posts',
+  dataset: { posts: 100_000, users: 5_000 },
   startup: { coldSeconds: 4.2, warmSeconds: 1.1, seedRowsPerSecond: 250_000, calibration: '60 unindexed feed queries/s …' },
-  states: { users: 200, seconds: 20, broken: summary(70, 60, 2_000, 7_000), poolOnly: summary(100, 35, 5_600, 7_400), poolAndIndex: summary(100, 3_000, 55, 120), poolAndIndexCpu: { appMicros: 300, postgresMicros: 250, generatorMicros: 100, coresBusy: 1.95 } },
+  states: {
+    users: 200,
+    seconds: 20,
+    runs: [
+      { name: 'broken (connection per request)', summary: summary(70, 60, 2_000, 7_000) },
+      { name: 'pool only', summary: summary(100, 35, 5_600, 7_400) },
+      { name: 'pool + index', summary: summary(100, 3_000, 55, 120) },
+    ],
+    solvedCpu: { appMicros: 300, postgresMicros: 250, generatorMicros: 100, coresBusy: 1.95 },
+  },
   pgbench: { clients: 10, seconds: 10, transactionsPerSecond: 8_000, postgresMicrosPerTransaction: 200, clientMicrosPerTransaction: 40 },
   generatorCeilingRequestsPerSecond: 12_000,
   loadUsers: 200,
   metricsOverhead: { onRuns: [2_900, 3_000, 3_100], offRuns: [3_000, 3_100, 3_200], onRequestsPerSecond: 3_000, offRequestsPerSecond: 3_100, lossPercent: 3.2 },
   metricsCost: { withMicros: 25.4, withoutMicros: 22.4, costMicros: 3 },
-  scaling: [{ posts: 100_000, withoutIndexMs: 30, withIndexMs: 0.1 }],
+  scaling: [{ size: 100_000, shippedMs: 30, solvedMs: 0.1 }],
   notes: ['a note'],
 };
 
@@ -68,8 +80,9 @@ describe('benchmark goals and report', () => {
     const markdown = renderMarkdown(RESULT);
     expect(markdown).toContain('on Test CPU, 2 cores, 24 GiB');
     expect(markdown).toContain('| Load generator vs fixed app | ≥ 3× | 4.0× (12,000 ÷ 3,000 req/s) | ✔ |');
-    expect(markdown).toContain('| broken (connection per request) | 70.0% | 2.00 s | 7.00 s | 60 |');
-    expect(markdown).toContain('| pool + index | 100.0% | 55 ms | 120 ms | 3,000 |');
+    expect(markdown).toContain('| broken (connection per request) | 70.0% | 2.00 s | 7.00 s | 60 | 0 |');
+    expect(markdown).toContain('| pool + index | 100.0% | 55 ms | 120 ms | 3,000 | 0 |');
+    expect(markdown).toContain('| posts | as shipped | solved | ratio |');
     expect(markdown).toContain('| 100,000 | 30.0 ms | 0.10 ms | 300.0× |');
     expect(markdown).toContain('- a note');
     expect(markdown).not.toMatch(/\n\n\n/);
@@ -77,5 +90,20 @@ describe('benchmark goals and report', () => {
     expect(markdown).toContain('| the app (Node.js: HTTP, JSON, pg protocol) | 300 µs | 46% |');
     expect(markdown).toContain('2 cores ÷ 650 µs bounds this machine at about 3,077 req/s; measured 3,000.');
     expect(markdown).toContain('pgbench spends 200 µs of PostgreSQL CPU and 40 µs of client CPU per query.');
+  });
+
+  it('judges the solved state on every route of a mix, and shows each route of each state', () => {
+    const route = (name: string, p99: number, failed: number) => ({ ...summary(100, 100, 10, p99), name, method: 'GET' as const, path: `/${name}`, timeouts: failed });
+    const shipped = { ...summary(100, 50, 500, 3_000), route: 'mix', routes: [route('search', 3_000, 4), route('my orders', 900, 0)] };
+    const solved = { ...summary(100, 900, 10, 80), route: 'mix', routes: [route('search', 80, 0), route('my orders', 1_200, 0)] };
+    const mixed: BenchResult = { ...RESULT, states: { ...RESULT.states, runs: [{ name: 'as shipped', summary: shipped }, { name: 'solved', summary: solved }] } };
+    const goal = evaluateGoals(mixed)[0]!;
+    // The whole mix's p99 is 80 ms, but one route misses the 1 s goal: not green.
+    expect(goal).toMatchObject({ met: false, measured: '0 failed, worst route p99 1,200 ms' });
+    const markdown = renderMarkdown(mixed);
+    expect(markdown).toContain('### Per route (green: no failed request and p99 under 1 s)');
+    expect(markdown).toContain('| as shipped | search | 100.0% | 10 ms | 3.00 s | 100 | 4 | ✘ |');
+    expect(markdown).toContain('| solved | search | 100.0% | 10 ms | 80 ms | 100 | 0 | ✔ |');
+    expect(markdown).toContain('| solved | my orders | 100.0% | 10 ms | 1.20 s | 100 | 0 | ✘ |');
   });
 });

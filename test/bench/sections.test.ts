@@ -6,7 +6,10 @@ import { measureMetricsCostMicros } from '../../bench/sections/metrics-cost.js';
 import { hasPgbench, measurePgbench } from '../../bench/sections/pgbench.js';
 import { measureScaling } from '../../bench/sections/scaling.js';
 import { measureStates } from '../../bench/sections/states.js';
-import { createTestDatabase, sql, type TestDatabase } from '../helpers/database.js';
+import { solvedState } from '../../bench/sections/bench-states.js';
+import { learnerIndexes } from '../../lab/reset/scenario-state.js';
+import { scenario } from '../../lab/scenario/current.js';
+import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
 
 // CI installs pgbench (postgresql-client), and there a missing one fails; a laptop without it skips that one test.
 const pgbenchInstalled = await hasPgbench();
@@ -20,21 +23,21 @@ describe('benchmark sections', () => {
     await database.drop();
   });
 
-  it('runs the three states and leaves no index behind', async () => {
+  it("runs the definition's states in order and leaves no learner index behind", async () => {
     const postmasterPid = readPostmasterPid(inject('pgDataDir'));
     const states = await measureStates(database.appUrl, { users: 20, seconds: 2, warmupSeconds: 1 }, postmasterPid);
-    for (const state of [states.broken, states.poolOnly, states.poolAndIndex]) {
-      expect(state.users).toBe(20);
-      expect(state.totalRequests).toBeGreaterThan(0);
+    expect(states.runs.map((run) => run.name)).toEqual(scenario.bench!.states.map((state) => state.name));
+    for (const { summary } of states.runs) {
+      expect(summary.users).toBe(20);
+      expect(summary.totalRequests).toBeGreaterThan(0);
     }
-    expect(states.poolAndIndex.successRate).toBe(100);
+    expect(states.runs.at(-1)!.summary.successRate).toBe(100);
     // CPU was attributed to the app, PostgreSQL and the generator.
-    expect(states.poolAndIndexCpu).toMatchObject({ appMicros: expect.any(Number), postgresMicros: expect.any(Number) });
-    expect(states.poolAndIndexCpu!.appMicros).toBeGreaterThan(0);
-    expect(states.poolAndIndexCpu!.postgresMicros).toBeGreaterThan(0);
-    expect(states.poolAndIndexCpu!.generatorMicros).toBeGreaterThan(0);
-    const indexes = await sql(database.adminUrl, "SELECT indexname FROM pg_indexes WHERE tablename = 'posts' AND indexname LIKE 'bench_%'");
-    expect(indexes).toEqual([]);
+    expect(states.solvedCpu).toMatchObject({ appMicros: expect.any(Number), postgresMicros: expect.any(Number) });
+    expect(states.solvedCpu!.appMicros).toBeGreaterThan(0);
+    expect(states.solvedCpu!.postgresMicros).toBeGreaterThan(0);
+    expect(states.solvedCpu!.generatorMicros).toBeGreaterThan(0);
+    expect(await learnerIndexes(database.appUrl)).toEqual([]);
   });
 
   it('measures what the request metrics cost in-process', async () => {
@@ -48,17 +51,18 @@ describe('benchmark sections', () => {
     expect(await measureGeneratorCeiling(20, 1)).toBeGreaterThan(0);
   });
 
-  it('measures the feed query at two sizes, without and with an index', async () => {
-    const points = await measureScaling(database.appUrl, [2_000, 4_000]);
-    expect(points.map((point) => point.posts)).toEqual([2_000, 4_000]);
+  it('measures the hottest query at two sizes, as shipped and solved', async () => {
+    const points = await measureScaling(database.appUrl, scenario.bench!.hotQuery!, solvedState(), [2_000, 4_000]);
+    expect(points.map((point) => point.size)).toEqual([2_000, 4_000]);
     for (const point of points) {
-      expect(point.withoutIndexMs).toBeGreaterThan(0);
-      expect(point.withIndexMs).toBeGreaterThan(0);
+      expect(point.shippedMs).toBeGreaterThan(0);
+      expect(point.solvedMs).toBeGreaterThan(0);
     }
+    expect(await learnerIndexes(database.appUrl)).toEqual([]);
   });
 
-  it.runIf(pgbenchInstalled || Boolean(process.env.CI))('reads pgbench’s throughput for the feed query', async () => {
-    const result = await measurePgbench(database.appUrl, 2, 1);
+  it.runIf(pgbenchInstalled || Boolean(process.env.CI))('reads pgbench’s throughput for the hottest query', async () => {
+    const result = await measurePgbench(database.appUrl, scenario.bench!.hotQuery!, 2, 1);
     expect(result.transactionsPerSecond).toBeGreaterThan(0);
   });
 });

@@ -3,9 +3,14 @@
  * this scenario. Learners never need to open it. The fields are explained in
  * docs/adding-a-scenario.md at the repository root.
  */
+import fs from 'node:fs';
 import pg from 'pg';
 import type { ScenarioDefinition } from '../../../lab/sdk.js';
 import { DEFAULT_POSTS, DEFAULT_USERS, readSeedInfo, seed } from '../db/seed.js';
+import { FEED_QUERY } from './queries.js';
+
+/** The index fix as the learner applies it (solution/fix.sql), for the benchmark's states. */
+const INDEX_FIX = fs.readFileSync(new URL('../solution/fix.sql', import.meta.url), 'utf8');
 
 const scenario: ScenarioDefinition = {
   number: 1,
@@ -104,6 +109,16 @@ const scenario: ScenarioDefinition = {
         'Counted by the app itself (src/metrics.ts, http_requests_total). Requests the app never answered (timed out, or refused before they reached it) are not here. A gap means the app did not answer its /metrics within 3 s: stopped, or too swamped to reply.',
       rows: 'Rows of posts read (pg_stat_user_tables: seq_tup_read by sequential scans, idx_tup_fetch through an index) per request the app answered with 2xx. PostgreSQL publishes these about once a second. `npm run check` also asks for /users/:id/posts, which reads the whole table until bonus B1: a red spike in a grey band is that. The axis is logarithmic: each line is ten times the one below.',
     },
+  },
+  bench: {
+    // Each fix alone and both, so the report shows that neither is enough on its own.
+    states: [
+      { name: 'broken (connection per request)', server: 'shipped' },
+      { name: 'pool only', server: 'solution' },
+      { name: 'index only', server: 'shipped', sql: INDEX_FIX },
+      { name: 'pool + index', server: 'solution', sql: INDEX_FIX },
+    ],
+    hotQuery: FEED_QUERY,
   },
 };
 

@@ -3,6 +3,7 @@
  * this scenario. Learners never need to open it. The fields are explained in
  * docs/adding-a-scenario.md at the repository root.
  */
+import fs from 'node:fs';
 import pg from 'pg';
 import type { LoadRoute, ScenarioDefinition } from '../../../lab/sdk.js';
 import { CATEGORIES, DEFAULT_ORDERS, readSeedInfo, seed, shopSize } from '../db/seed.js';
@@ -63,6 +64,19 @@ const SHOP_TRAFFIC: LoadRoute[] = [
     },
   },
 ];
+
+/** One index of solution/fix.sql, by its name: the statement the walkthrough has the learner run. */
+function fixIndex(name: string): string {
+  const fix = fs.readFileSync(new URL('../solution/fix.sql', import.meta.url), 'utf8');
+  const statement = fix.split('\n').find((line) => line.startsWith('CREATE INDEX') && line.includes(` ${name} `));
+  if (statement === undefined) throw new Error(`solution/fix.sql has no index ${name}`);
+  return statement;
+}
+
+// The fixes in the walkthrough's order (SCENARIO.md steps 3, 4 and 5).
+const MY_ORDERS_INDEX = fixIndex('orders_user_id_created_at_idx');
+const SEARCH_INDEX = fixIndex('products_category_price_cents_idx');
+const PENDING_INDEX = fixIndex('orders_pending_created_at_idx');
 
 const scenario: ScenarioDefinition = {
   number: 2,
@@ -146,6 +160,20 @@ const scenario: ScenarioDefinition = {
   dashboard: {
     latencyRoutes: ['/products', '/users/:id/orders', '/orders/:id', '/admin/orders', 'POST /orders'],
     rowsReadTables: ['orders', 'products'],
+  },
+  bench: {
+    states: [
+      { name: 'as shipped', server: 'shipped' },
+      { name: '+ my orders index', server: 'shipped', sql: MY_ORDERS_INDEX },
+      { name: '+ search index', server: 'shipped', sql: `${MY_ORDERS_INDEX}\n${SEARCH_INDEX}` },
+      { name: '+ pending orders index (solved)', server: 'shipped', sql: `${MY_ORDERS_INDEX}\n${SEARCH_INDEX}\n${PENDING_INDEX}` },
+    ],
+    // The search: the mix's most frequent page, on the biggest category, as the front page asks it.
+    hotQuery: `SELECT id, name, category, price_cents AS "priceCents", stock
+       FROM products
+       WHERE category = 'books' AND price_cents BETWEEN 0 AND 2499
+       ORDER BY price_cents
+       LIMIT 20`,
   },
 };
 
