@@ -11,7 +11,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { ROOT_DIR, SCENARIO_DIR } from '../lab/config.js';
-import { defaultSize } from '../lab/seeding.js';
+import { defaultSize, describeSize } from '../lab/seeding.js';
 import { learnerPath, scenario } from '../lab/scenario/current.js';
 import { startScratchDatabase } from '../harness/scratch-database.js';
 import { describeMachine } from './machine.js';
@@ -59,7 +59,14 @@ export async function runBench(options: BenchOptions): Promise<number> {
   const startup = await measureStartup();
   step('a private PostgreSQL with the default dataset');
   const database = await startScratchDatabase('bench-pg');
+  // The states run at the size a learner's first start chooses on this machine, where the
+  // shipped app is meant to be slow; a quick run keeps its small one.
+  const size = !options.quick && startup.calibratedSize ? startup.calibratedSize : undefined;
   try {
+    if (size) {
+      step(`seeding the size this machine's first start chose: ${describeSize(size)}`);
+      await scenario.dataset.seed(database.appUrl, { size, force: true });
+    }
     step(`the states: ${plan.users} users × ${plan.stateSeconds} s each`);
     const states = await measureStates(database.appUrl, { users: plan.users, seconds: plan.stateSeconds, warmupSeconds: plan.warmupSeconds }, database.pid);
 
@@ -101,7 +108,7 @@ export async function runBench(options: BenchOptions): Promise<number> {
       machine: describeMachine(),
       p99GoalMs: scenario.loadTest.p99GoalMs,
       unit: scenario.dataset.unit,
-      dataset: defaultSize(),
+      dataset: size ?? defaultSize(),
       startup,
       states,
       pgbench,

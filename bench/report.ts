@@ -114,7 +114,7 @@ export function renderMarkdown(result: BenchResult): string {
     '',
     `Measured ${result.startedAt.slice(0, 16).replace('T', ' ')} UTC by \`npm run bench\`${result.quick ? ' (--quick: a short smoke run, not for comparison)' : ''} in ${fmt(result.totalSeconds, 0)} s,`,
     `on ${result.machine.cpuModel}, ${result.machine.cores} cores, ${result.machine.memoryGiB} GiB, Node ${result.machine.node}, ${result.machine.platform}${loadNote(result.machine)}.`,
-    `Data: ${Object.entries(result.dataset).map(([name, value]) => `${fmt(value, 0)} ${name}`).join(', ')}. All load on 127.0.0.1.`,
+    `Data: ${Object.entries(result.dataset).map(([name, value]) => `${fmt(value, 0)} ${name}`).join(', ')}${!result.quick && result.startup.calibratedSize ? ", the size this machine's first start chose" : ''}. All load on 127.0.0.1.`,
     '',
     '## Goals',
     '',

@@ -3,6 +3,8 @@
  * schema, seed, calibration) and warm (everything already there), and the seed rate.
  */
 import { createLabSandbox } from '../../harness/sandbox.js';
+import type { DatasetSize } from '../../lab/scenario/definition.js';
+import { existingSeed } from '../../lab/seeding.js';
 
 export interface StartupResult {
   coldSeconds: number;
@@ -10,6 +12,8 @@ export interface StartupResult {
   seedRowsPerSecond: number | null;
   /** What the first start decided about the dataset size (its calibration lines). */
   calibration: string | null;
+  /** The size the first start seeded on this machine (after calibrating), when it could be read. */
+  calibratedSize?: DatasetSize;
 }
 
 /** Parses "Seeded 105,000 rows in 0.4 s (261,845 rows/s)." out of the lab's output. */
@@ -32,9 +36,10 @@ export async function measureStartup(): Promise<StartupResult> {
       const lab = sandbox.start([], { LAB_CALIBRATE: 'on' });
       await lab.ready;
       const seconds = (performance.now() - started) / 1000;
+      const size = await existingSeed(sandbox.state().appDatabaseUrl).catch(() => undefined);
       lab.child.kill('SIGINT');
       await lab.exited;
-      return { seconds, output: lab.output() };
+      return { seconds, output: lab.output(), size };
     };
     const cold = await timeToReady();
     const warm = await timeToReady();
@@ -43,6 +48,7 @@ export async function measureStartup(): Promise<StartupResult> {
       warmSeconds: warm.seconds,
       seedRowsPerSecond: parseSeedRate(cold.output),
       calibration: parseCalibration(cold.output),
+      ...(cold.size ? { calibratedSize: cold.size } : {}),
     };
   } finally {
     sandbox.remove();
