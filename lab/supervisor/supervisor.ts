@@ -130,7 +130,9 @@ export async function runSupervisor(): Promise<number> {
       console.log(`  ⚠ The embedded PostgreSQL server stopped by itself. See ${learnerPath(PG_LOG_FILE)}; restart the lab with Ctrl-C and \`npm start\`.`);
     });
     const signal = await stopSignal.promise;
-    console.log(`\n  ${signal}: stopping the app, the lab server and the database…`);
+    const running = fleet.members().filter((member) => member.pid !== undefined).length;
+    const processes = fleet.members().length > 1 ? `the app's ${running} process${running === 1 ? '' : 'es'}` : 'the app';
+    console.log(`\n  ${signal}: stopping ${processes}, the lab server and the database…`);
     await shutdown();
     console.log(`  Stopped. Your data is kept in ${learnerPath(STATE_DIR)}/ for the next start.`);
     return 0;

@@ -114,6 +114,7 @@ describe('a fleet of three processes, through the engine', () => {
     expect(pids).toHaveLength(4); // app-1, clerk-1, clerk-2, clerk-3
     fixture().lab.child.kill('SIGINT');
     expect(await fixture().lab.exited).toBe(0);
+    expect(fixture().lab.output()).toContain("SIGINT: stopping the app's 4 processes, the lab server and the database…");
     expect([...pids, postgresPid!].filter((pid) => isProcessAlive(pid))).toEqual([]);
   });
 });
