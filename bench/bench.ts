@@ -10,9 +10,9 @@
 //   npm run bench -- --out DIR          write the results somewhere else
 import fs from 'node:fs';
 import path from 'node:path';
-import { ROOT_DIR, SCENARIO_DIR } from '../lab/config.js';
+import { ROOT_DIR } from '../lab/config.js';
+import { learnerPath, type Lab } from '../lab/lab.js';
 import { defaultSize, describeSize } from '../lab/seeding.js';
-import { learnerPath, scenario } from '../lab/scenario/current.js';
 import { startScratchDatabase } from '../harness/scratch-database.js';
 import { describeMachine } from './machine.js';
 import { planFor } from './plan.js';
@@ -38,40 +38,41 @@ export interface BenchOptions {
 }
 
 /** Where a scenario's results go: bench/results/<nn>-<name>/. */
-export function resultsDir(scenarioFolder = SCENARIO_DIR): string {
+export function resultsDir(scenarioFolder: string): string {
   return path.join(ROOT_DIR, 'bench', 'results', path.basename(scenarioFolder));
 }
 
-export async function runBench(options: BenchOptions): Promise<number> {
+export async function runBench(lab: Lab, options: BenchOptions): Promise<number> {
+  const { scenario, paths } = lab;
   const plan = planFor(scenario, options.quick);
-  const outDir = path.resolve(options.out ?? resultsDir());
+  const outDir = path.resolve(options.out ?? resultsDir(paths.scenario));
   const started = performance.now();
   const notes: string[] = [];
   const step = (text: string) => console.log(`▸ ${text}`);
 
   if (options.slow) {
-    const report = await runSpeeds(path.resolve(options.out ?? path.join(ROOT_DIR, 'bench', 'results')), options.quick ? QUICK_SPEED_SECONDS : SPEED_SECONDS, step);
+    const report = await runSpeeds(paths.scenario, path.resolve(options.out ?? path.join(ROOT_DIR, 'bench', 'results')), options.quick ? QUICK_SPEED_SECONDS : SPEED_SECONDS, step);
     console.log(`\n${renderSpeedsMarkdown(report)}`);
     return 0;
   }
 
   step('start-up: cold and warm npm start');
-  const startup = await measureStartup();
+  const startup = await measureStartup(lab);
   step('a private PostgreSQL with the default dataset');
-  const database = await startScratchDatabase('bench-pg');
+  const database = await startScratchDatabase(scenario, paths.schema, 'bench-pg');
   // The states run at the size a learner's first start chooses on this machine, where the
   // shipped app is meant to be slow; a quick run keeps its small one.
   const size = !options.quick && startup.calibratedSize ? startup.calibratedSize : undefined;
   try {
     if (size) {
-      step(`seeding the size this machine's first start chose: ${describeSize(size)}`);
+      step(`seeding the size this machine's first start chose: ${describeSize(scenario, size)}`);
       await scenario.dataset.seed(database.appUrl, { size, force: true });
     }
     step(`the states: ${plan.users} users × ${plan.stateSeconds} s each`);
-    const states = await measureStates(database.appUrl, { users: plan.users, seconds: plan.stateSeconds, warmupSeconds: plan.warmupSeconds }, database.pid);
+    const states = await measureStates(lab, database.appUrl, { users: plan.users, seconds: plan.stateSeconds, warmupSeconds: plan.warmupSeconds }, database.pid);
 
-    const solved = solvedState();
-    await applyStateSql(database.appUrl, solved);
+    const solved = solvedState(lab);
+    await applyStateSql(lab, database.appUrl, solved);
     const hotQuery = scenario.bench?.hotQuery;
     let pgbench = null;
     if (hotQuery === undefined) {
@@ -86,29 +87,30 @@ export async function runBench(options: BenchOptions): Promise<number> {
     const generatorCeiling = await measureGeneratorCeiling(plan.users, plan.ceilingSeconds);
     step(`request metrics on vs off: ${plan.overheadRounds} alternating rounds`);
     const metricsOverhead = await measureMetricsOverhead(
+      lab,
       database.appUrl,
       { users: plan.users, seconds: plan.ceilingSeconds, warmupSeconds: plan.warmupSeconds },
       plan.overheadRounds,
     );
-    await applyStateSql(database.appUrl, {});
+    await applyStateSql(lab, database.appUrl, {});
     step('request metrics in-process: a do-nothing route with and without them');
-    const metricsCost = await measureMetricsCostMicros();
+    const metricsCost = await measureMetricsCostMicros(lab);
 
     let scaling: BenchResult['scaling'] = [];
     if (hotQuery !== undefined) {
       step(`the hottest query at ${plan.scalingSizes.map((n) => n.toLocaleString('en-US')).join(', ')} ${scenario.dataset.unit}`);
-      scaling = await measureScaling(database.appUrl, hotQuery, solved, plan.scalingSizes);
+      scaling = await measureScaling(lab, database.appUrl, hotQuery, solved, plan.scalingSizes);
     }
 
     const result: BenchResult = {
-      scenario: path.basename(SCENARIO_DIR),
+      scenario: path.basename(paths.scenario),
       startedAt: new Date(Date.now() - (performance.now() - started)).toISOString(),
       totalSeconds: (performance.now() - started) / 1000,
       quick: options.quick,
       machine: describeMachine(),
       p99GoalMs: scenario.loadTest.p99GoalMs,
       unit: scenario.dataset.unit,
-      dataset: size ?? defaultSize(),
+      dataset: size ?? defaultSize(scenario),
       startup,
       states,
       pgbench,
@@ -124,7 +126,7 @@ export async function runBench(options: BenchOptions): Promise<number> {
     const markdown = renderMarkdown(result);
     fs.writeFileSync(path.join(outDir, 'latest.md'), markdown);
     console.log(`\n${markdown}`);
-    console.log(`Written: ${learnerPath(path.join(outDir, 'latest.json'))} and latest.md`);
+    console.log(`Written: ${learnerPath(path.join(outDir, 'latest.json'), paths.runFrom)} and latest.md`);
     if (!options.quick && options.out === undefined) {
       const readmeFile = path.join(ROOT_DIR, 'README.md');
       const readme = fs.readFileSync(readmeFile, 'utf8');

@@ -1,7 +1,10 @@
-// `npm run bench -- [--scenario N]`: a thin entry. The scenario must be chosen before any
-// engine module loads (they read it once, from LAB_SCENARIO), so the work is imported after.
+// `npm run bench -- [--scenario N]`: opens the scenario's lab (the one --scenario names, else
+// the one lab/scenario/location.ts chooses) and runs the benchmark on it.
 import { parseArgs } from 'node:util';
 import { LabError, reportFatal } from '../lab/errors.js';
+import { openLab } from '../lab/lab.js';
+import { folderOf } from '../lab/scenario/location.js';
+import { runBench } from './bench.js';
 import { BENCH_USAGE } from './usage.js';
 
 try {
@@ -9,9 +12,8 @@ try {
     options: { quick: { type: 'boolean', default: false }, slow: { type: 'boolean', default: false }, out: { type: 'string' }, scenario: { type: 'string' } },
     strict: true,
   });
-  if (values.scenario !== undefined) process.env.LAB_SCENARIO = values.scenario;
-  const { runBench } = await import('./bench.js');
-  process.exit(await runBench({ quick: values.quick, slow: values.slow, ...(values.out !== undefined ? { out: values.out } : {}) }));
+  const lab = await openLab(values.scenario !== undefined ? { folder: folderOf(values.scenario) } : {});
+  process.exit(await runBench(lab, { quick: values.quick, slow: values.slow, ...(values.out !== undefined ? { out: values.out } : {}) }));
 } catch (error: unknown) {
   if (error instanceof Error && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS')) {
     process.exit(reportFatal(new LabError('USAGE', `${error.message}. ${BENCH_USAGE}`)));

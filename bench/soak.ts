@@ -10,6 +10,8 @@ import { parseArgs } from 'node:util';
 import { startApp } from '../lab/app-runner.js';
 import { ROOT_DIR } from '../lab/config.js';
 import { LabError, reportFatal } from '../lab/errors.js';
+import { openLab } from '../lab/lab.js';
+import { defaultSize } from '../lab/seeding.js';
 import { processFacts } from '../lab/os/system.js';
 import { startScratchDatabase } from '../harness/scratch-database.js';
 import { applyStateSql, serverOf, solvedState } from './sections/bench-states.js';
@@ -40,18 +42,22 @@ async function main(): Promise<number> {
   const minutes = Number(values.minutes);
   if (!Number.isInteger(minutes) || minutes < 1 || minutes > 30) throw new LabError('USAGE', `--minutes ${values.minutes} is not a whole number from 1 to 30.`);
 
-  const database = await startScratchDatabase('soak-pg');
+  const lab = await openLab();
+  const { scenario } = lab;
+  const database = await startScratchDatabase(scenario, lab.paths.schema, 'soak-pg');
   try {
-    await applyStateSql(database.appUrl, solvedState());
-    const app = await startApp(serverOf(solvedState()), database.appUrl);
+    await applyStateSql(lab, database.appUrl, solvedState(lab));
+    const app = await startApp(serverOf(lab, solvedState(lab)), database.appUrl);
+    const traffic = scenarioTraffic(scenario);
+    const size = defaultSize(scenario);
     try {
       console.log(`Warm-up: ${USERS} users for ${WARMUP_SECONDS} s (not counted)…`);
-      await loadFor(app.port, scenarioTraffic(), USERS, WARMUP_SECONDS);
+      await loadFor(app.port, traffic, USERS, WARMUP_SECONDS, size);
       const startRss = residentMiB(app.pid);
       const slices: Slice[] = [];
       const slicesWanted = Math.round((minutes * 60) / SLICE_SECONDS);
       for (let i = 1; i <= slicesWanted; i += 1) {
-        const summary = await loadFor(app.port, scenarioTraffic(), USERS, SLICE_SECONDS);
+        const summary = await loadFor(app.port, traffic, USERS, SLICE_SECONDS, size);
         const slice = {
           atSeconds: i * SLICE_SECONDS,
           requestsPerSecond: summary.requestsPerSecond,

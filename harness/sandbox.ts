@@ -7,8 +7,9 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { BROKEN_SERVER, writePristineScenario } from '../lab/app-runner.js';
-import { ROOT_DIR, SCENARIO_DIR } from '../lab/config.js';
+import { writePristineScenario } from '../lab/app-runner.js';
+import { ROOT_DIR } from '../lab/config.js';
+import type { Lab } from '../lab/lab.js';
 import { READY_LINE } from '../lab/supervisor/banner.js';
 import type { LabState } from '../lab/lab-state.js';
 import { freePort } from '../lab/net/free-port.js';
@@ -34,15 +35,16 @@ export interface LabSandbox {
   stateDir: string;
   ports: LabPorts;
   env(extra?: Record<string, string>): NodeJS.ProcessEnv;
-  /** Starts `npm start`'s entry point; with `user`, as that OS user (the caller must be root). */
+  /** Starts `npm start` (lab/cli.ts start); with `user`, as that OS user (the caller must be root). */
   start(args?: string[], extraEnv?: Record<string, string>, options?: { user?: { uid: number; gid: number } }): LabInstance;
   state(): LabState;
   /** Stops (SIGKILL) any process still running in the sandbox, then deletes its folder. */
   remove(): void;
 }
 
-export async function createLabSandbox(): Promise<LabSandbox> {
-  writePristineScenario();
+/** A sandbox for `lab`'s scenario, whose lab runs the shipped broken app. */
+export async function createLabSandbox(lab: Lab): Promise<LabSandbox> {
+  const { brokenServer } = writePristineScenario(lab);
   const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'lab-sandbox-'));
   fs.chmodSync(stateDir, 0o755);
   const ports = { appPort: await freePort(), labPort: await freePort(), dbPort: await freePort() };
@@ -58,9 +60,9 @@ export async function createLabSandbox(): Promise<LabSandbox> {
       // The default size, always: the tests assert it (calibration has its own tests).
       LAB_CALIBRATE: 'off',
       // The shipped broken server, whatever the learner's src/server.ts looks like now.
-      LAB_APP_ENTRY: BROKEN_SERVER,
+      LAB_APP_ENTRY: brokenServer,
       // The scenario this process works on, whatever folder the lab is started from.
-      LAB_SCENARIO: SCENARIO_DIR,
+      LAB_SCENARIO: lab.paths.scenario,
       ...extra,
     };
   };
@@ -69,7 +71,7 @@ export async function createLabSandbox(): Promise<LabSandbox> {
     ports,
     env,
     start(args = [], extraEnv = {}, options = {}) {
-      const child = spawn(process.execPath, ['--import', TSX_IMPORT, path.join(ROOT_DIR, 'lab', 'commands', 'start.ts'), ...args], {
+      const child = spawn(process.execPath, ['--import', TSX_IMPORT, path.join(ROOT_DIR, 'lab', 'cli.ts'), 'start', ...args], {
         cwd: ROOT_DIR,
         env: env(extraEnv),
         stdio: ['ignore', 'pipe', 'pipe'],

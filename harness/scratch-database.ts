@@ -6,9 +6,9 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { scenario } from '../lab/scenario/current.js';
+import type { ScenarioDefinition } from '../lab/scenario/definition.js';
 import { defaultSize } from '../lab/seeding.js';
-import { APP_ROLE, PG_SUPERUSER, PG_SUPERUSER_PASSWORD } from '../lab/config.js';
+import { PG_SUPERUSER, PG_SUPERUSER_PASSWORD } from '../lab/config.js';
 import { applySchema, provisionAppRoleAndDatabase } from '../lab/database/provision.js';
 import { enableStatementStatistics, STATEMENTS_LIBRARY } from '../lab/database/pg-stat-statements.js';
 import { embeddedAdminUrl, embeddedAppUrl, embeddedMaintenanceUrl } from '../lab/database/urls.js';
@@ -35,7 +35,14 @@ export interface ScratchOptions {
   statements?: boolean;
 }
 
-export async function startScratchDatabase(prefix: string, scratch: ScratchOptions = {}): Promise<ScratchDatabase> {
+/** A scratch server for `scenario`, with its role, database, schema (`schemaFile`) and default seed. */
+export async function startScratchDatabase(
+  scenario: ScenarioDefinition,
+  schemaFile: string,
+  prefix: string,
+  scratch: ScratchOptions = {},
+): Promise<ScratchDatabase> {
+  const app = scenario.database;
   const folder = fs.mkdtempSync(path.join(os.tmpdir(), `${prefix}-`));
   // The server may run as another OS user (see os-user.ts): it must be able to enter the folder.
   fs.chmodSync(folder, 0o755);
@@ -54,10 +61,10 @@ export async function startScratchDatabase(prefix: string, scratch: ScratchOptio
   await initialiseCluster(options);
   const server = await startServer(options);
   try {
-    await provisionAppRoleAndDatabase(embeddedMaintenanceUrl(port));
-    await applySchema(embeddedAppUrl(port));
-    if (statements) await enableStatementStatistics(embeddedAdminUrl(port), APP_ROLE);
-    await scenario.dataset.seed(embeddedAppUrl(port), { size: defaultSize() });
+    await provisionAppRoleAndDatabase(embeddedMaintenanceUrl(port), app);
+    await applySchema(embeddedAppUrl(port, app), schemaFile);
+    if (statements) await enableStatementStatistics(embeddedAdminUrl(port, app), app.role);
+    await scenario.dataset.seed(embeddedAppUrl(port, app), { size: defaultSize(scenario) });
   } catch (error) {
     await server.stop();
     throw error;
@@ -67,8 +74,8 @@ export async function startScratchDatabase(prefix: string, scratch: ScratchOptio
     pid: server.pid,
     dataDir: options.dataDir,
     logFile: options.logFile,
-    appUrl: embeddedAppUrl(port),
-    adminUrl: embeddedAdminUrl(port),
+    appUrl: embeddedAppUrl(port, app),
+    adminUrl: embeddedAdminUrl(port, app),
     maintenanceUrl: embeddedMaintenanceUrl(port),
     async stop() {
       await server.stop();

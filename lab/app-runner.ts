@@ -10,10 +10,10 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { ROOT_DIR, SCENARIO_DIR } from './config.js';
-import { scenario } from './scenario/current.js';
+import { ROOT_DIR } from './config.js';
+import type { Lab } from './lab.js';
 import { freePort } from './net/free-port.js';
-import { SCENARIO_FILES } from './reset/scenario-files.js';
+import { scenarioFiles } from './reset/scenario-files.js';
 import { isListening } from './net/ports.js';
 import { TSX_IMPORT } from './tsx-import.js';
 
@@ -26,24 +26,32 @@ export interface RunningApp {
   exited: Promise<number | null>;
 }
 
-/** The folder that mirrors the scenario's learner files as shipped, and its solution. */
-export const PRISTINE_DIR = path.join(ROOT_DIR, 'node_modules', '.cache', 'lab-pristine', path.basename(SCENARIO_DIR));
-/** The shipped broken server (a copy of its pristine copy). */
-export const BROKEN_SERVER = path.join(PRISTINE_DIR, scenario.files.app);
-/** The solution, beside the pristine files it imports. */
-export const FIXED_SERVER = scenario.files.solutionServer === undefined ? BROKEN_SERVER : path.join(PRISTINE_DIR, scenario.files.solutionServer);
+/** A scenario's learner files as shipped, and its solution, copied where servers can run them. */
+export interface PristineScenario {
+  /** The folder that mirrors the scenario's learner files. */
+  dir: string;
+  /** The shipped broken server (a copy of its pristine copy). */
+  brokenServer: string;
+  /** The solution, beside the pristine files it imports (the shipped server when the fix is SQL only). */
+  fixedServer: string;
+}
 
 /**
- * Writes the pristine copies (again, if anything changed them) and returns the folder. A
+ * Writes the lab's pristine copies (again, if anything changed them) and says where they are. A
  * server variant written beside the app file imports the pristine files next to it.
  */
-export function writePristineScenario(): string {
+export function writePristineScenario(lab: Lab): PristineScenario {
+  const { app, solutionServer } = lab.scenario.files;
+  const dir = path.join(ROOT_DIR, 'node_modules', '.cache', 'lab-pristine', path.basename(lab.paths.scenario));
+  const brokenServer = path.join(dir, app);
+  const fixedServer = solutionServer === undefined ? brokenServer : path.join(dir, solutionServer);
+  const files = scenarioFiles(lab);
   const contents: Array<[content: Buffer, to: string]> = [
-    ...SCENARIO_FILES.pristine.map(({ learnerFile, copy }): [Buffer, string] => [fs.readFileSync(copy), path.join(PRISTINE_DIR, learnerFile)]),
-    ...(SCENARIO_FILES.solutionServer === undefined ? [] : [[fs.readFileSync(SCENARIO_FILES.solutionServer), FIXED_SERVER] as [Buffer, string]]),
+    ...files.pristine.map(({ learnerFile, copy }): [Buffer, string] => [fs.readFileSync(copy), path.join(dir, learnerFile)]),
+    ...(files.solutionServer === undefined ? [] : [[fs.readFileSync(files.solutionServer), fixedServer] as [Buffer, string]]),
     // Inside node_modules, Node does not look further up for the project's package.json: say
     // here that these files are ES modules, as the scenario's "type": "module" does for src/.
-    [Buffer.from('{ "type": "module" }\n'), path.join(PRISTINE_DIR, 'package.json')],
+    [Buffer.from('{ "type": "module" }\n'), path.join(dir, 'package.json')],
   ];
   for (const [content, to] of contents) {
     if (fs.existsSync(to) && fs.readFileSync(to).equals(content)) continue;
@@ -53,12 +61,11 @@ export function writePristineScenario(): string {
     fs.writeFileSync(temporary, content);
     fs.renameSync(temporary, to);
   }
-  return PRISTINE_DIR;
+  return { dir, brokenServer, fixedServer };
 }
 
-
+/** Runs a server file (written by writePristineScenario, or a variant beside it) until stop(). */
 export async function startApp(entry: string, databaseUrl: string, extraEnv: Record<string, string> = {}): Promise<RunningApp> {
-  writePristineScenario();
   const port = await freePort();
   const child = spawn(process.execPath, ['--import', TSX_IMPORT, entry], {
     cwd: ROOT_DIR,

@@ -10,10 +10,10 @@
  * the learner's run — and scales the dataset's unit (`dataset.unit`, "posts") through its
  * `unitSteps` until the predicted wait sits in the definition's band (`calibration`).
  */
-import { startApp, FIXED_SERVER } from './app-runner.js';
+import { startApp, writePristineScenario } from './app-runner.js';
+import type { Lab } from './lab.js';
 import { startLoad, type LoadTarget } from './loadtest/generator.js';
 import { undoLoadTestWrites } from './loadtest/undo-writes.js';
-import { scenario } from './scenario/current.js';
 import type { ScenarioDefinition } from './scenario/definition.js';
 
 /** What a calibration reads from a definition. */
@@ -44,13 +44,13 @@ export interface CalibrationDecision {
  * traffic mix when the scenario has one (what the learner's run will send), else on the
  * calibration's route.
  */
-export function calibrationLoad(definition: CalibrationFacts = scenario): LoadTarget & { users: number; requestTimeoutSeconds: number } {
+export function calibrationLoad(definition: CalibrationFacts): LoadTarget & { users: number; requestTimeoutSeconds: number } {
   const { users, requestTimeoutSeconds, mix } = definition.loadTest;
   return { ...(mix ? { routes: mix } : { route: definition.calibration.route }), users, requestTimeoutSeconds };
 }
 
 /** Pure decision: the size that brings the predicted wait into the definition's band. */
-export function chooseSize(currentSize: number, measuredRequestsPerSecond: number, definition: CalibrationFacts = scenario): CalibrationDecision {
+export function chooseSize(currentSize: number, measuredRequestsPerSecond: number, definition: CalibrationFacts): CalibrationDecision {
   const { state, targetWaitSeconds, keepWaitSeconds } = definition.calibration;
   const predicted = calibrationLoad(definition).users / measuredRequestsPerSecond;
   const base = { measuredRequestsPerSecond, predictedWaitSeconds: predicted };
@@ -72,7 +72,7 @@ export function chooseSize(currentSize: number, measuredRequestsPerSecond: numbe
 }
 
 /** The step closest to the wanted size, measured as a ratio (so 14,000 is nearer 15,000 than 10,000). */
-export function nearestStep(wanted: number, steps: readonly number[] = scenario.dataset.unitSteps): number {
+export function nearestStep(wanted: number, steps: readonly number[]): number {
   let best = steps[0]!;
   for (const step of steps) if (Math.abs(Math.log(step / wanted)) < Math.abs(Math.log(best / wanted))) best = step;
   return best;
@@ -83,17 +83,18 @@ export function nearestStep(wanted: number, steps: readonly number[] = scenario.
  * learner's) on the unindexed data, under the load test's users on loopback. Returns the
  * requests answered per second after a warm-up. Bounded in time; stops the server it started.
  */
-export async function measureRequestsPerSecond(appDatabaseUrl: string): Promise<number> {
+export async function measureRequestsPerSecond(lab: Lab, appDatabaseUrl: string): Promise<number> {
+  const { scenario } = lab;
   // A mix draws its parameters (ids, …) from the dataset's size, as the load test does.
   const size = await scenario.dataset.seededSize(appDatabaseUrl);
-  const app = await startApp(FIXED_SERVER, appDatabaseUrl);
+  const app = await startApp(writePristineScenario(lab).fixedServer, appDatabaseUrl);
   try {
     // Requests completed at the first reading after the warm-up, and at the last reading.
     let first: { seconds: number; completed: number } | undefined;
     let last: { seconds: number; completed: number } | undefined;
     await startLoad({
       port: app.port,
-      ...calibrationLoad(),
+      ...calibrationLoad(scenario),
       ...(size ? { size } : {}),
       durationSeconds: WARM_UP_SECONDS + MEASURE_SECONDS,
       onProgress: (progress) => {
@@ -108,7 +109,7 @@ export async function measureRequestsPerSecond(appDatabaseUrl: string): Promise<
   } finally {
     await app.stop();
     // A mix that writes leaves the data as the seed made it, as the load test does.
-    await undoLoadTestWrites(appDatabaseUrl);
+    await undoLoadTestWrites(scenario, appDatabaseUrl);
   }
 }
 
@@ -125,18 +126,20 @@ export interface DatasetCalibration {
  * state (the real one unless a test gives its own).
  */
 export async function calibrateDataset(
+  lab: Lab,
   appDatabaseUrl: string,
   currentSize: number,
   reseed: (size: number) => Promise<void>,
   log: (line: string) => void = () => undefined,
-  measure: (appDatabaseUrl: string) => Promise<number> = measureRequestsPerSecond,
+  measure: (appDatabaseUrl: string) => Promise<number> = (url) => measureRequestsPerSecond(lab, url),
 ): Promise<DatasetCalibration> {
+  const { scenario } = lab;
   const { unit } = scenario.dataset;
   const decisions: CalibrationDecision[] = [];
   let size = currentSize;
   for (let reseeds = 0; ; reseeds += 1) {
-    log(`Timing ${scenario.calibration.state} under ${calibrationLoad().users} users on this machine, to size the table for the lesson…`);
-    const decision = chooseSize(size, await measure(appDatabaseUrl));
+    log(`Timing ${scenario.calibration.state} under ${calibrationLoad(scenario).users} users on this machine, to size the table for the lesson…`);
+    const decision = chooseSize(size, await measure(appDatabaseUrl), scenario);
     if (reseeds === MAX_RESEEDS && decision.changed) {
       decisions.push({ ...decision, size, changed: false });
       log(`${decision.measuredRequestsPerSecond.toFixed(0)} requests/s answered → ${scenario.calibration.state} would make users wait about ${decision.predictedWaitSeconds.toFixed(1)} s at ${size.toLocaleString('en-US')} ${unit}; keeping it (change it any time: npm run seed -- --${unit} N).`);

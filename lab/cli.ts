@@ -1,13 +1,14 @@
 /**
  * The one entry of every learner command: `node --import tsx lab/cli.ts <command> [options]`,
  * which the root package.json and each scenario's package.json call. It settles which scenario
- * the command works on (`--scenario N` here, else lab/scenario/location.ts decides), then runs
- * the command's own module with the remaining options.
+ * the command works on (`--scenario N` here, else lab/scenario/location.ts decides), opens its
+ * lab once (lab/lab.ts) and runs the command's module with it and the remaining options.
  */
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { LabError, reportFatal } from './errors.js';
-import { resolveScenarioFolder } from './scenario/location.js';
+import { openLab, type Lab } from './lab.js';
+import { folderOf, resolveScenarioFolder } from './scenario/location.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
@@ -46,18 +47,20 @@ export function takeScenarioOption(args: string[]): { scenario?: string; rest: s
   return { ...(scenario !== undefined ? { scenario } : {}), rest };
 }
 
+/** What each command's module exports: it runs with the lab and its own options, and returns its exit code. */
+interface CommandModule {
+  run(lab: Lab, args: string[]): Promise<number | void> | number | void;
+}
+
 async function main(): Promise<void> {
   const [command, ...args] = process.argv.slice(2);
   const entry = command === undefined ? undefined : COMMANDS[command];
   if (!entry) throw new LabError('USAGE', `unknown command "${command ?? ''}"; the commands are ${Object.keys(COMMANDS).join(', ')}.`);
   const { scenario, rest } = takeScenarioOption(args);
-  if (scenario !== undefined) process.env.LAB_SCENARIO = scenario;
-  const folder = resolveScenarioFolder();
-  // Later modules find the scenario by this variable too: make the choice theirs.
-  process.env.LAB_SCENARIO = folder;
-  const file = entry();
-  process.argv = [process.argv[0]!, file, ...rest];
-  await import(pathToFileURL(file).href);
+  const folder = scenario !== undefined ? folderOf(scenario) : resolveScenarioFolder();
+  const lab = await openLab({ folder });
+  const module = (await import(pathToFileURL(entry()).href)) as CommandModule;
+  process.exitCode = (await module.run(lab, rest)) ?? 0;
 }
 
 main().catch((error: unknown) => process.exit(reportFatal(error)));

@@ -7,14 +7,15 @@
 import path from 'node:path';
 import { MAX_OUTAGE_SECONDS } from './chaos/chaos-routes.js';
 import { DEFAULT_APP_PORT, DEFAULT_LAB_PORT, DEFAULT_PG_PORT } from './config.js';
-import { scenario, SCENARIO_DIR } from './scenario/current.js';
+import type { ScenarioDefinition } from './scenario/definition.js';
 import { fleetRoles } from './scenario/fleet-roles.js';
 import type { ScenarioStep } from './scenario/steps.js';
 
-const { app, solutionServer, solutionSql, solutionSqlSummary } = scenario.files;
-
-export const HELP = {
-  start: `Usage: npm start [-- --restart-on-crash]
+/** Every command's help, for this scenario (in its folder). */
+export function helpTexts(scenario: ScenarioDefinition, folder: string) {
+  const { app, solutionServer, solutionSql, solutionSqlSummary } = scenario.files;
+  return {
+    start: `Usage: npm start [-- --restart-on-crash]
 
 Starts the lab: PostgreSQL (embedded, or the one DATABASE_URL names), the schema, the seed on
 the first start, your app (${app}, restarted on every save) and the dashboard.
@@ -28,8 +29,8 @@ Environment: PORT (app, ${DEFAULT_APP_PORT}), LAB_PORT (dashboard, ${DEFAULT_LAB
 ${DEFAULT_PG_PORT}), DATABASE_URL (use your own PostgreSQL), HOST (listen address, 127.0.0.1),
 LAB_CALIBRATE=off (keep the default table size), LAB_STATE_DIR (where .lab/ lives).
 `,
-  seed: seedHelp(),
-  db: `Usage: npm run db [-- -c "SQL"] [-- -f file.sql] [-- --builtin]
+    seed: seedHelp(scenario),
+    db: `Usage: npm run db [-- -c "SQL"] [-- -f file.sql] [-- --builtin]
 
 Opens a SQL console on the lab's database, as the app's role: psql when it is installed,
 otherwise a built-in console (end statements with ;, \\d TABLE describes a table, \\q quits).
@@ -40,7 +41,7 @@ Options:
   --builtin    use the built-in console even if psql is installed
   -h, --help   show this help
 `,
-  reset: `Usage: npm run reset [-- --yes] [-- --runs]
+    reset: `Usage: npm run reset [-- --yes] [-- --runs]
 
 Puts the scenario back where it started: the original ${app} (yours is kept in
 .lab/${path.basename(app)}.before-reset) and no indexes of yours on ${scenario.database.tables.join(' or ')}. The data stays.
@@ -50,7 +51,7 @@ Options:
   --runs       also delete the load-test run history
   -h, --help   show this help
 `,
-  solve: `Usage: npm run solve
+    solve: `Usage: npm run solve
 
 Applies the solution: ${solutionServer === undefined ? '' : `${solutionServer} over ${app}, and `}${solutionSqlSummary} of
 ${solutionSql}. For instructors and tests; \`npm run reset\` undoes it.
@@ -58,7 +59,7 @@ ${solutionSql}. For instructors and tests; \`npm run reset\` undoes it.
 Options:
   -h, --help   show this help
 `,
-  chaos: `Usage: npm run chaos -- db [--seconds N]  |  npm run chaos -- app [--seconds N]  |  npm run chaos -- kill ROLE [NAME] [--seconds N]
+    chaos: `Usage: npm run chaos -- db [--seconds N]  |  npm run chaos -- app [--seconds N]  |  npm run chaos -- kill ROLE [NAME] [--seconds N]
 
 Breaks the system on purpose while probing the app, then says how long it was down as seen
 from outside.
@@ -66,30 +67,31 @@ from outside.
   db     takes the database away for N seconds (default 10, at most ${MAX_OUTAGE_SECONDS}), then brings it back
   app    kills the app process the way a crash would, and watches /health for N seconds (default 5);
          it stays down until you save ${app}, unless npm start ran with --restart-on-crash
-  kill   kills one process of a role (${roleNames()}) the same way: the one NAME names
+  kill   kills one process of a role (${roleNames(scenario, folder)}) the same way: the one NAME names
          ("worker-2"), else the role's highest-numbered; then watches N seconds (default 5)
          for it to come back
 
 Options:
   -h, --help   show this help
 `,
-  scale: `Usage: npm run scale -- ROLE COUNT
+    scale: `Usage: npm run scale -- ROLE COUNT
 
 Changes how many processes of a role the running lab runs. New ones start at once, are scraped
 by the dashboard and connect to PostgreSQL with their name ("worker-3") as application_name;
 when there are fewer, the highest-numbered stop first (SIGTERM, then SIGKILL after 5 s).
-This scenario's roles: ${roleRanges()}.
+This scenario's roles: ${roleRanges(scenario, folder)}.
 
 Options:
   -h, --help   show this help
 `,
-} as const;
+  } as const;
+}
 
-export type HelpTopic = keyof typeof HELP;
+export type HelpTopic = keyof ReturnType<typeof helpTexts>;
 
 /** The first line of a command's help: its usage, for one-line errors. */
-export function usageOf(topic: HelpTopic): string {
-  return usageLine(HELP[topic]);
+export function usageOf(scenario: ScenarioDefinition, folder: string, topic: HelpTopic): string {
+  return usageLine(helpTexts(scenario, folder)[topic]);
 }
 
 /** The first line of a help text, as a one-line error quotes it. */
@@ -98,19 +100,19 @@ export function usageLine(help: string): string {
 }
 
 /** The fleet's role names: "app" or "api, worker". */
-function roleNames(): string {
-  return fleetRoles(scenario, SCENARIO_DIR).map((role) => role.role).join(', ');
+function roleNames(scenario: ScenarioDefinition, folder: string): string {
+  return fleetRoles(scenario, folder).map((role) => role.role).join(', ');
 }
 
 /** Each role with the counts it accepts: "worker 1 to 8 (3 at start)". */
-function roleRanges(): string {
-  return fleetRoles(scenario, SCENARIO_DIR)
+function roleRanges(scenario: ScenarioDefinition, folder: string): string {
+  return fleetRoles(scenario, folder)
     .map(({ role, count }) => `${role} ${count.min === count.max ? `exactly ${count.min}` : `${count.min} to ${count.max} (${count.default} at start)`}`)
     .join(', ');
 }
 
 /** The seed command's help, from the scenario's sizes (its definition's dataset.options). */
-function seedHelp(): string {
+function seedHelp(scenario: ScenarioDefinition): string {
   const options = Object.entries(scenario.dataset.options);
   const names = options.map(([name]) => name);
   const flags = options.map(([name, option]) =>
@@ -130,7 +132,7 @@ ${flags.join('\n')}
 }
 
 /** `npm run check`'s help, which lists the scenario's steps. */
-export function checkHelp(steps: readonly ScenarioStep[]): string {
+export function checkHelp(scenario: ScenarioDefinition, steps: readonly ScenarioStep[]): string {
   const { fixes } = scenario.checks;
   return `Usage: npm run check [-- --json]
 
@@ -166,12 +168,12 @@ export function hintUsage(steps: readonly ScenarioStep[]): string {
 }
 
 /** Prints the command's help and exits when --help or -h is among its arguments. */
-export function exitWithHelpIfAsked(topic: HelpTopic, argv: string[] = process.argv.slice(2)): void {
-  exitWithTextIfHelpAsked(HELP[topic], argv);
+export function exitWithHelpIfAsked(scenario: ScenarioDefinition, folder: string, topic: HelpTopic, args: readonly string[]): void {
+  exitWithTextIfHelpAsked(helpTexts(scenario, folder)[topic], args);
 }
 
 /** Prints `help` and exits when --help or -h is among the arguments (for a help built at run time). */
-export function exitWithTextIfHelpAsked(help: string, argv: string[] = process.argv.slice(2)): void {
+export function exitWithTextIfHelpAsked(help: string, argv: readonly string[]): void {
   if (!argv.includes('--help') && !argv.includes('-h')) return;
   process.stdout.write(help);
   process.exit(0);

@@ -75,14 +75,3 @@ export function reportFatal(error: unknown): number {
   return 1;
 }
 
-/** Runs a command's main function and exits with its code, printing failures readably. */
-export function runCommand(main: () => Promise<number | void>): void {
-  main().then(
-    (code) => {
-      process.exitCode = code ?? 0;
-    },
-    (error: unknown) => {
-      process.exitCode = reportFatal(error);
-    },
-  );
-}

@@ -4,18 +4,17 @@
  */
 import { labNotRunning } from './errors.js';
 import { readRunningLab } from './lab-state.js';
-import { readSettings } from './settings.js';
+import type { Lab } from './lab.js';
 
 export interface LabDatabaseUrls {
   appUrl: string;
   adminUrl: string;
 }
 
-export function resolveLabDatabase(env: NodeJS.ProcessEnv = process.env): LabDatabaseUrls {
-  const running = readRunningLab();
+export function resolveLabDatabase(lab: Pick<Lab, 'paths' | 'settings'>): LabDatabaseUrls {
+  const running = readRunningLab(lab.paths.labState);
   if (running?.appDatabaseUrl) return { appUrl: running.appDatabaseUrl, adminUrl: running.adminDatabaseUrl };
-  // Read and checked where every setting is: a DATABASE_URL that is no postgres:// URL gets its one line.
-  const external = readSettings(env).externalDatabaseUrl;
+  const external = lab.settings.externalDatabaseUrl;
   if (external) return { appUrl: external, adminUrl: external };
   throw labNotRunning('run this again');
 }

@@ -4,7 +4,7 @@
  * where things are, and handles to stop and start the database and the app's processes.
  */
 import type { FastifyInstance } from 'fastify';
-import type { LabSettings } from './settings.js';
+import type { Lab } from './lab.js';
 
 export interface DatabaseControl {
   mode: 'embedded' | 'external';
@@ -55,7 +55,8 @@ export interface FleetControl {
 }
 
 export interface LabContext {
-  settings: LabSettings;
+  /** The scenario, its paths and the settings the lab was started with. */
+  lab: Lab;
   database: DatabaseControl;
   fleet: FleetControl;
 }

@@ -5,7 +5,6 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { LAB_STATE_FILE } from './config.js';
 import type { FleetMember } from './lab-context.js';
 import { isProcessAlive } from './os/processes.js';
 
@@ -28,7 +27,7 @@ export interface LabState {
   processes?: FleetMember[];
 }
 
-export function writeLabState(state: LabState, file = LAB_STATE_FILE): void {
+export function writeLabState(state: LabState, file: string): void {
   fs.mkdirSync(path.dirname(file), { recursive: true });
   const temporary = `${file}.${process.pid}.tmp`;
   fs.writeFileSync(temporary, `${JSON.stringify(state, null, 2)}\n`);
@@ -36,7 +35,7 @@ export function writeLabState(state: LabState, file = LAB_STATE_FILE): void {
 }
 
 /** The state file as written, whether or not its supervisor still runs. */
-export function readLabStateFile(file = LAB_STATE_FILE): LabState | undefined {
+export function readLabStateFile(file: string): LabState | undefined {
   try {
     return JSON.parse(fs.readFileSync(file, 'utf8')) as LabState;
   } catch {
@@ -45,13 +44,13 @@ export function readLabStateFile(file = LAB_STATE_FILE): LabState | undefined {
 }
 
 /** The state of a lab whose supervisor is still alive, or undefined. */
-export function readRunningLab(file = LAB_STATE_FILE): LabState | undefined {
+export function readRunningLab(file: string): LabState | undefined {
   const state = readLabStateFile(file);
   return state && isProcessAlive(state.supervisorPid) ? state : undefined;
 }
 
 /** Removes the state file, but only if it still belongs to this process. */
-export function removeLabState(ownerPid: number, file = LAB_STATE_FILE): void {
+export function removeLabState(ownerPid: number, file: string): void {
   try {
     const state = JSON.parse(fs.readFileSync(file, 'utf8')) as LabState;
     if (state.supervisorPid === ownerPid) fs.rmSync(file, { force: true });

@@ -2,11 +2,8 @@
  * The one entry a scenario's machinery (scenarios/<nn>-<name>/machinery/) takes the engine's
  * code from: its steps, run advice, hints and queries import from here, never from the engine's
  * own modules, so the engine may move its insides without touching a scenario.
- * docs/adding-a-scenario.md says what each part is for.
- *
- * The definition (machinery/scenario.ts) takes only types from here for now: the engine loads
- * it while its own modules are still loading (lab/scenario/current.ts), so the values below,
- * which need those modules, would come back undefined there.
+ * docs/adding-a-scenario.md says what each part is for. The definition (machinery/scenario.ts)
+ * may import from here too: no engine module loads it at import time (lab/lab.ts opens it).
  */
 export { burst, burstEach, describeTally } from './check/http-load.js';
 export type { BurstTally } from './check/http-load.js';
@@ -22,6 +19,7 @@ export { describeIndex, indexesOn, indexUse, ledBy, redundantPrefixes } from './
 export type { IndexUse, TableIndex } from './database/indexes.js';
 export { isConnectionLimitMessage } from './database/refused-connections.js';
 export { connectionBudget } from './database/stats.js';
+export { withClient } from './database/with-client.js';
 export type { ConnectionBudget } from './database/stats.js';
 export { LabError } from './errors.js';
 export { opensConnectionPerRequest, reachedConnectionLimit } from './loadtest/connection-habit.js';

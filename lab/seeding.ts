@@ -3,16 +3,15 @@
  * seed writes, and how big it is, the scenario's definition says (its `dataset`).
  */
 import cliProgress from 'cli-progress';
-import type { DatasetSize, SeedOutcome } from './scenario/definition.js';
-import { scenario } from './scenario/current.js';
+import type { DatasetSize, ScenarioDefinition, SeedOutcome } from './scenario/definition.js';
 
 /** The size a first start seeds: every option at its default. */
-export function defaultSize(): DatasetSize {
+export function defaultSize(scenario: ScenarioDefinition): DatasetSize {
   return Object.fromEntries(Object.entries(scenario.dataset.options).map(([name, option]) => [name, option.default]));
 }
 
 /** "5,000 users, 100,000 posts": the size as the banner and the seed command say it. */
-export function describeSize(size: DatasetSize): string {
+export function describeSize(scenario: ScenarioDefinition, size: DatasetSize): string {
   return Object.keys(scenario.dataset.options)
     .reverse()
     .map((name) => `${(size[name] ?? 0).toLocaleString('en-US')} ${name}`)
@@ -20,8 +19,8 @@ export function describeSize(size: DatasetSize): string {
 }
 
 /** Seeds the given size (the defaults where it names none), with a progress bar on a terminal and a line per 25% otherwise. */
-export async function seedWithProgress(databaseUrl: string, size: DatasetSize = {}, force = false): Promise<SeedOutcome> {
-  const full = { ...defaultSize(), ...size };
+export async function seedWithProgress(scenario: ScenarioDefinition, databaseUrl: string, size: DatasetSize = {}, force = false): Promise<SeedOutcome> {
+  const full = { ...defaultSize(scenario), ...size };
   const unit = scenario.dataset.unit;
   const interactive = Boolean(process.stdout.isTTY);
   const bar = new cliProgress.SingleBar(
@@ -53,7 +52,7 @@ export async function seedWithProgress(databaseUrl: string, size: DatasetSize = 
 }
 
 /** The size of the complete seed present, or undefined when the database needs seeding. */
-export function existingSeed(databaseUrl: string): Promise<DatasetSize | undefined> {
+export function existingSeed(scenario: ScenarioDefinition, databaseUrl: string): Promise<DatasetSize | undefined> {
   return scenario.dataset.seededSize(databaseUrl);
 }
 
@@ -61,10 +60,10 @@ export function existingSeed(databaseUrl: string): Promise<DatasetSize | undefin
  * The size a traffic mix draws its parameters from (ids within range): the seed present, else
  * (no database, not seeded, not reachable) the defaults.
  */
-export async function sizeForDraws(databaseUrl: string | undefined): Promise<DatasetSize> {
+export async function sizeForDraws(scenario: ScenarioDefinition, databaseUrl: string | undefined): Promise<DatasetSize> {
   try {
-    return { ...defaultSize(), ...(databaseUrl ? await existingSeed(databaseUrl) : {}) };
+    return { ...defaultSize(scenario), ...(databaseUrl ? await existingSeed(scenario, databaseUrl) : {}) };
   } catch {
-    return defaultSize();
+    return defaultSize(scenario);
   }
 }

@@ -5,6 +5,7 @@
 import { spawn } from 'node:child_process';
 import { freePort } from '../../lab/net/free-port.js';
 import { isListening } from '../../lab/net/ports.js';
+import type { Lab } from '../../lab/lab.js';
 import { loadFor } from './load.js';
 import { serverOf, solvedState } from './bench-states.js';
 import { runAgainst, type LoadPlan } from './states.js';
@@ -41,12 +42,12 @@ export async function measureGeneratorCeiling(users: number, seconds: number): P
  * Alternates metrics on/off runs in ABBA order (on, off, off, on, on, off, …), so neither
  * setting always runs first and drift on a busy machine hits both alike.
  */
-export async function measureMetricsOverhead(databaseUrl: string, plan: LoadPlan, rounds: number): Promise<MetricsOverheadResult> {
+export async function measureMetricsOverhead(lab: Lab, databaseUrl: string, plan: LoadPlan, rounds: number): Promise<MetricsOverheadResult> {
   const onRuns: number[] = [];
   const offRuns: number[] = [];
-  const server = serverOf(solvedState());
-  const runOn = async () => onRuns.push((await runAgainst(server, databaseUrl, plan)).requestsPerSecond);
-  const runOff = async () => offRuns.push((await runAgainst(server, databaseUrl, plan, { METRICS: 'off' })).requestsPerSecond);
+  const server = serverOf(lab, solvedState(lab));
+  const runOn = async () => onRuns.push((await runAgainst(lab, server, databaseUrl, plan)).requestsPerSecond);
+  const runOff = async () => offRuns.push((await runAgainst(lab, server, databaseUrl, plan, { METRICS: 'off' })).requestsPerSecond);
   for (let round = 0; round < rounds; round += 1) {
     if (round % 2 === 0) {
       await runOn();

@@ -7,10 +7,11 @@
 import path from 'node:path';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { writePristineScenario } from '../../lab/app-runner.js';
+import type { Lab } from '../../lab/lab.js';
 
 /** The shipped src/metrics.ts (its pristine copy, never the learner's). */
-async function loadRegisterMetrics(): Promise<(app: FastifyInstance) => void> {
-  const module = (await import(path.join(writePristineScenario(), 'src', 'metrics.ts'))) as { registerMetrics: (app: FastifyInstance) => void };
+async function loadRegisterMetrics(lab: Lab): Promise<(app: FastifyInstance) => void> {
+  const module = (await import(path.join(writePristineScenario(lab).dir, 'src', 'metrics.ts'))) as { registerMetrics: (app: FastifyInstance) => void };
   return module.registerMetrics;
 }
 
@@ -19,9 +20,9 @@ const TRIALS = 3;
 /** A route that does nothing: what is left is the metrics' own cost (any scenario's route would do the same). */
 const DO_NOTHING_ROUTE = '/do-nothing';
 
-async function microsPerRequest(withMetrics: boolean): Promise<number> {
+async function microsPerRequest(lab: Lab, withMetrics: boolean): Promise<number> {
   const app = Fastify();
-  if (withMetrics) (await loadRegisterMetrics())(app);
+  if (withMetrics) (await loadRegisterMetrics(lab))(app);
   app.get(DO_NOTHING_ROUTE, async () => ({ items: [] }));
   await app.ready();
   for (let i = 0; i < 2_000; i += 1) await app.inject({ method: 'GET', url: DO_NOTHING_ROUTE });
@@ -33,12 +34,12 @@ async function microsPerRequest(withMetrics: boolean): Promise<number> {
 }
 
 /** Extra microseconds per request that the metrics add (best of alternating trials). */
-export async function measureMetricsCostMicros(): Promise<{ withMicros: number; withoutMicros: number; costMicros: number }> {
+export async function measureMetricsCostMicros(lab: Lab): Promise<{ withMicros: number; withoutMicros: number; costMicros: number }> {
   const withTimes: number[] = [];
   const withoutTimes: number[] = [];
   for (let trial = 0; trial < TRIALS; trial += 1) {
-    withoutTimes.push(await microsPerRequest(false));
-    withTimes.push(await microsPerRequest(true));
+    withoutTimes.push(await microsPerRequest(lab, false));
+    withTimes.push(await microsPerRequest(lab, true));
   }
   const withMicros = Math.min(...withTimes);
   const withoutMicros = Math.min(...withoutTimes);

@@ -3,7 +3,7 @@
  * as shipped and solved: EXPLAIN ANALYZE execution time at several sizes (median of three runs each).
  */
 import pg from 'pg';
-import { scenario } from '../../lab/scenario/current.js';
+import type { Lab } from '../../lab/lab.js';
 import type { BenchState } from '../../lab/scenario/definition.js';
 import { defaultSize } from '../../lab/seeding.js';
 import { applyStateSql } from './bench-states.js';
@@ -15,19 +15,20 @@ export interface ScalingPoint {
   solvedMs: number;
 }
 
-export async function measureScaling(databaseUrl: string, query: string, solved: Pick<BenchState, 'sql'>, sizes: number[]): Promise<ScalingPoint[]> {
+export async function measureScaling(lab: Lab, databaseUrl: string, query: string, solved: Pick<BenchState, 'sql'>, sizes: number[]): Promise<ScalingPoint[]> {
+  const { scenario } = lab;
   const points: ScalingPoint[] = [];
   try {
     for (const size of sizes) {
-      await scenario.dataset.seed(databaseUrl, { size: { ...defaultSize(), [scenario.dataset.unit]: size }, force: true });
-      await applyStateSql(databaseUrl, {});
+      await scenario.dataset.seed(databaseUrl, { size: { ...defaultSize(scenario), [scenario.dataset.unit]: size }, force: true });
+      await applyStateSql(lab, databaseUrl, {});
       const shippedMs = await medianExecutionMs(databaseUrl, query);
-      await applyStateSql(databaseUrl, solved);
+      await applyStateSql(lab, databaseUrl, solved);
       const solvedMs = await medianExecutionMs(databaseUrl, query);
       points.push({ size, shippedMs, solvedMs });
     }
   } finally {
-    await applyStateSql(databaseUrl, {});
+    await applyStateSql(lab, databaseUrl, {});
   }
   return points;
 }

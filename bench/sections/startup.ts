@@ -3,6 +3,7 @@
  * schema, seed, calibration) and warm (everything already there), and the seed rate.
  */
 import { createLabSandbox } from '../../harness/sandbox.js';
+import type { Lab } from '../../lab/lab.js';
 import type { DatasetSize } from '../../lab/scenario/definition.js';
 import { existingSeed } from '../../lab/seeding.js';
 
@@ -28,15 +29,16 @@ export function parseCalibration(output: string): string | null {
   return lines.length > 0 ? lines.join(' ') : null;
 }
 
-export async function measureStartup(): Promise<StartupResult> {
-  const sandbox = await createLabSandbox();
+export async function measureStartup(lab: Lab): Promise<StartupResult> {
+  const { scenario } = lab;
+  const sandbox = await createLabSandbox(lab);
   try {
     const timeToReady = async () => {
       const started = performance.now();
       const lab = sandbox.start([], { LAB_CALIBRATE: 'on' });
       await lab.ready;
       const seconds = (performance.now() - started) / 1000;
-      const size = await existingSeed(sandbox.state().appDatabaseUrl).catch(() => undefined);
+      const size = await existingSeed(scenario, sandbox.state().appDatabaseUrl).catch(() => undefined);
       lab.child.kill('SIGINT');
       await lab.exited;
       return { seconds, output: lab.output(), size };

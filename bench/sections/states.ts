@@ -3,7 +3,9 @@
  * after each fix, solved), in one run so the ratios hold on a noisy machine.
  */
 import { startApp } from '../../lab/app-runner.js';
+import type { Lab } from '../../lab/lab.js';
 import { undoLoadTestWrites } from '../../lab/loadtest/undo-writes.js';
+import { defaultSize } from '../../lab/seeding.js';
 import type { RunSummary } from '../../lab/runs/run-record.js';
 import { applyStateSql, benchStates, serverOf } from './bench-states.js';
 import { cpuPerRequest, sampleCpu, type CpuPerRequest } from './cpu.js';
@@ -31,14 +33,14 @@ export interface LoadPlan {
   warmupSeconds: number;
 }
 
-export async function measureStates(appDatabaseUrl: string, plan: LoadPlan, postmasterPid?: number, states = benchStates()): Promise<StatesResult> {
+export async function measureStates(lab: Lab, appDatabaseUrl: string, plan: LoadPlan, postmasterPid?: number, states = benchStates(lab)): Promise<StatesResult> {
   const runs: StateRun[] = [];
   let solvedCpu: CpuPerRequest | null = null;
   try {
     for (const [index, state] of states.entries()) {
-      await applyStateSql(appDatabaseUrl, state);
+      await applyStateSql(lab, appDatabaseUrl, state);
       const last = index === states.length - 1;
-      const summary = await runAgainst(serverOf(state), appDatabaseUrl, plan, {}, (appPid) => {
+      const summary = await runAgainst(lab, serverOf(lab, state), appDatabaseUrl, plan, {}, (appPid) => {
         if (!last || postmasterPid === undefined) return undefined;
         const before = sampleCpu(appPid, postmasterPid);
         return (done) => {
@@ -50,7 +52,7 @@ export async function measureStates(appDatabaseUrl: string, plan: LoadPlan, post
     }
     return { users: plan.users, seconds: plan.seconds, runs, solvedCpu };
   } finally {
-    await applyStateSql(appDatabaseUrl, {});
+    await applyStateSql(lab, appDatabaseUrl, {});
   }
 }
 
@@ -58,6 +60,7 @@ export async function measureStates(appDatabaseUrl: string, plan: LoadPlan, post
 type MeasureAround = (appPid: number) => ((summary: RunSummary) => void) | undefined;
 
 export async function runAgainst(
+  lab: Lab,
   entry: string,
   databaseUrl: string,
   plan: LoadPlan,
@@ -66,17 +69,19 @@ export async function runAgainst(
 ): Promise<RunSummary> {
   const app = await startApp(entry, databaseUrl, env);
   try {
-    const traffic = scenarioTraffic();
-    if (plan.warmupSeconds > 0) await loadFor(app.port, traffic, plan.users, plan.warmupSeconds);
+    const traffic = scenarioTraffic(lab.scenario);
+    // The size a mix draws its ids within: the database's seed, else the default.
+    const size = (await lab.scenario.dataset.seededSize(databaseUrl).catch(() => undefined)) ?? defaultSize(lab.scenario);
+    if (plan.warmupSeconds > 0) await loadFor(app.port, traffic, plan.users, plan.warmupSeconds, size);
     // Let the previous storm of connections drain from PostgreSQL before measuring.
     await new Promise((resolve) => setTimeout(resolve, 1_000));
     const finish = measureAround?.(app.pid);
-    const summary = await loadFor(app.port, traffic, plan.users, plan.seconds);
+    const summary = await loadFor(app.port, traffic, plan.users, plan.seconds, size);
     finish?.(summary);
     return summary;
   } finally {
     await app.stop();
     // Every state starts from the seed's data, as every load test does.
-    await undoLoadTestWrites(databaseUrl);
+    await undoLoadTestWrites(lab.scenario, databaseUrl);
   }
 }

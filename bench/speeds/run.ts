@@ -21,7 +21,8 @@ const CORE = '0';
 /** A worker (calibration twice and three states) gets this long before it is stopped. */
 const WORKER_TIMEOUT_MS = 20 * 60_000;
 
-export async function runSpeeds(outDir: string, stateSeconds: number, log: (line: string) => void): Promise<SpeedsReport> {
+/** `scenarioFolder`: the scenario whose lesson each speed runs. */
+export async function runSpeeds(scenarioFolder: string, outDir: string, stateSeconds: number, log: (line: string) => void): Promise<SpeedsReport> {
   const started = Date.now();
   const results: SpeedResult[] = [];
   const notes: string[] = [];
@@ -30,7 +31,7 @@ export async function runSpeeds(outDir: string, stateSeconds: number, log: (line
   for (const setting of SPEED_SETTINGS) {
     if (setting.pinned && !canPin) continue;
     log(`speed: ${setting.description}`);
-    results.push(await runWorker(setting, stateSeconds));
+    results.push(await runWorker(scenarioFolder, setting, stateSeconds));
   }
   const report: SpeedsReport = { startedAt: new Date(started).toISOString(), totalSeconds: (Date.now() - started) / 1000, machine: describeMachine(), results, notes };
   fs.mkdirSync(outDir, { recursive: true });
@@ -39,11 +40,11 @@ export async function runSpeeds(outDir: string, stateSeconds: number, log: (line
   return report;
 }
 
-async function runWorker(setting: SpeedSetting, stateSeconds: number): Promise<SpeedResult> {
+async function runWorker(scenarioFolder: string, setting: SpeedSetting, stateSeconds: number): Promise<SpeedResult> {
   const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'bench-speed-')), 'result.json');
   const burner = setting.burner ? startBurner() : undefined;
   try {
-    const command = [process.execPath, '--import', TSX_IMPORT, WORKER, '--speed', setting.id, '--seconds', String(stateSeconds), '--out', out];
+    const command = [process.execPath, '--import', TSX_IMPORT, WORKER, '--scenario', scenarioFolder, '--speed', setting.id, '--seconds', String(stateSeconds), '--out', out];
     const child = spawn(setting.pinned ? 'taskset' : command[0]!, setting.pinned ? ['-c', CORE, ...command] : command.slice(1), {
       stdio: ['ignore', 'inherit', 'inherit'],
     });

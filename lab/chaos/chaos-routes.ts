@@ -32,8 +32,9 @@ export const chaosRoutes: LabRoutes = async (server, context) => {
       try {
         const timing = await takeDatabaseAway(context.database, request.body.seconds);
         // Other commands find the server's pid in .lab/lab.json: keep it true after the restart.
-        const state = readRunningLab();
-        if (state && timing.postgresPid !== undefined) writeLabState({ ...state, postgresPid: timing.postgresPid });
+        const file = context.lab.paths.labState;
+        const state = readRunningLab(file);
+        if (state && timing.postgresPid !== undefined) writeLabState({ ...state, postgresPid: timing.postgresPid }, file);
         return timing;
       } finally {
         busy = false;

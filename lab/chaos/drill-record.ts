@@ -2,11 +2,7 @@
  * The outcome of the last database drill, kept in .lab/drills.json so `npm run check` can
  * judge the bonus by what happened in it, whatever restarted since.
  */
-import path from 'node:path';
-import { STATE_DIR } from '../config.js';
 import { readJsonFile, writeJsonFile } from '../json-file.js';
-
-export const DRILLS_FILE = path.join(STATE_DIR, 'drills.json');
 
 export interface DatabaseDrillRecord {
   finishedAt: string;
@@ -26,10 +22,10 @@ export interface DrillsFile {
   database?: DatabaseDrillRecord;
 }
 
-export function readDrills(file = DRILLS_FILE): DrillsFile {
+export function readDrills(file: string): DrillsFile {
   return readJsonFile<DrillsFile>(file, {});
 }
 
-export function recordDatabaseDrill(record: DatabaseDrillRecord, file = DRILLS_FILE): void {
+export function recordDatabaseDrill(record: DatabaseDrillRecord, file: string): void {
   writeJsonFile(file, { ...readDrills(file), database: record });
 }

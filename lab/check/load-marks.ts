@@ -3,12 +3,8 @@
  * the dashboard marks it as it marks load-test runs: a spike the learner did not start
  * is labelled with what sent it. Only the newest marks are kept.
  */
-import path from 'node:path';
-import { STATE_DIR } from '../config.js';
 import { readJsonFile, writeJsonFile } from '../json-file.js';
 import { isProcessAlive } from '../os/processes.js';
-
-export const CHECK_LOADS_FILE = path.join(STATE_DIR, 'check-loads.json');
 
 /** Older marks are dropped: the dashboard shows the last 15 minutes. */
 const KEEP_SECONDS = 60 * 60;
@@ -26,7 +22,7 @@ export interface CheckLoad {
 }
 
 /** Marks the time `send` runs as load sent by the check, and returns what it returns. */
-export async function markCheckLoad<T>(label: string, send: () => Promise<T>, file = CHECK_LOADS_FILE): Promise<T> {
+export async function markCheckLoad<T>(label: string, send: () => Promise<T>, file: string): Promise<T> {
   const mark: CheckLoad = { label, pid: process.pid, start: Date.now() / 1000, end: null };
   write(file, [...readCheckLoads(file), mark]);
   try {
@@ -38,7 +34,7 @@ export async function markCheckLoad<T>(label: string, send: () => Promise<T>, fi
 }
 
 /** The marks kept, oldest first; an open mark whose process is gone is left out. */
-export function readCheckLoads(file = CHECK_LOADS_FILE): CheckLoad[] {
+export function readCheckLoads(file: string): CheckLoad[] {
   const marks = readJsonFile<CheckLoad[]>(file, []);
   if (!Array.isArray(marks)) return [];
   return marks.filter((mark) => typeof mark.start === 'number' && (mark.end !== null || isProcessAlive(mark.pid)));

@@ -6,7 +6,7 @@
  */
 import pg from 'pg';
 import { listRuns } from '../runs/run-store.js';
-import { scenario } from '../scenario/current.js';
+import type { ScenarioDefinition } from '../scenario/definition.js';
 import type { ScenarioStep, StepContext, StepResult, StepVerdict } from '../scenario/steps.js';
 import { markCheckLoad } from './load-marks.js';
 import { failed } from './step-verdicts.js';
@@ -35,7 +35,7 @@ export interface CheckReport {
   passed: boolean;
 }
 
-export async function runChecks(steps: readonly ScenarioStep[], target: CheckTarget): Promise<CheckReport> {
+export async function runChecks(scenario: ScenarioDefinition, steps: readonly ScenarioStep[], target: CheckTarget): Promise<CheckReport> {
   const appAnswers = await answers(`${target.appUrl}/health`);
   const admin = new pg.Client({ connectionString: target.adminDatabaseUrl, application_name: 'lab check' });
   admin.on('error', () => undefined);

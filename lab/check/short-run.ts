@@ -9,12 +9,13 @@ import { runRoute } from '../loadtest/mix.js';
 import { buildSummary } from '../loadtest/summary.js';
 import type { RunSummary } from '../runs/run-record.js';
 import type { DatasetSize } from '../scenario/definition.js';
-import { scenario } from '../scenario/current.js';
 import { assertLoopback } from './http-load.js';
 
 export type ShortRun = LoadTarget & {
   users: number;
   seconds: number;
+  /** How long one user waits for an answer: the load test's own patience (its definition's loadTest). */
+  requestTimeoutSeconds: number;
   /** For a mix: the seeded dataset's size, which its parameters are drawn from. */
   size?: DatasetSize;
 };
@@ -28,7 +29,7 @@ export async function shortRun(appUrl: string, run: ShortRun): Promise<RunSummar
     users: run.users,
     durationSeconds: run.seconds,
     // As long as the load test waits for one answer: a request it would count as answered counts here too.
-    requestTimeoutSeconds: scenario.loadTest.requestTimeoutSeconds,
+    requestTimeoutSeconds: run.requestTimeoutSeconds,
     ...(run.size ? { size: run.size } : {}),
   });
   const sent = 'routes' in run ? runRoute(run.routes) : { route: run.route };

@@ -6,7 +6,7 @@
  */
 import { readDrills, type DatabaseDrillRecord } from '../chaos/drill-record.js';
 import { localTime } from '../loadtest/figures.js';
-import { scenario } from '../scenario/current.js';
+import type { ScenarioDefinition } from '../scenario/definition.js';
 import type { ScenarioStep, StepHints, StepVerdict } from '../scenario/steps.js';
 import { failed, passed, skipped } from './step-verdicts.js';
 
@@ -23,21 +23,21 @@ export interface DatabaseRestartStepOptions {
 }
 
 /** The step, read from the drill's record only (it sends nothing). */
-export function databaseRestartStep(options: DatabaseRestartStepOptions): ScenarioStep {
+export function databaseRestartStep(scenario: ScenarioDefinition, options: DatabaseRestartStepOptions): ScenarioStep {
   return {
     id: options.id,
     title: options.title,
     required: options.required,
     hints: options.hints,
     needs: [],
-    check: ({ drillsFile }) => judgeDatabaseRestart(readDrills(drillsFile).database, options.advice),
+    check: ({ drillsFile }) => judgeDatabaseRestart(readDrills(drillsFile).database, scenario.drills.databaseProbeRoute, options.advice),
   };
 }
 
-export function judgeDatabaseRestart(drill: DatabaseDrillRecord | undefined, advice: string): StepVerdict {
+/** `route` is what the drill probed (the definition's drills.databaseProbeRoute). */
+export function judgeDatabaseRestart(drill: DatabaseDrillRecord | undefined, route: string, advice: string): StepVerdict {
   if (!drill) return skipped('not tried yet', TRY_IT);
   const when = `in the drill at ${localTime(drill.finishedAt)}`;
-  const route = scenario.drills.databaseProbeRoute;
   if (drill.appServedAgain && !drill.appCrashed && drill.recoverySeconds !== null) {
     return passed(`${when} the app served ${route} again ${drill.recoverySeconds.toFixed(1)} s after the database returned, without restarting`);
   }

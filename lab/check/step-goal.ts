@@ -21,7 +21,7 @@ import { undoLoadTestWrites } from '../loadtest/undo-writes.js';
 import { verdictFor } from '../loadtest/run-verdict.js';
 import { appStartedAt } from '../metrics/app-started-at.js';
 import type { RunRecord, RunSummary } from '../runs/run-record.js';
-import { scenario } from '../scenario/current.js';
+import type { ScenarioDefinition } from '../scenario/definition.js';
 import type { ScenarioStep, StepHints, StepVerdict } from '../scenario/steps.js';
 import { sizeForDraws } from '../seeding.js';
 import { shortRun } from './short-run.js';
@@ -64,44 +64,44 @@ export interface GoalProbe {
 }
 
 /** "Goal: 200 users, 0 errors, p99 under 1 s" from the definition's loadTest, with "on every route" for a mix and the probe's title. */
-export function goalTitle(probe?: GoalProbe): string {
+export function goalTitle(scenario: ScenarioDefinition, probe?: GoalProbe): string {
   const { users, p99GoalMs, mix } = scenario.loadTest;
   return `Goal: ${users} users, 0 errors, p99 under ${p99GoalMs / 1000} s${mix ? ' on every route' : ''}${probe ? `, ${probe.title}` : ''}`;
 }
 
 /** The step "goal": required; it needs the app, and sends load only when no recorded run stands for it. */
-export function goalStep(options: GoalStepOptions): ScenarioStep {
+export function goalStep(scenario: ScenarioDefinition, options: GoalStepOptions): ScenarioStep {
   return {
     id: 'goal',
-    title: goalTitle(options.probe),
+    title: goalTitle(scenario, options.probe),
     required: true,
     hints: options.hints,
     needs: ['app'],
     async check({ appUrl, adminDatabaseUrl, runs, before, sendLoad }) {
       const ready = options.waitsFor.every((id) => before.some((step) => step.id === id && step.status === 'passed'));
-      if (!ready) return goalNotMeasured();
-      if (options.afterLoadTest && !runs.some(options.fixesInPlace)) return goalAwaitsLoadTest();
+      if (!ready) return goalNotMeasured(scenario);
+      if (options.afterLoadTest && !runs.some(options.fixesInPlace)) return goalAwaitsLoadTest(scenario);
       try {
         const probed = options.probe ? await options.probe.check(appUrl) : undefined;
         if (probed && probed.status !== 'passed') return probed;
         // Patient: the app may still be working off the last load, and without its answer the goal
         // measures afresh instead of taking the recorded run.
-        const record = greenRunWithFixes(runs, await appStartedAt(appUrl, STARTED_AT_TIMEOUT_MS), options.fixesInPlace);
+        const record = greenRunWithFixes(scenario, runs, await appStartedAt(appUrl, STARTED_AT_TIMEOUT_MS), options.fixesInPlace);
         const verdict = record
-          ? judgeGoalRecord(record)
-          : judgeGoal(await sendLoad('goal', `The goal sends ${scenario.loadTest.users} users to ${trafficName()} for ${GOAL_SECONDS} s, as the load test does`, () =>
-            measureGoal(appUrl, adminDatabaseUrl)));
+          ? judgeGoalRecord(scenario, record)
+          : judgeGoal(scenario, await sendLoad('goal', `The goal sends ${scenario.loadTest.users} users to ${trafficName(scenario)} for ${GOAL_SECONDS} s, as the load test does`, () =>
+            measureGoal(scenario, appUrl, adminDatabaseUrl)));
         return probed && verdict.status === 'passed' ? passed(`${verdict.observed}; ${probed.observed}`) : verdict;
       } finally {
         // The next load test undoes them anyway, before it starts: a failure here changes no verdict.
-        await undoUntilNothingLeft(adminDatabaseUrl).catch(() => undefined);
+        await undoUntilNothingLeft(scenario, adminDatabaseUrl).catch(() => undefined);
       }
     },
   };
 }
 
 /** The newest run that can stand for the goal: green, the goal's traffic, its users or more, every fix, served by the app running now. */
-export function greenRunWithFixes(runs: RunRecord[], appStartedAtMs: number | undefined, fixesInPlace: (run: RunRecord) => boolean): RunRecord | undefined {
+export function greenRunWithFixes(scenario: ScenarioDefinition, runs: RunRecord[], appStartedAtMs: number | undefined, fixesInPlace: (run: RunRecord) => boolean): RunRecord | undefined {
   if (appStartedAtMs === undefined) return undefined;
   const { users, route, mix } = scenario.loadTest;
   return runs
@@ -119,13 +119,13 @@ export function greenRunWithFixes(runs: RunRecord[], appStartedAtMs: number | un
  * The goal's own short run: the load test's users on its traffic, for GOAL_SECONDS. A mix draws
  * its parameters from the size seeded in the database at `databaseUrl` (the defaults without it).
  */
-export async function measureGoal(appUrl: string, databaseUrl?: string): Promise<RunSummary> {
-  const { users, route, mix } = scenario.loadTest;
-  if (!mix) return shortRun(appUrl, { route, users, seconds: GOAL_SECONDS });
-  return shortRun(appUrl, { routes: mix, size: await sizeForDraws(databaseUrl), users, seconds: GOAL_SECONDS });
+export async function measureGoal(scenario: ScenarioDefinition, appUrl: string, databaseUrl?: string): Promise<RunSummary> {
+  const { users, route, mix, requestTimeoutSeconds } = scenario.loadTest;
+  if (!mix) return shortRun(appUrl, { route, users, seconds: GOAL_SECONDS, requestTimeoutSeconds });
+  return shortRun(appUrl, { routes: mix, size: await sizeForDraws(scenario, databaseUrl), users, seconds: GOAL_SECONDS, requestTimeoutSeconds });
 }
 
-export function judgeGoalRecord(run: RunRecord): StepVerdict {
+export function judgeGoalRecord(scenario: ScenarioDefinition, run: RunRecord): StepVerdict {
   const s = run.summary;
   return passed(
     `your load test "${run.label}" at ${localTime(run.startedAt)} was green with ${scenario.checks.fixes}: ${s.users} users, ` +
@@ -133,12 +133,12 @@ export function judgeGoalRecord(run: RunRecord): StepVerdict {
   );
 }
 
-export function judgeGoal(summary: RunSummary): StepVerdict {
+export function judgeGoal(scenario: ScenarioDefinition, summary: RunSummary): StepVerdict {
   const failures = failedRequests(summary);
   const waiting = summary.inFlightAtEnd ? ` (+${summary.inFlightAtEnd.toLocaleString('en-US')} still waiting at the end)` : '';
   const observed = `${summary.users} users for ${GOAL_SECONDS} s: ${summary.totalRequests.toLocaleString('en-US')} requests${waiting}, ` +
     `${failures.toLocaleString('en-US')} failed, ${latencies(summary)}`;
-  const verdict = verdictFor(summary);
+  const verdict = verdictFor(summary, scenario.loadTest.p99GoalMs);
   if (verdict === 'green') return passed(observed);
   // The fixes pass (the goal is not measured before), so the advice never names them.
   const { fixes } = scenario.checks;
@@ -154,12 +154,12 @@ export function judgeGoal(summary: RunSummary): StepVerdict {
 }
 
 /** The goal before the steps it waits for pass: not measured, so it sends no load. */
-export function goalNotMeasured(): StepVerdict {
+export function goalNotMeasured(scenario: ScenarioDefinition): StepVerdict {
   return failed(`not measured yet: it runs once ${scenario.checks.fixes} above pass`, '');
 }
 
 /** The goal once the fixes pass, before the learner's own load test of them (`afterLoadTest`): not measured, and says what to run. */
-export function goalAwaitsLoadTest(): StepVerdict {
+export function goalAwaitsLoadTest(scenario: ScenarioDefinition): StepVerdict {
   const { fixes } = scenario.checks;
   return failed(
     `not measured yet: it waits for your load test with ${fixes} in place`,
@@ -172,11 +172,11 @@ export function goalAwaitsLoadTest(): StepVerdict {
  * load stopped are answered (and write) after the first undo, and an undo that meets their
  * transactions may be refused (a deadlock) and is tried again. Bounded: a few rounds at most.
  */
-async function undoUntilNothingLeft(databaseUrl: string): Promise<void> {
+async function undoUntilNothingLeft(scenario: ScenarioDefinition, databaseUrl: string): Promise<void> {
   let refusal: unknown;
   for (let round = 0; round < UNDO_ROUNDS; round += 1) {
     try {
-      if (!(await undoLoadTestWrites(databaseUrl))) return;
+      if (!(await undoLoadTestWrites(scenario, databaseUrl))) return;
       refusal = undefined;
     } catch (error) {
       refusal = error;
@@ -192,7 +192,7 @@ function latencies(summary: RunSummary): string {
 }
 
 /** "the whole mix" or the load test's route, as the goal's announcement names what it sends. */
-function trafficName(): string {
+function trafficName(scenario: ScenarioDefinition): string {
   return scenario.loadTest.mix ? 'the whole mix' : scenario.loadTest.route;
 }
 

@@ -10,7 +10,7 @@ import { duration, localDateTime } from '../loadtest/figures.js';
 import { WHOLE_MIX } from '../loadtest/mix.js';
 import { failedRequests } from '../loadtest/summary.js';
 import type { RunRecord, RunSummary } from '../runs/run-record.js';
-import { scenario } from '../scenario/current.js';
+import type { ScenarioDefinition } from '../scenario/definition.js';
 import type { ScenarioStep, StepHints, StepVerdict } from '../scenario/steps.js';
 import { failed, passed } from './step-verdicts.js';
 
@@ -41,7 +41,7 @@ export interface ExpectedFailure {
 }
 
 /** The step "reproduce": required, read from the recorded runs only (it sends nothing). */
-export function reproduceStep(options: ReproduceStepOptions): ScenarioStep {
+export function reproduceStep(scenario: ScenarioDefinition, options: ReproduceStepOptions): ScenarioStep {
   return {
     id: 'reproduce',
     title: options.title,
@@ -49,11 +49,13 @@ export function reproduceStep(options: ReproduceStepOptions): ScenarioStep {
     hints: options.hints,
     needs: [],
     check: ({ runs }) =>
-      options.shows === 'slowness' ? judgeSlownessReproduced(runs, options.ranOnTheBrokenApp) : judgeReproduced(runs, options.ranOnTheBrokenApp, options.failure),
+      options.shows === 'slowness'
+        ? judgeSlownessReproduced(scenario, runs, options.ranOnTheBrokenApp)
+        : judgeReproduced(scenario, runs, options.ranOnTheBrokenApp, options.failure),
   };
 }
 
-export function judgeReproduced(runs: RunRecord[], ranOnTheBrokenApp: (run: RunRecord) => boolean, failure?: ExpectedFailure): StepVerdict {
+export function judgeReproduced(scenario: ScenarioDefinition, runs: RunRecord[], ranOnTheBrokenApp: (run: RunRecord) => boolean, failure?: ExpectedFailure): StepVerdict {
   const failing = runs.filter((run) => run.summary.successRate < 100 || failedRequests(run.summary) > 0);
   const reproducing = failure ? failing.filter((run) => failure.seenIn(run)) : failing;
   const run = reproducing.find(ranOnTheBrokenApp) ?? reproducing[0];
@@ -84,7 +86,7 @@ export function judgeReproduced(runs: RunRecord[], ranOnTheBrokenApp: (run: RunR
 }
 
 /** Slowness reproduced: a run of the whole traffic, as the load test sends it by default, that was not green. */
-export function judgeSlownessReproduced(runs: RunRecord[], ranOnTheBrokenApp: (run: RunRecord) => boolean): StepVerdict {
+export function judgeSlownessReproduced(scenario: ScenarioDefinition, runs: RunRecord[], ranOnTheBrokenApp: (run: RunRecord) => boolean): StepVerdict {
   const { mix, route, p99GoalMs } = scenario.loadTest;
   const whole = runs.filter((run) => run.summary.route === (mix ? WHOLE_MIX : route));
   const slow = whole.filter((run) => run.verdict !== 'green');

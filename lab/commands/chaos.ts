@@ -9,19 +9,18 @@ import { describeProcessDrill, runProcessDrill } from '../chaos/process-drill.js
 import { describeDatabaseDrill, runDatabaseDrill } from '../chaos/database-drill.js';
 import type { OutageTiming } from '../chaos/database-outage.js';
 import { recordDatabaseDrill } from '../chaos/drill-record.js';
-import { labNotRunning, runCommand, usageError } from '../errors.js';
+import { labNotRunning, usageError } from '../errors.js';
 import type { FleetKill, FleetMember } from '../lab-context.js';
 import { askLabServer } from '../lab-server-client.js';
-import { APP_ENTRY } from '../config.js';
 import { readRunningLab } from '../lab-state.js';
-import { learnerPath, scenario } from '../scenario/current.js';
+import { learnerPath, type Lab } from '../lab.js';
 import { exitWithHelpIfAsked, usageOf } from '../command-help.js';
 
-
-exitWithHelpIfAsked('chaos');
-runCommand(async () => {
-  const { target, role, name, seconds } = parseCliArgs();
-  const lab = readRunningLab();
+export async function run(labOfCommand: Lab, args: string[]): Promise<number> {
+  const { scenario, paths } = labOfCommand;
+  exitWithHelpIfAsked(scenario, paths.scenario, 'chaos', args);
+  const { target, role, name, seconds } = parseCliArgs(args, usageOf(scenario, paths.scenario, 'chaos'));
+  const lab = readRunningLab(paths.labState);
   if (!lab?.appDatabaseUrl) throw labNotRunning('run the drill again');
   const appUrl = `http://127.0.0.1:${lab.appPort}`;
 
@@ -37,13 +36,13 @@ runCommand(async () => {
         onKilled: (pid) =>
           console.log(`Killed the app process (pid ${pid}) with SIGKILL: no cleanup, no goodbye, the way a crash ends a process.\nWatching /health for ${watchSeconds} s…\n`),
       });
-      console.log(describeAppDrill(result, learnerPath(APP_ENTRY)));
+      console.log(describeAppDrill(result, learnerPath(paths.appEntry, paths.runFrom)));
       return 0;
     }
     const result = await runProcessDrill({
       kill,
       watchSeconds,
-      pidOf: (processName) => readRunningLab()?.processes?.find((member) => member.name === processName)?.pid,
+      pidOf: (processName) => readRunningLab(paths.labState)?.processes?.find((member) => member.name === processName)?.pid,
       onKilled: (killed) =>
         console.log(`Killed ${killed.name} (pid ${killed.killedPid}) with SIGKILL: no cleanup, no goodbye, the way a crash ends a process.\nWatching for ${watchSeconds} s whether it comes back…\n`),
     });
@@ -57,13 +56,13 @@ runCommand(async () => {
     appUrl,
     route: scenario.drills.databaseProbeRoute,
     // The supervisor rewrites .lab/lab.json whenever the app starts or ends.
-    appPid: () => readRunningLab()?.appPid,
+    appPid: () => readRunningLab(paths.labState)?.appPid,
     takeAway: () => askForDrill<OutageTiming>(lab.labPort, '/api/chaos/db', { seconds: outage }, outage),
   });
-  recordDatabaseDrill(result.record);
+  recordDatabaseDrill(result.record, paths.drills);
   console.log(describeDatabaseDrill(result));
   return 0;
-});
+}
 
 /** Asks the running supervisor (the lab server) to run a drill; its 4xx message becomes one line. */
 function askForDrill<T>(labPort: number, route: string, body: object = {}, seconds = 0): Promise<T> {
@@ -77,29 +76,29 @@ interface ChaosArgs {
   seconds?: number;
 }
 
-function parseCliArgs(): ChaosArgs {
+function parseCliArgs(args: string[], usage: string): ChaosArgs {
   let parsed;
   try {
-    parsed = parseArgs({ options: { seconds: { type: 'string' } }, allowPositionals: true, strict: true });
+    parsed = parseArgs({ args, options: { seconds: { type: 'string' } }, allowPositionals: true, strict: true });
   } catch (error) {
-    throw usageError((error as Error).message, usageOf('chaos'));
+    throw usageError((error as Error).message, usage);
   }
   const [target, ...rest] = parsed.positionals;
-  const args = drillOf(target, rest);
+  const drill = drillOf(target, rest, usage);
   const raw = parsed.values.seconds;
-  if (raw === undefined) return args;
+  if (raw === undefined) return drill;
   const seconds = Number(raw);
   if (!/^\d+$/.test(raw) || seconds < 1 || seconds > MAX_OUTAGE_SECONDS) {
-    throw usageError(`--seconds ${raw} is not a whole number from 1 to ${MAX_OUTAGE_SECONDS}.`, usageOf('chaos'));
+    throw usageError(`--seconds ${raw} is not a whole number from 1 to ${MAX_OUTAGE_SECONDS}.`, usage);
   }
-  return { ...args, seconds };
+  return { ...drill, seconds };
 }
 
-function drillOf(target: string | undefined, rest: string[]): ChaosArgs {
+function drillOf(target: string | undefined, rest: string[], usage: string): ChaosArgs {
   if ((target === 'db' || target === 'app') && rest.length === 0) return { target };
   if (target === 'kill' && rest.length >= 1 && rest.length <= 2) return { target, role: rest[0]!, ...(rest[1] !== undefined ? { name: rest[1] } : {}) };
-  if (target === 'kill') throw usageError('Kill which role\'s process?', usageOf('chaos'));
-  throw usageError('Which drill?', usageOf('chaos'));
+  if (target === 'kill') throw usageError('Kill which role\'s process?', usage);
+  throw usageError('Which drill?', usage);
 }
 
 /** The role's highest-numbered running process: the one the supervisor kills when none is named. */

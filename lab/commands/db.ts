@@ -6,19 +6,20 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { SCENARIO_DIR, STATE_DIR } from '../config.js';
 import { consoleClient, interactiveConsole, runSql } from '../console/builtin-console.js';
-import { LabError, runCommand, usageError } from '../errors.js';
+import { LabError, usageError } from '../errors.js';
 import { resolveLabDatabase } from '../lab-connection.js';
+import type { Lab } from '../lab.js';
 import { exitWithHelpIfAsked, usageOf } from '../command-help.js';
 import { findProgram } from '../os/programs.js';
 
-
-exitWithHelpIfAsked('db');
-runCommand(async () => {
-  const options = parseCliArgs();
-  if (options.file !== undefined) options.file = sqlFilePath(options.file);
-  const { appUrl } = resolveLabDatabase();
+export async function run(lab: Lab, args: string[]): Promise<number> {
+  const { scenario, paths } = lab;
+  exitWithHelpIfAsked(scenario, paths.scenario, 'db', args);
+  const usage = usageOf(scenario, paths.scenario, 'db');
+  const options = parseCliArgs(args, usage);
+  if (options.file !== undefined) options.file = sqlFilePath(options.file, [paths.runFrom, paths.scenario]);
+  const { appUrl } = resolveLabDatabase(lab);
   const psql = options.builtin ? undefined : findProgram('psql');
   if (psql) return runPsql(psql, appUrl, options);
 
@@ -32,7 +33,7 @@ runCommand(async () => {
   try {
     if (options.commands.length > 0 || options.file !== undefined) {
       // Several -c run in order, as psql runs them; the first that fails stops the rest.
-      for (const sql of options.file !== undefined ? [readSqlFile(options.file)] : options.commands) {
+      for (const sql of options.file !== undefined ? [readSqlFile(options.file, usage)] : options.commands) {
         const { ok, output } = await runSql(client, sql);
         (ok ? console.log : console.error)(output);
         if (!ok) return 1;
@@ -40,12 +41,12 @@ runCommand(async () => {
       return 0;
     }
     const database = decodeURIComponent(new URL(appUrl).pathname.slice(1));
-    await interactiveConsole(client, path.join(STATE_DIR, 'db_history'), database);
+    await interactiveConsole(client, path.join(paths.state, 'db_history'), database);
     return 0;
   } finally {
     await client.end().catch(() => undefined);
   }
-});
+}
 
 interface DbOptions {
   /** Each -c, in the order given. */
@@ -54,9 +55,10 @@ interface DbOptions {
   builtin: boolean;
 }
 
-function parseCliArgs(): DbOptions {
+function parseCliArgs(args: string[], usage: string): DbOptions {
   try {
     const { values } = parseArgs({
+      args,
       options: { command: { type: 'string', short: 'c', multiple: true }, file: { type: 'string', short: 'f' }, builtin: { type: 'boolean', default: false } },
       strict: true,
     });
@@ -64,24 +66,23 @@ function parseCliArgs(): DbOptions {
     if (commands.length > 0 && values.file !== undefined) throw new Error('-c and -f cannot be used together');
     return { commands, builtin: values.builtin ?? false, ...(values.file !== undefined ? { file: values.file } : {}) };
   } catch (error) {
-    throw usageError((error as Error).message, usageOf('db'));
+    throw usageError((error as Error).message, usage);
   }
 }
 
 /**
- * The file as the learner named it: from the folder they ran the command in (npm keeps it in
- * INIT_CWD), or else from the scenario's folder, so `-f solution/fix.sql` works from the root too.
+ * The file as the learner named it: from the folder they ran the command in, or else from the
+ * scenario's folder, so `-f solution/fix.sql` works from the root too.
  */
-function sqlFilePath(file: string): string {
-  const candidates = [path.resolve(process.env.INIT_CWD ?? process.cwd(), file), path.resolve(SCENARIO_DIR, file)];
-  return candidates.find((candidate) => fs.existsSync(candidate)) ?? file;
+function sqlFilePath(file: string, folders: readonly string[]): string {
+  return folders.map((folder) => path.resolve(folder, file)).find((candidate) => fs.existsSync(candidate)) ?? file;
 }
 
-function readSqlFile(file: string): string {
+function readSqlFile(file: string, usage: string): string {
   try {
     return fs.readFileSync(file, 'utf8');
   } catch {
-    throw usageError(`Cannot read ${file}. Give a path from the scenario's folder, e.g. npm run db -- -f solution/fix.sql`, usageOf('db'));
+    throw usageError(`Cannot read ${file}. Give a path from the scenario's folder, e.g. npm run db -- -f solution/fix.sql`, usage);
   }
 }
 

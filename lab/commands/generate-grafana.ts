@@ -5,12 +5,13 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { runCommand } from '../errors.js';
-import { GRAFANA_DASHBOARD_FILE, grafanaDashboardJson } from '../dashboard/grafana.js';
-import { ROOT_DIR } from '../config.js';
+import { grafanaDashboardFile, grafanaDashboardJson } from '../dashboard/grafana.js';
+import type { Lab } from '../lab.js';
 
-runCommand(async () => {
-  fs.mkdirSync(path.dirname(GRAFANA_DASHBOARD_FILE), { recursive: true });
-  fs.writeFileSync(GRAFANA_DASHBOARD_FILE, grafanaDashboardJson());
-  console.log(`Wrote ${path.relative(ROOT_DIR, GRAFANA_DASHBOARD_FILE)}.`);
-});
+export function run(lab: Lab): number {
+  const file = grafanaDashboardFile(lab.scenario.number);
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, grafanaDashboardJson(lab.scenario));
+  console.log(`Wrote ${path.relative(lab.paths.root, file)}.`);
+  return 0;
+}

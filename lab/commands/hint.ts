@@ -5,26 +5,27 @@
  */
 import { parseArgs } from 'node:util';
 import { readProgress } from '../check/progress.js';
-import { LabError, runCommand, usageError } from '../errors.js';
+import { LabError, usageError } from '../errors.js';
 import { exitWithTextIfHelpAsked, hintHelp, hintUsage } from '../command-help.js';
 import { readHintProgress, writeHintProgress } from '../hints/hint-progress.js';
 import { currentStep, nextHint } from '../hints/next-hint.js';
-import { loadSteps } from '../scenario/current.js';
+import { loadSteps, type Lab } from '../lab.js';
 import type { ScenarioStep } from '../scenario/steps.js';
 
-const steps = await loadSteps();
-exitWithTextIfHelpAsked(hintHelp(steps));
-runCommand(async () => {
-  const chosen = parseCliArgs();
-  const progress = readProgress();
+export async function run(lab: Lab, args: string[]): Promise<number> {
+  const { paths } = lab;
+  const steps = await loadSteps(lab.scenario);
+  exitWithTextIfHelpAsked(hintHelp(steps), args);
+  const chosen = parseCliArgs(args, steps);
+  const progress = readProgress(paths.checkProgress);
   const step = chosen ?? currentStep(steps, progress);
   if (!step) {
     console.log('Every step passed at your last `npm run check`. Nothing left to hint at: well done!');
     return 0;
   }
-  const shown = readHintProgress();
+  const shown = readHintProgress(paths.hints);
   const hint = nextHint(step, shown);
-  writeHintProgress({ ...shown, [step.id]: hint.level });
+  writeHintProgress({ ...shown, [step.id]: hint.level }, paths.hints);
 
   const basis = chosen
     ? ''
@@ -35,12 +36,12 @@ runCommand(async () => {
   console.log(`  ${hint.text}\n`);
   console.log(hint.level < 3 ? 'Still stuck? `npm run hint` again gives a stronger hint.' : 'That is the strongest hint. solution/ has the full answer, with comments.');
   return 0;
-});
+}
 
-function parseCliArgs(): ScenarioStep | undefined {
+function parseCliArgs(args: string[], steps: readonly ScenarioStep[]): ScenarioStep | undefined {
   let id: string | undefined;
   try {
-    id = parseArgs({ options: { step: { type: 'string' } }, strict: true }).values.step;
+    id = parseArgs({ args, options: { step: { type: 'string' } }, strict: true }).values.step;
   } catch (error) {
     throw usageError((error as Error).message, hintUsage(steps));
   }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parsePrometheusText } from '../metrics/prometheus-text.js';
 import { snapshotOf, Window } from '../metrics/window.js';
-import { scenario } from '../scenario/current.js';
+import { scenario } from '../../test/helpers/project-lab.js';
 import { chartSeries, History } from './chart-history.js';
 import { panelsFor } from './panels.js';
 

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadDefinition } from '../scenario/current.js';
+import { loadDefinition } from '../lab.js';
 import { scenarioFolders } from '../scenario/location.js';
 import { grafanaDashboard, grafanaDashboardFile, grafanaDashboardJson } from './grafana.js';
 import { panelsFor, queriesOf } from './panels.js';

@@ -7,14 +7,11 @@
 import path from 'node:path';
 import { ROOT_DIR } from '../config.js';
 import type { ScenarioDefinition } from '../scenario/definition.js';
-import { scenario, scenarioTitle } from '../scenario/current.js';
+import { scenarioTitle } from '../lab.js';
 import { panelsFor, type ChartPanel, type PanelDefinition, type PanelUnit, type TablePanel } from './panels.js';
 
 /** Must match observability/grafana/provisioning/datasources/prometheus.yml. */
 export const GRAFANA_DATASOURCE_UID = 'lab-prometheus';
-/** The generated dashboard of the scenario this lab runs. */
-export const GRAFANA_DASHBOARD_FILE = grafanaDashboardFile(scenario.number);
-
 /** Fixed per scenario, so links and the home-dashboard setting survive regeneration. */
 function grafanaDashboardUid(scenarioNumber: number): string {
   return `scenario-${scenarioNumber}`;
@@ -127,7 +124,7 @@ function tablePanel(panel: TablePanel): Record<string, unknown> {
 }
 
 /** Scenario N's Grafana dashboard: its panels, its title, under the uid scenario-N. */
-export function grafanaDashboard(definition: ScenarioDefinition = scenario): Record<string, unknown> {
+export function grafanaDashboard(definition: ScenarioDefinition): Record<string, unknown> {
   const uid = grafanaDashboardUid(definition.number);
   return {
     uid,
@@ -167,6 +164,6 @@ export function grafanaDashboard(definition: ScenarioDefinition = scenario): Rec
 }
 
 /** The file's exact contents: stable key order, two-space indent, final newline. */
-export function grafanaDashboardJson(definition: ScenarioDefinition = scenario): string {
+export function grafanaDashboardJson(definition: ScenarioDefinition): string {
   return `${JSON.stringify(grafanaDashboard(definition), null, 2)}\n`;
 }

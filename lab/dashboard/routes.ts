@@ -6,34 +6,14 @@ import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CHECK_LOADS_FILE } from '../check/load-marks.js';
-import { PG_LOG_FILE, STATE_DIR } from '../config.js';
 import { LabExporter } from '../exporter/lab-exporter.js';
-import { IN_PROGRESS_FILE, RUNS_DIR } from '../runs/run-record.js';
+import { scenarioTitle } from '../lab.js';
 import type { ScenarioDefinition } from '../scenario/definition.js';
-import { scenario as currentScenario, scenarioTitle } from '../scenario/current.js';
 import type { LabRoutes } from '../lab-context.js';
 import { HISTORY_SECONDS } from './chart-history.js';
 import { panelsFor, type PanelDefinition } from './panels.js';
 import { runMarkers } from './run-markers.js';
 import { Sampler } from './sampler.js';
-
-export interface ObservabilityOptions {
-  /** The scenario whose panels and tables to show (default: the one this lab runs). */
-  scenario?: ScenarioDefinition;
-  /** The embedded server's log (default: the lab's). Ignored in external mode. */
-  postgresLogFile?: string;
-  /** Where load-test runs are kept (default: the lab's). */
-  runsDir?: string;
-  inProgressRunFile?: string;
-  /** Where `npm run check` marks the load it sends (default: the lab's). */
-  checkLoadsFile?: string;
-  /** Where the charts' history is kept between starts (default: the lab's). */
-  historyFile?: string;
-}
-
-/** The charts' history between starts of the lab: bounded to the last 15 minutes. */
-export const DASHBOARD_HISTORY_FILE = path.join(STATE_DIR, 'dashboard-history.json');
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const uplotDir = path.dirname(createRequire(import.meta.url).resolve('uplot/dist/uPlot.iife.min.js'));
@@ -65,65 +45,63 @@ function dashboardPage(definition: ScenarioDefinition): string {
     .replaceAll('{{title}}', title);
 }
 
-export function observabilityRoutes(options: ObservabilityOptions = {}): LabRoutes {
-  return async (server, context) => {
-    const runsDir = options.runsDir ?? RUNS_DIR;
-    const inProgressRunFile = options.inProgressRunFile ?? IN_PROGRESS_FILE;
-    const checkLoadsFile = options.checkLoadsFile ?? CHECK_LOADS_FILE;
-    const definition = options.scenario ?? currentScenario;
-    const panels = panelsFor(definition);
-    const exporter = new LabExporter({
-      adminUrl: context.database.adminUrl,
-      tables: definition.database.tables,
-      ...(definition.database.statements ? { statementsOfRole: definition.database.role } : {}),
-      ...(context.database.mode === 'embedded' ? { postgresLogFile: options.postgresLogFile ?? PG_LOG_FILE } : {}),
-      appHealthUrl: `http://127.0.0.1:${context.fleet.appPort}/health`,
-      processNames: () => context.fleet.members().map((member) => member.name),
-      inProgressRunFile,
-      checkLoadsFile,
-    });
-    const sampler = new Sampler({
-      exporter,
-      metricsTargets: () =>
-        context.fleet
-          .members()
-          .filter((member) => member.port !== undefined)
-          .map((member) => ({ url: `http://127.0.0.1:${member.port}/metrics`, labels: { role: member.role, process: member.name } })),
-      panels,
-      historyFile: options.historyFile ?? DASHBOARD_HISTORY_FILE,
-    });
-    const assets = new Map(Object.entries(ASSETS).map(([name, asset]) => [name, { body: fs.readFileSync(asset.file), type: asset.type }]));
-    const page = dashboardPage(definition);
-    const browserPanels = panelsForBrowser(panels);
+/** The scenario's panels and tables, from the lab's run history and its database. */
+export const observabilityRoutes: LabRoutes = async (server, context) => {
+  const { paths } = context.lab;
+  const { runs: runsDir, inProgressRun: inProgressRunFile, checkLoads: checkLoadsFile } = paths;
+  const definition = context.lab.scenario;
+  const panels = panelsFor(definition);
+  const exporter = new LabExporter({
+    adminUrl: context.database.adminUrl,
+    tables: definition.database.tables,
+    ...(definition.database.statements ? { statementsOfRole: definition.database.role } : {}),
+    ...(context.database.mode === 'embedded' ? { postgresLogFile: paths.pgLog } : {}),
+    appHealthUrl: `http://127.0.0.1:${context.fleet.appPort}/health`,
+    processNames: () => context.fleet.members().map((member) => member.name),
+    inProgressRunFile,
+    checkLoadsFile,
+  });
+  const sampler = new Sampler({
+    exporter,
+    metricsTargets: () =>
+      context.fleet
+        .members()
+        .filter((member) => member.port !== undefined)
+        .map((member) => ({ url: `http://127.0.0.1:${member.port}/metrics`, labels: { role: member.role, process: member.name } })),
+    panels,
+    historyFile: paths.dashboardHistory,
+  });
+  const assets = new Map(Object.entries(ASSETS).map(([name, asset]) => [name, { body: fs.readFileSync(asset.file), type: asset.type }]));
+  const page = dashboardPage(definition);
+  const browserPanels = panelsForBrowser(panels);
 
-    sampler.start();
-    server.addHook('onClose', async () => {
-      await sampler.stop();
-      await exporter.close();
-    });
+  sampler.start();
+  server.addHook('onClose', async () => {
+    await sampler.stop();
+    await exporter.close();
+  });
 
-    server.get('/', async (_request, reply) => reply.type('text/html; charset=utf-8').send(page));
+  server.get('/', async (_request, reply) => reply.type('text/html; charset=utf-8').send(page));
 
-    server.get<{ Params: { name: string } }>('/assets/:name', async (request, reply) => {
-      const asset = assets.get(request.params.name);
-      if (!asset) return reply.code(404).send({ statusCode: 404, error: 'Not Found', message: `no asset ${request.params.name}` });
-      return reply.type(asset.type).header('Cache-Control', 'no-cache').send(asset.body);
-    });
+  server.get<{ Params: { name: string } }>('/assets/:name', async (request, reply) => {
+    const asset = assets.get(request.params.name);
+    if (!asset) return reply.code(404).send({ statusCode: 404, error: 'Not Found', message: `no asset ${request.params.name}` });
+    return reply.type(asset.type).header('Cache-Control', 'no-cache').send(asset.body);
+  });
 
-    server.get<{ Querystring: { since?: string } }>('/api/dashboard', async (request, reply) => {
-      const since = request.query.since === undefined ? undefined : Number(request.query.since);
-      if (since !== undefined && !Number.isFinite(since)) {
-        return reply.code(400).send({ statusCode: 400, error: 'Bad Request', message: 'since must be a number of seconds (Unix time)' });
-      }
-      const slice = sampler.history.since(since);
-      return {
-        ...(since === undefined ? { panels: browserPanels, historySeconds: HISTORY_SECONDS, mode: context.database.mode, appPort: context.fleet.appPort } : {}),
-        ...slice,
-        tables: sampler.tables,
-        runs: runMarkers(Date.now() / 1000 - HISTORY_SECONDS, runsDir, inProgressRunFile, checkLoadsFile),
-      };
-    });
+  server.get<{ Querystring: { since?: string } }>('/api/dashboard', async (request, reply) => {
+    const since = request.query.since === undefined ? undefined : Number(request.query.since);
+    if (since !== undefined && !Number.isFinite(since)) {
+      return reply.code(400).send({ statusCode: 400, error: 'Bad Request', message: 'since must be a number of seconds (Unix time)' });
+    }
+    const slice = sampler.history.since(since);
+    return {
+      ...(since === undefined ? { panels: browserPanels, historySeconds: HISTORY_SECONDS, mode: context.database.mode, appPort: context.fleet.appPort } : {}),
+      ...slice,
+      tables: sampler.tables,
+      runs: runMarkers(Date.now() / 1000 - HISTORY_SECONDS, runsDir, inProgressRunFile, checkLoadsFile),
+    };
+  });
 
-    server.get('/metrics', async (_request, reply) => reply.type(exporter.registry.contentType).send(await exporter.metrics()));
-  };
-}
+  server.get('/metrics', async (_request, reply) => reply.type(exporter.registry.contentType).send(await exporter.metrics()));
+};

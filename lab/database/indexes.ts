@@ -22,7 +22,7 @@ export interface TableIndex {
 }
 
 /** Every index on the given tables of schema public, each with its key columns in order. */
-export async function indexesOn(client: Queryable, tables: string[]): Promise<TableIndex[]> {
+export async function indexesOn(client: Queryable, tables: readonly string[]): Promise<TableIndex[]> {
   const result = await client.query<{
     name: string; table: string; columns: Array<string | null>; backs_constraint: boolean; definition: string; valid: boolean; predicate: string | null; size: string;
   }>(

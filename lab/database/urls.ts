@@ -1,11 +1,6 @@
 /** Connection strings for the embedded server, built in one place. */
-import {
-  APP_DATABASE,
-  APP_ROLE,
-  APP_ROLE_PASSWORD,
-  PG_SUPERUSER,
-  PG_SUPERUSER_PASSWORD,
-} from '../config.js';
+import { PG_SUPERUSER, PG_SUPERUSER_PASSWORD } from '../config.js';
+import type { AppDatabase } from '../scenario/definition.js';
 
 export function embeddedUrl(port: number, user: string, password: string, database: string): string {
   return `postgres://${encodeURIComponent(user)}:${encodeURIComponent(password)}@127.0.0.1:${port}/${encodeURIComponent(database)}`;
@@ -17,13 +12,13 @@ export function embeddedMaintenanceUrl(port: number): string {
 }
 
 /** The superuser, connected to the scenario's database (statistics, drills, checks). */
-export function embeddedAdminUrl(port: number): string {
-  return embeddedUrl(port, PG_SUPERUSER, PG_SUPERUSER_PASSWORD, APP_DATABASE);
+export function embeddedAdminUrl(port: number, app: AppDatabase): string {
+  return embeddedUrl(port, PG_SUPERUSER, PG_SUPERUSER_PASSWORD, app.name);
 }
 
 /** The app's own role on the scenario's database. */
-export function embeddedAppUrl(port: number): string {
-  return embeddedUrl(port, APP_ROLE, APP_ROLE_PASSWORD, APP_DATABASE);
+export function embeddedAppUrl(port: number, app: AppDatabase): string {
+  return embeddedUrl(port, app.role, app.password, app.name);
 }
 
 /** The URL with its password replaced, for printing. */

@@ -12,8 +12,8 @@ import { startLoad } from './generator.js';
 import { helpText } from './loadtest-help.js';
 import { mixShares, runRoute, sendsOneFixedRequest } from './mix.js';
 import { firstLine, parseLoadTestArgs, type LoadTestDefaults, type LoadTestOptions } from './options.js';
-import { scenario } from '../scenario/current.js';
-import type { LoadRoute } from '../scenario/definition.js';
+import type { Lab } from '../lab.js';
+import type { LoadRoute, ScenarioDefinition } from '../scenario/definition.js';
 import { sizeForDraws } from '../seeding.js';
 import { appStartedAt } from '../metrics/app-started-at.js';
 import { liveLine, renderSummary } from './report.js';
@@ -31,25 +31,27 @@ const INTERRUPTED_EXIT_CODE = 130;
 const DUPLICATE_SIGNAL_WINDOW_MS = 1_000;
 
 /** Runs the command and exits the process with its code (one-line message for LabErrors, no stack). */
-export function runLoadTestCommand(defaults: LoadTestDefaults = scenarioDefaults(), argv = process.argv.slice(2)): void {
+export async function runLoadTestCommand(lab: Lab, argv: string[]): Promise<void> {
   // Exit explicitly: the TypeScript loader keeps a helper referenced, which would hold the process open.
   // Exit once stdout has drained: on a pipe (`--json | jq`) some systems write asynchronously.
   const exit = (code: number) => process.stdout.write('', () => process.exit(code));
-  runLoadTest(argv, defaults).then(exit, (error: unknown) => {
-    removeInProgress();
+  await runLoadTest(lab, argv).then(exit, (error: unknown) => {
+    removeInProgress(lab.paths.inProgressRun);
     exit(reportFatal(error));
   });
 }
 
-export async function runLoadTest(argv: string[], defaults: LoadTestDefaults): Promise<number> {
+export async function runLoadTest(lab: Lab, argv: string[]): Promise<number> {
+  const { scenario, paths } = lab;
+  const defaults = scenarioDefaults(scenario);
   const options = parseLoadTestArgs(argv, defaults);
   if (options.help) {
     process.stdout.write(helpText(defaults));
     return 0;
   }
-  const port = resolveAppPort();
+  const port = resolveAppPort(lab);
   await assertAppAnswers(port);
-  const other = readInProgress();
+  const other = readInProgress(paths.inProgressRun);
   if (other) {
     throw new LabError('LOAD_TEST_BUSY', `Another load test is running (pid ${other.pid}); two at once would measure each other. Wait for it to finish.`);
   }
@@ -58,12 +60,12 @@ export async function runLoadTest(argv: string[], defaults: LoadTestDefaults): P
   const say = (text: string) => {
     if (!options.json) process.stdout.write(`${text}\n`);
   };
-  const database = labDatabase();
-  const size = sendsOneFixedRequest(options.routes) ? undefined : await sizeForDraws(database?.appUrl);
+  const database = labDatabase(lab);
+  const size = sendsOneFixedRequest(options.routes) ? undefined : await sizeForDraws(scenario, database?.appUrl);
   const sent = runRoute(options.routes);
   // Leftovers of a run that never got to undo its writes (a second Ctrl-C): the next attempt below says if it fails.
-  if (database) await undoLoadTestWrites(database.appUrl).catch(() => undefined);
-  const runs = await scenarioRuns();
+  if (database) await undoLoadTestWrites(scenario, database.appUrl).catch(() => undefined);
+  const runs = await scenarioRuns(scenario);
   const sampler = await startLabSampler(database?.adminUrl, runs.facts, { appRole: appRoleOf(database), tables: scenario.database.tables });
   const appUrl = `http://127.0.0.1:${port}`;
   const appStartedBefore = await appStartedAt(appUrl);
@@ -78,8 +80,8 @@ export async function runLoadTest(argv: string[], defaults: LoadTestDefaults): P
     route: sent.route,
     ...(options.label ? { label: options.label } : {}),
   };
-  writeInProgress(inProgress);
-  const removeMarker = () => removeInProgress();
+  writeInProgress(inProgress, paths.inProgressRun);
+  const removeMarker = () => removeInProgress(paths.inProgressRun);
   process.on('exit', removeMarker);
 
   say(`Load test: ${options.users} users on ${target(port, options.routes)} for ${options.durationSeconds} s. Ctrl-C stops early.`);
@@ -96,7 +98,7 @@ export async function runLoadTest(argv: string[], defaults: LoadTestDefaults): P
       // The dashboard reads this to show timeouts and refused connections, which the app never counts.
       const { counts } = progress;
       const sofar = { succeeded: counts.succeeded, failedStatus: counts.answered - counts.succeeded, timeouts: counts.timeouts, connectionErrors: counts.connectionErrors };
-      writeInProgress({ ...inProgress, sofar });
+      writeInProgress({ ...inProgress, sofar }, paths.inProgressRun);
     },
   });
   let interruptedAt: number | undefined;
@@ -106,7 +108,7 @@ export async function runLoadTest(argv: string[], defaults: LoadTestDefaults): P
       // Under `npm run`, one Ctrl-C arrives twice: from the terminal, and forwarded by npm.
       if (Date.now() - interruptedAt < DUPLICATE_SIGNAL_WINDOW_MS) return;
       // Second Ctrl-C: leave now, without saving.
-      removeInProgress();
+      removeInProgress(paths.inProgressRun);
       process.exit(INTERRUPTED_EXIT_CODE);
     }
     interruptedAt = Date.now();
@@ -128,11 +130,11 @@ export async function runLoadTest(argv: string[], defaults: LoadTestDefaults): P
     say('Reading the database statistics for this run…');
     const snapshot = await sampler.finish(result.counts.succeeded);
     const appStartedAfter = await appStartedAt(appUrl);
-    const undone = database && (await undoWrites(database.appUrl));
+    const undone = database && (await undoWrites(scenario, database.appUrl));
     if (undone) say(paint('dim', undone));
     const summary = buildSummary(result, { users: options.users, ...sent });
-    const verdict = verdictFor(summary);
-    const history = listRuns();
+    const verdict = verdictFor(summary, scenario.loadTest.p99GoalMs);
+    const history = listRuns(paths.runs);
     const record: RunRecord = {
       id,
       label: options.label ?? runs.label?.(snapshot) ?? `run ${history.length + 1}`,
@@ -146,12 +148,12 @@ export async function runLoadTest(argv: string[], defaults: LoadTestDefaults): P
       // Only when the same process served the whole run: a restart half-way names neither.
       ...(appStartedBefore !== undefined && appStartedBefore === appStartedAfter ? { appStartedAt: new Date(appStartedBefore).toISOString() } : {}),
     };
-    const file = saveRun(record);
+    const file = saveRun(record, paths.runs);
     if (options.json) {
       process.stdout.write(`${JSON.stringify(record, null, 2)}\n`);
     } else {
       say('');
-      say(renderSummary(record, nextStep(verdict, summary, snapshot, history, runs, record.appStartedAt), options.requestTimeoutSeconds, paint));
+      say(renderSummary(record, nextStep(verdict, summary, snapshot, history, runs, scenario.loadTest.p99GoalMs, record.appStartedAt), options.requestTimeoutSeconds, paint));
       say('');
       say(`Saved as "${record.label}" in ${file}. All runs so far:`);
       say(renderRunsTable([...history, record], paint));
@@ -161,14 +163,14 @@ export async function runLoadTest(argv: string[], defaults: LoadTestDefaults): P
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
-    removeInProgress();
+    removeInProgress(paths.inProgressRun);
   }
 }
 
 /** The lab's database, or undefined when it cannot be found (the run is then unlabelled). */
-function labDatabase(): LabDatabaseUrls | undefined {
+function labDatabase(lab: Lab): LabDatabaseUrls | undefined {
   try {
-    return resolveLabDatabase();
+    return resolveLabDatabase(lab);
   } catch {
     return undefined;
   }
@@ -185,10 +187,10 @@ function appRoleOf(database: LabDatabaseUrls | undefined): string | undefined {
 }
 
 /** Undoes the run's writes (the definition's loadTest.undoWrites) and says so, or why it could not; '' when there is nothing to undo. */
-async function undoWrites(appUrl: string): Promise<string> {
+async function undoWrites(scenario: ScenarioDefinition, appUrl: string): Promise<string> {
   const what = scenario.loadTest.undoWrites?.what;
   try {
-    const rows = await undoLoadTestWrites(appUrl);
+    const rows = await undoLoadTestWrites(scenario, appUrl);
     return rows === undefined ? '' : `Removed ${what} (${rows.toLocaleString('en-US')} rows), so the next run starts from the same data.`;
   } catch (error) {
     return `Could not remove ${what}: ${firstLine(error)}. The next load test tries again.`;
@@ -236,7 +238,7 @@ function liveWriter(options: LoadTestOptions): LiveWriter {
 }
 
 /** The scenario's load test as its definition describes it (users, route or mix, duration, patience). */
-export function scenarioDefaults(): LoadTestDefaults {
+export function scenarioDefaults(scenario: ScenarioDefinition): LoadTestDefaults {
   const { users, route, mix, durationSeconds, requestTimeoutSeconds } = scenario.loadTest;
   return { users, route, ...(mix ? { mix } : {}), durationSeconds, requestTimeoutSeconds };
 }

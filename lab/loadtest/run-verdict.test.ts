@@ -1,12 +1,12 @@
 /** The engine's side of a verdict: the colour, and when the scenario's own advice is asked. */
 import { describe, expect, it } from 'vitest';
 import type { LabSnapshot, RunSummary } from '../runs/run-record.js';
-import { scenario } from '../scenario/current.js';
 import type { RunAdviceInput } from '../scenario/definition.js';
 import { duration } from './figures.js';
 import { nextStep, verdictFor } from './run-verdict.js';
 
-const GOAL_MS = scenario.loadTest.p99GoalMs;
+/** The load test's p99 goal, as a scenario's definition gives it. */
+const GOAL_MS = 1_000;
 
 const healthy: RunSummary = {
   users: 50, durationSeconds: 10, route: '/items', totalRequests: 3_000, succeeded: 3_000, failedHttp5xx: 0, failedOtherStatus: 0,
@@ -17,10 +17,10 @@ const snapshot: LabSnapshot = { newSessionsPerRequest: 0, peakConnections: 5, ne
 
 describe('verdictFor', () => {
   it('is red on any failure or when nothing succeeded, amber above the p99 goal, green under it', () => {
-    expect(verdictFor(failing)).toBe('red');
-    expect(verdictFor({ ...healthy, succeeded: 0, totalRequests: 0 })).toBe('red');
-    expect(verdictFor({ ...healthy, latencyMs: { ...healthy.latencyMs, p99: GOAL_MS + 1 } })).toBe('amber');
-    expect(verdictFor({ ...healthy, latencyMs: { ...healthy.latencyMs, p99: GOAL_MS } })).toBe('green');
+    expect(verdictFor(failing, GOAL_MS)).toBe('red');
+    expect(verdictFor({ ...healthy, succeeded: 0, totalRequests: 0 }, GOAL_MS)).toBe('red');
+    expect(verdictFor({ ...healthy, latencyMs: { ...healthy.latencyMs, p99: GOAL_MS + 1 } }, GOAL_MS)).toBe('amber');
+    expect(verdictFor({ ...healthy, latencyMs: { ...healthy.latencyMs, p99: GOAL_MS } }, GOAL_MS)).toBe('green');
   });
 });
 
@@ -29,12 +29,12 @@ describe('the verdict of a traffic mix', () => {
   const mix: RunSummary = { ...healthy, route: 'mix', routes: [route('fast', 50), route('rare and slow', GOAL_MS * 2)] };
 
   it('is amber when one route is slow, even though the p99 of all requests is under the goal', () => {
-    expect(verdictFor(mix)).toBe('amber');
-    expect(verdictFor({ ...mix, routes: [route('fast', 50), route('also fast', 70)] })).toBe('green');
+    expect(verdictFor(mix, GOAL_MS)).toBe('amber');
+    expect(verdictFor({ ...mix, routes: [route('fast', 50), route('also fast', 70)] }, GOAL_MS)).toBe('green');
   });
 
   it('names the slowest route in the general advice', () => {
-    expect(nextStep('amber', mix, snapshot, [], {})).toBe(
+    expect(nextStep('amber', mix, snapshot, [], {}, GOAL_MS)).toBe(
       `No errors, but p99 is above ${GOAL_MS / 1000} s on rare and slow (p99 ${duration(GOAL_MS * 2)}). Is something else busy on this machine? The dashboard shows where the time goes.`,
     );
   });
@@ -42,22 +42,22 @@ describe('the verdict of a traffic mix', () => {
 
 describe('nextStep', () => {
   it('speaks in general terms for a scenario that gives no advice', () => {
-    expect(nextStep('green', healthy, snapshot, [], {})).toBe(`Healthy: every request answered, p99 under ${GOAL_MS / 1000} s.`);
-    expect(nextStep('red', failing, snapshot, [], {})).toBe('Some requests failed. The most common error: "boom". The `npm start` terminal shows the app\'s own errors.');
+    expect(nextStep('green', healthy, snapshot, [], {}, GOAL_MS)).toBe(`Healthy: every request answered, p99 under ${GOAL_MS / 1000} s.`);
+    expect(nextStep('red', failing, snapshot, [], {}, GOAL_MS)).toBe('Some requests failed. The most common error: "boom". The `npm start` terminal shows the app\'s own errors.');
   });
 
   it("asks the scenario, with the run and the general advice, and keeps the general advice when it says nothing", () => {
     const asked: RunAdviceInput[] = [];
     const runs = { nextStep: (run: RunAdviceInput) => (asked.push(run), run.snapshot.someIndexPresent ? `${run.general} Then step 4.` : undefined) };
 
-    expect(nextStep('green', healthy, snapshot, [], runs)).toBe(`Healthy: every request answered, p99 under ${GOAL_MS / 1000} s. Then step 4.`);
-    expect(nextStep('green', healthy, { ...snapshot, someIndexPresent: false }, [], runs)).toBe(`Healthy: every request answered, p99 under ${GOAL_MS / 1000} s.`);
+    expect(nextStep('green', healthy, snapshot, [], runs, GOAL_MS)).toBe(`Healthy: every request answered, p99 under ${GOAL_MS / 1000} s. Then step 4.`);
+    expect(nextStep('green', healthy, { ...snapshot, someIndexPresent: false }, [], runs, GOAL_MS)).toBe(`Healthy: every request answered, p99 under ${GOAL_MS / 1000} s.`);
     expect(asked[0]).toMatchObject({ verdict: 'green', summary: healthy, snapshot, earlierRuns: [] });
   });
 
   it('says the app stopped answering when most requests found no app, whatever the scenario would say', () => {
     const refused = { ...failing, failedHttp5xx: 10, connectionErrors: 990 };
-    expect(nextStep('red', refused, snapshot, [], { nextStep: () => 'the scenario speaking' })).toBe(
+    expect(nextStep('red', refused, snapshot, [], { nextStep: () => 'the scenario speaking' }, GOAL_MS)).toBe(
       'The app stopped answering: connections were refused or closed. Is it still running? Look at the `npm start` terminal.',
     );
   });

@@ -1,15 +1,10 @@
 /**
- * What the current scenario makes of a load-test run (its definition's `loadTest.runs`),
- * loaded once, on first use: the scenario's module may import the engine's code, which the
- * definition itself must not.
+ * What a scenario makes of a load-test run (its definition's `loadTest.runs`), loaded when a
+ * command needs it: the module may import the engine's code.
  */
-import { scenario } from '../scenario/current.js';
-import type { ScenarioRuns } from '../scenario/definition.js';
-
-let loading: Promise<ScenarioRuns> | undefined;
+import type { ScenarioDefinition, ScenarioRuns } from '../scenario/definition.js';
 
 /** The scenario's facts, labeller and advice; an empty object (numbered runs, general advice) when it has none. */
-export function scenarioRuns(): Promise<ScenarioRuns> {
-  loading ??= scenario.loadTest.runs ? scenario.loadTest.runs().then((module) => module.default) : Promise.resolve({});
-  return loading;
+export async function scenarioRuns(scenario: ScenarioDefinition): Promise<ScenarioRuns> {
+  return scenario.loadTest.runs ? (await scenario.loadTest.runs()).default : {};
 }

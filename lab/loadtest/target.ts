@@ -2,16 +2,13 @@
  * Where the load goes: the app's port on 127.0.0.1 (from the running lab, else PORT, else
  * the default), and a check that something answers there before the users pile on.
  */
-import { DEFAULT_APP_PORT } from '../config.js';
 import { LabError } from '../errors.js';
 import { readRunningLab } from '../lab-state.js';
+import type { Lab } from '../lab.js';
 import { isListening } from '../net/ports.js';
-import { readPort } from '../settings.js';
 
-export function resolveAppPort(env: NodeJS.ProcessEnv = process.env): number {
-  const running = readRunningLab();
-  if (running) return running.appPort;
-  return readPort(env, 'PORT', DEFAULT_APP_PORT);
+export function resolveAppPort(lab: Pick<Lab, 'paths' | 'settings'>): number {
+  return readRunningLab(lab.paths.labState)?.appPort ?? lab.settings.appPort;
 }
 
 /** Throws the learner-facing "nothing answers" error when no one accepts connections on the port. */

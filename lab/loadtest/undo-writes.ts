@@ -4,7 +4,7 @@
  * run; anything else that sends the mix (a check's own load, the calibration) can too.
  */
 import pg from 'pg';
-import { scenario } from '../scenario/current.js';
+import type { ScenarioDefinition } from '../scenario/definition.js';
 
 const CONNECT_TIMEOUT_MS = 5_000;
 
@@ -15,7 +15,8 @@ const CONNECT_TIMEOUT_MS = 5_000;
  * run pile up in the indexes (a partial index of 72 kB grew to 3.5 MB over ten runs), and the
  * index sizes a learner compares would measure the lab's history, not the index.
  */
-export async function undoLoadTestWrites(appUrl: string, undo = scenario.loadTest.undoWrites): Promise<number | undefined> {
+export async function undoLoadTestWrites(scenario: Pick<ScenarioDefinition, 'loadTest' | 'database'>, appUrl: string): Promise<number | undefined> {
+  const undo = scenario.loadTest.undoWrites;
   if (!undo) return undefined;
   const client = new pg.Client({ connectionString: appUrl, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
   client.on('error', () => {});

@@ -3,8 +3,7 @@
  * on a copy and never touch the learner's real app file.
  */
 import path from 'node:path';
-import { APP_ENTRY, STATE_DIR } from '../config.js';
-import { scenario, scenarioPath } from '../scenario/current.js';
+import { scenarioFile, type Lab } from '../lab.js';
 
 export interface ScenarioFiles {
   /**
@@ -26,13 +25,16 @@ export interface ScenarioFiles {
   serverBackup: string;
 }
 
-const pristine = Object.entries(scenario.files.pristine).map(([learnerFile, copy]) => ({ learnerFile, copy: scenarioPath(copy) }));
-
-export const SCENARIO_FILES: ScenarioFiles = {
-  server: APP_ENTRY,
-  pristineServer: pristine.find((entry) => entry.learnerFile === scenario.files.app)!.copy,
-  pristine,
-  solutionServer: scenario.files.solutionServer === undefined ? undefined : scenarioPath(scenario.files.solutionServer),
-  solutionSql: scenarioPath(scenario.files.solutionSql),
-  serverBackup: path.join(STATE_DIR, `${path.basename(scenario.files.app)}.before-reset`),
-};
+/** The lab's files, from its scenario's definition and its paths. */
+export function scenarioFiles(lab: Lab): ScenarioFiles {
+  const { files } = lab.scenario;
+  const pristine = Object.entries(files.pristine).map(([learnerFile, copy]) => ({ learnerFile, copy: scenarioFile(lab, copy) }));
+  return {
+    server: lab.paths.appEntry,
+    pristineServer: pristine.find((entry) => entry.learnerFile === files.app)!.copy,
+    pristine,
+    solutionServer: files.solutionServer === undefined ? undefined : scenarioFile(lab, files.solutionServer),
+    solutionSql: scenarioFile(lab, files.solutionSql),
+    serverBackup: path.join(lab.paths.state, `${path.basename(files.app)}.before-reset`),
+  };
+}

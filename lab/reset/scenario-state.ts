@@ -6,21 +6,20 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { indexesOn, type TableIndex } from '../database/indexes.js';
 import { withClient } from '../database/with-client.js';
-import { scenario } from '../scenario/current.js';
 import type { ScenarioFiles } from './scenario-files.js';
 
-/** The scenario's tables (its definition's database.tables), whose extra indexes reset drops. */
-const SCENARIO_TABLES = scenario.database.tables;
-
-/** Indexes the learner added: every index on the scenario's tables that backs no primary key, unique or other constraint. */
-export async function learnerIndexes(databaseUrl: string): Promise<TableIndex[]> {
-  return withClient(databaseUrl, 'lab reset', async (client) => (await indexesOn(client, SCENARIO_TABLES)).filter((index) => !index.backsConstraint));
+/**
+ * Indexes the learner added: every index on the scenario's tables (its definition's
+ * database.tables) that backs no primary key, unique or other constraint.
+ */
+export async function learnerIndexes(databaseUrl: string, tables: readonly string[]): Promise<TableIndex[]> {
+  return withClient(databaseUrl, 'lab reset', async (client) => (await indexesOn(client, tables)).filter((index) => !index.backsConstraint));
 }
 
 /** Drops the learner's indexes; returns their names. */
-export async function dropLearnerIndexes(databaseUrl: string): Promise<string[]> {
+export async function dropLearnerIndexes(databaseUrl: string, tables: readonly string[]): Promise<string[]> {
   return withClient(databaseUrl, 'lab reset', async (client) => {
-    const extra = (await indexesOn(client, SCENARIO_TABLES)).filter((index) => !index.backsConstraint);
+    const extra = (await indexesOn(client, tables)).filter((index) => !index.backsConstraint);
     for (const index of extra) await client.query(`DROP INDEX IF EXISTS public.${client.escapeIdentifier(index.name)}`);
     return extra.map((index) => index.name);
   });

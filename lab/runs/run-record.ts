@@ -3,11 +3,6 @@
  * test (npm run loadtest); read by `npm run runs`, `npm run check` and the dashboard.
  * While a run is under way, `.lab/runs/in-progress.json` holds an InProgressRun.
  */
-import path from 'node:path';
-import { STATE_DIR } from '../config.js';
-
-export const RUNS_DIR = path.join(STATE_DIR, 'runs');
-export const IN_PROGRESS_FILE = path.join(RUNS_DIR, 'in-progress.json');
 
 /**
  * What the database looked like during the run; the scenario names the run from it. Besides the

@@ -8,9 +8,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { writeJsonFile } from '../json-file.js';
 import { isProcessAlive } from '../os/processes.js';
-import { IN_PROGRESS_FILE, RUNS_DIR, type InProgressRun, type RunRecord } from './run-record.js';
+import type { InProgressRun, RunRecord } from './run-record.js';
 
-const IN_PROGRESS_NAME = path.basename(IN_PROGRESS_FILE);
+/** The in-progress marker's name inside the runs folder (LabPaths.inProgressRun). */
+export const IN_PROGRESS_NAME = 'in-progress.json';
 
 /** A new run id: sortable by start time, unique even for two runs started in the same millisecond. */
 export function newRunId(startedAt: Date): string {
@@ -18,7 +19,7 @@ export function newRunId(startedAt: Date): string {
 }
 
 /** Saves a finished (or stopped) run. Written to a temporary file first, so readers never see half a record. */
-export function saveRun(record: RunRecord, dir = RUNS_DIR): string {
+export function saveRun(record: RunRecord, dir: string): string {
   fs.mkdirSync(dir, { recursive: true });
   const file = path.join(dir, `${record.id}.json`);
   const temporary = `${file}.${process.pid}.tmp`;
@@ -28,7 +29,7 @@ export function saveRun(record: RunRecord, dir = RUNS_DIR): string {
 }
 
 /** Every saved run, oldest first. Files that are not run records (hand-edited, half-written) are skipped. */
-export function listRuns(dir = RUNS_DIR): RunRecord[] {
+export function listRuns(dir: string): RunRecord[] {
   return runFiles(dir)
     .map((file) => readRecord(path.join(dir, file)))
     .filter((record): record is RunRecord => record !== undefined)
@@ -36,24 +37,24 @@ export function listRuns(dir = RUNS_DIR): RunRecord[] {
 }
 
 /** How many saved runs there are (not counting a run in progress). */
-export function countRuns(dir = RUNS_DIR): number {
+export function countRuns(dir: string): number {
   return runFiles(dir).length;
 }
 
 /** Deletes every saved run (not a run that is still in progress). Returns how many were deleted. */
-export function clearRuns(dir = RUNS_DIR): number {
+export function clearRuns(dir: string): number {
   const files = runFiles(dir);
   for (const file of files) fs.rmSync(path.join(dir, file), { force: true });
   return files.length;
 }
 
 /** Announces a run under way (and, as it goes, its tally so far), for the dashboard and for a second load test. */
-export function writeInProgress(run: InProgressRun, file = IN_PROGRESS_FILE): void {
+export function writeInProgress(run: InProgressRun, file: string): void {
   writeJsonFile(file, run);
 }
 
 /** The run under way, if its process is still alive; a marker left by a killed process is ignored. */
-export function readInProgress(file = IN_PROGRESS_FILE): InProgressRun | undefined {
+export function readInProgress(file: string): InProgressRun | undefined {
   try {
     const run = JSON.parse(fs.readFileSync(file, 'utf8')) as InProgressRun;
     return isProcessAlive(run.pid) ? run : undefined;
@@ -63,7 +64,7 @@ export function readInProgress(file = IN_PROGRESS_FILE): InProgressRun | undefin
 }
 
 /** Removes the marker if this process wrote it. Synchronous, so it also works in an 'exit' handler. */
-export function removeInProgress(ownerPid = process.pid, file = IN_PROGRESS_FILE): void {
+export function removeInProgress(file: string, ownerPid = process.pid): void {
   try {
     const run = JSON.parse(fs.readFileSync(file, 'utf8')) as InProgressRun;
     if (run.pid === ownerPid || !isProcessAlive(run.pid)) fs.rmSync(file, { force: true });

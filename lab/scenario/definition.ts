@@ -40,6 +40,9 @@ export interface ScenarioDataset {
   seededSize(databaseUrl: string): Promise<DatasetSize | undefined>;
 }
 
+/** The app's database and the role it connects as, as provisioning and URLs need them. */
+export type AppDatabase = Pick<ScenarioDefinition['database'], 'name' | 'role' | 'password'>;
+
 export interface ScenarioDefinition {
   /** Its place in the series (1, 2, …): the number in the folder name and in `--scenario`. */
   number: number;

@@ -3,15 +3,14 @@
  * names, then the app's role, database and schema. Returns a DatabaseControl that the
  * drills use to stop and start the embedded server while the lab runs.
  */
-import { PG_DATA_DIR, PG_LOG_FILE, PG_SUPERUSER, PG_SUPERUSER_PASSWORD } from '../config.js';
+import { PG_SUPERUSER, PG_SUPERUSER_PASSWORD } from '../config.js';
 import { embeddedAdminUrl, embeddedAppUrl, embeddedMaintenanceUrl } from '../database/urls.js';
 import { applySchema, provisionAppRoleAndDatabase } from '../database/provision.js';
 import { enableStatementStatistics, STATEMENTS_LIBRARY } from '../database/pg-stat-statements.js';
-import { learnerPath, scenario } from '../scenario/current.js';
-import type { ScenarioDefinition } from '../scenario/definition.js';
+import { learnerPath, type Lab } from '../lab.js';
+import type { AppDatabase } from '../scenario/definition.js';
 import { LabError } from '../errors.js';
 import { initialiseCluster, startServer, stopLeftoverServer, type EmbeddedPostgresOptions, type RunningPostgres } from '../postgres/embedded.js';
-import type { LabSettings } from '../settings.js';
 import type { DatabaseControl } from '../lab-context.js';
 import { assertPortFree } from '../net/ports.js';
 
@@ -22,16 +21,14 @@ export interface LabDatabase extends DatabaseControl {
   onUnexpectedExit(listener: () => void): void;
 }
 
-/** `definition` says whether the scenario wants pg_stat_statements (default: the scenario this lab runs). */
-export async function bringUpDatabase(
-  settings: LabSettings,
-  log: (line: string) => void,
-  definition: Pick<ScenarioDefinition, 'database'> = scenario,
-): Promise<LabDatabase> {
-  const { statements, role } = definition.database;
+/** The scenario's database settings say whether it wants pg_stat_statements and its connection budget. */
+export async function bringUpDatabase(lab: Lab, log: (line: string) => void): Promise<LabDatabase> {
+  const { settings, paths } = lab;
+  const app = lab.scenario.database;
+  const { statements, role } = app;
   if (settings.externalDatabaseUrl) {
     const url = settings.externalDatabaseUrl;
-    await applySchema(url).catch((error: unknown) => {
+    await applySchema(url, paths.schema).catch((error: unknown) => {
       throw new LabError('DATABASE_UNREACHABLE', `Cannot use the database in DATABASE_URL: ${describe(error)}. Is it running and reachable?`);
     });
     if (statements) {
@@ -44,23 +41,23 @@ export async function bringUpDatabase(
   }
 
   const options: EmbeddedPostgresOptions = {
-    dataDir: PG_DATA_DIR,
+    dataDir: paths.pgData,
     port: settings.embeddedPgPort,
-    logFile: PG_LOG_FILE,
+    logFile: paths.pgLog,
     superuser: PG_SUPERUSER,
     superuserPassword: PG_SUPERUSER_PASSWORD,
     preloadLibraries: statements ? [STATEMENTS_LIBRARY] : [],
-    ...(definition.database.maxConnections !== undefined ? { maxConnections: definition.database.maxConnections } : {}),
+    ...(app.maxConnections !== undefined ? { maxConnections: app.maxConnections } : {}),
   };
   // A server left running by a lab that was killed holds the port: stop it first.
   await stopLeftoverServer(options.dataDir);
   await assertPortFree(settings.embeddedPgPort, '127.0.0.1', 'the embedded PostgreSQL', 'LAB_DB_PORT');
-  if (await initialiseCluster(options)) log(`created a new PostgreSQL cluster in ${learnerPath(PG_DATA_DIR)}`);
-  const database = embeddedDatabase(options, await startServer(options));
+  if (await initialiseCluster(options)) log(`created a new PostgreSQL cluster in ${learnerPath(paths.pgData, paths.runFrom)}`);
+  const database = embeddedDatabase(options, app, await startServer(options));
   try {
-    await provisionAppRoleAndDatabase(embeddedMaintenanceUrl(settings.embeddedPgPort));
+    await provisionAppRoleAndDatabase(embeddedMaintenanceUrl(settings.embeddedPgPort), app);
     // Applied as the app's role, so the app owns its tables and may index them.
-    await applySchema(database.appUrl);
+    await applySchema(database.appUrl, paths.schema);
     if (statements) await enableStatementStatistics(database.adminUrl, role);
     return database;
   } catch (error) {
@@ -69,7 +66,7 @@ export async function bringUpDatabase(
   }
 }
 
-function embeddedDatabase(options: EmbeddedPostgresOptions, first: RunningPostgres): LabDatabase {
+function embeddedDatabase(options: EmbeddedPostgresOptions, app: AppDatabase, first: RunningPostgres): LabDatabase {
   let current: RunningPostgres | undefined;
   let expectingExit = false;
   const listeners: Array<() => void> = [];
@@ -89,8 +86,8 @@ function embeddedDatabase(options: EmbeddedPostgresOptions, first: RunningPostgr
   };
   return {
     mode: 'embedded',
-    appUrl: embeddedAppUrl(options.port),
-    adminUrl: embeddedAdminUrl(options.port),
+    appUrl: embeddedAppUrl(options.port, app),
+    adminUrl: embeddedAdminUrl(options.port, app),
     pid: () => current?.pid,
     stop,
     async start() {

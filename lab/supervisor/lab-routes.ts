@@ -4,4 +4,4 @@ import { chaosRoutes } from '../chaos/chaos-routes.js';
 import { observabilityRoutes } from '../dashboard/routes.js';
 import { fleetRoutes } from './fleet-routes.js';
 
-export const labRoutes: LabRoutes[] = [observabilityRoutes(), chaosRoutes, fleetRoutes];
+export const labRoutes: LabRoutes[] = [observabilityRoutes, chaosRoutes, fleetRoutes];

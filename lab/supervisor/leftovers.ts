@@ -12,8 +12,8 @@ import { isProcessAlive, stopProcess } from '../os/processes.js';
 import { processFacts } from '../os/system.js';
 
 /** `entries`: the absolute entry files of the scenario's roles. */
-export async function stopLeftoverProcesses(entries: readonly string[], log: (line: string) => void): Promise<void> {
-  const stale = readLabStateFile();
+export async function stopLeftoverProcesses(labStateFile: string, entries: readonly string[], log: (line: string) => void): Promise<void> {
+  const stale = readLabStateFile(labStateFile);
   if (!stale || isProcessAlive(stale.supervisorPid)) return;
   // A lab.json written before the fleet lists only the app.
   const recorded = stale.processes ?? (stale.appPid === undefined ? [] : [{ name: 'app', pid: stale.appPid }]);

@@ -8,13 +8,11 @@ import { readRunningLab, removeLabState, writeLabState, type LabState } from '..
 import { startLabServer } from '../lab-server.js';
 import { describeSize, existingSeed, seedWithProgress } from '../seeding.js';
 import type { SeedOutcome } from '../scenario/definition.js';
-import { learnerPath, scenario, scenarioTitle } from '../scenario/current.js';
-import { APP_ENTRY, PG_DATA_DIR, PG_LOG_FILE, ROOT_DIR, SCENARIO_DIR, STATE_DIR } from '../config.js';
+import { learnerPath, scenarioTitle, type Lab } from '../lab.js';
 import { fleetRoles, primaryRole, type FleetRole } from '../scenario/fleet-roles.js';
 import { calibrateDataset } from '../calibration.js';
 import { connectionBudget, describeConnectionBudget } from '../database/stats.js';
 import { withClient } from '../database/with-client.js';
-import { readSettings } from '../settings.js';
 import { processFacts } from '../os/system.js';
 import { Fleet } from './fleet.js';
 import { renderBanner } from './banner.js';
@@ -28,12 +26,13 @@ const APP_READY_TIMEOUT_MS = 30_000;
 
 type Stopper = () => Promise<void>;
 
-export async function runSupervisor(): Promise<number> {
+export async function runSupervisor(lab: Lab, restartOnCrash: boolean): Promise<number> {
   const startedAt = Date.now();
-  const settings = readSettings();
+  const { scenario, settings, paths } = lab;
+  const shown = (file: string) => learnerPath(file, paths.runFrom);
   // A LAB_OS this lab does not know fails here, in one line, before anything is started.
   processFacts();
-  const running = readRunningLab();
+  const running = readRunningLab(paths.labState);
   if (running) {
     throw new LabError(
       'LAB_ALREADY_RUNNING',
@@ -42,8 +41,9 @@ export async function runSupervisor(): Promise<number> {
     );
   }
   // A definition whose processes the engine cannot run fails here, before anything is started.
-  const roles = fleetRoles(scenario, SCENARIO_DIR, APP_ENTRY);
+  const roles = fleetRoles(scenario, paths.scenario, paths.appEntry);
   await stopLeftoverProcesses(
+    paths.labState,
     roles.map((role) => role.entry),
     (line) => console.log(`  ${line}`),
   );
@@ -53,13 +53,13 @@ export async function runSupervisor(): Promise<number> {
   const stoppers: Stopper[] = [];
   const shutdown = onceShutdown(async () => {
     for (const stop of stoppers.reverse()) await stop().catch((error: unknown) => console.error(`  while stopping: ${String(error)}`));
-    removeLabState(process.pid);
+    removeLabState(process.pid, paths.labState);
   });
   const stopSignal = waitForStopSignal();
 
   const state: LabState = {
     supervisorPid: process.pid,
-    scenarioFolder: SCENARIO_DIR,
+    scenarioFolder: paths.scenario,
     startedAt: new Date(startedAt).toISOString(),
     mode: settings.externalDatabaseUrl ? 'external' : 'embedded',
     appPort: settings.appPort,
@@ -68,40 +68,39 @@ export async function runSupervisor(): Promise<number> {
     adminDatabaseUrl: '',
   };
   // Claim the lab early, so a second `npm start` during our start-up is refused too.
-  writeLabState(state);
-  stoppers.push(async () => removeLabState(process.pid));
+  writeLabState(state, paths.labState);
+  stoppers.push(async () => removeLabState(process.pid, paths.labState));
 
   try {
-    const database = await startStep(stopSignal, () => bringUpDatabase(settings, (line) => console.log(`  ${line}`)));
+    const database = await startStep(stopSignal, () => bringUpDatabase(lab, (line) => console.log(`  ${line}`)));
     stoppers.push(() => database.shutdown());
     Object.assign(state, { appDatabaseUrl: database.appUrl, adminDatabaseUrl: database.adminUrl, postgresPid: database.pid() });
-    writeLabState(state);
+    writeLabState(state, paths.labState);
 
-    await startStep(stopSignal, () => seedIfNeeded(database, settings.calibrateDataset));
-    const size = (await existingSeed(database.appUrl)) ?? {};
+    await startStep(stopSignal, () => seedIfNeeded(lab, database));
+    const size = (await existingSeed(scenario, database.appUrl)) ?? {};
 
-    const restartOnCrash = process.argv.includes('--restart-on-crash');
     // Other commands read the processes and their pids from .lab/lab.json: rewritten each time one starts or ends.
     const fleet = await Fleet.start({
       roles,
       appPort: settings.appPort,
       host: settings.appHost,
       databaseUrl: database.appUrl,
-      cwd: ROOT_DIR,
+      cwd: paths.root,
       restartOnCrash,
-      learnerPath,
+      learnerPath: shown,
       log: (line) => console.log(`  ${line}`),
       onChange(members) {
         const app = members.find((member) => member.port === settings.appPort);
         state.appPid = app?.pid;
         state.processes = members;
         state.postgresPid = database.pid();
-        writeLabState(state);
+        writeLabState(state, paths.labState);
       },
     });
     stoppers.push(() => fleet.stop());
 
-    const context: LabContext = { settings, database, fleet };
+    const context: LabContext = { lab, database, fleet };
     const labServer = await startLabServer({ port: settings.labPort, host: settings.appHost, context, routes: labRoutes });
     stoppers.push(() => labServer.close());
     if (restartOnCrash) console.log('  --restart-on-crash: if the app process dies, the lab starts it again.');
@@ -109,32 +108,32 @@ export async function runSupervisor(): Promise<number> {
 
     console.log(
       renderBanner({
-        title: scenarioTitle(),
+        title: scenarioTitle(scenario),
         appPort: settings.appPort,
         appRoute: scenario.loadTest.route,
-        appFile: learnerPath(primaryRole(roles).entry),
+        appFile: shown(primaryRole(roles).entry),
         labPort: settings.labPort,
         databaseUrl: database.appUrl,
         mode: database.mode,
-        dataFolder: learnerPath(PG_DATA_DIR),
-        data: describeSize(size),
+        dataFolder: shown(paths.pgData),
+        data: describeSize(scenario, size),
         // The budget the learner's database really has (a DATABASE_URL server keeps its own).
         connections: describeConnectionBudget(await withClient(database.adminUrl, 'lab start', connectionBudget)),
         ...(fleet.members().length > 1 || roles.length > 1 ? { processes: describeFleet(fleet.members(), roles) } : {}),
-        walkthrough: learnerPath(path.join(SCENARIO_DIR, 'SCENARIO.md')),
+        walkthrough: shown(path.join(paths.scenario, 'SCENARIO.md')),
         readySeconds: (Date.now() - startedAt) / 1000,
       }),
     );
     database.onUnexpectedExit(() => {
       if (stopSignal.received()) return;
-      console.log(`  ⚠ The embedded PostgreSQL server stopped by itself. See ${learnerPath(PG_LOG_FILE)}; restart the lab with Ctrl-C and \`npm start\`.`);
+      console.log(`  ⚠ The embedded PostgreSQL server stopped by itself. See ${shown(paths.pgLog)}; restart the lab with Ctrl-C and \`npm start\`.`);
     });
     const signal = await stopSignal.promise;
     const running = fleet.members().filter((member) => member.pid !== undefined).length;
     const processes = fleet.members().length > 1 ? `the app's ${running} process${running === 1 ? '' : 'es'}` : 'the app';
     console.log(`\n  ${signal}: stopping ${processes}, the lab server and the database…`);
     await shutdown();
-    console.log(`  Stopped. Your data is kept in ${learnerPath(STATE_DIR)}/ for the next start.`);
+    console.log(`  Stopped. Your data is kept in ${shown(paths.state)}/ for the next start.`);
     return 0;
   } catch (error) {
     await shutdown();
@@ -153,17 +152,19 @@ function describeFleet(members: FleetMember[], roles: readonly FleetRole[]): str
   return scalable.length === 0 ? listed : `${listed} (${scalable.join('; ')})`;
 }
 
-async function seedIfNeeded(database: LabDatabase, calibrate: boolean): Promise<void> {
-  if (await existingSeed(database.appUrl)) return;
+async function seedIfNeeded(lab: Lab, database: LabDatabase): Promise<void> {
+  const { scenario } = lab;
+  if (await existingSeed(scenario, database.appUrl)) return;
   console.log('  Seeding the database (first start only)…');
-  const result = await seedWithProgress(database.appUrl);
+  const result = await seedWithProgress(scenario, database.appUrl);
   reportSeed(result);
-  if (!calibrate) return;
+  if (!lab.settings.calibrateDataset) return;
   const unit = scenario.dataset.unit;
   await calibrateDataset(
+    lab,
     database.appUrl,
     result.size[unit] ?? 0,
-    async (size) => reportSeed(await seedWithProgress(database.appUrl, { [unit]: size }, true)),
+    async (size) => reportSeed(await seedWithProgress(scenario, database.appUrl, { [unit]: size }, true)),
     (line) => console.log(`  ${line}`),
   );
 }

@@ -12,7 +12,7 @@ import { resultsDir } from '../../bench/bench.js';
 import type { BenchResult } from '../../bench/report.js';
 import { ROOT_DIR } from '../../lab/config.js';
 import { folderOf } from '../../lab/scenario/location.js';
-import { loadDefinition } from '../../lab/scenario/current.js';
+import { loadDefinition } from '../../lab/lab.js';
 
 const run = promisify(execFile);
 const out = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-command-'));

@@ -4,7 +4,7 @@
  * report says where a system shows no CPU time.
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { FIXED_SERVER, startApp, type RunningApp } from '../../lab/app-runner.js';
+import { startApp, type RunningApp } from '../../lab/app-runner.js';
 import { linuxProcessFacts } from '../../lab/os/linux-procfs.js';
 import { chooseProcessFacts } from '../../lab/os/system.js';
 import { readPostmasterPid } from '../../lab/postgres/embedded.js';
@@ -12,6 +12,7 @@ import { cpuSection, type BenchResult } from '../../bench/report.js';
 import { CPU_NOT_MEASURABLE, cpuPerRequest, PGBENCH_CPU_NOT_MEASURABLE, sampleCpu } from '../../bench/sections/cpu.js';
 import { loadFor } from '../../bench/sections/load.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
+import { FIXED_SERVER } from '../helpers/project-lab.js';
 
 const portable = chooseProcessFacts({ LAB_OS: 'portable' }, 'linux');
 

@@ -8,8 +8,8 @@ import { measureScaling } from '../../bench/sections/scaling.js';
 import { measureStates } from '../../bench/sections/states.js';
 import { solvedState } from '../../bench/sections/bench-states.js';
 import { learnerIndexes } from '../../lab/reset/scenario-state.js';
-import { scenario } from '../../lab/scenario/current.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
+import { lab, scenario } from '../helpers/project-lab.js';
 
 // CI installs pgbench (postgresql-client), and there a missing one fails; a laptop without it skips that one test.
 const pgbenchInstalled = await hasPgbench();
@@ -25,7 +25,7 @@ describe('benchmark sections', () => {
 
   it("runs the definition's states in order and leaves no learner index behind", async () => {
     const postmasterPid = readPostmasterPid(inject('pgDataDir'));
-    const states = await measureStates(database.appUrl, { users: 20, seconds: 2, warmupSeconds: 1 }, postmasterPid);
+    const states = await measureStates(lab, database.appUrl, { users: 20, seconds: 2, warmupSeconds: 1 }, postmasterPid);
     expect(states.runs.map((run) => run.name)).toEqual(scenario.bench!.states.map((state) => state.name));
     for (const { summary } of states.runs) {
       expect(summary.users).toBe(20);
@@ -37,11 +37,11 @@ describe('benchmark sections', () => {
     expect(states.solvedCpu!.appMicros).toBeGreaterThan(0);
     expect(states.solvedCpu!.postgresMicros).toBeGreaterThan(0);
     expect(states.solvedCpu!.generatorMicros).toBeGreaterThan(0);
-    expect(await learnerIndexes(database.appUrl)).toEqual([]);
+    expect(await learnerIndexes(database.appUrl, scenario.database.tables)).toEqual([]);
   });
 
   it('measures what the request metrics cost in-process', async () => {
-    const cost = await measureMetricsCostMicros();
+    const cost = await measureMetricsCostMicros(lab);
     expect(cost.withMicros).toBeGreaterThan(0);
     expect(cost.withoutMicros).toBeGreaterThan(0);
     expect(Number.isFinite(cost.costMicros)).toBe(true);
@@ -52,13 +52,13 @@ describe('benchmark sections', () => {
   });
 
   it('measures the hottest query at two sizes, as shipped and solved', async () => {
-    const points = await measureScaling(database.appUrl, scenario.bench!.hotQuery!, solvedState(), [2_000, 4_000]);
+    const points = await measureScaling(lab, database.appUrl, scenario.bench!.hotQuery!, solvedState(lab), [2_000, 4_000]);
     expect(points.map((point) => point.size)).toEqual([2_000, 4_000]);
     for (const point of points) {
       expect(point.shippedMs).toBeGreaterThan(0);
       expect(point.solvedMs).toBeGreaterThan(0);
     }
-    expect(await learnerIndexes(database.appUrl)).toEqual([]);
+    expect(await learnerIndexes(database.appUrl, scenario.database.tables)).toEqual([]);
   });
 
   it.runIf(pgbenchInstalled || Boolean(process.env.CI))('reads pgbench’s throughput for the hottest query', async () => {

@@ -3,8 +3,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ROOT_DIR } from '../../lab/config.js';
-import { loadDefinition } from '../../lab/scenario/current.js';
 import { scenarioFolders } from '../../lab/scenario/location.js';
+import { loadDefinition } from '../../lab/lab.js';
 
 const readme = fs.readFileSync(path.join(ROOT_DIR, 'README.md'), 'utf8');
 

@@ -7,8 +7,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { SCENARIO_DIR } from '../../lab/config.js';
 import { LEARNER_DOCS, readDoc } from '../helpers/markdown.js';
+import { SCENARIO_DIR } from '../helpers/project-lab.js';
 
 const DOCS_DIR = path.join(SCENARIO_DIR, 'docs');
 const diagrams = fs.existsSync(DOCS_DIR) ? fs.readdirSync(DOCS_DIR).filter((name) => name.endsWith('.svg')) : [];

@@ -6,10 +6,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ROOT_DIR, SCENARIO_DIR } from '../../lab/config.js';
+import { ROOT_DIR } from '../../lab/config.js';
 import { panelsFor } from '../../lab/dashboard/panels.js';
-import { scenario as definition } from '../../lab/scenario/current.js';
 import { LEARNER_DOCS, npmScriptsMentioned, readDoc, repoPathsMentioned } from '../helpers/markdown.js';
+import { SCENARIO_DIR, scenario as definition } from '../helpers/project-lab.js';
 
 interface PackageJson {
   scripts: Record<string, string>;

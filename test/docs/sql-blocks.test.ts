@@ -9,10 +9,10 @@
 import fs from 'node:fs';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SCENARIO_FILES } from '../../lab/reset/scenario-files.js';
 import { dropLearnerIndexes } from '../../lab/reset/scenario-state.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
 import { fencedBlocks, LEARNER_DOCS, sqlSteps, unmatchedPlanLines } from '../helpers/markdown.js';
+import { SCENARIO_FILES, lab } from '../helpers/project-lab.js';
 
 /** Runs one block as a learner would; returns the plan of each EXPLAIN in it, in order. */
 async function run(client: pg.Client, sql: string): Promise<string[]> {
@@ -54,7 +54,7 @@ describe.each(LEARNER_DOCS)('the SQL in %s', (file) => {
     for (const entry of inOrder) {
       if ('block' in entry) {
         for (const command of databaseCommands(entry.block.body)) {
-          if (command === 'reset') await dropLearnerIndexes(database.appUrl);
+          if (command === 'reset') await dropLearnerIndexes(database.appUrl, lab.scenario.database.tables);
           else await client.query(fs.readFileSync(SCENARIO_FILES.solutionSql, 'utf8'));
         }
         continue;

@@ -11,8 +11,8 @@ import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { APP_DATABASE, APP_ROLE, PG_DATA_DIR, ROOT_DIR, SCENARIO_DIR, STATE_DIR } from '../../lab/config.js';
-import { GRAFANA_DASHBOARD_FILE } from '../../lab/dashboard/grafana.js';
+import { ROOT_DIR } from '../../lab/config.js';
+import { grafanaDashboardFile } from '../../lab/dashboard/grafana.js';
 import { createLabSandbox, type LabInstance, type LabPorts, type LabSandbox } from '../../harness/sandbox.js';
 import { readSettings } from '../../lab/settings.js';
 import { fillUntilRefused, holdConnectionLoggingIn } from '../helpers/connection-storm.js';
@@ -21,7 +21,7 @@ import { runLoad } from '../helpers/load.js';
 import { renderPrometheusConfig, startPrometheus, type RunningPrometheus } from '../helpers/prometheus.js';
 import { describeWithPrograms, PROMETHEUS } from '../helpers/external-programs.js';
 import { runCli } from '../helpers/cli.js';
-import { BROKEN_SERVER } from '../../lab/app-runner.js';
+import { APP_DATABASE, APP_ROLE, BROKEN_SERVER, SCENARIO_DIR, lab as projectLab } from '../helpers/project-lab.js';
 
 interface GrafanaDashboard {
   panels: Array<{ title: string; targets?: Array<{ expr: string; legendFormat: string }> }>;
@@ -35,7 +35,7 @@ interface OsUser {
 
 const scenario = readScenarios().find((candidate) => path.basename(candidate.folder).startsWith('scenario-1-'))!;
 const containerEnv = scenario.services[scenario.config.service]!.environment ?? {};
-const dashboard = JSON.parse(fs.readFileSync(GRAFANA_DASHBOARD_FILE, 'utf8')) as GrafanaDashboard;
+const dashboard = JSON.parse(fs.readFileSync(grafanaDashboardFile(projectLab.scenario.number), 'utf8')) as GrafanaDashboard;
 const queries = dashboard.panels.flatMap((panel) => (panel.targets ?? []).map((target) => ({ panel: panel.title, series: target.legendFormat, expr: target.expr })));
 const exprOf = (series: string) => queries.find((query) => query.series === series)!.expr;
 
@@ -50,7 +50,7 @@ describeWithPrograms([PROMETHEUS], 'the dev container topology, natively', () =>
   const causes = { loggingIn: 0, refusedPerSecond: 0 };
 
   beforeAll(async () => {
-    sandbox = await createLabSandbox();
+    sandbox = await createLabSandbox(projectLab);
     if (user) {
       assertCanRunTheLab(user);
       // In the container the checkout (and so .lab/) belongs to the unprivileged user.
@@ -66,7 +66,7 @@ describeWithPrograms([PROMETHEUS], 'the dev container topology, natively', () =>
     const appUrl = `http://127.0.0.1:${sandbox.ports.appPort}`;
     loadStarted = Date.now();
     // The learner's own load test: it also keeps its live tally where the lab reads what users felt.
-    const loadTest = await runCli('lab/commands/loadtest.ts', ['--duration', '5'], stringsOnly(sandbox.env(env)));
+    const loadTest = await runCli('lab/cli.ts', ['loadtest', '--duration', '5'], stringsOnly(sandbox.env(env)));
     expect(loadTest.code, loadTest.stderr).toBe(0);
 
     // Whether this load refuses connections depends on the machine's speed, so the two
@@ -118,7 +118,7 @@ describeWithPrograms([PROMETHEUS], 'the dev container topology, natively', () =>
     const uid = user?.uid ?? process.getuid!();
     expect(uid).not.toBe(0);
     for (const pid of [supervisorPid, postgresPid!, appPid!]) expect(uidOf(pid), `pid ${pid}`).toBe(uid);
-    const dataDir = path.join(sandbox.stateDir, path.relative(STATE_DIR, PG_DATA_DIR));
+    const dataDir = path.join(sandbox.stateDir, path.relative(projectLab.paths.state, projectLab.paths.pgData));
     const stat = fs.statSync(dataDir);
     expect(stat.uid).toBe(uid);
     expect(stat.mode & 0o777).toBe(0o700);

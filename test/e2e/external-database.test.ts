@@ -6,13 +6,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, sql, type TestDatabase } from '../helpers/database.js';
 import { createLabSandbox, type LabSandbox } from '../../harness/sandbox.js';
+import { lab as projectLab } from '../helpers/project-lab.js';
 
 describe('npm start with DATABASE_URL', () => {
   let database: TestDatabase;
   let sandbox: LabSandbox;
   beforeAll(async () => {
     database = await createTestDatabase('external', { empty: true });
-    sandbox = await createLabSandbox();
+    sandbox = await createLabSandbox(projectLab);
   });
   afterAll(async () => {
     sandbox.remove();

@@ -11,10 +11,11 @@ import { waitFor } from '../helpers/wait.js';
 import { createLabSandbox, type LabInstance, type LabSandbox } from '../../harness/sandbox.js';
 import { processFacts } from '../../lab/os/system.js';
 import { TSX_IMPORT } from '../../lab/tsx-import.js';
+import { lab as projectLab } from '../helpers/project-lab.js';
 
 
 function runSeed(sandbox: LabSandbox, args: string[]) {
-  const child = spawn(process.execPath, ['--import', TSX_IMPORT, path.join(ROOT_DIR, 'lab', 'commands', 'seed.ts'), ...args], {
+  const child = spawn(process.execPath, ['--import', TSX_IMPORT, path.join(ROOT_DIR, 'lab', 'cli.ts'), 'seed', ...args], {
     cwd: ROOT_DIR,
     env: sandbox.env(),
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -30,7 +31,7 @@ describe('npm run seed', () => {
   let sandbox: LabSandbox;
   let lab: LabInstance;
   beforeAll(async () => {
-    sandbox = await createLabSandbox();
+    sandbox = await createLabSandbox(projectLab);
     lab = sandbox.start();
     await lab.ready;
   });
@@ -93,7 +94,7 @@ describe('npm start interrupted by Ctrl-C while it seeds', () => {
   });
 
   it('stops cleanly, and the next start ends with a complete dataset', async () => {
-    sandbox = await createLabSandbox();
+    sandbox = await createLabSandbox(projectLab);
     const first = sandbox.start();
     const deadline = Date.now() + 60_000;
     while (!first.output().includes('Seeding the database') && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 5));

@@ -12,6 +12,7 @@ import { isListening } from '../../lab/net/ports.js';
 import { sql } from '../helpers/database.js';
 import { createLabSandbox, type LabInstance, type LabSandbox } from '../../harness/sandbox.js';
 import { processFacts } from '../../lab/os/system.js';
+import { lab as projectLab } from '../helpers/project-lab.js';
 
 async function waitUntil(condition: () => boolean | Promise<boolean>, timeoutMs: number): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
@@ -27,7 +28,7 @@ describe('npm start', () => {
   let lab: LabInstance | undefined;
 
   beforeAll(async () => {
-    sandbox = await createLabSandbox();
+    sandbox = await createLabSandbox(projectLab);
   });
   afterAll(async () => {
     if (lab && lab.child.exitCode === null) {
@@ -146,7 +147,7 @@ describe('npm start on a fresh machine, with calibration on (the default)', () =
   });
 
   it('times a pool alone under the load test\'s users, says what it decided and why, and loads that many posts', async () => {
-    sandbox = await createLabSandbox();
+    sandbox = await createLabSandbox(projectLab);
     const lab = sandbox.start([], { LAB_CALIBRATE: 'on' });
     await lab.ready;
     const output = lab.output();
@@ -162,7 +163,7 @@ describe('npm start on a fresh machine, with calibration on (the default)', () =
 
 describe('npm start as root in a folder the postgres OS user cannot enter', () => {
   it.runIf(process.getuid?.() === 0)('explains in one line how to move the lab', async () => {
-    const sandbox = await createLabSandbox();
+    const sandbox = await createLabSandbox(projectLab);
     const privateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'lab-private-'));
     fs.chmodSync(privateDir, 0o700);
     try {

@@ -16,14 +16,14 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { ROOT_DIR } from '../../lab/config.js';
 import { saveRun, writeInProgress } from '../../lab/runs/run-store.js';
 import { panelsFor, queriesOf, RATE_WINDOW_SECONDS } from '../../lab/dashboard/panels.js';
-import { scenario } from '../../lab/scenario/current.js';
-import { BROKEN_SERVER, startApp, type RunningApp } from '../../lab/app-runner.js';
+import { startApp, type RunningApp } from '../../lab/app-runner.js';
 import { startScratchDatabase, type ScratchDatabase } from '../../harness/scratch-database.js';
 import type { ScenarioDefinition } from '../../lab/scenario/definition.js';
 import { startTestLabServer, type TestLabServer } from '../helpers/lab-server.js';
 import { runLoad } from '../helpers/load.js';
 import { renderPrometheusConfig, startPrometheus, type RunningPrometheus } from '../helpers/prometheus.js';
 import { CHROMIUM, describeWithPrograms, PROMETHEUS } from '../helpers/external-programs.js';
+import { BROKEN_SERVER, lab as projectLab, scenario } from '../helpers/project-lab.js';
 
 const SCREENSHOT = path.join(ROOT_DIR, 'test-results', 'dashboard.png');
 /** Scenario 1, asking for every panel a scenario may ask for. */
@@ -47,7 +47,7 @@ describeWithPrograms([CHROMIUM, PROMETHEUS], 'observability, end to end', () => 
   let tally: Map<number | 'error', number>;
 
   beforeAll(async () => {
-    database = await startScratchDatabase('lab-observability', { statements: true });
+    database = await startScratchDatabase(scenario, projectLab.paths.schema, 'lab-observability', { statements: true });
     // Named as the lab's fleet names it (test/helpers/lab-server.ts lists it as app-1).
     app = await startApp(BROKEN_SERVER, database.appUrl, { PGAPPNAME: 'app-1' });
     lab = await startTestLabServer(database, app.port, { scenario: everyPanel });

@@ -37,7 +37,7 @@ describe('the learner commands on the portable path (LAB_OS=portable)', () => {
 
   it('npm run chaos -- db stops PostgreSQL through pg_ctl and follows the app by the pid in lab.json', async () => {
     const { postgresPid: postgresBefore, appPid: appBefore } = context.sandbox.state();
-    const result = await command('lab/commands/chaos.ts', ['db', '--seconds', '1']);
+    const result = await command('lab/cli.ts', ['chaos', 'db', '--seconds', '1']);
     expect(result.code, result.stderr).toBe(0);
     expect(isProcessAlive(postgresBefore!)).toBe(false);
     expect(context.sandbox.state().postgresPid).not.toBe(postgresBefore);
@@ -57,14 +57,14 @@ describe('the learner commands on the portable path (LAB_OS=portable)', () => {
 
   it('npm run check judges the database drill by the app running now', async () => {
     const drill = (JSON.parse(fs.readFileSync(path.join(context.sandbox.stateDir, 'drills.json'), 'utf8')) as { database: DatabaseDrillRecord }).database;
-    const result = await command('lab/commands/check.ts', ['--json']);
+    const result = await command('lab/cli.ts', ['check', '--json']);
     const report = JSON.parse(result.stdout) as { steps: Array<{ id: string; status: string }> };
     expect(report.steps.find((step) => step.id === 'bonus-db-restart')?.status).toBe(drill.appCrashed ? 'failed' : 'passed');
   }, 120_000);
 
   it('npm run chaos -- app kills the app; --restart-on-crash brings it back, and lab.json names the new one', async () => {
     const appBefore = context.sandbox.state().appPid!;
-    const result = await command('lab/commands/chaos.ts', ['app', '--seconds', '10']);
+    const result = await command('lab/cli.ts', ['chaos', 'app', '--seconds', '10']);
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toContain(`Killed the app process (pid ${appBefore})`);
     expect(result.stdout).toMatch(/✔ back: something restarted it/);
@@ -90,7 +90,7 @@ describe('the learner commands on the portable path (LAB_OS=portable)', () => {
   });
 
   it('without --restart-on-crash, npm run chaos -- app leaves the app down and says so', async () => {
-    const result = await command('lab/commands/chaos.ts', ['app', '--seconds', '2']);
+    const result = await command('lab/cli.ts', ['chaos', 'app', '--seconds', '2']);
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toMatch(/still down after 2 s: nothing restarts it/);
     expect(context.lab!.output()).toMatch(/The app process died \(signal SIGKILL\), and nothing restarts it/);

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { afterAll, beforeAll } from 'vitest';
 import { ROOT_DIR } from '../../lab/config.js';
 import { createLabSandbox, type LabInstance, type LabSandbox } from '../../harness/sandbox.js';
+import { lab } from '../helpers/project-lab.js';
 
 export const FIXTURE = path.join(ROOT_DIR, 'test', 'engine', 'fixture-library');
 
@@ -20,7 +21,7 @@ export interface FixtureLab {
 }
 
 export async function startFixtureLab(): Promise<FixtureLab> {
-  const sandbox = await createLabSandbox();
+  const sandbox = await createLabSandbox(lab);
   const extra = { LAB_SCENARIO: FIXTURE, LAB_APP_ENTRY: path.join(FIXTURE, 'src', 'server.ts') };
   const env = Object.fromEntries(Object.entries(sandbox.env(extra)).filter((entry): entry is [string, string] => entry[1] !== undefined));
   const fixture: FixtureLab = {

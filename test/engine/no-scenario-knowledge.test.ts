@@ -6,9 +6,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ROOT_DIR } from '../../lab/config.js';
-import { loadDefinition } from '../../lab/scenario/current.js';
 import type { ScenarioDefinition } from '../../lab/scenario/definition.js';
 import { scenarioFolders } from '../../lab/scenario/location.js';
+import { loadDefinition } from '../../lab/lab.js';
 
 /** Words too common to be a scenario's own (virtual users, customers of any app). */
 const COMMON = new Set(['users']);

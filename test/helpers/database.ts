@@ -5,8 +5,9 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { inject } from 'vitest';
-import { APP_DATABASE, APP_ROLE, APP_ROLE_PASSWORD, PG_SUPERUSER, PG_SUPERUSER_PASSWORD } from '../../lab/config.js';
+import { PG_SUPERUSER, PG_SUPERUSER_PASSWORD } from '../../lab/config.js';
 import { embeddedUrl } from '../../lab/database/urls.js';
+import { APP_DATABASE, APP_ROLE, APP_ROLE_PASSWORD } from './project-lab.js';
 
 export interface TestDatabase {
   name: string;

@@ -13,8 +13,10 @@ import { readPostmasterPid } from '../../lab/postgres/embedded.js';
 import { observabilityRoutes } from '../../lab/dashboard/routes.js';
 import type { ScenarioDefinition } from '../../lab/scenario/definition.js';
 import type { LabContext } from '../../lab/lab-context.js';
+import type { Lab } from '../../lab/lab.js';
 import { freePort } from '../../lab/net/free-port.js';
 import type { TestDatabase } from './database.js';
+import { lab as projectLab } from './project-lab.js';
 
 export interface TestLabServer {
   url: string;
@@ -34,8 +36,21 @@ export async function startTestLabServer(database: Pick<TestDatabase, 'appUrl' |
   const port = await freePort();
   const runsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'lab-runs-'));
   const notInTests = () => Promise.reject(new Error('not available in tests'));
-  const context: LabContext = {
+  // The project's lab, with its run history in the temporary folder and the test server's log.
+  const lab: Lab = {
+    scenario: options.scenario ?? projectLab.scenario,
+    paths: {
+      ...projectLab.paths,
+      runs: runsDir,
+      inProgressRun: path.join(runsDir, 'in-progress.json'),
+      checkLoads: path.join(runsDir, 'check-loads.json'),
+      dashboardHistory: options.historyFile ?? path.join(runsDir, 'dashboard-history.json'),
+      pgLog: inject('pgLogFile'),
+    },
     settings: { appPort, labPort: port, embeddedPgPort: inject('pgPort'), appHost: '127.0.0.1', calibrateDataset: false },
+  };
+  const context: LabContext = {
+    lab,
     database: {
       mode: 'embedded',
       appUrl: database.appUrl,
@@ -54,15 +69,7 @@ export async function startTestLabServer(database: Pick<TestDatabase, 'appUrl' |
       },
     },
   };
-  const routes = observabilityRoutes({
-    postgresLogFile: inject('pgLogFile'),
-    runsDir,
-    inProgressRunFile: path.join(runsDir, 'in-progress.json'),
-    checkLoadsFile: path.join(runsDir, 'check-loads.json'),
-    historyFile: options.historyFile ?? path.join(runsDir, 'dashboard-history.json'),
-    ...(options.scenario ? { scenario: options.scenario } : {}),
-  });
-  const server = await startLabServer({ port, host: '127.0.0.1', context, routes: [routes, fleetRoutes] });
+  const server = await startLabServer({ port, host: '127.0.0.1', context, routes: [observabilityRoutes, fleetRoutes] });
   return {
     url: `http://127.0.0.1:${port}`,
     port,

@@ -6,7 +6,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { SCENARIO_DIR } from '../../lab/config.js';
+import { SCENARIO_DIR } from './project-lab.js';
 
 /** The Markdown files a learner reads, relative to the scenario's folder. */
 export const LEARNER_DOCS = ['README.md', 'SCENARIO.md'] as const;

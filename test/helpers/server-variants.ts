@@ -5,8 +5,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { writePristineScenario } from '../../lab/app-runner.js';
-import { SCENARIO_FILES } from '../../lab/reset/scenario-files.js';
+import { PRISTINE_DIR, SCENARIO_FILES } from './project-lab.js';
 
 const PRISTINE_QUERY = `async function query(sql: string, params: unknown[] = []) {
   const client = new pg.Client({ connectionString: DATABASE_URL });
@@ -105,7 +104,7 @@ export function writeVariant(name: VariantName): string {
   };
   if (variant.query) swap(PRISTINE_QUERY, variant.query);
   if (variant.feedRoute) swap(PRISTINE_FEED_ROUTE, variant.feedRoute);
-  const file = path.join(writePristineScenario(), 'src', `variant-${name}.ts`);
+  const file = path.join(PRISTINE_DIR, 'src', `variant-${name}.ts`);
   fs.writeFileSync(file, source);
   return file;
 }

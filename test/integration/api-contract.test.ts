@@ -4,7 +4,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, sql, type TestDatabase } from '../helpers/database.js';
-import { BROKEN_SERVER, FIXED_SERVER, startApp, type RunningApp } from '../../lab/app-runner.js';
+import { startApp, type RunningApp } from '../../lab/app-runner.js';
+import { BROKEN_SERVER, FIXED_SERVER } from '../helpers/project-lab.js';
 
 interface Post {
   id: number;

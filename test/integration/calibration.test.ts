@@ -2,6 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { measureRequestsPerSecond } from '../../lab/calibration.js';
 import { createTestDatabase, sql, type TestDatabase } from '../helpers/database.js';
+import { lab } from '../helpers/project-lab.js';
 
 describe('measureRequestsPerSecond', () => {
   let database: TestDatabase;
@@ -17,7 +18,7 @@ describe('measureRequestsPerSecond', () => {
     const sessions = async () =>
       Number((await sql<{ n: string }>(database.adminUrl, 'SELECT sessions AS n FROM pg_stat_database WHERE datname = current_database()'))[0]!.n);
     const sessionsBefore = await sessions();
-    const rate = await measureRequestsPerSecond(database.appUrl);
+    const rate = await measureRequestsPerSecond(lab, database.appUrl);
     expect(rate).toBeGreaterThan(0);
     expect(Date.now() - started).toBeLessThan(30_000);
     // The solution's pool holds at most 10: what ran was the pool-alone state, not the broken

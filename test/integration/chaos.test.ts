@@ -19,18 +19,18 @@ import { applySchema, provisionAppRoleAndDatabase } from '../../lab/database/pro
 import { embeddedAdminUrl, embeddedAppUrl, embeddedMaintenanceUrl } from '../../lab/database/urls.js';
 import { startLabServer } from '../../lab/lab-server.js';
 import { isProcessAlive } from '../../lab/os/processes.js';
-import { scenario } from '../../lab/scenario/current.js';
 import { initialiseCluster, startServer, type RunningPostgres } from '../../lab/postgres/embedded.js';
 import { Fleet } from '../../lab/supervisor/fleet.js';
 import type { DatabaseControl, FleetControl, FleetKill, LabContext } from '../../lab/lab-context.js';
-import { learnerPath } from '../../lab/scenario/current.js';
 import { isListening } from '../../lab/net/ports.js';
 import { seed } from '../../scenarios/01-connection-pools/db/seed.js';
-import { FIXED_SERVER, startApp, writePristineScenario, type RunningApp } from '../../lab/app-runner.js';
+import { startApp, type RunningApp } from '../../lab/app-runner.js';
 import { createTestDatabase, sql } from '../helpers/database.js';
 import { freePort } from '../../lab/net/free-port.js';
 import { writeVariant } from '../helpers/server-variants.js';
 import { waitUntil } from '../helpers/wait.js';
+import { FIXED_SERVER, lab, PRISTINE_DIR, scenario } from '../helpers/project-lab.js';
+import { learnerPath } from '../../lab/lab.js';
 
 describe('database drill', () => {
   let workDir: string;
@@ -52,13 +52,13 @@ describe('database drill', () => {
     };
     await initialiseCluster(options);
     server = await startServer(options);
-    await provisionAppRoleAndDatabase(embeddedMaintenanceUrl(options.port));
-    await applySchema(embeddedAppUrl(options.port));
-    await seed(embeddedAppUrl(options.port), { users: 50, posts: 2_000 });
+    await provisionAppRoleAndDatabase(embeddedMaintenanceUrl(options.port), scenario.database);
+    await applySchema(embeddedAppUrl(options.port, scenario.database), lab.paths.schema);
+    await seed(embeddedAppUrl(options.port, scenario.database), { users: 50, posts: 2_000 });
     control = {
       mode: 'embedded',
-      appUrl: embeddedAppUrl(options.port),
-      adminUrl: embeddedAdminUrl(options.port),
+      appUrl: embeddedAppUrl(options.port, scenario.database),
+      adminUrl: embeddedAdminUrl(options.port, scenario.database),
       pid: () => server?.pid,
       async stop() {
         await server?.stop();
@@ -69,7 +69,8 @@ describe('database drill', () => {
       },
     };
     labPort = await freePort();
-    const context = { settings: {} as LabContext['settings'], database: control, fleet: {} as FleetControl };
+    // The drill rewrites lab.json when the server returns: this test's own, never the learner's.
+    const context: LabContext = { lab: { ...lab, paths: { ...lab.paths, labState: path.join(workDir, 'lab.json') } }, database: control, fleet: {} as FleetControl };
     labServer = await startLabServer({ port: labPort, host: '127.0.0.1', context, routes: [chaosRoutes] });
   });
   afterAll(async () => {
@@ -201,7 +202,7 @@ describe('app drill', () => {
   const pids: Array<number | undefined> = [];
   // The solution, importing the pristine src/metrics.ts (never the learner's) from its folder.
   const fixedServer = () =>
-    fs.readFileSync(FIXED_SERVER, 'utf8').replace("from '../src/metrics.js'", `from '${path.relative(folder, path.join(writePristineScenario(), 'src', 'metrics.js'))}'`);
+    fs.readFileSync(FIXED_SERVER, 'utf8').replace("from '../src/metrics.js'", `from '${path.relative(folder, path.join(PRISTINE_DIR, 'src', 'metrics.js'))}'`);
   beforeAll(async () => {
     // A copy of the solution in a folder of its own beside the fixtures, so "saving" it touches no real file.
     folder = path.join(ROOT_DIR, 'test', 'fixtures', 'variant-app-drill');
@@ -230,12 +231,12 @@ describe('app drill', () => {
       databaseUrl: 'postgres://nobody:x@127.0.0.1:1/none',
       cwd: ROOT_DIR,
       restartOnCrash,
-      learnerPath,
+      learnerPath: (file) => learnerPath(file, lab.paths.runFrom),
       onLine: (_label, line) => appOutput.push(line),
       log: (line) => labLines.push(line),
       onChange: (members) => pids.push(members[0]?.pid),
     });
-    const context = { settings: {} as LabContext['settings'], database: {} as DatabaseControl, fleet };
+    const context: LabContext = { lab, database: {} as DatabaseControl, fleet };
     labServer = await startLabServer({ port: labPort, host: '127.0.0.1', context, routes: [chaosRoutes] });
     await fleet.watching;
     if (!(await fleet.primary.firstStart)) throw new Error(`the app did not start:\n${appOutput.join('\n')}`);

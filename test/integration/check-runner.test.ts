@@ -14,9 +14,9 @@ import { readCheckLoads } from '../../lab/check/load-marks.js';
 import { renderReport, reportAsJson } from '../../lab/check/render.js';
 import { adviceOnlyWhereReached, runChecks, type CheckTarget } from '../../lab/check/run-checks.js';
 import { failed, passed, skipped } from '../../lab/check/step-verdicts.js';
-import { scenario } from '../../lab/scenario/current.js';
 import type { ScenarioStep, StepContext, StepResult, StepVerdict } from '../../lab/scenario/steps.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
+import { scenario } from '../helpers/project-lab.js';
 
 const HINTS = ['a nudge', 'where to look', 'nearly the answer'] as const;
 
@@ -65,7 +65,7 @@ describe('running the steps', () => {
       seen.push(context.before.map((result) => `${result.id} ${result.status}`));
       return verdict;
     };
-    const report = await runChecks([
+    const report = await runChecks(scenario, [
       step('a', recordBefore(passed('a saw'))),
       step('b', async (context) => {
         const rows = (await context.admin.query<{ answer: number }>('SELECT 41 + 1 AS answer')).rows;
@@ -85,7 +85,7 @@ describe('running the steps', () => {
   });
 
   it('never throws for a step: one that cannot observe fails with what went wrong, and the next still runs', async () => {
-    const report = await runChecks([
+    const report = await runChecks(scenario, [
       step('a', () => {
         throw new Error('the plan had no rows');
       }),
@@ -102,7 +102,7 @@ describe('running the steps', () => {
       ran.push(id);
       return passed('ran');
     };
-    const report = await runChecks([
+    const report = await runChecks(scenario, [
       step('app', running('app'), { needs: ['app'] }),
       step('database', running('database'), { needs: ['database'] }),
       step('records', running('records')),
@@ -119,7 +119,7 @@ describe('running the steps', () => {
   it('announces the load a step sends in one line, and marks it for the dashboard while it runs', async () => {
     const checkLoadsFile = path.join(stateDir, 'marks.json');
     let openWhileSending: unknown;
-    await runChecks([
+    await runChecks(scenario, [
       step('a', async ({ sendLoad }) => {
         await sendLoad('fix a', 'Step a sends 3 requests', async () => {
           openWhileSending = readCheckLoads(checkLoadsFile).at(-1);
@@ -155,7 +155,7 @@ describe('advice only where the learner is', () => {
   });
 
   it('is how the runner reports: a step after the one the learner is on gives no advice', async () => {
-    const report = await runChecks([
+    const report = await runChecks(scenario, [
       step('a', () => failed('a failed', 'try a')),
       step('b', () => failed('b failed', 'try b')),
     ], target());

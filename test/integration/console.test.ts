@@ -26,7 +26,7 @@ describe('npm run db (built-in console)', () => {
 
   async function db(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
     try {
-      const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', 'lab/commands/db.ts', '--builtin', ...args], {
+      const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', 'lab/cli.ts', 'db', '--builtin', ...args], {
         cwd: ROOT_DIR,
         env: { ...process.env, DATABASE_URL: database.appUrl, LAB_STATE_DIR: stateDir },
       });

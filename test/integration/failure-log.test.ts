@@ -4,8 +4,9 @@
  * Here the database is simply not there, as during `npm run chaos -- db`.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BROKEN_SERVER, FIXED_SERVER, startApp, type RunningApp } from '../../lab/app-runner.js';
+import { startApp, type RunningApp } from '../../lab/app-runner.js';
 import { freePort } from '../../lab/net/free-port.js';
+import { BROKEN_SERVER, FIXED_SERVER } from '../helpers/project-lab.js';
 
 describe.each([
   ['src/server.ts (broken)', BROKEN_SERVER],

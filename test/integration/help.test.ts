@@ -3,31 +3,24 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkHelp, HELP, hintHelp } from '../../lab/command-help.js';
-import { loadSteps } from '../../lab/scenario/current.js';
+import { checkHelp, helpTexts, hintHelp } from '../../lab/command-help.js';
 import { DEFINITION_FILE } from '../../lab/scenario/location.js';
 import { runCli } from '../helpers/cli.js';
+import { loadSteps } from '../../lab/lab.js';
+import { scenario, SCENARIO_DIR } from '../helpers/project-lab.js';
 
-const steps = await loadSteps();
+const steps = await loadSteps(scenario);
 /** Every command's help: `npm run check` and `npm run hint` list the scenario's steps. */
-const HELP_OF = { ...HELP, check: checkHelp(steps), hint: hintHelp(steps) };
+const HELP_OF = { ...helpTexts(scenario, SCENARIO_DIR), check: checkHelp(scenario, steps), hint: hintHelp(steps) };
 
-const ENTRIES = {
-  start: 'lab/commands/start.ts',
-  seed: 'lab/commands/seed.ts',
-  check: 'lab/commands/check.ts',
-  hint: 'lab/commands/hint.ts',
-  db: 'lab/commands/db.ts',
-  reset: 'lab/commands/reset.ts',
-  solve: 'lab/commands/solve.ts',
-  chaos: 'lab/commands/chaos.ts',
-  scale: 'lab/commands/scale.ts',
-} satisfies Record<keyof typeof HELP_OF, string>;
+/** Every learner command with a help of its own (`npm start` is `lab/cli.ts start`). */
+const COMMANDS = ['start', 'seed', 'check', 'hint', 'db', 'reset', 'solve', 'chaos', 'scale'] as const satisfies ReadonlyArray<keyof typeof HELP_OF>;
+const CLI = 'lab/cli.ts';
 
 describe('--help', () => {
-  it.each(Object.entries(ENTRIES))('npm run %s -- --help prints its help and exits 0, lab running or not', async (topic, entry) => {
+  it.each(COMMANDS)('npm run %s -- --help prints its help and exits 0, lab running or not', async (topic) => {
     for (const flag of ['--help', '-h']) {
-      const result = await runCli(entry, [flag], {});
+      const result = await runCli(CLI, [topic, flag], {});
       expect(result.code, result.stderr).toBe(0);
       expect(result.stdout).toBe(HELP_OF[topic as keyof typeof HELP_OF]);
     }
@@ -50,7 +43,7 @@ describe('--help', () => {
 
 describe('a wrong option', () => {
   it('npm start -- --bogus: one line, the usage, exit code 2, nothing started', async () => {
-    const result = await runCli(ENTRIES.start, ['--bogus'], {});
+    const result = await runCli(CLI, ['start', '--bogus'], {});
     expect(result.code).toBe(2);
     expect(result.stderr.trim()).toBe("✘ Unknown option '--bogus'. usage: npm start [-- --restart-on-crash]; npm start -- --help for more.");
     expect(result.stdout).toBe('');
@@ -87,7 +80,7 @@ describe('for another scenario', () => {
 `;
   let folder: string;
   const helpOf = async (command: string) => {
-    const result = await runCli(`lab/commands/${command}.ts`, ['--help'], { LAB_SCENARIO: folder, LAB_STATE_DIR: path.join(folder, '.lab') });
+    const result = await runCli(CLI, [command, '--help'], { LAB_SCENARIO: folder, LAB_STATE_DIR: path.join(folder, '.lab') });
     expect(result.code, result.stderr).toBe(0);
     return result.stdout;
   };
@@ -101,7 +94,7 @@ describe('for another scenario', () => {
   });
 
   it('every help takes the scenario\'s words from its definition, and none of Scenario 1\'s', async () => {
-    const helps = Object.fromEntries(await Promise.all(Object.keys(ENTRIES).map(async (command) => [command, await helpOf(command)] as const)));
+    const helps = Object.fromEntries(await Promise.all(COMMANDS.map(async (command) => [command, await helpOf(command)] as const)));
     for (const [command, text] of Object.entries(helps)) {
       expect(text, command).not.toMatch(/server\.ts|posts|\/feed|both fixes|200 users|solution\//);
     }
@@ -115,10 +108,10 @@ describe('for another scenario', () => {
 
   it('npm run hint gives the scenario\'s own hints', async () => {
     const env = { LAB_SCENARIO: folder, LAB_STATE_DIR: path.join(folder, '.lab') };
-    const first = await runCli('lab/commands/hint.ts', [], env);
+    const first = await runCli(CLI, ['hint'], env);
     expect(first.stdout, first.stderr).toContain('Hint 1 of 3 for “Make the orders page fast” (no `npm run check` yet, so starting at the beginning):\n\n  Look at the orders page first.');
-    expect((await runCli('lab/commands/hint.ts', [], env)).stdout).toContain('  Where does it spend its time?');
-    const wrong = await runCli('lab/commands/hint.ts', ['--step', 'pool'], env);
+    expect((await runCli(CLI, ['hint'], env)).stdout).toContain('  Where does it spend its time?');
+    const wrong = await runCli(CLI, ['hint', '--step', 'pool'], env);
     expect(wrong.code).toBe(2);
     expect(wrong.stderr.trim()).toBe('✘ There is no step "pool". usage: npm run hint [-- --step view]');
   });

@@ -7,7 +7,8 @@ import http from 'node:http';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, sql, type TestDatabase } from '../helpers/database.js';
-import { BROKEN_SERVER, FIXED_SERVER, startApp, type RunningApp } from '../../lab/app-runner.js';
+import { startApp, type RunningApp } from '../../lab/app-runner.js';
+import { BROKEN_SERVER, FIXED_SERVER } from '../helpers/project-lab.js';
 
 const RUNS = 150;
 

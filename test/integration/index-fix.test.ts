@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, sql, type TestDatabase } from '../helpers/database.js';
-import { SCENARIO_FILES } from '../../lab/reset/scenario-files.js';
+import { SCENARIO_FILES } from '../helpers/project-lab.js';
 
 // The query src/server.ts runs for GET /feed.
 const FEED_QUERY = `SELECT p.id, p.user_id AS "userId", u.username, p.content, p.created_at AS "createdAt"

@@ -10,13 +10,13 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { markCheckLoad } from '../../lab/check/load-marks.js';
 import { LabExporter } from '../../lab/exporter/lab-exporter.js';
-import { scenario } from '../../lab/scenario/current.js';
 import { writeInProgress } from '../../lab/runs/run-store.js';
 import { parsePrometheusText } from '../../lab/metrics/prometheus-text.js';
 import { snapshotOf, sumAt } from '../../lab/metrics/window.js';
 import { fillUntilRefused, holdConnectionLoggingIn } from '../helpers/connection-storm.js';
 import { createTestDatabase, sql, type TestDatabase } from '../helpers/database.js';
 import { waitFor } from '../helpers/wait.js';
+import { scenario } from '../helpers/project-lab.js';
 
 describe('lab exporter', () => {
   let database: TestDatabase;

@@ -9,15 +9,14 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeLabState } from '../../lab/lab-state.js';
 import type { RunRecord } from '../../lab/runs/run-record.js';
-import { BROKEN_SERVER, FIXED_SERVER, startApp, type RunningApp } from '../../lab/app-runner.js';
+import { startApp, type RunningApp } from '../../lab/app-runner.js';
 import { runCli, startCli } from '../helpers/cli.js';
 import { createTestDatabase, sql, type TestDatabase } from '../helpers/database.js';
 import { freePort } from '../../lab/net/free-port.js';
 import { startScriptedServer } from '../helpers/scripted-server.js';
-import { SCENARIO_FILES } from '../../lab/reset/scenario-files.js';
+import { BROKEN_SERVER, FIXED_SERVER, SCENARIO_FILES } from '../helpers/project-lab.js';
 
-const LOADTEST = 'lab/commands/loadtest.ts';
-const RUNS = 'lab/commands/runs.ts';
+const CLI = 'lab/cli.ts';
 
 function newStateDir(): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), 'loadtest-state-'));
@@ -47,7 +46,7 @@ describe('npm run loadtest: talking to a person', () => {
   it('says plainly that nothing answers when the app is down, without a stack trace', async () => {
     const port = await freePort();
     const stateDir = newStateDir();
-    const result = await runCli(LOADTEST, [], { LAB_STATE_DIR: stateDir, PORT: String(port) });
+    const result = await runCli(CLI, ['loadtest'], { LAB_STATE_DIR: stateDir, PORT: String(port) });
 
     expect(result.code).toBe(1);
     expect(result.stderr.trim()).toBe(
@@ -63,14 +62,14 @@ describe('npm run loadtest: talking to a person', () => {
     [['--route', 'http://example.com/'], '✘ --route "http://example.com/" is not a path on the app'],
     [['--frobnicate'], "✘ Unknown option '--frobnicate'."],
   ])('rejects %j with one line and exit code 2', async (args, message) => {
-    const result = await runCli(LOADTEST, args, { LAB_STATE_DIR: newStateDir() });
+    const result = await runCli(CLI, ['loadtest', ...args], { LAB_STATE_DIR: newStateDir() });
     expect(result.code).toBe(2);
     expect(result.stderr.trim().split('\n')).toHaveLength(1);
     expect(result.stderr).toContain(message);
   });
 
   it('shows its options with --help', async () => {
-    const result = await runCli(LOADTEST, ['--help'], { LAB_STATE_DIR: newStateDir() });
+    const result = await runCli(CLI, ['loadtest', '--help'], { LAB_STATE_DIR: newStateDir() });
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('Usage: npm run loadtest -- [options]');
     expect(result.stdout).toContain('-u, --users N       simultaneous users, 1-1000 (default 200)');
@@ -81,7 +80,7 @@ describe('npm run loadtest: talking to a person', () => {
     const server = await startScriptedServer(() => ({ kind: 'answer', status: 200 }));
     const stateDir = newStateDir();
     try {
-      const cli = startCli(LOADTEST, ['--users', '5', '--duration', '60'], { LAB_STATE_DIR: stateDir, PORT: String(server.port) });
+      const cli = startCli(CLI, ['loadtest', '--users', '5', '--duration', '60'], { LAB_STATE_DIR: stateDir, PORT: String(server.port) });
       // The first live line means the load is running.
       await cli.waitForOutput(' req/s │ ok ');
       expect(fs.existsSync(path.join(stateDir, 'runs', 'in-progress.json'))).toBe(true);
@@ -126,7 +125,7 @@ describe('npm run loadtest: labels and history against the lab servers', () => {
     });
 
     it('fails under 200 users and is labelled "broken"', async () => {
-      const result = await runCli(LOADTEST, ['--json', '--duration', '8'], env);
+      const result = await runCli(CLI, ['loadtest', '--json', '--duration', '8'], env);
       expect(result.code, result.stderr).toBe(0);
       const record = parseRecord(result.stdout);
 
@@ -161,7 +160,7 @@ describe('npm run loadtest: labels and history against the lab servers', () => {
     });
 
     it('without the index is labelled by its pool\'s size, the most connections the app held ("pool of 10")', async () => {
-      const result = await runCli(LOADTEST, ['--json', '--users', '10', '--duration', '3'], env);
+      const result = await runCli(CLI, ['loadtest', '--json', '--users', '10', '--duration', '3'], env);
       expect(result.code, result.stderr).toBe(0);
       const record = parseRecord(result.stdout);
 
@@ -176,34 +175,34 @@ describe('npm run loadtest: labels and history against the lab servers', () => {
 
     it('with the index is labelled "pool of N + index", and --label overrides the name', async () => {
       await sql(database.appUrl, fs.readFileSync(SCENARIO_FILES.solutionSql, 'utf8'));
-      const automatic = parseRecord((await runCli(LOADTEST, ['--json', '--users', '20', '--duration', '3'], env)).stdout);
+      const automatic = parseRecord((await runCli(CLI, ['loadtest', '--json', '--users', '20', '--duration', '3'], env)).stdout);
       expect(automatic.label).toMatch(/^pool of \d+ \+ index$/);
       expect(automatic.snapshot.createdAtIndexPresent).toBe(true);
       expect(automatic.summary.totalRequests).toBe(automatic.summary.succeeded);
 
-      const named = parseRecord((await runCli(LOADTEST, ['--json', '--users', '5', '--duration', '1', '--label', 'my fix'], env)).stdout);
+      const named = parseRecord((await runCli(CLI, ['loadtest', '--json', '--users', '5', '--duration', '1', '--label', 'my fix'], env)).stdout);
       expect(named).toMatchObject({ label: 'my fix', labelGiven: true });
     });
   });
 
   it('keeps every run: `npm run runs` reads them back in order, and --clear empties the table', async () => {
-    const listed = await runCli(RUNS, ['--json'], env);
+    const listed = await runCli(CLI, ['runs', '--json'], env);
     expect(listed.code).toBe(0);
     expect((JSON.parse(listed.stdout) as RunRecord[]).map((run) => run.label)).toEqual(['broken', expect.stringMatching(/^pool of \d+$/), expect.stringMatching(/^pool of \d+ \+ index$/), 'my fix']);
 
-    const table = await runCli(RUNS, [], env);
+    const table = await runCli(CLI, ['runs'], env);
     expect(table.stdout).toMatch(/│ 1 │ broken +│/);
     // Compared with the first (broken) run; how the req/s compare depends on this machine's speed.
     expect(table.stdout).toMatch(/│ 3 │ pool of \d+ \+ index +│.*p99 .* lower, req\/s (.* (higher|lower)|about the same)/);
 
-    const unknown = await runCli(RUNS, ['--clean'], env);
+    const unknown = await runCli(CLI, ['runs', '--clean'], env);
     expect({ code: unknown.code, stderr: unknown.stderr.trim() }).toEqual({
       code: 2,
       stderr: "✘ Unknown option '--clean'. Usage: npm run runs [-- --clear | --json]",
     });
 
-    const cleared = await runCli(RUNS, ['--clear'], env);
+    const cleared = await runCli(CLI, ['runs', '--clear'], env);
     expect(cleared.stdout.trim()).toBe('Cleared 4 runs. The next load test starts a new table.');
-    expect((await runCli(RUNS, [], env)).stdout.trim()).toBe('No runs yet. Run one with `npm run loadtest`.');
+    expect((await runCli(CLI, ['runs'], env)).stdout.trim()).toBe('No runs yet. Run one with `npm run loadtest`.');
   });
 });

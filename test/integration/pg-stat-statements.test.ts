@@ -7,16 +7,15 @@
  */
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { APP_ROLE } from '../../lab/config.js';
 import { enableStatementStatistics, oneLine, statementTotals } from '../../lab/database/pg-stat-statements.js';
 import { LabExporter } from '../../lab/exporter/lab-exporter.js';
 import { parsePrometheusText } from '../../lab/metrics/prometheus-text.js';
 import { startScratchDatabase, type ScratchDatabase } from '../../harness/scratch-database.js';
-import { scenario } from '../../lab/scenario/current.js';
 import { readSettings } from '../../lab/settings.js';
 import { bringUpDatabase } from '../../lab/supervisor/database.js';
 import { createTestDatabase, sql } from '../helpers/database.js';
 import { waitFor } from '../helpers/wait.js';
+import { APP_ROLE, lab, scenario } from '../helpers/project-lab.js';
 
 const SLOW = 'SELECT count(*) FROM posts WHERE content LIKE $1';
 const FAST = 'SELECT username FROM users WHERE id = $1';
@@ -25,7 +24,7 @@ describe('pg_stat_statements, for a scenario that asks for it', () => {
   let database: ScratchDatabase;
   let admin: pg.Client;
   beforeAll(async () => {
-    database = await startScratchDatabase('lab-statements', { statements: true });
+    database = await startScratchDatabase(scenario, lab.paths.schema, 'lab-statements', { statements: true });
     admin = new pg.Client({ connectionString: database.adminUrl });
     await admin.connect();
   }, 120_000);
@@ -105,9 +104,9 @@ describe('pg_stat_statements, on a server that did not preload it', () => {
     const database = await createTestDatabase('external_statements');
     const lines: string[] = [];
     try {
-      const settings = readSettings({ DATABASE_URL: database.adminUrl });
-      const lab = await bringUpDatabase(settings, (line) => lines.push(line), { database: { ...scenario.database, statements: true } });
-      expect(lab.mode).toBe('external');
+      const external = { ...lab, scenario: { ...scenario, database: { ...scenario.database, statements: true } }, settings: readSettings({ DATABASE_URL: database.adminUrl }) };
+      const brought = await bringUpDatabase(external, (line) => lines.push(line));
+      expect(brought.mode).toBe('external');
       expect(lines).toHaveLength(1);
       expect(lines[0]).toMatch(/^pg_stat_statements is not available on the DATABASE_URL server \(.*shared_preload_libraries.*\), so the top-queries panel stays empty\. To have it, add shared_preload_libraries = 'pg_stat_statements'/);
     } finally {

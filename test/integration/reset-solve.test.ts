@@ -8,11 +8,12 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SCENARIO_FILES, type ScenarioFiles } from '../../lab/reset/scenario-files.js';
+import { type ScenarioFiles } from '../../lab/reset/scenario-files.js';
 import { applySolution, dropLearnerIndexes, learnerIndexes, restorePristineServer, serverIsPristine } from '../../lab/reset/scenario-state.js';
 import { clearRuns } from '../../lab/runs/run-store.js';
 import { runCli } from '../helpers/cli.js';
 import { createTestDatabase, sql, type TestDatabase } from '../helpers/database.js';
+import { SCENARIO_FILES, scenario } from '../helpers/project-lab.js';
 
 describe('solve → reset round trip', () => {
   let database: TestDatabase;
@@ -43,11 +44,11 @@ describe('solve → reset round trip', () => {
     const constraintIndexes = ['posts_pkey', 'users_pkey', 'users_username_key'];
     await sql(database.appUrl, 'CREATE INDEX learner_user_idx ON posts (user_id)');
     await sql(database.appUrl, 'CREATE INDEX learner_partial ON users (created_at) WHERE id > 10');
-    expect((await learnerIndexes(database.adminUrl)).map((index) => index.name).sort()).toEqual(['learner_partial', 'learner_user_idx', 'posts_created_at_idx']);
+    expect((await learnerIndexes(database.adminUrl, scenario.database.tables)).map((index) => index.name).sort()).toEqual(['learner_partial', 'learner_user_idx', 'posts_created_at_idx']);
     const rowsBefore = await rowCounts();
 
     expect(restorePristineServer(files)).toBe(true);
-    const dropped = await dropLearnerIndexes(database.adminUrl);
+    const dropped = await dropLearnerIndexes(database.adminUrl, scenario.database.tables);
 
     expect(fs.readFileSync(files.server).equals(fs.readFileSync(SCENARIO_FILES.pristineServer))).toBe(true);
     expect(serverIsPristine(files)).toBe(true);
@@ -59,7 +60,7 @@ describe('solve → reset round trip', () => {
 
   it('a second reset changes nothing', async () => {
     expect(restorePristineServer(files)).toBe(false);
-    expect(await dropLearnerIndexes(database.adminUrl)).toEqual([]);
+    expect(await dropLearnerIndexes(database.adminUrl, scenario.database.tables)).toEqual([]);
   });
 
   it('--runs deletes finished runs but not the one in progress', () => {
@@ -89,11 +90,11 @@ describe('npm run solve and npm run reset on a lab that runs another app file (L
   });
 
   it('swap that file, and keep its last version in the state folder', async () => {
-    const solved = await runCli('lab/commands/solve.ts', [], env);
+    const solved = await runCli('lab/cli.ts', ['solve'], env);
     expect(solved.code, solved.stderr).toBe(0);
     expect(fs.readFileSync(app).equals(fs.readFileSync(SCENARIO_FILES.solutionServer!))).toBe(true);
 
-    const reset = await runCli('lab/commands/reset.ts', ['--yes'], env);
+    const reset = await runCli('lab/cli.ts', ['reset', '--yes'], env);
     expect(reset.code, reset.stderr).toBe(0);
     expect(reset.stdout).toContain(`✔ Reset: original ${app} restored`);
     expect(fs.readFileSync(app).equals(fs.readFileSync(SCENARIO_FILES.pristineServer))).toBe(true);

@@ -2,9 +2,9 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clientConnectionsByState, maxConnections, sessionsOpened, tableRowsRead } from '../../lab/database/stats.js';
-import { scenario } from '../../lab/scenario/current.js';
 import { createTestDatabase, sql, type TestDatabase } from '../helpers/database.js';
 import { waitFor } from '../helpers/wait.js';
+import { scenario } from '../helpers/project-lab.js';
 
 describe('database statistics', () => {
   let database: TestDatabase;

@@ -4,13 +4,15 @@
  * database directly: each makes its own copy with createTestDatabase(), so an index created by
  * one test cannot leak into another.
  *
- * Each scenario's tests are a project (vitest.config.ts) whose LAB_SCENARIO names it. The test
- * files get it in their environment; this setup runs in vitest's own process, where every
- * project's setup runs in turn, each with its own copy of the engine's modules: so it names the
- * scenario while it loads the engine, then puts the variable back.
+ * Each scenario's tests are a project (vitest.config.ts) whose LAB_SCENARIO names it; this setup
+ * runs in vitest's own process, once per project, and opens that project's scenario.
  */
+import path from 'node:path';
 import pg from 'pg';
 import type { TestProject } from 'vitest/node';
+import { startScratchDatabase } from '../../harness/scratch-database.js';
+import { loadDefinition } from '../../lab/lab.js';
+import { folderOf } from '../../lab/scenario/location.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -25,16 +27,14 @@ declare module 'vitest' {
 }
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
-  const { startScratchDatabase, APP_DATABASE } = await withScenario(project.config.env.LAB_SCENARIO, async () => ({
-    ...(await import('../../harness/scratch-database.js')),
-    ...(await import('../../lab/config.js')),
-  }));
-  const database = await startScratchDatabase('lab-test-pg');
+  const folder = folderOf(project.config.env.LAB_SCENARIO ?? '1');
+  const scenario = await loadDefinition(folder);
+  const database = await startScratchDatabase(scenario, path.join(folder, scenario.files.schema), 'lab-test-pg');
   // Keep the template idle: CREATE DATABASE … TEMPLATE fails while anyone (autovacuum
   // included) is connected to it, and autovacuum skips databases that refuse connections.
   const client = new pg.Client({ connectionString: database.maintenanceUrl });
   await client.connect();
-  await client.query(`ALTER DATABASE ${client.escapeIdentifier(APP_DATABASE)} WITH ALLOW_CONNECTIONS false`);
+  await client.query(`ALTER DATABASE ${client.escapeIdentifier(scenario.database.name)} WITH ALLOW_CONNECTIONS false`);
   await client.end();
 
   project.provide('pgPort', database.port);
@@ -45,16 +45,4 @@ export default async function setup(project: TestProject): Promise<() => Promise
   project.provide('maintenanceUrl', database.maintenanceUrl);
 
   return () => database.stop();
-}
-
-/** Runs `load` with LAB_SCENARIO set to `name` (when given), and restores it afterwards. */
-async function withScenario<T>(name: string | undefined, load: () => Promise<T>): Promise<T> {
-  const before = process.env.LAB_SCENARIO;
-  if (name !== undefined) process.env.LAB_SCENARIO = name;
-  try {
-    return await load();
-  } finally {
-    if (before === undefined) delete process.env.LAB_SCENARIO;
-    else process.env.LAB_SCENARIO = before;
-  }
 }

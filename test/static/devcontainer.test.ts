@@ -10,7 +10,6 @@ import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { DEFAULT_APP_PORT, DEFAULT_LAB_PORT, DEFAULT_PG_PORT, ROOT_DIR } from '../../lab/config.js';
 import { grafanaDashboardFile } from '../../lab/dashboard/grafana.js';
-import { loadDefinition } from '../../lab/scenario/current.js';
 import type { ScenarioDefinition } from '../../lab/scenario/definition.js';
 import { scenarioFolders } from '../../lab/scenario/location.js';
 import { readSettings } from '../../lab/settings.js';
@@ -27,6 +26,7 @@ import {
   type Scenario,
 } from '../helpers/devcontainer.js';
 import { fencedBlocks } from '../helpers/markdown.js';
+import { loadDefinition } from '../../lab/lab.js';
 
 interface VsCodeTasks {
   tasks: Array<{ label: string; type: string; command: string; runOptions?: { runOn?: string } }>;

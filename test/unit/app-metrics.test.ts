@@ -5,11 +5,11 @@
 import path from 'node:path';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { writePristineScenario } from '../../lab/app-runner.js';
 import { parsePrometheusText } from '../../lab/metrics/prometheus-text.js';
+import { PRISTINE_DIR } from '../helpers/project-lab.js';
 
 async function appWithMetrics() {
-  const metricsModule = path.join(writePristineScenario(), 'src', 'metrics.ts');
+  const metricsModule = path.join(PRISTINE_DIR, 'src', 'metrics.ts');
   const { registerMetrics } = (await import(metricsModule)) as { registerMetrics: (app: FastifyInstance) => void };
   const app = Fastify();
   registerMetrics(app);

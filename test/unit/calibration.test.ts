@@ -1,7 +1,7 @@
 /** The dataset-size decision: keep the size when the lesson shows, scale it when the machine is too fast or too slow. */
 import { describe, expect, it } from 'vitest';
 import { calibrateDataset, calibrationLoad, chooseSize, nearestStep, type CalibrationFacts } from '../../lab/calibration.js';
-import { scenario } from '../../lab/scenario/current.js';
+import { lab, scenario } from '../helpers/project-lab.js';
 
 const { keepWaitSeconds, targetWaitSeconds } = scenario.calibration;
 const steps = scenario.dataset.unitSteps;
@@ -11,7 +11,7 @@ const rateFor = (waitSeconds: number, facts: CalibrationFacts = scenario) => fac
 describe('chooseSize, with Scenario 1\'s definition', () => {
   it('keeps the size anywhere in the band', () => {
     for (const wait of [keepWaitSeconds.min, 3, keepWaitSeconds.max]) {
-      const decision = chooseSize(100_000, rateFor(wait));
+      const decision = chooseSize(100_000, rateFor(wait), scenario);
       expect(decision.changed).toBe(false);
       expect(decision.size).toBe(100_000);
       expect(decision.predictedWaitSeconds).toBeCloseTo(wait);
@@ -20,14 +20,14 @@ describe('chooseSize, with Scenario 1\'s definition', () => {
   });
 
   it('grows the table on a machine fast enough to hide the queue, and names why', () => {
-    const decision = chooseSize(100_000, rateFor(0.5));
+    const decision = chooseSize(100_000, rateFor(0.5), scenario);
     expect(decision.changed).toBe(true);
     expect(decision.size).toBe(700_000); // 100k × 3 s ÷ 0.5 s = 600k: the nearest step
     expect(decision.reason).toBe('this machine is fast for 100,000 posts: a pool alone would make users wait about 0.5 s; aiming for about 3 s');
   });
 
   it('shrinks the table on a machine so slow that a pool alone would near the client timeout', () => {
-    const decision = chooseSize(100_000, rateFor(10));
+    const decision = chooseSize(100_000, rateFor(10), scenario);
     expect(decision.changed).toBe(true);
     expect(decision.size).toBe(30_000); // 100k × 3 s ÷ 10 s
     expect(decision.reason).toMatch(/slow/);
@@ -35,7 +35,7 @@ describe('chooseSize, with Scenario 1\'s definition', () => {
 
   it('lands every machine from 10× slower to 10× faster in the band (the wait scales with the rows)', () => {
     for (let wait = 0.3; wait <= 30; wait *= 1.1) {
-      const decision = chooseSize(100_000, rateFor(wait));
+      const decision = chooseSize(100_000, rateFor(wait), scenario);
       const waitAtNewSize = wait * (decision.size / 100_000);
       expect(waitAtNewSize, `a machine waiting ${wait.toFixed(2)} s at 100k`).toBeGreaterThanOrEqual(keepWaitSeconds.min);
       expect(waitAtNewSize, `a machine waiting ${wait.toFixed(2)} s at 100k`).toBeLessThanOrEqual(keepWaitSeconds.max);
@@ -44,15 +44,15 @@ describe('chooseSize, with Scenario 1\'s definition', () => {
 
   it('keeps a resized table on the next calibration (no flip-flop between two sizes)', () => {
     for (let wait = 0.3; wait <= 30; wait *= 1.1) {
-      const first = chooseSize(100_000, rateFor(wait));
-      const second = chooseSize(first.size, rateFor(wait * (first.size / 100_000)));
+      const first = chooseSize(100_000, rateFor(wait), scenario);
+      const second = chooseSize(first.size, rateFor(wait * (first.size / 100_000)), scenario);
       expect(second.changed).toBe(false);
     }
   });
 
   it('stays within its steps', () => {
-    expect(chooseSize(100_000, rateFor(0.01)).size).toBe(steps.at(-1));
-    expect(chooseSize(100_000, rateFor(1_000)).size).toBe(steps[0]);
+    expect(chooseSize(100_000, rateFor(0.01), scenario).size).toBe(steps.at(-1));
+    expect(chooseSize(100_000, rateFor(1_000), scenario).size).toBe(steps[0]);
   });
 });
 
@@ -76,16 +76,16 @@ describe('chooseSize, with another scenario\'s definition', () => {
 
   it('sends what the definition names: its calibration route, its load test\'s users and patience', () => {
     expect(calibrationLoad(shop)).toEqual({ route: '/orders/mine', users: 50, requestTimeoutSeconds: 10 });
-    expect(calibrationLoad()).toEqual({ route: '/feed', users: 200, requestTimeoutSeconds: 20 });
+    expect(calibrationLoad(scenario)).toEqual({ route: '/feed', users: 200, requestTimeoutSeconds: 20 });
   });
 });
 
 describe('nearestStep', () => {
   it('picks the step nearest by ratio', () => {
-    expect(nearestStep(14_000)).toBe(15_000);
-    expect(nearestStep(85_000)).toBe(100_000);
-    expect(nearestStep(80_000)).toBe(70_000);
-    expect(steps).toContain(nearestStep((100_000 * targetWaitSeconds) / 7.4));
+    expect(nearestStep(14_000, steps)).toBe(15_000);
+    expect(nearestStep(85_000, steps)).toBe(100_000);
+    expect(nearestStep(80_000, steps)).toBe(70_000);
+    expect(steps).toContain(nearestStep((100_000 * targetWaitSeconds) / 7.4, steps));
     expect(nearestStep(260_000, [100_000, 200_000, 400_000])).toBe(200_000);
   });
 });
@@ -104,7 +104,7 @@ describe('calibrateDataset: a first start seeds at most once more after its firs
 
   it('keeps the size without reseeding when the first timing lands in the band', async () => {
     const m = machine(() => rateFor(targetWaitSeconds));
-    const result = await calibrateDataset('unused', 100_000, m.reseed, undefined, m.measure);
+    const result = await calibrateDataset(lab, 'unused', 100_000, m.reseed, undefined, m.measure);
     expect(m.reseeds).toEqual([]);
     expect(result.size).toBe(100_000);
     expect(result.decisions).toHaveLength(1);
@@ -114,7 +114,7 @@ describe('calibrateDataset: a first start seeds at most once more after its firs
     // 100,000 gives 6.6 s; 50,000 answers three times as fast: 1.1 s, under the band's floor.
     const m = machine((size) => (size >= 100_000 ? rateFor(6.6) : rateFor(6.6 / 6)));
     const lines: string[] = [];
-    const result = await calibrateDataset('unused', 100_000, m.reseed, (line) => lines.push(line), m.measure);
+    const result = await calibrateDataset(lab, 'unused', 100_000, m.reseed, (line) => lines.push(line), m.measure);
     expect(m.reseeds).toHaveLength(1);
     expect(result.size).toBe(m.reseeds[0]);
     expect(result.decisions).toHaveLength(2);

@@ -6,9 +6,9 @@
 import { describe, expect, it } from 'vitest';
 import { GOAL_SECONDS, goalNotMeasured, goalStep, goalTitle, greenRunWithFixes, judgeGoal, judgeGoalRecord } from '../../lab/check/step-goal.js';
 import type { RunRecord, RunSummary } from '../../lab/runs/run-record.js';
-import { scenario } from '../../lab/scenario/current.js';
 import type { StepContext, StepResult } from '../../lab/scenario/steps.js';
 import { failedRun, runRecord } from '../helpers/run-records.js';
+import { scenario } from '../helpers/project-lab.js';
 
 const { users, route, p99GoalMs } = scenario.loadTest;
 const { fixes } = scenario.checks;
@@ -26,11 +26,11 @@ const summary = (overrides: Partial<RunSummary> = {}): RunSummary => ({
 
 describe('the goal\'s judge', () => {
   it('is titled with the load test\'s users and p99 bound', () => {
-    expect(goalTitle()).toBe(`Goal: ${users} users, 0 errors, p99 under ${p99GoalMs / 1000} s`);
+    expect(goalTitle(scenario)).toBe(`Goal: ${users} users, 0 errors, p99 under ${p99GoalMs / 1000} s`);
   });
 
   it('passes 0 errors with p99 under the load test\'s green bound', () => {
-    expect(judgeGoal(summary())).toEqual({
+    expect(judgeGoal(scenario, summary())).toEqual({
       status: 'passed',
       observed: `${users} users for ${GOAL_SECONDS} s: 5,000 requests, 0 failed, p50 40 ms, p99 ${p99GoalMs / 5} ms`,
       next: '',
@@ -38,13 +38,13 @@ describe('the goal\'s judge', () => {
   });
 
   it('fails failed requests, pointing at the app\'s errors and the full load test', () => {
-    const step = judgeGoal(summary({ succeeded: 4_700, failedHttp5xx: 300 }));
+    const step = judgeGoal(scenario, summary({ succeeded: 4_700, failedHttp5xx: 300 }));
     expect(step).toMatchObject({ status: 'failed', observed: expect.stringMatching(/, 300 failed,/) });
     expect(step.next).toBe(`requests failed although ${fixes} pass: the \`npm start\` terminal shows the app's errors. Then run the full \`npm run loadtest\`: a green run with ${fixes} counts for this line`);
   });
 
   it('fails a p99 over the bound, asking whether the machine was busy', () => {
-    const step = judgeGoal(summary({ latencyMs: { avg: 900, p50: 800, p95: p99GoalMs, p99: p99GoalMs * 1.6, max: p99GoalMs * 2 } }));
+    const step = judgeGoal(scenario, summary({ latencyMs: { avg: 900, p50: 800, p95: p99GoalMs, p99: p99GoalMs * 1.6, max: p99GoalMs * 2 } }));
     expect(step).toMatchObject({ status: 'failed', next: expect.stringMatching(new RegExp(`^p99 was above ${p99GoalMs / 1000} s in this short run: was something else busy`)) });
   });
 
@@ -54,16 +54,16 @@ describe('the goal\'s judge', () => {
       return { ...outcomes, name, method: 'GET' as const, path: `/${name}` };
     };
     const mixed = (slowP99: number) => summary({ route: 'mix', routes: [part('search', p99GoalMs / 5), part('orders', slowP99)], latencyMs: { avg: 50, p50: 40, p95: 100, p99: slowP99, max: slowP99 } });
-    expect(judgeGoal(mixed(p99GoalMs / 4))).toEqual({
+    expect(judgeGoal(scenario, mixed(p99GoalMs / 4))).toEqual({
       status: 'passed',
       observed: `${users} users for ${GOAL_SECONDS} s: 5,000 requests, 0 failed, p99 search ${p99GoalMs / 5} ms, orders ${p99GoalMs / 4} ms`,
       next: '',
     });
-    expect(judgeGoal(mixed(p99GoalMs * 2)).next).toMatch(new RegExp(`^p99 was above ${p99GoalMs / 1000} s on orders in this short run`));
+    expect(judgeGoal(scenario, mixed(p99GoalMs * 2)).next).toMatch(new RegExp(`^p99 was above ${p99GoalMs / 1000} s on orders in this short run`));
   });
 
   it('before the fixes pass: not measured, and nothing to do on this line', () => {
-    expect(goalNotMeasured()).toEqual({ status: 'failed', observed: `not measured yet: it runs once ${fixes} above pass`, next: '' });
+    expect(goalNotMeasured(scenario)).toEqual({ status: 'failed', observed: `not measured yet: it runs once ${fixes} above pass`, next: '' });
   });
 });
 
@@ -78,28 +78,28 @@ describe('a green load-test run stands for the goal', () => {
   const labelledFixed = (run: RunRecord) => run.label === 'fixed';
 
   it('when it was green, on the goal\'s route with its users, with the fixes, by the app running now', () => {
-    const run = greenRunWithFixes([failedRun(), green()], appStart, labelledFixed);
+    const run = greenRunWithFixes(scenario, [failedRun(), green()], appStart, labelledFixed);
     expect(run?.label).toBe('fixed');
-    expect(judgeGoalRecord(run!)).toMatchObject({
+    expect(judgeGoalRecord(scenario, run!)).toMatchObject({
       status: 'passed',
       observed: expect.stringMatching(new RegExp(`^your load test "fixed" at \\d\\d:\\d\\d was green with ${fixes}: ${users} users, 6,000 requests, 0 failed, p99 377 ms$`)),
     });
   });
 
   it('not when the app restarted since, nor for another route, fewer users, a partial or amber run, or without the fixes', () => {
-    expect(greenRunWithFixes([green()], Date.parse('2026-11-26T14:05:00.000Z'), labelledFixed)).toBeUndefined();
-    expect(greenRunWithFixes([green()], undefined, labelledFixed)).toBeUndefined();
-    expect(greenRunWithFixes([green({ summary: { ...green().summary, route: `${route}/other` } })], appStart, labelledFixed)).toBeUndefined();
-    expect(greenRunWithFixes([green({ summary: { ...green().summary, users: users - 1 } })], appStart, labelledFixed)).toBeUndefined();
-    expect(greenRunWithFixes([green({ partial: true })], appStart, labelledFixed)).toBeUndefined();
-    expect(greenRunWithFixes([green({ verdict: 'amber' })], appStart, labelledFixed)).toBeUndefined();
-    expect(greenRunWithFixes([green({ label: 'half fixed' })], appStart, labelledFixed)).toBeUndefined();
+    expect(greenRunWithFixes(scenario, [green()], Date.parse('2026-11-26T14:05:00.000Z'), labelledFixed)).toBeUndefined();
+    expect(greenRunWithFixes(scenario, [green()], undefined, labelledFixed)).toBeUndefined();
+    expect(greenRunWithFixes(scenario, [green({ summary: { ...green().summary, route: `${route}/other` } })], appStart, labelledFixed)).toBeUndefined();
+    expect(greenRunWithFixes(scenario, [green({ summary: { ...green().summary, users: users - 1 } })], appStart, labelledFixed)).toBeUndefined();
+    expect(greenRunWithFixes(scenario, [green({ partial: true })], appStart, labelledFixed)).toBeUndefined();
+    expect(greenRunWithFixes(scenario, [green({ verdict: 'amber' })], appStart, labelledFixed)).toBeUndefined();
+    expect(greenRunWithFixes(scenario, [green({ label: 'half fixed' })], appStart, labelledFixed)).toBeUndefined();
   });
 });
 
 describe('the goal step', () => {
   const HINTS = ['a nudge', 'where to look', 'nearly the answer'] as const;
-  const step = goalStep({ waitsFor: ['fix-a', 'fix-b'], fixesInPlace: () => true, hints: HINTS });
+  const step = goalStep(scenario, { waitsFor: ['fix-a', 'fix-b'], fixesInPlace: () => true, hints: HINTS });
   const result = (id: string, status: StepResult['status']): StepResult => ({ id, title: id, required: true, status, observed: '', next: '' });
   const loads: string[] = [];
   const context = (before: StepResult[]): StepContext => ({
@@ -118,20 +118,20 @@ describe('the goal step', () => {
   });
 
   it('is required and needs the app', () => {
-    expect(step).toMatchObject({ id: 'goal', title: goalTitle(), required: true, needs: ['app'], hints: HINTS });
+    expect(step).toMatchObject({ id: 'goal', title: goalTitle(scenario), required: true, needs: ['app'], hints: HINTS });
   });
 
   it('sends nothing until every step it waits for passed', async () => {
     loads.length = 0;
-    expect(await step.check(context([result('fix-a', 'passed')]))).toEqual(goalNotMeasured());
-    expect(await step.check(context([result('fix-a', 'passed'), result('fix-b', 'failed')]))).toEqual(goalNotMeasured());
+    expect(await step.check(context([result('fix-a', 'passed')]))).toEqual(goalNotMeasured(scenario));
+    expect(await step.check(context([result('fix-a', 'passed'), result('fix-b', 'failed')]))).toEqual(goalNotMeasured(scenario));
     expect(loads).toEqual([]);
   });
 
   it('then measures, announcing the load it sends', async () => {
     loads.length = 0;
     const verdict = await step.check(context([result('other', 'failed'), result('fix-a', 'passed'), result('fix-b', 'passed')]));
-    expect(verdict).toEqual(judgeGoal(summary()));
+    expect(verdict).toEqual(judgeGoal(scenario, summary()));
     expect(loads).toEqual([`goal: The goal sends ${users} users to ${route} for ${GOAL_SECONDS} s, as the load test does`]);
   });
 
@@ -145,20 +145,20 @@ describe('the goal step', () => {
     });
 
     it('names the probe in its title', () => {
-      expect(goalStep({ waitsFor: [], fixesInPlace: () => true, hints: HINTS, probe: probe('passed') }).title).toBe(`${goalTitle()}, fresh answers`);
+      expect(goalStep(scenario, { waitsFor: [], fixesInPlace: () => true, hints: HINTS, probe: probe('passed') }).title).toBe(`${goalTitle(scenario)}, fresh answers`);
     });
 
     it('fails as the probe says, before sending any load', async () => {
       loads.length = 0;
-      const probed = goalStep({ waitsFor: ['fix-a', 'fix-b'], fixesInPlace: () => true, hints: HINTS, probe: probe('failed') });
+      const probed = goalStep(scenario, { waitsFor: ['fix-a', 'fix-b'], fixesInPlace: () => true, hints: HINTS, probe: probe('failed') });
       expect(await probed.check(context(fixed))).toEqual({ status: 'failed', observed: 'a new order was missing', next: 'ask the database' });
       expect(loads).toEqual([]);
     });
 
     it('when the probe passes, measures and adds the probe\'s line to the goal\'s', async () => {
       loads.length = 0;
-      const probed = goalStep({ waitsFor: ['fix-a', 'fix-b'], fixesInPlace: () => true, hints: HINTS, probe: probe('passed') });
-      expect(await probed.check(context(fixed))).toEqual({ ...judgeGoal(summary()), observed: `${judgeGoal(summary()).observed}; a new order was listed at once` });
+      const probed = goalStep(scenario, { waitsFor: ['fix-a', 'fix-b'], fixesInPlace: () => true, hints: HINTS, probe: probe('passed') });
+      expect(await probed.check(context(fixed))).toEqual({ ...judgeGoal(scenario, summary()), observed: `${judgeGoal(scenario, summary()).observed}; a new order was listed at once` });
       expect(loads).toHaveLength(1);
     });
   });

@@ -14,9 +14,9 @@ import { localDateTime, localTime } from '../../lab/loadtest/figures.js';
 import { WHOLE_MIX } from '../../lab/loadtest/mix.js';
 import type { RunRecord } from '../../lab/runs/run-record.js';
 import { listRuns } from '../../lab/runs/run-store.js';
-import { scenario } from '../../lab/scenario/current.js';
 import type { StepContext } from '../../lab/scenario/steps.js';
 import { failedRun, runRecord } from '../helpers/run-records.js';
+import { scenario } from '../helpers/project-lab.js';
 
 let dir: string;
 beforeEach(() => {
@@ -34,10 +34,10 @@ const context = (fields: Pick<StepContext, 'runs' | 'drillsFile'>) => fields as 
 describe('reproduce: a recorded load-test run that failed', () => {
   /** In these tests, the runs labelled "broken" ran on the app as shipped. */
   const labelledBroken = (run: RunRecord) => run.label === 'broken';
-  const judge = () => judgeReproduced(listRuns(dir), labelledBroken);
+  const judge = () => judgeReproduced(scenario, listRuns(dir), labelledBroken);
 
   it('fails with no runs, and says how to make one on the scenario\'s app', () => {
-    expect(judgeReproduced(listRuns(path.join(dir, 'missing')), labelledBroken)).toEqual({
+    expect(judgeReproduced(scenario, listRuns(path.join(dir, 'missing')), labelledBroken)).toEqual({
       status: 'failed',
       observed: 'no load-test run is recorded yet',
       next: `run \`npm run loadtest\` while the broken ${scenario.files.app} runs, and watch the dashboard`,
@@ -84,7 +84,7 @@ describe('reproduce: a recorded load-test run that failed', () => {
     const timedOut = runRecord({ label: 'broken', startedAt: '2026-11-26T13:00:00.000Z', summary: { succeeded: 534, timeouts: 35, successRate: 93.8, topServerError: null } });
 
     it('does not take a run that failed otherwise (a swamped machine\'s timeouts) for it, and says what that run failed with', () => {
-      expect(judgeReproduced([timedOut], labelledBroken, refusal)).toEqual({
+      expect(judgeReproduced(scenario, [timedOut], labelledBroken, refusal)).toEqual({
         status: 'failed',
         observed: '1 run recorded; run "broken" failed 35 of 6,000 requests, but 35 timed out, not the database refusing connections',
         next: expect.stringMatching(/not the failure this step explains: run `npm run loadtest` again/),
@@ -92,7 +92,7 @@ describe('reproduce: a recorded load-test run that failed', () => {
     });
 
     it('passes on a later run that shows it, quoting that run', () => {
-      expect(judgeReproduced([timedOut, refused], labelledBroken, refusal)).toMatchObject({
+      expect(judgeReproduced(scenario, [timedOut, refused], labelledBroken, refusal)).toMatchObject({
         status: 'passed',
         observed: expect.stringMatching(/^run "broken" \(2026-11-26 14:00\): 5,400 of 6,000 requests failed/),
       });
@@ -100,7 +100,7 @@ describe('reproduce: a recorded load-test run that failed', () => {
   });
 
   it('is the required step "reproduce", judged on the runs the runner read', async () => {
-    const step = reproduceStep({ title: 'See it fail', hints: HINTS, ranOnTheBrokenApp: labelledBroken });
+    const step = reproduceStep(scenario, { title: 'See it fail', hints: HINTS, ranOnTheBrokenApp: labelledBroken });
     expect(step).toMatchObject({ id: 'reproduce', title: 'See it fail', required: true, needs: [] });
     expect(await step.check(context({ runs: [failedRun()], drillsFile: '' }))).toMatchObject({ status: 'passed' });
   });
@@ -115,7 +115,7 @@ describe('reproduce: slowness, a recorded run of the whole traffic that was not 
     ...runRecord({ label, ...(startedAt ? { startedAt } : {}), summary: { route: wholeTraffic, latencyMs: { avg: 900, p50: 800, p95: 1_900, p99: 2_400, max: 3_000 }, ...summary } }),
     verdict,
   });
-  const judge = (runs: RunRecord[]) => judgeSlownessReproduced(runs, labelledBroken);
+  const judge = (runs: RunRecord[]) => judgeSlownessReproduced(scenario, runs, labelledBroken);
 
   it('fails with no runs, with runs on one route only, and with green runs only, saying each time what would count', () => {
     expect(judge([])).toEqual({ status: 'failed', observed: `no load-test run of ${traffic} is recorded yet`, next: 'run `npm run loadtest` with the dashboard open' });
@@ -148,7 +148,7 @@ describe('reproduce: slowness, a recorded run of the whole traffic that was not 
   });
 
   it('is what reproduceStep judges when the scenario says the problem shows as slowness', async () => {
-    const step = reproduceStep({ title: 'See it crawl', hints: HINTS, ranOnTheBrokenApp: labelledBroken, shows: 'slowness' });
+    const step = reproduceStep(scenario, { title: 'See it crawl', hints: HINTS, ranOnTheBrokenApp: labelledBroken, shows: 'slowness' });
     expect(await step.check(context({ runs: [run('broken', 'green')], drillsFile: '' }))).toMatchObject({ status: 'failed' });
     expect(await step.check(context({ runs: [run('broken', 'amber')], drillsFile: '' }))).toMatchObject({ status: 'passed' });
   });
@@ -159,7 +159,7 @@ describe('the app survives a database restart', () => {
   const drill = { finishedAt: '2026-11-26T15:10:00.000Z', databaseDownSeconds: 5, appCrashed: false };
   const at = localTime(drill.finishedAt);
   const route = scenario.drills.databaseProbeRoute;
-  const step = databaseRestartStep({ id: 'db-restart', title: 'Survive a restart', required: false, hints: HINTS, advice: 'handle the error' });
+  const step = databaseRestartStep(scenario, { id: 'db-restart', title: 'Survive a restart', required: false, hints: HINTS, advice: 'handle the error' });
   const check = () => step.check(context({ runs: [], drillsFile: file() }));
 
   it('is the scenario\'s step, with its id, title and weight', () => {

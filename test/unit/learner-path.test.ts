@@ -1,21 +1,15 @@
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { learnerPath } from '../../lab/scenario/current.js';
+import { describe, expect, it } from 'vitest';
+import { learnerPath } from '../../lab/lab.js';
 
 describe('learnerPath', () => {
-  const before = process.env.INIT_CWD;
-  afterEach(() => {
-    if (before === undefined) delete process.env.INIT_CWD;
-    else process.env.INIT_CWD = before;
-  });
+  const runFrom = path.resolve('/work/lab/scenarios/01');
 
   it('names a file inside the folder the command ran in relative to it, with forward slashes', () => {
-    process.env.INIT_CWD = path.resolve('/work/lab/scenarios/01');
-    expect(learnerPath(path.resolve('/work/lab/scenarios/01/src/server.ts'))).toBe('src/server.ts');
+    expect(learnerPath(path.resolve('/work/lab/scenarios/01/src/server.ts'), runFrom)).toBe('src/server.ts');
   });
 
   it('names a file outside that folder by its absolute path, never "../../tmp/…"', () => {
-    process.env.INIT_CWD = path.resolve('/work/lab/scenarios/01');
-    expect(learnerPath(path.resolve('/tmp/state/lab.json'))).toBe(path.resolve('/tmp/state/lab.json'));
+    expect(learnerPath(path.resolve('/tmp/state/lab.json'), runFrom)).toBe(path.resolve('/tmp/state/lab.json'));
   });
 });

@@ -6,8 +6,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadDefinition } from '../../lab/scenario/current.js';
 import { scenarioFolders } from '../../lab/scenario/location.js';
+import { loadDefinition } from '../../lab/lab.js';
 
 const pairs = (
   await Promise.all(

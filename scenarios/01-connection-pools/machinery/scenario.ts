@@ -4,8 +4,8 @@
  * docs/adding-a-scenario.md at the repository root.
  */
 import fs from 'node:fs';
-import pg from 'pg';
 import type { ScenarioDefinition } from '../../../lab/sdk.js';
+import { withClient } from '../../../lab/sdk.js';
 import { DEFAULT_POSTS, DEFAULT_USERS, readSeedInfo, seed } from '../db/seed.js';
 import { FEED_QUERY } from './queries.js';
 
@@ -56,7 +56,7 @@ const scenario: ScenarioDefinition = {
       return { skipped: result.skipped, size: { posts: result.posts, users: result.users }, rows: result.users + result.posts, seconds: result.seconds };
     },
     async seededSize(databaseUrl) {
-      const seeded = await withClient(databaseUrl, readSeedInfo);
+      const seeded = await withClient(databaseUrl, 'lab seed', readSeedInfo);
       return seeded ? { posts: seeded.posts, users: seeded.users } : undefined;
     },
   },
@@ -89,7 +89,7 @@ const scenario: ScenarioDefinition = {
   drills: { databaseProbeRoute: '/feed' },
   checks: {
     fixes: 'both fixes',
-    // Lazily: the steps import the engine's code, which imports this definition.
+    // Lazily: only `npm run check` and `npm run hint` need the steps.
     steps: () => import('./steps.js'),
   },
   dashboard: {
@@ -123,14 +123,3 @@ const scenario: ScenarioDefinition = {
 };
 
 export default scenario;
-
-async function withClient<T>(databaseUrl: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: databaseUrl });
-  client.on('error', () => undefined);
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
-}

@@ -10,6 +10,7 @@ import { fixesInPlace, ranOnTheBrokenApp } from './runs.js';
 import { HINTS } from './hints.js';
 import { connectionsStep } from './step-connections.js';
 import { feedIndexStep, userPostsIndexStep } from './step-feed-index.js';
+import scenario from './scenario.js';
 
 // Told by the run's snapshot, as its label is, but not by comparing labels: a label names the pool's size.
 export { fixesInPlace, ranOnTheBrokenApp };
@@ -25,7 +26,7 @@ export function refusedByTheDatabase(run: RunRecord): boolean {
 }
 
 const steps: readonly ScenarioStep[] = [
-  reproduceStep({
+  reproduceStep(scenario, {
     title: 'Reproduce the failure with a load test',
     hints: HINTS.reproduce,
     ranOnTheBrokenApp,
@@ -33,7 +34,7 @@ const steps: readonly ScenarioStep[] = [
   }),
   connectionsStep,
   feedIndexStep,
-  goalStep({
+  goalStep(scenario, {
     waitsFor: [connectionsStep.id, feedIndexStep.id],
     fixesInPlace,
     // SCENARIO.md has the learner predict, then load-test both fixes, before the goal is judged.
@@ -41,7 +42,7 @@ const steps: readonly ScenarioStep[] = [
     hints: HINTS.goal,
   }),
   userPostsIndexStep,
-  databaseRestartStep({
+  databaseRestartStep(scenario, {
     id: 'bonus-db-restart',
     title: 'Bonus: the app survives a database restart',
     required: false,

@@ -4,8 +4,8 @@
  * docs/adding-a-scenario.md at the repository root.
  */
 import fs from 'node:fs';
-import pg from 'pg';
 import type { LoadRoute, ScenarioDefinition } from '../../../lab/sdk.js';
+import { withClient } from '../../../lab/sdk.js';
 import { CATEGORIES, DEFAULT_ORDERS, readSeedInfo, seed, shopSize } from '../db/seed.js';
 
 /** The price filters the shop's sidebar offers, in cents: under $25, $25 to $50, … $200 and up. */
@@ -115,7 +115,7 @@ const scenario: ScenarioDefinition = {
       };
     },
     async seededSize(databaseUrl) {
-      const seeded = await withClient(databaseUrl, readSeedInfo);
+      const seeded = await withClient(databaseUrl, 'lab seed', readSeedInfo);
       return seeded ? { orders: seeded.orders } : undefined;
     },
   },
@@ -178,14 +178,3 @@ const scenario: ScenarioDefinition = {
 };
 
 export default scenario;
-
-async function withClient<T>(databaseUrl: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: databaseUrl });
-  client.on('error', () => undefined);
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
-}

@@ -33,7 +33,7 @@ export const indexCostStep: ScenarioStep = {
   required: true,
   hints: HINTS['index-cost'],
   needs: ['database'],
-  check: async ({ admin, adminDatabaseUrl }) => judgeIndexCost(await observeIndexCost(admin, await sizeForDraws(adminDatabaseUrl))),
+  check: async ({ admin, adminDatabaseUrl }) => judgeIndexCost(await observeIndexCost(admin, await sizeForDraws(scenario, adminDatabaseUrl))),
 };
 
 export interface IndexCostObservation {

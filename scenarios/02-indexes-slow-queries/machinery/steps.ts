@@ -15,6 +15,7 @@ import { indexCostStep } from './step-index-cost.js';
 import { myOrdersStep } from './step-my-orders.js';
 import { operationsStep } from './step-operations.js';
 import { searchStep } from './step-search.js';
+import scenario from './scenario.js';
 
 /** A run against the shop as shipped: no read page had an index. */
 export function ranOnTheBrokenApp(run: RunRecord): boolean {
@@ -27,7 +28,7 @@ export function fixesInPlace(run: RunRecord): boolean {
 }
 
 const steps: readonly ScenarioStep[] = [
-  reproduceStep({
+  reproduceStep(scenario, {
     title: 'Reproduce the slow pages with a load test',
     hints: HINTS.reproduce,
     ranOnTheBrokenApp,
@@ -37,7 +38,7 @@ const steps: readonly ScenarioStep[] = [
   searchStep,
   operationsStep,
   indexCostStep,
-  goalStep({
+  goalStep(scenario, {
     waitsFor: [myOrdersStep.id, searchStep.id, operationsStep.id],
     fixesInPlace,
     hints: HINTS.goal,

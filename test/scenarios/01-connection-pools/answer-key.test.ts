@@ -6,15 +6,15 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startApp, writePristineScenario, type RunningApp } from '../../../lab/app-runner.js';
-import { SCENARIO_FILES } from '../../../lab/reset/scenario-files.js';
+import { startApp, type RunningApp } from '../../../lab/app-runner.js';
 import { burst } from '../../../lab/check/http-load.js';
 import { createTestDatabase, sql, type TestDatabase } from '../../helpers/database.js';
 import { fencedBlocks, readDoc } from '../../helpers/markdown.js';
+import { PRISTINE_DIR, SCENARIO_FILES } from '../../helpers/project-lab.js';
 
 const USERS = 200;
 // Written beside the pristine copy of src/metrics.ts (never in the learner's src/), and deleted afterwards.
-const PATCHED_SERVER = path.join(writePristineScenario(), 'src', 'answer-key-server.ts');
+const PATCHED_SERVER = path.join(PRISTINE_DIR, 'src', 'answer-key-server.ts');
 
 function answerKeyFix(): string {
   const scenario = readDoc('SCENARIO.md');

@@ -6,9 +6,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { SCENARIO_DIR } from '../../../lab/config.js';
-import { scenario } from '../../../lab/scenario/current.js';
 import { readDoc } from '../../helpers/markdown.js';
+import { SCENARIO_DIR, scenario } from '../../helpers/project-lab.js';
 
 // PostgreSQL's default superuser_reserved_connections, which the lab does not change.
 const RESERVED = 3;

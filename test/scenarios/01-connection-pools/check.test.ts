@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { BROKEN_SERVER, FIXED_SERVER, startApp, type RunningApp } from '../../../lab/app-runner.js';
+import { startApp, type RunningApp } from '../../../lab/app-runner.js';
 import { readCheckLoads } from '../../../lab/check/load-marks.js';
 import { renderReport, reportAsJson } from '../../../lab/check/render.js';
 import { adviceOnlyWhereReached, runChecks } from '../../../lab/check/run-checks.js';
@@ -22,6 +22,7 @@ import steps, { fixesInPlace } from '../../../scenarios/01-connection-pools/mach
 import { createTestDatabase, sql, type TestDatabase } from '../../helpers/database.js';
 import { failedRun, runRecord } from '../../helpers/run-records.js';
 import { writeVariant, type VariantName } from '../../helpers/server-variants.js';
+import { BROKEN_SERVER, FIXED_SERVER, scenario } from '../../helpers/project-lab.js';
 
 const FIX_SQL = 'CREATE INDEX posts_created_at_idx ON posts (created_at)';
 
@@ -176,23 +177,23 @@ describe('the goal (200 users, 0 errors, p99 under 1 s)', () => {
     await sql(database.appUrl, FIX_SQL);
     try {
       const started = Date.now();
-      const summary = await withServer(FIXED_SERVER, (app) => measureGoal(app.url));
+      const summary = await withServer(FIXED_SERVER, (app) => measureGoal(scenario, app.url));
       expect(Date.now() - started).toBeLessThan(30_000);
       expect(summary.users).toBe(200);
       expect(summary.route).toBe('/feed');
       expect(summary.totalRequests).toBeGreaterThan(200);
       // Whatever the speed, the solution answers nothing but 200s.
       expect(summary.succeeded).toBe(summary.totalRequests);
-      expect(judgeGoal(summary).observed).toMatch(/^200 users for 3 s: [\d,]+ requests( \(\+[\d,]+ still waiting at the end\))?, 0 failed, p50 \d+(\.\d+)? m?s, p99 \d+(\.\d+)? m?s$/);
+      expect(judgeGoal(scenario, summary).observed).toMatch(/^200 users for 3 s: [\d,]+ requests( \(\+[\d,]+ still waiting at the end\))?, 0 failed, p50 \d+(\.\d+)? m?s, p99 \d+(\.\d+)? m?s$/);
     } finally {
       await sql(database.appUrl, 'DROP INDEX posts_created_at_idx');
     }
   });
 
   it('never advises a fix: its lines name neither fix when it fails', () => {
-    const failing = judgeGoal({ ...runRecord().summary, durationSeconds: 3, totalRequests: 5_000, succeeded: 4_700, failedHttp5xx: 300 });
-    const slow = judgeGoal({ ...runRecord().summary, durationSeconds: 3, totalRequests: 5_000, succeeded: 5_000, latencyMs: { avg: 900, p50: 800, p95: 1_400, p99: 1_600, max: 2_000 } });
-    for (const step of [failing, slow, goalNotMeasured()]) {
+    const failing = judgeGoal(scenario, { ...runRecord().summary, durationSeconds: 3, totalRequests: 5_000, succeeded: 4_700, failedHttp5xx: 300 });
+    const slow = judgeGoal(scenario, { ...runRecord().summary, durationSeconds: 3, totalRequests: 5_000, succeeded: 5_000, latencyMs: { avg: 900, p50: 800, p95: 1_400, p99: 1_600, max: 2_000 } });
+    for (const step of [failing, slow, goalNotMeasured(scenario)]) {
       expect(step.status).toBe('failed');
       expect(step.next).not.toMatch(/fix 1|fix 2|pool|index/i);
     }
@@ -209,7 +210,7 @@ describe('the goal (200 users, 0 errors, p99 under 1 s)', () => {
     it("a pool and an index on created_at, as the run's snapshot saw them", () => {
       const both = green({ createdAtIndexPresent: true, newSessionsPerRequest: 0, peakConnections: 10, newSessions: 3 });
       expect(fixesInPlace(both)).toBe(true);
-      expect(greenRunWithFixes([failedRun(), both], appStart, fixesInPlace)).toBe(both);
+      expect(greenRunWithFixes(scenario, [failedRun(), both], appStart, fixesInPlace)).toBe(both);
     });
 
     it('not without the index, nor with a connection per request', () => {
@@ -243,7 +244,7 @@ describe('every line at once', () => {
   };
 
   it('the broken server before step 1: observations only, no fix named, and no load beyond fix 1\'s bursts', async () => {
-    const report = await withServer(BROKEN_SERVER, (app) => runChecks(steps, target(app)));
+    const report = await withServer(BROKEN_SERVER, (app) => runChecks(scenario, steps, target(app)));
     expect(report.passed).toBe(false);
     expect(report.steps.map((step) => [step.id, step.status])).toEqual([
       ['reproduce', 'failed'],
@@ -267,7 +268,7 @@ describe('every line at once', () => {
   });
 
   it('pool only (no index yet): fix 1 passes with at most the pool’s 10 connections, fix 2 does not, the goal is not measured', async () => {
-    const report = await withServer(FIXED_SERVER, (app) => runChecks(steps, target(app)));
+    const report = await withServer(FIXED_SERVER, (app) => runChecks(scenario, steps, target(app)));
     const pool = report.steps.find((step) => step.id === 'pool')!;
     expect(pool).toMatchObject({ status: 'passed', next: '' });
     expect(pool.observed).toMatch(/opened (\d|10) new database connections?, the next burst [0-5], 20 requests for different users' posts [0-5]: connections are reused$/);
@@ -280,7 +281,7 @@ describe('every line at once', () => {
   it('index only (per-request connections remain): fix 2 passes, fix 1 does not', async () => {
     await sql(database.appUrl, FIX_SQL);
     try {
-      const report = await withServer(BROKEN_SERVER, (app) => runChecks(steps, target(app)));
+      const report = await withServer(BROKEN_SERVER, (app) => runChecks(scenario, steps, target(app)));
       const status = Object.fromEntries(report.steps.map((step) => [step.id, step.status]));
       expect(status).toMatchObject({ pool: 'failed', index: 'passed', goal: 'failed' });
       expect(report.passed).toBe(false);
@@ -294,7 +295,7 @@ describe('every line at once', () => {
     fs.writeFileSync(path.join(stateDir, 'runs', 'run-1.json'), JSON.stringify(failedRun()));
     await sql(database.appUrl, FIX_SQL);
     try {
-      const report = await withServer(FIXED_SERVER, (app) => runChecks(steps, target(app)));
+      const report = await withServer(FIXED_SERVER, (app) => runChecks(scenario, steps, target(app)));
       const status = Object.fromEntries(report.steps.map((step) => [step.id, step.status]));
       expect(status).toMatchObject({ reproduce: 'passed', pool: 'passed', index: 'passed', goal: 'failed' });
       const goal = report.steps.find((step) => step.id === 'goal')!;
@@ -317,7 +318,7 @@ describe('every line at once', () => {
     fs.writeFileSync(path.join(stateDir, 'runs', 'run-1b.json'), JSON.stringify(notGreen));
     await sql(database.appUrl, FIX_SQL);
     try {
-      const report = await withServer(FIXED_SERVER, (app) => runChecks(steps, target(app)));
+      const report = await withServer(FIXED_SERVER, (app) => runChecks(scenario, steps, target(app)));
       const status = Object.fromEntries(report.steps.map((step) => [step.id, step.status]));
       expect(status).toMatchObject({ reproduce: 'passed', pool: 'passed', index: 'passed', 'bonus-db-restart': 'skipped' });
       expect(loads).toEqual([expect.stringMatching(/^Fix 1 sends/), expect.stringMatching(/^The goal sends 200 users to \/feed for 3 s/)]);
@@ -344,7 +345,7 @@ describe('every line at once', () => {
           verdict: 'green',
         };
         fs.writeFileSync(path.join(stateDir, 'runs', 'run-2.json'), JSON.stringify(green));
-        return runChecks(steps, target(app));
+        return runChecks(scenario, steps, target(app));
       });
       expect(report.steps.find((step) => step.id === 'goal')).toMatchObject({ status: 'passed', observed: expect.stringMatching(/^your load test "pool \+ index"/) });
       expect(loads).toEqual([expect.stringMatching(/^Fix 1 sends/)]);
@@ -370,7 +371,7 @@ describe('advice only where the learner is', () => {
         result('reproduce', { status: 'passed', observed: 'run "broken" failed', next: '' }),
         result('pool', judgePool({ budget: { maxConnections: 25, reservedForSuperusers: 3 }, first: { tally, newSessions: 50 }, second: { tally, newSessions: 50 } })),
         result('index', judgeFeedIndex({ postsIndexes: [], feedAccess: [{ nodeType: 'Seq Scan' }], feedSorts: true, feedRowsRead: 50_000 })),
-        result('goal', goalNotMeasured()),
+        result('goal', goalNotMeasured(scenario)),
       ]),
     };
     const text = renderReport(report);

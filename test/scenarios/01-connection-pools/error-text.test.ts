@@ -6,11 +6,11 @@
  */
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { BROKEN_SERVER, startApp, type RunningApp } from '../../../lab/app-runner.js';
+import { startApp, type RunningApp } from '../../../lab/app-runner.js';
 import { burstUntilItFails } from '../../helpers/failing-burst.js';
 import { createTestDatabase, sql, type TestDatabase } from '../../helpers/database.js';
 import { fencedBlocks, readDoc } from '../../helpers/markdown.js';
-import { SCENARIO_FILES } from '../../../lab/reset/scenario-files.js';
+import { BROKEN_SERVER, SCENARIO_FILES } from '../../helpers/project-lab.js';
 
 const USERS = 200;
 // PostgreSQL's two messages for "no connection slot left" (SQLSTATE 53300): the first when

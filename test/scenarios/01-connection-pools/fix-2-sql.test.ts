@@ -5,8 +5,8 @@
  */
 import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { SCENARIO_FILES } from '../../../lab/reset/scenario-files.js';
 import { sqlSteps } from '../../helpers/markdown.js';
+import { SCENARIO_FILES } from '../../helpers/project-lab.js';
 
 describe('SCENARIO.md, fix 2', () => {
   const steps = sqlSteps('SCENARIO.md');

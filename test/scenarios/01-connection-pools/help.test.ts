@@ -3,8 +3,12 @@
  * steps, which the engine takes from the scenario's definition.
  */
 import { describe, expect, it } from 'vitest';
-import { checkHelp, HELP, hintHelp } from '../../../lab/command-help.js';
+import { checkHelp, helpTexts, hintHelp } from '../../../lab/command-help.js';
+import scenario from '../../../scenarios/01-connection-pools/machinery/scenario.js';
+import { SCENARIO_DIR } from '../../helpers/project-lab.js';
 import steps from '../../../scenarios/01-connection-pools/machinery/steps.js';
+
+const HELP = helpTexts(scenario, SCENARIO_DIR);
 
 describe("Scenario 1's help", () => {
   it('names its app where the lab runs it, restores it and waits for it', () => {
@@ -19,10 +23,10 @@ describe("Scenario 1's help", () => {
   });
 
   it('of npm run check says when the goal sends its 200 users, and lists the steps', () => {
-    expect(checkHelp(steps)).toContain(
+    expect(checkHelp(scenario, steps)).toContain(
       "sends the goal's 200 users only once both fixes pass\n(a green `npm run loadtest` with both fixes counts instead).",
     );
-    expect(checkHelp(steps)).toContain(`The steps:
+    expect(checkHelp(scenario, steps)).toContain(`The steps:
   - Reproduce the failure with a load test
   - Fix 1: connections
   - Fix 2: the feed query

@@ -6,8 +6,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ROOT_DIR } from '../../../lab/config.js';
-import { SCENARIO_FILES } from '../../../lab/reset/scenario-files.js';
 import { FEED_QUERY, USER_POSTS_QUERY } from '../../../scenarios/01-connection-pools/machinery/queries.js';
+import { SCENARIO_FILES } from '../../helpers/project-lab.js';
 
 describe('the pristine broken server', () => {
   it('sends exactly the feed query the checks EXPLAIN', () => {

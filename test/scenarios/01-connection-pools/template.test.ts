@@ -3,10 +3,9 @@
  * checks and plans the other tests assert need it); another scenario's data has no posts.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { APP_DATABASE } from '../../../lab/config.js';
-import { scenario } from '../../../lab/scenario/current.js';
 import { DEFAULT_POSTS, DEFAULT_USERS } from '../../../scenarios/01-connection-pools/db/seed.js';
 import { createTestDatabase, sql, type TestDatabase } from '../../helpers/database.js';
+import { APP_DATABASE, scenario } from '../../helpers/project-lab.js';
 
 let database: TestDatabase;
 

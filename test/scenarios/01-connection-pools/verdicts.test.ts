@@ -7,7 +7,7 @@ import scenario from '../../../scenarios/01-connection-pools/machinery/scenario.
 
 const GOAL = scenario.loadTest.p99GoalMs;
 const nextStep = (...run: [RunRecord['verdict'], RunSummary, LabSnapshot, RunRecord[], string?]) =>
-  engineNextStep(run[0], run[1], run[2], run[3], runs, run[4]);
+  engineNextStep(run[0], run[1], run[2], run[3], runs, GOAL, run[4]);
 
 const summary: RunSummary = {
   users: 200, durationSeconds: 30, route: '/feed', totalRequests: 3_000, succeeded: 600, failedHttp5xx: 2_400, failedOtherStatus: 0,

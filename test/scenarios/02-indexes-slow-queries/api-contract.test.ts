@@ -4,8 +4,9 @@
  * and bad input gets a clear 4xx JSON answer, never a 5xx. Placing an order is all or nothing.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BROKEN_SERVER, startApp, type RunningApp } from '../../../lab/app-runner.js';
+import { startApp, type RunningApp } from '../../../lab/app-runner.js';
 import { createTestDatabase, sql, type TestDatabase } from '../../helpers/database.js';
+import { BROKEN_SERVER } from '../../helpers/project-lab.js';
 
 interface Answer {
   status: number;

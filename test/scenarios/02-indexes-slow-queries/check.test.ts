@@ -10,9 +10,8 @@ import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { BROKEN_SERVER, startApp, writePristineScenario, type RunningApp } from '../../../lab/app-runner.js';
+import { startApp, type RunningApp } from '../../../lab/app-runner.js';
 import { runChecks } from '../../../lab/check/run-checks.js';
-import { scenarioPath } from '../../../lab/scenario/current.js';
 import { probeFreshness } from '../../../scenarios/02-indexes-slow-queries/machinery/freshness.js';
 import { judgeIndexCost, observeIndexCost } from '../../../scenarios/02-indexes-slow-queries/machinery/step-index-cost.js';
 import { judgeMyOrders, observeMyOrders } from '../../../scenarios/02-indexes-slow-queries/machinery/step-my-orders.js';
@@ -23,6 +22,7 @@ import runs from '../../../scenarios/02-indexes-slow-queries/machinery/runs.js';
 import steps from '../../../scenarios/02-indexes-slow-queries/machinery/steps.js';
 import scenario from '../../../scenarios/02-indexes-slow-queries/machinery/scenario.js';
 import { createTestDatabase, type TestDatabase } from '../../helpers/database.js';
+import { BROKEN_SERVER, PRISTINE_DIR, scenarioPath } from '../../helpers/project-lab.js';
 
 const FIX_SQL = fs.readFileSync(scenarioPath(scenario.files.solutionSql!), 'utf8');
 
@@ -273,12 +273,12 @@ describe('npm run check, end to end', () => {
         drillsFile: path.join(folder, 'drills.json'),
         checkLoadsFile: path.join(folder, 'check-loads.json'),
       };
-      const { steps: broken } = await runChecks(steps, target);
+      const { steps: broken } = await runChecks(scenario, steps, target);
       expect(broken.map((step) => [step.id, step.status]), JSON.stringify(broken, null, 1)).toEqual([
         ['reproduce', 'failed'], ['my-orders', 'failed'], ['search', 'failed'], ['operations', 'failed'], ['index-cost', 'failed'], ['goal', 'failed'],
       ]);
       await admin.query(FIX_SQL);
-      const { steps: fixed } = await runChecks(steps, target);
+      const { steps: fixed } = await runChecks(scenario, steps, target);
       expect(fixed.slice(0, -1).map((step) => [step.id, step.status]), JSON.stringify(fixed, null, 1)).toEqual([
         ['reproduce', 'failed'], ['my-orders', 'passed'], ['search', 'passed'], ['operations', 'passed'], ['index-cost', 'passed'],
       ]);
@@ -301,7 +301,7 @@ describe('npm run check, end to end', () => {
 /** The pristine shop with "my orders" answered from memory once asked: the wrong fix the goal must catch. */
 function writeCachedMyOrders(): string {
   const route = "app.get<{ Params: { id: string } }>('/users/:id/orders'";
-  const source = fs.readFileSync(path.join(writePristineScenario(), scenario.files.app), 'utf8');
+  const source = fs.readFileSync(path.join(PRISTINE_DIR, scenario.files.app), 'utf8');
   if (!source.includes(route)) throw new Error('the pristine shop no longer has the "my orders" route this variant caches');
   const cache = `const myOrdersCache = new Map<string, unknown>();
 app.addHook('onRequest', async (request, reply) => {
@@ -313,7 +313,7 @@ app.addHook('onSend', async (request, reply, payload) => {
   return payload;
 });
 `;
-  const file = path.join(writePristineScenario(), 'src', 'variant-cachedMyOrders.ts');
+  const file = path.join(PRISTINE_DIR, 'src', 'variant-cachedMyOrders.ts');
   fs.writeFileSync(file, source.replace(route, `${cache}${route}`));
   return file;
 }

@@ -8,12 +8,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SCENARIO_DIR } from '../../../lab/config.js';
-import { HELP } from '../../../lab/command-help.js';
+import { helpTexts } from '../../../lab/command-help.js';
 import { scenarioDefaults } from '../../../lab/loadtest/command.js';
 import { parseLoadTestArgs } from '../../../lab/loadtest/options.js';
 import { createTestDatabase, sql, type TestDatabase } from '../../helpers/database.js';
 import { fencedBlocks, LEARNER_DOCS } from '../../helpers/markdown.js';
+import { scenario, SCENARIO_DIR } from '../../helpers/project-lab.js';
+
+const HELP = helpTexts(scenario, SCENARIO_DIR);
 
 interface Command {
   where: string;
@@ -72,9 +74,9 @@ describe("Scenario 2's commands, as the docs give them", () => {
   it('give the load test options it accepts, each --route a page of the mix or a path', () => {
     const loadTests = commands.filter((command) => command.script === 'loadtest');
     expect(loadTests.length).toBeGreaterThan(3);
-    const mixPages = new Set(scenarioDefaults().mix!.map((route) => route.name));
+    const mixPages = new Set(scenarioDefaults(scenario).mix!.map((route) => route.name));
     for (const { where, args } of loadTests) {
-      const options = parseLoadTestArgs(args, scenarioDefaults());
+      const options = parseLoadTestArgs(args, scenarioDefaults(scenario));
       if (args.includes('--route')) {
         const [route] = options.routes;
         expect(mixPages.has(route!.name) || route!.path.startsWith('/'), `${where}: --route ${route!.name}`).toBe(true);

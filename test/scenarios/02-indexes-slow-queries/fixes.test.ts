@@ -9,11 +9,11 @@
 import fs from 'node:fs';
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { scenarioPath } from '../../../lab/scenario/current.js';
 import type { StepContext, StepStatus } from '../../../lab/scenario/steps.js';
 import scenario from '../../../scenarios/02-indexes-slow-queries/machinery/scenario.js';
 import steps from '../../../scenarios/02-indexes-slow-queries/machinery/steps.js';
 import { createTestDatabase, type TestDatabase } from '../../helpers/database.js';
+import { scenarioPath } from '../../helpers/project-lab.js';
 
 const FIX_SQL = fs.readFileSync(scenarioPath(scenario.files.solutionSql!), 'utf8');
 const PAGE_STEPS = ['my-orders', 'search', 'operations'] as const;

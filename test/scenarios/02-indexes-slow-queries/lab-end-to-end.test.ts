@@ -11,7 +11,6 @@ import { createLabSandbox, type LabInstance, type LabSandbox } from '../../../ha
 import { GOAL_SECONDS } from '../../../lab/check/step-goal.js';
 import { chartSeries, type HistorySlice } from '../../../lab/dashboard/chart-history.js';
 import { panelsFor } from '../../../lab/dashboard/panels.js';
-import { scenarioTitle } from '../../../lab/scenario/current.js';
 import type { RunRecord } from '../../../lab/runs/run-record.js';
 import { DEFAULT_ORDERS } from '../../../scenarios/02-indexes-slow-queries/db/seed.js';
 import { indexedPages } from '../../../scenarios/02-indexes-slow-queries/machinery/runs.js';
@@ -24,6 +23,8 @@ import { searchStep } from '../../../scenarios/02-indexes-slow-queries/machinery
 import { runCli, type CliResult } from '../../helpers/cli.js';
 import { sql } from '../../helpers/database.js';
 import { CHROMIUM, describeWithPrograms } from '../../helpers/external-programs.js';
+import { scenarioTitle } from '../../../lab/lab.js';
+import { lab as projectLab } from '../../helpers/project-lab.js';
 
 const CLI = 'lab/cli.ts';
 const PAGE_STEPS = [myOrdersStep, searchStep, operationsStep];
@@ -70,7 +71,7 @@ describe('Scenario 2, end to end through its commands', () => {
     Number((await sql<{ count: string }>(sandbox.state().adminDatabaseUrl, 'SELECT count(*) FROM orders WHERE id > (SELECT orders FROM seed_info)'))[0]!.count);
 
   beforeAll(async () => {
-    sandbox = await createLabSandbox();
+    sandbox = await createLabSandbox(projectLab);
     env = Object.fromEntries(Object.entries(sandbox.env()).filter((entry): entry is [string, string] => entry[1] !== undefined));
   });
   afterAll(async () => {

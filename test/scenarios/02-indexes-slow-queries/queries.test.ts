@@ -4,9 +4,9 @@
  */
 import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { scenarioPath } from '../../../lab/scenario/current.js';
 import { MY_ORDERS_QUERY, OPERATIONS_QUERY, SEARCH_QUERY } from '../../../scenarios/02-indexes-slow-queries/machinery/queries.js';
 import scenario from '../../../scenarios/02-indexes-slow-queries/machinery/scenario.js';
+import { scenarioPath } from '../../helpers/project-lab.js';
 
 const pristine = fs.readFileSync(scenarioPath(scenario.files.pristine['src/server.ts']!), 'utf8');
 

@@ -4,10 +4,9 @@
  * need that many rows, and another scenario's data would have none of these tables.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { APP_DATABASE } from '../../../lab/config.js';
-import { scenario } from '../../../lab/scenario/current.js';
 import { DEFAULT_ORDERS, shopSize } from '../../../scenarios/02-indexes-slow-queries/db/seed.js';
 import { createTestDatabase, sql, type TestDatabase } from '../../helpers/database.js';
+import { APP_DATABASE, scenario } from '../../helpers/project-lab.js';
 
 let database: TestDatabase;
 

@@ -7,9 +7,9 @@
  */
 import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { SCENARIO_FILES } from '../../../lab/reset/scenario-files.js';
-import { loadSteps, scenario } from '../../../lab/scenario/current.js';
 import { fencedBlocks, readDoc, sqlSteps } from '../../helpers/markdown.js';
+import { SCENARIO_FILES, scenario } from '../../helpers/project-lab.js';
+import { loadSteps } from '../../../lab/lab.js';
 
 const text = readDoc('SCENARIO.md');
 const ANSWER_KEY = '\n## Answer key';
@@ -101,7 +101,7 @@ describe("Scenario 2's SCENARIO.md", () => {
   });
 
   it('quotes only check lines that `npm run check` prints', async () => {
-    const titles = (await loadSteps()).map((step) => step.title);
+    const titles = (await loadSteps(scenario)).map((step) => step.title);
     // "Run `npm run check`: *Title* is ✔" (the title may wrap onto the next line).
     const quoted = [...walkthrough.matchAll(/\*([^*]+)\*,?\s+is\s+[✔✘]/g)].map((match) => match[1]!.replace(/\s+/g, ' '));
     expect(quoted.length).toBeGreaterThanOrEqual(5);
