@@ -110,7 +110,7 @@ describeWithPrograms([CHROMIUM, PROMETHEUS], 'observability, end to end', () => 
   });
 
   it('the load reached the app (answers and bad-input answers)', () => {
-    // Whether 500s appear depends on the machine's speed; test/integration/feed-under-load
+    // Whether 500s appear depends on the machine's speed; test/scenarios/01-connection-pools/feed-under-load
     // pins those. Here every panel needs traffic, whatever its outcome.
     expect(tally.get(200) ?? 0, JSON.stringify([...tally])).toBeGreaterThan(0);
     expect(tally.get(400) ?? 0, JSON.stringify([...tally])).toBeGreaterThan(0);

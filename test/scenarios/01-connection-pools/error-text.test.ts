@@ -1,6 +1,6 @@
 /**
  * The error Scenario 1's SCENARIO.md shows in Step 1 is what the broken server really answers when 200
- * requests arrive at once (test/integration/feed-under-load.test.ts proves the failure itself;
+ * requests arrive at once (test/scenarios/01-connection-pools/feed-under-load.test.ts proves the failure itself;
  * this pins the exact body and both wordings PostgreSQL uses for SQLSTATE 53300). It also
  * checks the "Would the index alone have fixed it?" answer: with the index, still 53300.
  */

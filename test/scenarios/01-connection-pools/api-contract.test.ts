@@ -3,9 +3,9 @@
  * every route's happy path, and a clear 4xx JSON error for bad input, never a 5xx.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, sql, type TestDatabase } from '../helpers/database.js';
-import { startApp, type RunningApp } from '../../lab/app-runner.js';
-import { BROKEN_SERVER, FIXED_SERVER } from '../helpers/project-lab.js';
+import { createTestDatabase, sql, type TestDatabase } from '../../helpers/database.js';
+import { startApp, type RunningApp } from '../../../lab/app-runner.js';
+import { BROKEN_SERVER, FIXED_SERVER } from '../../helpers/project-lab.js';
 
 interface Post {
   id: number;

@@ -6,13 +6,13 @@
  */
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLoad } from '../../lab/loadtest/generator.js';
-import { buildSummary, failedRequests } from '../../lab/loadtest/summary.js';
-import { burst } from '../../lab/check/http-load.js';
-import { burstUntilItFails } from '../helpers/failing-burst.js';
-import { createTestDatabase, sql, type TestDatabase } from '../helpers/database.js';
-import { startApp, type RunningApp } from '../../lab/app-runner.js';
-import { BROKEN_SERVER, FIXED_SERVER, SCENARIO_FILES, scenario } from '../helpers/project-lab.js';
+import { startLoad } from '../../../lab/loadtest/generator.js';
+import { buildSummary, failedRequests } from '../../../lab/loadtest/summary.js';
+import { burst } from '../../../lab/check/http-load.js';
+import { burstUntilItFails } from '../../helpers/failing-burst.js';
+import { createTestDatabase, sql, type TestDatabase } from '../../helpers/database.js';
+import { startApp, type RunningApp } from '../../../lab/app-runner.js';
+import { BROKEN_SERVER, FIXED_SERVER, SCENARIO_FILES, scenario } from '../../helpers/project-lab.js';
 
 const USERS = 200;
 // The load test's client timeout: a user gives up on a request after 20 s.

@@ -6,9 +6,9 @@
 import http from 'node:http';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, sql, type TestDatabase } from '../helpers/database.js';
-import { startApp, type RunningApp } from '../../lab/app-runner.js';
-import { BROKEN_SERVER, FIXED_SERVER } from '../helpers/project-lab.js';
+import { createTestDatabase, sql, type TestDatabase } from '../../helpers/database.js';
+import { startApp, type RunningApp } from '../../../lab/app-runner.js';
+import { BROKEN_SERVER, FIXED_SERVER } from '../../helpers/project-lab.js';
 
 const RUNS = 150;
 
