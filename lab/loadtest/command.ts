@@ -8,7 +8,8 @@ import { resolveLabDatabase, type LabDatabaseUrls } from '../lab-connection.js';
 import { listRuns, newRunId, readInProgress, removeInProgress, saveRun, writeInProgress } from '../runs/run-store.js';
 import type { InProgressRun, RunRecord } from '../runs/run-record.js';
 import { painter } from './figures.js';
-import { startLoad } from './generator.js';
+import { startArrivals } from './arrivals.js';
+import { startLoad, type LoadRun, type LoadTarget } from './generator.js';
 import { helpText } from './loadtest-help.js';
 import { mixShares, runRoute, sendsOneFixedRequest } from './mix.js';
 import { firstLine, parseLoadTestArgs, type LoadTestDefaults, type LoadTestOptions } from './options.js';
@@ -16,7 +17,7 @@ import type { Lab } from '../lab.js';
 import type { LoadRoute, ScenarioDefinition } from '../scenario/definition.js';
 import { sizeForDraws } from '../seeding.js';
 import { appStartedAt } from '../metrics/app-started-at.js';
-import { liveLine, renderSummary } from './report.js';
+import { liveLine, load as describeLoad, renderSummary } from './report.js';
 import { renderRunsTable } from './runs-table.js';
 import { scenarioRuns } from './scenario-runs.js';
 import { startLabSampler } from './snapshot.js';
@@ -75,7 +76,8 @@ export async function runLoadTest(lab: Lab, argv: string[]): Promise<number> {
     id,
     pid: process.pid,
     startedAt: startedAt.toISOString(),
-    users: options.users,
+    users: options.ratePerSecond === undefined ? options.users : 0,
+    ...(options.ratePerSecond !== undefined ? { ratePerSecond: options.ratePerSecond } : {}),
     durationSeconds: options.durationSeconds,
     route: sent.route,
     ...(options.label ? { label: options.label } : {}),
@@ -84,13 +86,13 @@ export async function runLoadTest(lab: Lab, argv: string[]): Promise<number> {
   const removeMarker = () => removeInProgress(paths.inProgressRun);
   process.on('exit', removeMarker);
 
-  say(`Load test: ${options.users} users on ${target(port, options.routes)} for ${options.durationSeconds} s. Ctrl-C stops early.`);
+  const shape = { users: options.ratePerSecond === undefined ? options.users : 0, ...(options.ratePerSecond !== undefined ? { ratePerSecond: options.ratePerSecond } : {}) };
+  say(`Load test: ${describeLoad(shape)} on ${target(port, options.routes)} for ${options.durationSeconds} s. Ctrl-C stops early.`);
   const live = liveWriter(options);
-  const load = startLoad({
+  const run: LoadTarget & LoadRun = {
     port,
     routes: options.routes,
     ...(size ? { size } : {}),
-    users: options.users,
     durationSeconds: options.durationSeconds,
     requestTimeoutSeconds: options.requestTimeoutSeconds,
     onProgress: (progress) => {
@@ -100,7 +102,8 @@ export async function runLoadTest(lab: Lab, argv: string[]): Promise<number> {
       const sofar = { succeeded: counts.succeeded, failedStatus: counts.answered - counts.succeeded, timeouts: counts.timeouts, connectionErrors: counts.connectionErrors };
       writeInProgress({ ...inProgress, sofar }, paths.inProgressRun);
     },
-  });
+  };
+  const load = options.ratePerSecond === undefined ? startLoad({ ...run, users: options.users }) : startArrivals({ ...run, ratePerSecond: options.ratePerSecond });
   let interruptedAt: number | undefined;
   let loadFinished = false;
   const onSignal = () => {
@@ -132,7 +135,7 @@ export async function runLoadTest(lab: Lab, argv: string[]): Promise<number> {
     const appStartedAfter = await appStartedAt(appUrl);
     const undone = database && (await undoWrites(scenario, database.appUrl));
     if (undone) say(paint('dim', undone));
-    const summary = buildSummary(result, { users: options.users, ...sent });
+    const summary = buildSummary(result, { ...shape, ...sent });
     const verdict = verdictFor(summary, scenario.loadTest.p99GoalMs);
     const history = listRuns(paths.runs);
     const record: RunRecord = {

@@ -14,9 +14,14 @@ import { RequestTally, type LatencyMs, type TallyCounts } from './tally.js';
 /** Where the load goes: one path every user asks for (GET), or a traffic mix. */
 export type LoadTarget = { route: string } | { routes: readonly LoadRoute[] };
 
-export type LoadOptions = LoadTarget & {
-  port: number;
+export type LoadOptions = LoadTarget & LoadRun & {
+  /** Simultaneous users, each sending its next request when the last one ends (a closed model). */
   users: number;
+};
+
+/** What every load run has, however it sends: where, for how long, with what patience. */
+export interface LoadRun {
+  port: number;
   durationSeconds: number;
   /** How long one user waits for an answer before giving up on it. */
   requestTimeoutSeconds: number;
@@ -26,7 +31,7 @@ export type LoadOptions = LoadTarget & {
   size?: DatasetSize;
   /** Seeds the draws of routes and parameters, so a run can be replayed; a random seed when absent. */
   seed?: number;
-};
+}
 
 export interface LoadProgress {
   elapsedSeconds: number;
@@ -104,22 +109,10 @@ export function startLoad(options: LoadOptions): RunningLoad {
   const startedAt = performance.now();
   const elapsedSeconds = () => (performance.now() - startedAt) / 1000;
   let stoppedEarly = false;
-  let lastAnswered = 0;
   let instance: autocannon.Instance | undefined;
 
   // Started before autocannon, so that even a synchronous failure of its set-up clears them.
-  const progressTimer = setInterval(() => {
-    const counts = tally.totals();
-    options.onProgress?.({
-      elapsedSeconds: elapsedSeconds(),
-      answersPerSecond: counts.answered - lastAnswered,
-      succeeded: counts.succeeded,
-      failed: counts.answered - counts.succeeded + counts.timeouts + counts.connectionErrors,
-      p99Ms: tally.latencyMs().p99,
-      counts,
-    });
-    lastAnswered = counts.answered;
-  }, 1_000);
+  const progressTimer = reportEverySecond(tally, elapsedSeconds, options.onProgress);
   const guard = setTimeout(() => instance?.stop(), options.durationSeconds * 1000 + STOP_GRACE_MS);
 
   const finished = new Promise<LoadResult>((resolve, reject) => {
@@ -131,15 +124,7 @@ export function startLoad(options: LoadOptions): RunningLoad {
         reject(error instanceof Error ? error : new Error(String(error)));
         return;
       }
-      const result: LoadResult = {
-        counts: tally.totals(),
-        latencyMs: tally.latencyMs(),
-        ...(routes.length > 1 ? { byRoute: routes.map((route, index) => ({ route, counts: tally.totals(index), latencyMs: tally.latencyMs(index) })) } : {}),
-        elapsedSeconds: elapsedSeconds(),
-        inFlightAtEnd: tally.inFlight(),
-        topServerError: tally.topServerError(),
-        stoppedEarly,
-      };
+      const result = resultOf(tally, routes, elapsedSeconds(), stoppedEarly);
       tally.destroy();
       resolve(result);
     };
@@ -168,6 +153,36 @@ export function startLoad(options: LoadOptions): RunningLoad {
       instance?.stop();
     },
     finished,
+  };
+}
+
+/** Tells `onProgress` about once a second how the run goes. The caller clears the timer. */
+export function reportEverySecond(tally: RequestTally, elapsedSeconds: () => number, onProgress?: (progress: LoadProgress) => void): NodeJS.Timeout {
+  let lastAnswered = 0;
+  return setInterval(() => {
+    const counts = tally.totals();
+    onProgress?.({
+      elapsedSeconds: elapsedSeconds(),
+      answersPerSecond: counts.answered - lastAnswered,
+      succeeded: counts.succeeded,
+      failed: counts.answered - counts.succeeded + counts.timeouts + counts.connectionErrors,
+      p99Ms: tally.latencyMs().p99,
+      counts,
+    });
+    lastAnswered = counts.answered;
+  }, 1_000);
+}
+
+/** What a run measured, from its tally (before the tally is destroyed). */
+export function resultOf(tally: RequestTally, routes: readonly LoadRoute[], elapsedSeconds: number, stoppedEarly: boolean): LoadResult {
+  return {
+    counts: tally.totals(),
+    latencyMs: tally.latencyMs(),
+    ...(routes.length > 1 ? { byRoute: routes.map((route, index) => ({ route, counts: tally.totals(index), latencyMs: tally.latencyMs(index) })) } : {}),
+    elapsedSeconds,
+    inFlightAtEnd: tally.inFlight(),
+    topServerError: tally.topServerError(),
+    stoppedEarly,
   };
 }
 

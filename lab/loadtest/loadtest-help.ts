@@ -17,6 +17,8 @@ how it went, saves the run in .lab/runs/ and compares it with your earlier runs.
 
 Options:
   -u, --users N       simultaneous users, ${LIMITS.users.min}-${LIMITS.users.max} (default ${defaults.users})
+      --rate N        instead of users: N requests a second, ${LIMITS.ratePerSecond.min}-${LIMITS.ratePerSecond.max}, sent on time whatever
+                      the app answers (as sign-ups arrive); latency counts from each one's time
   -d, --duration S    seconds to run, ${LIMITS.durationSeconds.min}-${LIMITS.durationSeconds.max} (default ${defaults.durationSeconds})
   ${route}
   -l, --label TEXT    name this run in the table (default: named from what the lab saw)

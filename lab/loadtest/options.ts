@@ -1,5 +1,5 @@
 /**
- * The load test's command line: `--users`, `--duration`, `--route`, `--label`, `--json`,
+ * The load test's command line: `--users` or `--rate`, `--duration`, `--route`, `--label`, `--json`,
  * `--help`. Anything else, or a value out of range, is a one-line LabError with exit code 2.
  */
 import { parseArgs } from 'node:util';
@@ -20,6 +20,8 @@ export interface LoadTestDefaults {
 
 export interface LoadTestOptions {
   users: number;
+  /** Set by --rate: send this many requests a second, whatever the app answers (an open model), instead of users. */
+  ratePerSecond?: number;
   durationSeconds: number;
   requestTimeoutSeconds: number;
   /** What this run sends: the whole mix, one route of it, or one path. */
@@ -34,6 +36,8 @@ export const USAGE_EXIT_CODE = 2;
 
 export const LIMITS = {
   users: { min: 1, max: 1_000 },
+  // One connection per request in flight: a rate the app cannot keep up with piles them up.
+  ratePerSecond: { min: 1, max: 1_000 },
   // Every run is bounded in time; ten minutes is far more than any step of the lab needs.
   durationSeconds: { min: 1, max: 600 },
   labelLength: 40,
@@ -49,6 +53,7 @@ export function parseLoadTestArgs(argv: string[], defaults: LoadTestDefaults): L
       allowPositionals: false,
       options: {
         users: { type: 'string', short: 'u' },
+        rate: { type: 'string' },
         duration: { type: 'string', short: 'd' },
         route: { type: 'string', short: 'r' },
         label: { type: 'string', short: 'l' },
@@ -67,7 +72,11 @@ export function parseLoadTestArgs(argv: string[], defaults: LoadTestDefaults): L
     json: values.json === true,
     help: values.help === true,
   };
+  if (typeof values.users === 'string' && typeof values.rate === 'string') {
+    throw loadTestUsageError('--users and --rate cannot be used together: --users keeps N users waiting on answers, --rate sends N requests a second whatever the answers.');
+  }
   if (typeof values.users === 'string') options.users = wholeNumber('--users', values.users, LIMITS.users);
+  if (typeof values.rate === 'string') options.ratePerSecond = wholeNumber('--rate', values.rate, LIMITS.ratePerSecond);
   if (typeof values.duration === 'string') options.durationSeconds = wholeNumber('--duration', values.duration, LIMITS.durationSeconds);
   if (typeof values.route === 'string') options.routes = [route(values.route, defaults)];
   if (typeof values.label === 'string') options.label = label(values.label);

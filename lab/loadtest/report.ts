@@ -22,12 +22,17 @@ const VERDICT_TEXT = {
   green: { color: 'green', title: 'GREEN — healthy' },
 } as const;
 
+/** "200 users", or "40 requests/s" for a run sent at a rate. */
+export function load(summary: Pick<RunSummary, 'users' | 'ratePerSecond'>): string {
+  return summary.ratePerSecond !== undefined ? `${summary.ratePerSecond} requests/s` : `${summary.users} users`;
+}
+
 export function renderSummary(record: RunRecord, nextStep: string, requestTimeoutSeconds: number, paint: Paint): string {
   const { summary } = record;
   const failed = failedRequests(summary);
   const lines: string[] = [];
   const stoppedEarly = record.partial ? ' (stopped early: these numbers cover only that time)' : '';
-  lines.push(paint('bold', `${summary.users} users on ${sent(summary)} for ${summary.durationSeconds} s${stoppedEarly}`), '');
+  lines.push(paint('bold', `${load(summary)} on ${sent(summary)} for ${summary.durationSeconds} s${stoppedEarly}`), '');
   const inFlight = summary.inFlightAtEnd ? paint('dim', `  (+${count(summary.inFlightAtEnd)} still waiting at the end, not counted)`) : '';
   lines.push(`  requests        ${count(summary.totalRequests)}${inFlight}`);
   lines.push(`  succeeded       ${count(summary.succeeded)}  (${percent(summary.successRate)})`);

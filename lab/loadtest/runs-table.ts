@@ -31,7 +31,7 @@ export function renderRunsTable(runs: RunRecord[], paint: Paint = plain): string
       run.partial ? `${run.label} (stopped early)` : run.label,
       // The date only when it is not today: the table stays narrow.
       started.startsWith(today) ? started.slice(11) : started,
-      String(summary.users),
+      summary.ratePerSecond !== undefined ? `${summary.ratePerSecond}/s` : String(summary.users),
       routeOf(summary),
       paint(VERDICT_COLOR[run.verdict], percent(summary.successRate)),
       duration(summary.latencyMs.p50),

@@ -5,6 +5,8 @@ import type { LatencyMs, TallyCounts } from './tally.js';
 
 export interface RunShape {
   users: number;
+  /** For a run sent at a rate: its requests per second. */
+  ratePerSecond?: number;
   /** As the summary names it: a path, or "mix" (see mix.ts's runRoute). */
   route: string;
   method?: 'GET' | 'POST';
@@ -14,6 +16,7 @@ export function buildSummary(result: LoadResult, shape: RunShape): RunSummary {
   const seconds = Math.max(result.elapsedSeconds, 0.001);
   return {
     users: shape.users,
+    ...(shape.ratePerSecond !== undefined ? { ratePerSecond: shape.ratePerSecond } : {}),
     // What really ran: shorter than asked after Ctrl-C, a little longer when answers were slow to stop.
     durationSeconds: round(result.elapsedSeconds, 1),
     route: shape.route,
@@ -61,6 +64,8 @@ export function failedRequests(outcomes: RequestOutcomes): number {
  * always waiting on one request, users ÷ answers per second is the time one request must take.
  */
 export function littlesLawSeconds(summary: RunSummary): number | null {
+  // Sent at a rate, no user waits on each request: the law reads the other way (in flight = rate × time).
+  if (summary.ratePerSecond !== undefined) return null;
   return summary.requestsPerSecond > 0 ? summary.users / summary.requestsPerSecond : null;
 }
 

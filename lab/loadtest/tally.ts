@@ -73,6 +73,13 @@ class Book {
   }
 }
 
+/** The outcomes of a request tracked with RequestTally.track: the first one called counts, the rest are ignored. */
+export interface TrackedRequest {
+  answered(statusCode: number): void;
+  timedOut(): void;
+  connectionFailed(): void;
+}
+
 export interface TallyOptions {
   /** How many routes the requests go to (numbered from 0); each gets its own counts when more than one. */
   routes?: number;
@@ -128,6 +135,25 @@ export class RequestTally {
         book.counts.timeouts += 1;
       }
     });
+  }
+
+  /**
+   * One request sent by a generator of our own (an open-model run: lab/loadtest/arrivals.ts), in
+   * flight until one of the returned outcomes is called. `startedAt` is when it was meant to be
+   * sent, in this tally's clock: its latency counts from then, so a slow start is not hidden.
+   */
+  track(route: number, startedAt: number): TrackedRequest {
+    const state = { sentAt: startedAt };
+    this.waiting.add(state);
+    const settle = (record: (book: Book) => void) => {
+      if (!this.waiting.delete(state)) return;
+      for (const book of this.books(route)) record(book);
+    };
+    return {
+      answered: (statusCode) => settle((book) => book.recordAnswer(statusCode, this.now() - state.sentAt)),
+      timedOut: () => settle((book) => (book.counts.timeouts += 1)),
+      connectionFailed: () => settle((book) => (book.counts.connectionErrors += 1)),
+    };
   }
 
   /** Remembers why a 5xx answer failed, from its body (Fastify's JSON `message`, or the text itself). */

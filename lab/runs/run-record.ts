@@ -58,7 +58,13 @@ export interface RequestOutcomes {
 }
 
 export interface RunSummary extends RequestOutcomes {
+  /** Simultaneous users (a closed model); 0 for a run sent at a rate (`ratePerSecond`). */
   users: number;
+  /**
+   * Set for a run sent as arrivals (`--rate N`, an open model): requests sent per second, evenly
+   * spaced, whatever the app answered; latencies count from when each was meant to be sent.
+   */
+  ratePerSecond?: number;
   durationSeconds: number;
   /** The path every user asked for ("/feed"; a mix's route by its path, "/users/:userId/orders"), or "mix" for a traffic mix. */
   route: string;
@@ -106,7 +112,9 @@ export interface InProgressRun {
   id: string;
   pid: number;
   startedAt: string;
+  /** 0 for a run sent at a rate. */
   users: number;
+  ratePerSecond?: number;
   durationSeconds: number;
   route: string;
   label?: string;
