@@ -203,6 +203,21 @@ export interface ProcessRole {
   http: boolean;
   /** Extra environment variables for each of its processes. */
   env?: Record<string, string>;
+  /**
+   * Set for a process the lab runs in place of an outside service it cannot reach for real (a
+   * mail provider's API): it serves HTTP, runs exactly once (count 1, 1, 1), never answers on the
+   * app's port, and every other process finds it through the environment variable `urlVariable`
+   * (MAIL_API_URL=http://127.0.0.1:4123). The start banner lists it with `what` and says it is
+   * a stand-in.
+   */
+  standIn?: StandIn;
+}
+
+export interface StandIn {
+  /** What it stands in for, as the banner says it: "the mail provider's API". */
+  what: string;
+  /** The environment variable that carries its URL to the other processes: "MAIL_API_URL". */
+  urlVariable: string;
 }
 
 /** Every field may be left out: the engine's panels and their neutral lines hold for any scenario. */

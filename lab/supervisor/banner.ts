@@ -23,6 +23,11 @@ export interface BannerFacts {
    * (npm run scale -- worker N)". Left out for a lone app.
    */
   processes?: string;
+  /**
+   * The stand-ins the lab runs for outside services, one each: "mail-provider :4123, for the
+   * mail provider's API". Left out when there are none.
+   */
+  standIns?: string[];
   /** The walkthrough, as the learner finds it from where they started. */
   walkthrough: string;
   readySeconds: number;
@@ -46,6 +51,8 @@ export function renderBanner(facts: BannerFacts): string {
     `  Data                  ${facts.data}`,
     `  Connections           ${facts.connections}`,
     ...(facts.processes === undefined ? [] : [`  Processes             ${facts.processes}`]),
+    ...(facts.standIns ?? []).map((standIn, index) => `  ${index === 0 ? 'Stand-ins' : ''}`.padEnd(24) + standIn),
+    ...(facts.standIns?.length ? ['                        (the lab runs these in place of services it cannot reach: not the real ones)'] : []),
     '',
     `  Save ${facts.appFile} and the app restarts by itself. Ctrl-C stops everything.`,
     `  ${READY_LINE} ${facts.walkthrough}`,

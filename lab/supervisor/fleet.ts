@@ -6,7 +6,8 @@
  *
  * Each process gets DATABASE_URL, HOST, its PORT when it serves HTTP, LAB_PROCESS ("worker-2")
  * and PGAPPNAME set to the same name, which node-postgres sends as application_name: so
- * pg_stat_activity, and the dashboard, show which process holds which connection.
+ * pg_stat_activity, and the dashboard, show which process holds which connection. A stand-in's
+ * port is chosen before any process starts, so every process gets its URL (MAIL_API_URL=…).
  */
 import path from 'node:path';
 import { LabError } from '../errors.js';
@@ -42,6 +43,10 @@ export class Fleet implements FleetControl {
   private readonly watchers: SourceWatcher[] = [];
   private scaling: Promise<unknown> = Promise.resolve();
   private stopped = false;
+  /** Each stand-in's port, chosen before anything starts, by role. */
+  private readonly standInPorts = new Map<string, number>();
+  /** The stand-ins' URLs, by the variable every process finds them in. */
+  private readonly standInUrls: Record<string, string> = {};
 
   private constructor(private readonly options: FleetOptions) {
     for (const role of options.roles) this.byRole.set(role.role, []);
@@ -50,6 +55,12 @@ export class Fleet implements FleetControl {
   /** Starts every role's default count and watches their folders for saves. */
   static async start(options: FleetOptions): Promise<Fleet> {
     const fleet = new Fleet(options);
+    for (const role of options.roles) {
+      if (!role.standIn) continue;
+      const port = await (options.takePort ?? freePort)();
+      fleet.standInPorts.set(role.role, port);
+      fleet.standInUrls[role.standIn.urlVariable] = `http://127.0.0.1:${port}`;
+    }
     for (const role of options.roles) await fleet.grow(role, role.count.default);
     fleet.watchFolders();
     return fleet;
@@ -84,7 +95,7 @@ export class Fleet implements FleetControl {
       const role = this.roleNamed(roleName);
       const { min, max } = role.count;
       if (!Number.isInteger(count) || count < min || count > max) {
-        throw new LabError('FLEET_REFUSED', `${role.role} runs ${min === max ? `exactly ${min}` : `from ${min} to ${max}`} processes in this scenario; ${count} is outside that`);
+        throw new LabError('FLEET_REFUSED', `${role.role} runs ${min === max ? `exactly ${min} process${min === 1 ? '' : 'es'}` : `from ${min} to ${max} processes`} in this scenario; ${count} is outside that`);
       }
       if (this.stopped) throw new LabError('FLEET_REFUSED', 'the lab is stopping');
       const processes = this.byRole.get(role.role)!;
@@ -134,7 +145,7 @@ export class Fleet implements FleetControl {
     const processes = this.byRole.get(role.role)!;
     while (processes.length < count) {
       const index = processes.length + 1;
-      const port = !role.http ? undefined : role.primary && index === 1 ? this.options.appPort : await (this.options.takePort ?? freePort)();
+      const port = !role.http ? undefined : role.primary && index === 1 ? this.options.appPort : this.standInPorts.get(role.role) ?? (await (this.options.takePort ?? freePort)());
       const member = this.createProcess(role, index, port);
       processes.push(member);
       member.start();
@@ -155,7 +166,7 @@ export class Fleet implements FleetControl {
       entryName: options.learnerPath(role.entry),
       cwd: options.cwd,
       ...(port !== undefined ? { port } : {}),
-      env: { ...process.env, DATABASE_URL: options.databaseUrl, HOST: options.host, LAB_PROCESS: name, PGAPPNAME: name, ...role.env },
+      env: { ...process.env, ...this.standInUrls, DATABASE_URL: options.databaseUrl, HOST: options.host, LAB_PROCESS: name, PGAPPNAME: name, ...role.env },
       restartOnCrash: options.restartOnCrash,
       onLine: (line) => (options.onLine ? options.onLine(label, line) : console.log(`${label} │ ${line}`)),
       log: options.log,

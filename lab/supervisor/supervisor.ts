@@ -120,6 +120,7 @@ export async function runSupervisor(lab: Lab, restartOnCrash: boolean): Promise<
         // The budget the learner's database really has (a DATABASE_URL server keeps its own).
         connections: describeConnectionBudget(await withClient(database.adminUrl, 'lab start', connectionBudget)),
         ...(fleet.members().length > 1 || roles.length > 1 ? { processes: describeFleet(fleet.members(), roles) } : {}),
+        ...(roles.some((role) => role.standIn) ? { standIns: describeStandIns(fleet.members(), roles) } : {}),
         walkthrough: shown(path.join(paths.scenario, 'SCENARIO.md')),
         readySeconds: (Date.now() - startedAt) / 1000,
       }),
@@ -145,11 +146,21 @@ export async function runSupervisor(lab: Lab, restartOnCrash: boolean): Promise<
   }
 }
 
-/** "api-1 :3000, worker-1, worker-2 (npm run scale -- worker N)": each process, and how to change the counts that can change. */
+/** "api-1 :3000, worker-1, worker-2 (npm run scale -- worker N)": each process but the stand-ins, and how to change the counts that can change. */
 function describeFleet(members: FleetMember[], roles: readonly FleetRole[]): string {
-  const listed = members.map((member) => (member.port === undefined ? member.name : `${member.name} :${member.port}`)).join(', ');
+  const standIns = new Set(roles.filter((role) => role.standIn).map((role) => role.role));
+  const listed = members.filter((member) => !standIns.has(member.role)).map((member) => (member.port === undefined ? member.name : `${member.name} :${member.port}`)).join(', ');
   const scalable = roles.filter((role) => role.count.min < role.count.max).map((role) => `npm run scale -- ${role.role} N`);
   return scalable.length === 0 ? listed : `${listed} (${scalable.join('; ')})`;
+}
+
+/** "mail-provider :4123, for the mail provider's API": each stand-in, where it listens, what it stands in for. */
+function describeStandIns(members: FleetMember[], roles: readonly FleetRole[]): string[] {
+  return roles.flatMap((role) =>
+    role.standIn === undefined
+      ? []
+      : members.filter((member) => member.role === role.role).map((member) => `${member.name} :${member.port}, for ${role.standIn!.what}`),
+  );
 }
 
 async function seedIfNeeded(lab: Lab, database: LabDatabase): Promise<void> {
