@@ -31,6 +31,8 @@ const GRAFANA_UNITS: Record<PanelUnit, string> = {
   'connections/s': 'cps',
   'rows/request': 'short',
   'up/down': 'short',
+  'per second': 'ops',
+  count: 'short',
 };
 
 const datasource = { type: 'prometheus', uid: GRAFANA_DATASOURCE_UID };

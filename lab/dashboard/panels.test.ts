@@ -3,7 +3,7 @@ import { parsePrometheusText } from '../metrics/prometheus-text.js';
 import { snapshotOf, Window } from '../metrics/window.js';
 import { scenario } from '../../test/helpers/project-lab.js';
 import type { ScenarioDefinition } from '../scenario/definition.js';
-import { panelsFor, type ChartPanel, type PanelDefinition, type TablePanel } from './panels.js';
+import { panelsFor, type ChartPanel, type PanelDefinition, type PanelId, type TablePanel } from './panels.js';
 import { tableRows } from './tables.js';
 
 /** Ten seconds of a lab, one reading a second as the dashboard takes them: each counter grows evenly to its total. */
@@ -126,7 +126,7 @@ describe('what to look for', () => {
 
   it('Scenario 1\'s story comes from its definition, panel by panel', () => {
     for (const panel of scenarioOne) {
-      const own = scenario.dashboard?.lookFor?.[panel.id];
+      const own = scenario.dashboard?.lookFor?.[panel.id as PanelId];
       expect(panel.lookFor).toBe(own ?? panelsFor(plain).find((other) => other.id === panel.id)!.lookFor);
     }
     expect(chart(scenarioOne, 'churn').lookFor).toMatch(/about one attempt per \/feed request/);
@@ -261,5 +261,73 @@ describe('axes that keep earlier runs readable', () => {
   it('says so in the panel\'s "?", once, whether the engine or the scenario wrote it', () => {
     for (const id of ['requests', 'latency', 'rows']) expect(chart(scenarioOne, id).help.match(/logarithmic/g), id).toHaveLength(1);
     expect(chart(scenarioOne, 'connections').help).not.toMatch(/logarithmic/);
+  });
+});
+
+describe("a scenario's own charts", () => {
+  /** A queue's scenario: its processes publish the jobs by status, the emails sent, and how long a sign-up waits for its email. */
+  const queue: ScenarioDefinition = {
+    ...plain,
+    dashboard: {
+      charts: [
+        {
+          id: 'queue',
+          title: 'Jobs by status',
+          unit: 'count',
+          lookFor: 'Queued should stay near 0.',
+          help: 'From the API\'s queue_jobs gauge.',
+          series: [
+            { label: 'queued', metric: 'queue_jobs', labels: { status: 'queued' }, show: 'value' },
+            { label: 'running', metric: 'queue_jobs', labels: { status: 'running' }, show: 'value' },
+          ],
+        },
+        {
+          id: 'emails',
+          title: 'Emails sent per second, and time from sign-up to email',
+          unit: 'per second',
+          scale: 'log',
+          lookFor: 'Sent keeps up with sign-ups.',
+          help: 'From the workers\' counters.',
+          series: [
+            { label: 'sent', metric: 'emails_sent_total', show: 'rate' },
+            { label: 'p99 wait', metric: 'signup_to_email_seconds', show: { quantile: 0.99 }, dashed: true },
+          ],
+        },
+      ],
+    },
+  };
+  const panels = panelsFor(queue);
+  const window = tenSeconds({
+    'queue_jobs{status="queued"}': 40,
+    'queue_jobs{status="running"}': 3,
+    'emails_sent_total{process="worker-1"}': 120,
+    'emails_sent_total{process="worker-2"}': 80,
+    'signup_to_email_seconds_bucket{le="0.5"}': 90,
+    'signup_to_email_seconds_bucket{le="1"}': 100,
+    'signup_to_email_seconds_bucket{le="+Inf"}': 100,
+  });
+
+  it('come after the engine\'s panels, in the definition\'s order, with its words', () => {
+    expect(panels.slice(-2).map((panel) => panel.id)).toEqual(['queue', 'emails']);
+    expect(chart(panels, 'queue')).toMatchObject({ title: 'Jobs by status', unit: 'count', lookFor: 'Queued should stay near 0.' });
+    expect(chart(panels, 'emails').help).toMatch(/logarithmic/);
+    expect(seriesOf(panels, 'emails', 'p99 wait').dashed).toBe(true);
+  });
+
+  it('compute each line from the processes\' metrics, summed over them, as their PromQL does', () => {
+    // Gauges: the newest value.
+    expect(seriesOf(panels, 'queue', 'queued').compute(window)).toBe(40);
+    expect(seriesOf(panels, 'queue', 'queued').promql).toBe('sum(queue_jobs{status="queued"})');
+    // Counters: 200 emails in 10 s, from both workers.
+    expect(seriesOf(panels, 'emails', 'sent').compute(window)).toBeCloseTo(20);
+    expect(seriesOf(panels, 'emails', 'sent').promql).toBe('sum(rate(emails_sent_total[10s]))');
+    // Histograms: 90 of 100 waits under 0.5 s, the rest under 1 s.
+    expect(seriesOf(panels, 'emails', 'p99 wait').compute(window)).toBeCloseTo(0.95);
+    expect(seriesOf(panels, 'emails', 'p99 wait').promql).toBe('histogram_quantile(0.99, sum by (le) (rate(signup_to_email_seconds_bucket[10s])))');
+  });
+
+  it('refuses an id the engine already uses, in one line', () => {
+    const clash = { ...queue, dashboard: { charts: [{ ...queue.dashboard!.charts![0]!, id: 'latency' }] } };
+    expect(() => panelsFor(clash)).toThrow(/chart "latency" needs an id of lowercase letters, digits and dashes that is none of the engine's panels/);
   });
 });

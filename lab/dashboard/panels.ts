@@ -9,11 +9,13 @@
  * whether it has the top-queries panel (`database.statements`).
  */
 import type { Window } from '../metrics/window.js';
-import type { ScenarioDefinition } from '../scenario/definition.js';
+import { LabError } from '../errors.js';
+import type { ScenarioChart, ScenarioDefinition } from '../scenario/definition.js';
 import {
   attempts,
   latency,
   latencyQuery,
+  metricSeries,
   loadTest,
   loadTestQuery,
   outcomeRate,
@@ -36,10 +38,12 @@ import {
 
 export { RATE_WINDOW_SECONDS };
 
-export type PanelUnit = 'requests/s' | 'calls/s' | 'seconds' | 'percent' | 'connections' | 'connections/s' | 'rows/request' | 'up/down';
+/** How a panel's numbers are written; 'per second' and 'count' are for a scenario's own things (jobs, emails). */
+export type PanelUnit = 'requests/s' | 'calls/s' | 'seconds' | 'percent' | 'connections' | 'connections/s' | 'rows/request' | 'up/down' | 'per second' | 'count';
 
 /** Every panel the engine has; a scenario's definition names them to tell its own story. */
-export type PanelId = 'requests' | 'latency' | 'errors' | 'success' | 'routes' | 'statements' | 'connections' | 'processes' | 'churn' | 'rows' | 'up';
+export const PANEL_IDS = ['requests', 'latency', 'errors', 'success', 'routes', 'statements', 'connections', 'processes', 'churn', 'rows', 'up'] as const;
+export type PanelId = (typeof PANEL_IDS)[number];
 
 export interface SeriesDefinition {
   label: string;
@@ -52,7 +56,8 @@ export interface SeriesDefinition {
 }
 
 interface PanelText {
-  id: PanelId;
+  /** One of the engine's PanelIds, or a scenario chart's own id. */
+  id: string;
   title: string;
   /** One plain-English line under the chart. */
   lookFor: string;
@@ -305,11 +310,28 @@ export function panelsFor(definition: ScenarioDefinition): PanelDefinition[] {
       series: [{ label: 'app up', color: COLORS.good, promql: 'max(lab_app_up)', compute: (w) => w.value('lab_app_up') }],
     },
   ];
-  return panels.map((panel) => ({
+  const engine = panels.map((panel) => ({
     ...panel,
-    lookFor: dashboard.lookFor?.[panel.id] ?? panel.lookFor,
-    help: withAxisNote(panel, dashboard.help?.[panel.id] ?? panel.help),
+    lookFor: dashboard.lookFor?.[panel.id as PanelId] ?? panel.lookFor,
+    help: withAxisNote(panel, dashboard.help?.[panel.id as PanelId] ?? panel.help),
   }));
+  return [...engine, ...(dashboard.charts ?? []).map((scenarioChart) => chartOf(scenarioChart, definition.number))];
+}
+
+const CHART_ID = /^[a-z][a-z0-9-]*$/;
+
+/** A scenario's own chart, its series computed from its processes' metrics. */
+function chartOf(declared: ScenarioChart, scenarioNumber: number): ChartPanel {
+  if (!CHART_ID.test(declared.id) || (PANEL_IDS as readonly string[]).includes(declared.id)) {
+    throw new LabError('SCENARIO_DEFINITION', `Scenario ${scenarioNumber}'s chart "${declared.id}" needs an id of lowercase letters, digits and dashes that is none of the engine's panels (${PANEL_IDS.join(', ')}).`);
+  }
+  const { series, ...text } = declared;
+  const panel: ChartPanel = {
+    ...text,
+    kind: 'chart',
+    series: series.map((line, index) => ({ label: line.label, color: nth(ANY, index), ...metricSeries(line), ...(line.dashed ? { dashed: true } : {}) })),
+  };
+  return { ...panel, help: withAxisNote(panel, panel.help) };
 }
 
 /** A log axis is said in the panel's "?", whoever wrote its text. */

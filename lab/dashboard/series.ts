@@ -4,6 +4,7 @@
  * (lab/metrics/window.ts). Keeping the two side by side keeps the dashboards from drifting apart.
  */
 import type { Window } from '../metrics/window.js';
+import type { ScenarioSeries } from '../scenario/definition.js';
 
 /**
  * Rates are taken over this window, in the built-in dashboard and in PromQL alike. Ten
@@ -76,6 +77,18 @@ export function routeMatcher(route: string): Record<string, string> {
 /** Labels as a PromQL selector: {method="GET",route="/orders"}. */
 export const selectorOf = (matcher: Record<string, string>) =>
   `{${Object.entries(matcher).map(([name, value]) => `${name}=${quoted(value)}`).join(',')}}`;
+
+/** A scenario's own series (its definition's dashboard.charts): a gauge's value, a counter's rate or a histogram's quantile. */
+export function metricSeries(series: ScenarioSeries): { promql: string; compute: (window: Window) => number | null } {
+  const { metric, labels, show } = series;
+  const selector = labels ? selectorOf(labels) : '';
+  if (show === 'value') return { promql: `sum(${metric}${selector})`, compute: (window) => window.value(metric, labels) };
+  if (show === 'rate') return { promql: `sum(rate(${metric}${selector}${W}))`, compute: (window) => window.rate(metric, labels) };
+  return {
+    promql: `histogram_quantile(${show.quantile}, sum by (le) (rate(${metric}_bucket${selector}${W})))`,
+    compute: (window) => window.quantile(show.quantile, metric, labels),
+  };
+}
 
 /** How many statements the top-queries table ranks. */
 export const STATEMENT_ROWS = 5;

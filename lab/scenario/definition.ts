@@ -9,7 +9,7 @@
  * docs/adding-a-scenario.md explains every field.
  */
 import type pg from 'pg';
-import type { PanelId } from '../dashboard/panels.js';
+import type { PanelId, PanelUnit } from '../dashboard/panels.js';
 import type { LabSnapshot, RunRecord, RunSummary } from '../runs/run-record.js';
 import type { ScenarioStep } from './steps.js';
 
@@ -233,6 +233,42 @@ export interface ScenarioDashboard {
    * name them: the route pattern ("/orders/:id"), optionally after its method ("POST /orders").
    */
   latencyRoutes?: string[];
+  /**
+   * Charts of the scenario's own, drawn after the engine's from metrics its processes publish on
+   * /metrics (a queue's depth, emails sent per second…): the built-in dashboard computes them,
+   * Grafana runs the same PromQL.
+   */
+  charts?: ScenarioChart[];
+}
+
+/** A chart of the scenario's own metrics. */
+export interface ScenarioChart {
+  /** Lowercase letters, digits and dashes, none of the engine's panel ids: "queue". */
+  id: string;
+  title: string;
+  unit: PanelUnit;
+  /** One plain-English line under the chart. */
+  lookFor: string;
+  /** Where the numbers come from and what they cannot show (the panel's "?"). */
+  help: string;
+  scale?: 'linear' | 'log';
+  series: ScenarioSeries[];
+}
+
+/** One line of a scenario's chart: a metric its processes publish, summed over them. */
+export interface ScenarioSeries {
+  label: string;
+  /** The metric's name as /metrics writes it ("queue_jobs"; a histogram by its base name). */
+  metric: string;
+  /** Only the samples whose labels have these values: { status: 'queued' }. */
+  labels?: Record<string, string>;
+  /**
+   * 'value': a gauge's newest value; 'rate': a counter's increase per second over the rate
+   * window; { quantile: 0.99 }: a histogram's quantile over the rate window.
+   */
+  show: 'value' | 'rate' | { quantile: number };
+  /** Drawn dashed: a limit or a reference, not a measurement. */
+  dashed?: boolean;
 }
 
 /** What a scenario makes of its load-test runs (`loadTest.runs`); every part is optional. */

@@ -20,6 +20,8 @@
     percent: (v) => `${v.toFixed(v >= 99.95 || v === 0 ? 0 : 1)}%`,
     seconds: (v) => (v === 0 ? '0' : v >= 1 ? `${v.toFixed(2)} s` : `${(v * 1000).toFixed(v < 0.01 ? 1 : 0)} ms`),
     'up/down': (v) => UP_DOWN[v] ?? '',
+    'per second': (v) => `${compact.format(v)}/s`,
+    count: (v) => compact.format(v),
   };
   const format = (unit, v) => (v === null || v === undefined ? '–' : formatters[unit](v));
 
