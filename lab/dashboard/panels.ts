@@ -235,11 +235,12 @@ export function panelsFor(definition: ScenarioDefinition): PanelDefinition[] {
       title: 'Database connections vs max_connections',
       unit: 'connections',
       lookFor: 'The dashed line is PostgreSQL\'s ceiling: the closer the open connections come to it, the nearer new ones are to being refused. An app that holds its connections steady draws a flat line.',
-      help: 'From pg_stat_activity (the lab\'s own connection left out), server-wide. "Logging in" are connections PostgreSQL has accepted that are still proving their password (state "starting"). Ordinary roles are refused a few short of the ceiling (superuser_reserved_connections, 3 by default, are kept for administrators).',
+      help: 'From pg_stat_activity (the lab\'s own connection left out), server-wide. "Logging in" are connections PostgreSQL has accepted that are still proving their password (state "starting"). "Waiting for a lock" are connections whose query waits for a row or table another transaction has locked. Ordinary roles are refused a few short of the ceiling (superuser_reserved_connections, 3 by default, are kept for administrators).',
       series: [
         { label: 'open (all)', color: COLORS.info, promql: 'sum(lab_db_connections)', compute: (w) => w.value('lab_db_connections') },
         { label: 'running a query', color: COLORS.good, promql: 'sum(lab_db_connections{state="active"})', compute: (w) => w.value('lab_db_connections', { state: 'active' }) },
         { label: 'logging in', color: COLORS.warn, promql: 'sum(lab_db_connections{state="logging in"})', compute: (w) => w.value('lab_db_connections', { state: 'logging in' }) },
+        { label: 'waiting for a lock', color: COLORS.bad, promql: 'sum(lab_db_lock_waits)', compute: (w) => w.value('lab_db_lock_waits') },
         { label: 'max_connections', color: COLORS.limit, promql: 'max(lab_db_max_connections)', compute: (w) => w.value('lab_db_max_connections'), dashed: true },
       ],
     },

@@ -40,6 +40,20 @@ export async function clientConnectionsByState(client: Queryable, database: stri
 }
 
 /**
+ * Client connections waiting for a lock another transaction holds (a row another worker has
+ * locked, a table being altered), on the whole server, leaving out the given pid.
+ */
+export async function clientsWaitingForLocks(client: Queryable, excludePid?: number): Promise<number> {
+  const result = await client.query<{ count: string }>(
+    `SELECT count(*) AS count
+       FROM pg_stat_activity
+      WHERE backend_type = 'client backend' AND wait_event_type = 'Lock' AND pid <> coalesce($1::int, 0)`,
+    [excludePid ?? null],
+  );
+  return Number(result.rows[0]!.count);
+}
+
+/**
  * Client connections by application_name (what each process of the lab's fleet sets to its
  * name, "worker-2"), on the whole server, leaving out the given pid (the caller's own).
  */

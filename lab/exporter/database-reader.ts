@@ -4,7 +4,7 @@
  * it watches; its backend pid is left out of every count.
  */
 import pg from 'pg';
-import { clientConnectionsByApplication, clientConnectionsByState, maxConnections, sessionsOpened, tableRowsRead, type RowsRead } from '../database/stats.js';
+import { clientConnectionsByApplication, clientConnectionsByState, clientsWaitingForLocks, maxConnections, sessionsOpened, tableRowsRead, type RowsRead } from '../database/stats.js';
 import { readStatements, type StatementsReading } from '../database/pg-stat-statements.js';
 
 export interface DatabaseReading {
@@ -15,6 +15,8 @@ export interface DatabaseReading {
   connectionsByState: Record<string, number>;
   /** The same connections by application_name ("worker-2"; "" when a client sets none). */
   connectionsByApplication: Record<string, number>;
+  /** Of those connections, the ones waiting for a lock another transaction holds. */
+  waitingForLocks: number;
   maxConnections: number;
   /** pg_stat_database.sessions of the app's database. */
   sessionsOpened: number;
@@ -61,11 +63,12 @@ export class DatabaseReader {
       // One after another: a pg client runs one query at a time anyway.
       const byState = await clientConnectionsByState(client, null, this.ownPid);
       const byApplication = await clientConnectionsByApplication(client, this.ownPid);
+      const waitingForLocks = await clientsWaitingForLocks(client, this.ownPid);
       const max = await maxConnections(client);
       const sessions = await sessionsOpened(client, this.database);
       const rowsRead = await tableRowsRead(client, this.options.tables);
       const statements = await this.statements(client);
-      return { connectionsByState: byState, connectionsByApplication: byApplication, maxConnections: max, sessionsOpened: sessions, rowsRead, ...(statements ? { statements } : {}) };
+      return { connectionsByState: byState, connectionsByApplication: byApplication, waitingForLocks, maxConnections: max, sessionsOpened: sessions, rowsRead, ...(statements ? { statements } : {}) };
     } catch {
       await this.disconnect();
       return undefined;

@@ -68,6 +68,10 @@ export class LabExporter {
     'Client connections held by each process of the lab\'s fleet, by its name (process="worker-2", the application_name it connects with), whatever their state.',
     ['process'],
   );
+  private readonly lockWaits = this.gauge(
+    'lab_db_lock_waits',
+    'Client connections waiting for a lock another transaction holds (pg_stat_activity wait_event_type "Lock"), the lab\'s own left out.',
+  );
   private readonly maxConnections = this.gauge('lab_db_max_connections', 'PostgreSQL\'s max_connections setting: the most client connections the server accepts.');
   private readonly sessionsOpened = this.counter('lab_db_sessions_opened_total', 'New sessions opened to the app\'s database (pg_stat_database.sessions).');
   private readonly refused = this.counter(
@@ -128,7 +132,9 @@ export class LabExporter {
     // While the database is away its gauges disappear (a gap), rather than repeat old values.
     this.connections.reset();
     this.processConnections.reset();
+    this.lockWaits.reset();
     if (!reading) return;
+    this.lockWaits.set(reading.waitingForLocks);
     for (const name of this.options.processNames?.() ?? []) this.processConnections.set({ process: name }, reading.connectionsByApplication[name] ?? 0);
     // The usual states are always present (0 when none), so queries on them never come back empty.
     for (const state of ['active', 'idle', 'idle in transaction', LOGGING_IN]) this.connections.set({ state }, 0);

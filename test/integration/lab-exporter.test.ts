@@ -91,6 +91,23 @@ describe('lab exporter', () => {
     }
   });
 
+  it('counts the connections waiting for a lock another transaction holds', async () => {
+    expect(await metric('lab_db_lock_waits')).toBe(0);
+    const holder = new pg.Client({ connectionString: database.appUrl });
+    const waiter = new pg.Client({ connectionString: database.appUrl });
+    await holder.connect();
+    await waiter.connect();
+    opened.push(holder, waiter);
+    await holder.query('BEGIN');
+    await holder.query('SELECT id FROM posts WHERE id = 1 FOR UPDATE');
+    // The waiter's update blocks on the row until the holder's transaction ends.
+    const blocked = waiter.query('UPDATE posts SET content = content WHERE id = 1');
+    expect(await waitFor(() => metric('lab_db_lock_waits'), (count) => count === 1)).toBe(1);
+    await holder.query('ROLLBACK');
+    await blocked;
+    expect(await metric('lab_db_lock_waits')).toBe(0);
+  });
+
   it('counts new sessions, and rows read from each table by sequential scan and through an index, as pg_stat_* show them', async () => {
     // The test's admin client is long-lived, so reading through it opens no session.
     const direct = async () => {
