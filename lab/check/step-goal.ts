@@ -32,6 +32,12 @@ const UNDO_ROUNDS = 5;
 
 /** How long the check's own goal run lasts, when no green load-test run can stand in for it. */
 export const GOAL_SECONDS = 3;
+/**
+ * The app says when it started to the nearest second (prom-client rounds
+ * process_start_time_seconds), so a run begun in the half second after the start may carry an
+ * earlier time than the start the app reports.
+ */
+const START_TIME_ROUNDING_MS = 1_000;
 /** How long the goal waits for the app's /metrics to say when it started. */
 const STARTED_AT_TIMEOUT_MS = 10_000;
 
@@ -111,7 +117,7 @@ export function greenRunWithFixes(scenario: ScenarioDefinition, runs: RunRecord[
       run.summary.route === (mix ? WHOLE_MIX : route) &&
       run.summary.users >= users &&
       fixesInPlace(run) &&
-      Date.parse(run.startedAt) >= appStartedAtMs)
+      Date.parse(run.startedAt) >= appStartedAtMs - START_TIME_ROUNDING_MS)
     .at(-1);
 }
 

@@ -86,6 +86,12 @@ describe('a green load-test run stands for the goal', () => {
     });
   });
 
+  it('when it began in the second the app started, which the app reports rounded to the nearest second', () => {
+    const run = green({ startedAt: '2026-11-26T13:55:00.000Z' });
+    expect(greenRunWithFixes(scenario, [run], Date.parse('2026-11-26T13:55:00.600Z'), labelledFixed)).toBe(run);
+    expect(greenRunWithFixes(scenario, [run], Date.parse('2026-11-26T13:55:01.600Z'), labelledFixed)).toBeUndefined();
+  });
+
   it('not when the app restarted since, nor for another route, fewer users, a partial or amber run, or without the fixes', () => {
     expect(greenRunWithFixes(scenario, [green()], Date.parse('2026-11-26T14:05:00.000Z'), labelledFixed)).toBeUndefined();
     expect(greenRunWithFixes(scenario, [green()], undefined, labelledFixed)).toBeUndefined();
