@@ -92,16 +92,22 @@ export interface ReadWords {
 
 /**
  * Pages a plan may touch beyond one per row it keeps: the index's levels on the way down to
- * the first entry, and the odd page of entries beside it. The right index for a page touches
- * 2 to 25 pages at every size the lab seeds (4 levels at most), whatever the rows it keeps.
+ * the first entry (3 at most at every size the lab seeds: a million products, five million
+ * orders) and the leaf page it starts on, with one more leaf page per ENTRIES_PER_LEAF entries
+ * it keeps. The right index for a page stays within this at every size (2 pages for a search
+ * that finds nothing, 13 to 23 for a page of 20 rows); an index that makes the plan walk past
+ * entries it does not keep does not, even on the smallest shop, where the walk is only a few
+ * pages long.
  */
-export const PAGES_TO_FIND_THE_FIRST = 10;
+export const PAGES_TO_FIND_THE_FIRST = 5;
+/** Entries of a B-tree leaf page, at the least, for this shop's keys (a category and a price, a customer and a time). */
+const ENTRIES_PER_LEAF = 50;
 
 /** What a plan did beyond what its page needs: the one rule every page check judges by. */
 export interface PlanWork {
   /** It read rows and threw them away (a Filter, a lossy index's Recheck): more than it kept, and more than a page's rows. */
   threwAway: number | null;
-  /** It touched more pages than one per row it kept plus PAGES_TO_FIND_THE_FIRST: it walked index or table pages that held nothing it kept. */
+  /** It touched more pages than one per row it kept and the index's own (pagesNeeded): it walked index or table pages that held nothing it kept. */
   walkedPages: boolean;
   /** It sorted more rows than the page shows: the rows did not come out of an index in the page's order. */
   sortedRows: number | null;
@@ -112,9 +118,14 @@ export function planWork(read: PageRead, pageRows: number): PlanWork {
   const thrown = read.rowsRead - read.rowsKept;
   return {
     threwAway: thrown > Math.max(read.rowsKept, pageRows) ? thrown : null,
-    walkedPages: read.pages > read.rowsKept + PAGES_TO_FIND_THE_FIRST,
+    walkedPages: read.pages > pagesNeeded(read.rowsKept),
     sortedRows: read.sorts && read.rowsKept > pageRows ? read.rowsKept : null,
   };
+}
+
+/** The most pages a plan that keeps `kept` rows needs: one per row, the way down the index, and the leaf pages holding the rows' entries. */
+export function pagesNeeded(kept: number): number {
+  return kept + PAGES_TO_FIND_THE_FIRST + Math.ceil(kept / ENTRIES_PER_LEAF);
 }
 
 /** The page found its rows without reading others: no rows thrown away, no pages walked in vain (a sort is each page's own call). */

@@ -3,8 +3,9 @@
  * finds the page's rows cheaply, and fails when the plan still reads (or walks) most of a
  * table, however the fix is written and whatever planner settings came with it. A table of
  * fixes a learner might try, right ones written every way and wrong ones, each run through the
- * real steps of `npm run check` on a real PostgreSQL seeded with the shop (the tests' size,
- * 250,000 orders). The lines each verdict prints are pinned in check.test.ts.
+ * real steps of `npm run check` on a real PostgreSQL seeded with the shop, at the tests' size
+ * (250,000 orders) and at the smallest the first start may choose (50,000), where a wrong index's
+ * extra work is only a few pages. The lines each verdict prints are pinned in check.test.ts.
  */
 import fs from 'node:fs';
 import pg from 'pg';
@@ -80,40 +81,44 @@ const FIXES: Fix[] = [
   { name: '(category) and (price_cents), two indexes', sql: ['CREATE INDEX ON products (category)', 'CREATE INDEX ON products (price_cents)'], passes: [] },
 ];
 
-let database: TestDatabase;
-let admin: pg.Client;
+/** The smallest shop the first start may choose (the calibration's first step), and the tests' own size. */
+const SIZES = [{ name: 'the tests\' size (250,000 orders)', orders: undefined }, { name: 'the smallest shop (50,000 orders)', orders: scenario.dataset.unitSteps[0]! }];
 
-beforeAll(async () => {
-  database = await createTestDatabase('fixes2');
-  admin = new pg.Client({ connectionString: database.adminUrl });
-  await admin.connect();
-});
-afterAll(async () => {
-  await admin?.end();
-  await database?.drop();
-});
-// Every fix starts from the shop as shipped: no index of the learner's, no settings.
-afterEach(async () => {
-  const name = admin.escapeIdentifier(database.name);
-  await admin.query(`ALTER DATABASE ${name} RESET ALL`);
-  await admin.query(`ALTER ROLE shop_app IN DATABASE ${name} RESET ALL`);
-  const { rows } = await admin.query<{ name: string }>(
-    `SELECT i.relname AS name FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid JOIN pg_class t ON t.oid = x.indrelid
-      WHERE t.relname IN ('orders', 'products') AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.oid)`,
-  );
-  for (const { name: index } of rows) await admin.query(`DROP INDEX ${admin.escapeIdentifier(index)}`);
-});
+describe.each(SIZES)('every page step judges the work of the plan the app gets, not how the fix is written, at $name', ({ orders }) => {
+  let database: TestDatabase;
+  let admin: pg.Client;
 
-/** Each page step's verdict, checked as `npm run check` checks it (these steps need only the database). */
-async function verdicts(): Promise<Record<PageStep, { status: StepStatus; observed: string }>> {
-  const context = { admin } as unknown as StepContext;
-  const seen: Partial<Record<PageStep, { status: StepStatus; observed: string }>> = {};
-  // One after another, as the runner runs them: each plans inside a transaction on this one connection.
-  for (const id of PAGE_STEPS) seen[id] = await steps.find((step) => step.id === id)!.check(context);
-  return seen as Record<PageStep, { status: StepStatus; observed: string }>;
-}
+  beforeAll(async () => {
+    database = await createTestDatabase(`fixes2_${orders ?? 'default'}`);
+    if (orders !== undefined) await scenario.dataset.seed(database.appUrl, { size: { orders }, force: true });
+    admin = new pg.Client({ connectionString: database.adminUrl });
+    await admin.connect();
+  });
+  afterAll(async () => {
+    await admin?.end();
+    await database?.drop();
+  });
+  // Every fix starts from the shop as shipped: no index of the learner's, no settings.
+  afterEach(async () => {
+    const name = admin.escapeIdentifier(database.name);
+    await admin.query(`ALTER DATABASE ${name} RESET ALL`);
+    await admin.query(`ALTER ROLE shop_app IN DATABASE ${name} RESET ALL`);
+    const { rows } = await admin.query<{ name: string }>(
+      `SELECT i.relname AS name FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid JOIN pg_class t ON t.oid = x.indrelid
+        WHERE t.relname IN ('orders', 'products') AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.oid)`,
+    );
+    for (const { name: index } of rows) await admin.query(`DROP INDEX ${admin.escapeIdentifier(index)}`);
+  });
 
-describe('every page step judges the work of the plan the app gets, not how the fix is written', () => {
+  /** Each page step's verdict, checked as `npm run check` checks it (these steps need only the database). */
+  async function verdicts(): Promise<Record<PageStep, { status: StepStatus; observed: string }>> {
+    const context = { admin } as unknown as StepContext;
+    const seen: Partial<Record<PageStep, { status: StepStatus; observed: string }>> = {};
+    // One after another, as the runner runs them: each plans inside a transaction on this one connection.
+    for (const id of PAGE_STEPS) seen[id] = await steps.find((step) => step.id === id)!.check(context);
+    return seen as Record<PageStep, { status: StepStatus; observed: string }>;
+  }
+
   it.each(FIXES)('$name', async ({ sql, passes }) => {
     for (const statement of sql) await admin.query(statement.replaceAll(' DATABASE DATABASE ', ` DATABASE ${admin.escapeIdentifier(database.name)} `));
     const seen = await verdicts();
