@@ -44,7 +44,7 @@ export interface LabSandbox {
 
 /** A sandbox for `lab`'s scenario, whose lab runs the shipped broken app. */
 export async function createLabSandbox(lab: Lab): Promise<LabSandbox> {
-  const { brokenServer } = writePristineScenario(lab);
+  const { dir: pristineDir } = writePristineScenario(lab);
   const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'lab-sandbox-'));
   fs.chmodSync(stateDir, 0o755);
   const ports = { appPort: await freePort(), labPort: await freePort(), dbPort: await freePort() };
@@ -59,8 +59,8 @@ export async function createLabSandbox(lab: Lab): Promise<LabSandbox> {
       LAB_DB_PORT: String(ports.dbPort),
       // The default size, always: the tests assert it (calibration has its own tests).
       LAB_CALIBRATE: 'off',
-      // The shipped broken server, whatever the learner's src/server.ts looks like now.
-      LAB_APP_ENTRY: brokenServer,
+      // The shipped files, whatever the learner's src/ looks like now.
+      LAB_LEARNER_DIR: pristineDir,
       // The scenario this process works on, whatever folder the lab is started from.
       LAB_SCENARIO: lab.paths.scenario,
       ...extra,

@@ -11,9 +11,8 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { ROOT_DIR } from './config.js';
-import type { Lab } from './lab.js';
+import { scenarioFile, type Lab } from './lab.js';
 import { freePort } from './net/free-port.js';
-import { scenarioFiles } from './reset/scenario-files.js';
 import { isListening } from './net/ports.js';
 import { TSX_IMPORT } from './tsx-import.js';
 
@@ -41,14 +40,14 @@ export interface PristineScenario {
  * server variant written beside the app file imports the pristine files next to it.
  */
 export function writePristineScenario(lab: Lab): PristineScenario {
-  const { app, solutionServer } = lab.scenario.files;
+  const { app, pristine, solutionFiles = {} } = lab.scenario.files;
   const dir = path.join(ROOT_DIR, 'node_modules', '.cache', 'lab-pristine', path.basename(lab.paths.scenario));
   const brokenServer = path.join(dir, app);
-  const fixedServer = solutionServer === undefined ? brokenServer : path.join(dir, solutionServer);
-  const files = scenarioFiles(lab);
+  const fixedApp = solutionFiles[app];
+  const fixedServer = fixedApp === undefined ? brokenServer : path.join(dir, fixedApp);
   const contents: Array<[content: Buffer, to: string]> = [
-    ...files.pristine.map(({ learnerFile, copy }): [Buffer, string] => [fs.readFileSync(copy), path.join(dir, learnerFile)]),
-    ...(files.solutionServer === undefined ? [] : [[fs.readFileSync(files.solutionServer), fixedServer] as [Buffer, string]]),
+    ...Object.entries(pristine).map(([learnerFile, copy]): [Buffer, string] => [fs.readFileSync(scenarioFile(lab, copy)), path.join(dir, learnerFile)]),
+    ...Object.values(solutionFiles).map((fixed): [Buffer, string] => [fs.readFileSync(scenarioFile(lab, fixed)), path.join(dir, fixed)]),
     // Inside node_modules, Node does not look further up for the project's package.json: say
     // here that these files are ES modules, as the scenario's "type": "module" does for src/.
     [Buffer.from('{ "type": "module" }\n'), path.join(dir, 'package.json')],

@@ -13,7 +13,9 @@ import type { ScenarioStep } from './scenario/steps.js';
 
 /** Every command's help, for this scenario (in its folder). */
 export function helpTexts(scenario: ScenarioDefinition, folder: string) {
-  const { app, solutionServer, solutionSql, solutionSqlSummary } = scenario.files;
+  const { app, solutionFiles = {}, solutionSql, solutionSqlSummary } = scenario.files;
+  // The files reset puts back: the app, and every file the solution changes.
+  const swapped = [...new Set([app, ...Object.keys(solutionFiles)])];
   return {
     start: `Usage: npm start [-- --restart-on-crash]
 
@@ -43,8 +45,8 @@ Options:
 `,
     reset: `Usage: npm run reset [-- --yes] [-- --runs]
 
-Puts the scenario back where it started: the original ${app} (yours is kept in
-.lab/${path.basename(app)}.before-reset) and no indexes of yours on ${scenario.database.tables.join(' or ')}. The data stays.
+Puts the scenario back where it started: the original ${swapped.join(' and ')} (yours ${swapped.length === 1 ? 'is' : 'are'} kept in
+${swapped.map((file) => `.lab/${path.basename(file)}.before-reset`).join(' and ')}) and no indexes of yours on ${scenario.database.tables.join(' or ')}. The data stays.
 
 Options:
   --yes        do not ask first
@@ -53,7 +55,7 @@ Options:
 `,
     solve: `Usage: npm run solve
 
-Applies the solution: ${solutionServer === undefined ? '' : `${solutionServer} over ${app}, and `}${solutionSqlSummary} of
+Applies the solution: ${Object.entries(solutionFiles).map(([learner, fixed]) => `${fixed} over ${learner}, and `).join('')}${solutionSqlSummary} of
 ${solutionSql}. For instructors and tests; \`npm run reset\` undoes it.
 
 Options:

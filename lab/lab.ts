@@ -38,10 +38,11 @@ export interface LabPaths {
   /** The dashboard's charts between starts of the lab (the last 15 minutes). */
   dashboardHistory: string;
   /**
-   * The learner's app, which `npm start` runs and restarts on save. LAB_APP_ENTRY points it at
-   * another file: the tests run the lab on a pristine copy, never on the learner's work.
+   * Where the learner's files are (src/…, the files of files.pristine): the scenario's folder.
+   * LAB_LEARNER_DIR points the lab at a copy: the tests run every process from the shipped files,
+   * and reset and solve rewrite that copy, never the learner's work.
    */
-  appEntry: string;
+  learnerDir: string;
   schema: string;
   /**
    * The folder the learner ran the command from (npm keeps it in INIT_CWD): the paths a command
@@ -93,7 +94,7 @@ export function labPaths(scenario: ScenarioDefinition, folder: string, env: Node
     checkLoads: path.join(state, 'check-loads.json'),
     checkProgress: path.join(state, 'progress.json'),
     dashboardHistory: path.join(state, 'dashboard-history.json'),
-    appEntry: env.LAB_APP_ENTRY?.trim() ? path.resolve(cwd, env.LAB_APP_ENTRY.trim()) : path.join(folder, scenario.files.app),
+    learnerDir: env.LAB_LEARNER_DIR?.trim() ? path.resolve(cwd, env.LAB_LEARNER_DIR.trim()) : folder,
     schema: path.join(folder, scenario.files.schema),
     runFrom: env.INIT_CWD?.trim() || cwd,
   };
@@ -113,6 +114,11 @@ export async function loadSteps(scenario: ScenarioDefinition): Promise<readonly 
 /** A path inside the scenario's folder, from the definition's relative form. */
 export function scenarioFile(lab: Lab, relative: string): string {
   return path.join(lab.paths.scenario, relative);
+}
+
+/** Where the lab reads one of the learner's files ("src/server.ts"): in the learner folder. */
+export function learnerFile(lab: Lab, name: string): string {
+  return path.join(lab.paths.learnerDir, name);
 }
 
 /** "Scenario 1 — Connection Pools and Database Indexes". */

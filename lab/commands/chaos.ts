@@ -13,7 +13,7 @@ import { labNotRunning, usageError } from '../errors.js';
 import type { FleetKill, FleetMember } from '../lab-context.js';
 import { askLabServer } from '../lab-server-client.js';
 import { readRunningLab } from '../lab-state.js';
-import { learnerPath, type Lab } from '../lab.js';
+import { learnerFile, learnerPath, type Lab } from '../lab.js';
 import { exitWithHelpIfAsked, usageOf } from '../command-help.js';
 
 export async function run(labOfCommand: Lab, args: string[]): Promise<number> {
@@ -36,7 +36,7 @@ export async function run(labOfCommand: Lab, args: string[]): Promise<number> {
         onKilled: (pid) =>
           console.log(`Killed the app process (pid ${pid}) with SIGKILL: no cleanup, no goodbye, the way a crash ends a process.\nWatching /health for ${watchSeconds} s…\n`),
       });
-      console.log(describeAppDrill(result, learnerPath(paths.appEntry, paths.runFrom)));
+      console.log(describeAppDrill(result, learnerPath(learnerFile(labOfCommand, scenario.files.app), paths.runFrom)));
       return 0;
     }
     const result = await runProcessDrill({

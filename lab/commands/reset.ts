@@ -10,7 +10,7 @@ import { LabError, usageError } from '../errors.js';
 import { resolveLabDatabase } from '../lab-connection.js';
 import { learnerPath, type Lab } from '../lab.js';
 import { scenarioFiles } from '../reset/scenario-files.js';
-import { dropLearnerIndexes, learnerIndexes, restorePristineServer, serverIsPristine } from '../reset/scenario-state.js';
+import { dropLearnerIndexes, isPristine, learnerIndexes, restorePristineFiles } from '../reset/scenario-state.js';
 import { clearRuns, countRuns } from '../runs/run-store.js';
 import { exitWithHelpIfAsked, usageOf } from '../command-help.js';
 
@@ -24,11 +24,13 @@ export async function run(lab: Lab, args: string[]): Promise<number> {
   const runCount = countRuns(paths.runs);
   const files = scenarioFiles(lab);
 
-  const app = learnerPath(files.server, paths.runFrom);
+  const shown = (file: string) => learnerPath(file, paths.runFrom);
   console.log('Reset puts the scenario back to its start:');
-  console.log(serverIsPristine(files)
-    ? `  • ${app} is already the original`
-    : `  • ${app} ← the original broken server (yours is kept in ${learnerPath(files.serverBackup, paths.runFrom)})`);
+  for (const swapped of files.swapped) {
+    console.log(isPristine(swapped)
+      ? `  • ${shown(swapped.file)} is already the original`
+      : `  • ${shown(swapped.file)} ← the original, as shipped (yours is kept in ${shown(swapped.backup)})`);
+  }
   console.log(indexes.length > 0 ? `  • drop your indexes: ${indexes.map(describeIndex).join(', ')}` : '  • no extra indexes to drop');
   console.log(`  • hint progress and drill results start over; the data (${scenario.database.tables.join(', ')}) is kept`);
   console.log(runs ? `  • delete ${runCount} recorded load-test run(s)` : `  • keep ${runCount} recorded load-test run(s) (--runs deletes them)`);
@@ -37,12 +39,12 @@ export async function run(lab: Lab, args: string[]): Promise<number> {
     console.log('Nothing changed.');
     return 1;
   }
-  const restored = restorePristineServer(files);
+  const restored = restorePristineFiles(files);
   const dropped = await dropLearnerIndexes(adminUrl, tables);
   for (const file of [paths.hints, paths.checkProgress, paths.drills]) fs.rmSync(file, { force: true });
   const removedRuns = runs ? clearRuns(paths.runs) : 0;
   console.log(
-    `✔ Reset: ${restored ? `original ${app} restored` : `${app} unchanged`}, ` +
+    `✔ Reset: ${restored.length > 0 ? `original ${restored.map((swapped) => shown(swapped.file)).join(', ')} restored` : `${files.swapped.map((swapped) => shown(swapped.file)).join(', ')} unchanged`}, ` +
       `${dropped.length} index(es) dropped${runs ? `, ${removedRuns} run(s) deleted` : ''}. The app restarts by itself.`,
   );
   return 0;

@@ -14,9 +14,9 @@ export async function run(lab: Lab, args: string[]): Promise<number> {
   if (args.length > 0) throw new LabError('USAGE', `npm run solve takes no options (got ${args.join(' ')}).`);
   const { appUrl } = resolveLabDatabase(lab);
   await applySolution(scenarioFiles(lab), appUrl);
-  const { app, solutionServer, solutionSql, solutionSqlSummary } = lab.scenario.files;
-  const server = solutionServer === undefined ? '' : `${app} is now ${solutionServer}, and `;
-  console.log(`✔ Solution applied: ${server}${solutionSqlSummary} of ${solutionSql} exist${solutionSqlSummary.endsWith('s') ? '' : 's'}.`);
+  const { solutionFiles = {}, solutionSql, solutionSqlSummary } = lab.scenario.files;
+  const code = Object.entries(solutionFiles).map(([learner, fixed]) => `${learner} is now ${fixed}, and `).join('');
+  console.log(`✔ Solution applied: ${code}${solutionSqlSummary} of ${solutionSql} exist${solutionSqlSummary.endsWith('s') ? '' : 's'}.`);
   console.log('  The app restarts by itself. `npm run check` to see every step pass; `npm run reset` to start over.');
   return 0;
 }

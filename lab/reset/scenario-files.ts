@@ -1,40 +1,49 @@
 /**
- * The files reset and solve swap, from the scenario's definition. Injectable, so tests can work
- * on a copy and never touch the learner's real app file.
+ * The learner's files that reset and solve swap, from the scenario's definition: the app and
+ * every file the solution changes, each where the lab reads it (the learner folder, which a
+ * test points at a copy), as shipped, and fixed.
  */
 import path from 'node:path';
-import { scenarioFile, type Lab } from '../lab.js';
+import { LabError } from '../errors.js';
+import { learnerFile, scenarioFile, type Lab } from '../lab.js';
+
+export interface SwappedFile {
+  /** As the learner names it: "src/worker.ts". */
+  name: string;
+  /** Where the lab reads it (in the learner folder). */
+  file: string;
+  /** The file as shipped (its copy in machinery/pristine/); CI keeps the two byte-identical. */
+  pristine: string;
+  /** Its fixed version, when the solution changes it. */
+  solution?: string;
+  /** Reset keeps the learner's last version here, in case they wanted it after all. */
+  backup: string;
+}
 
 export interface ScenarioFiles {
-  /**
-   * The app file the lab runs, which reset restores and solve replaces: src/server.ts, or the
-   * file LAB_APP_ENTRY names (a test's lab runs a copy, and must never rewrite the learner's).
-   */
-  server: string;
-  /** The broken server as shipped; CI keeps it byte-identical to the committed one. */
-  pristineServer: string;
-  /**
-   * Every learner file as shipped, by its path in the scenario's folder ("src/metrics.ts"), with
-   * the copy that holds it: tests and the benchmark run these, never the learner's working copy.
-   */
-  pristine: Array<{ learnerFile: string; copy: string }>;
-  /** The fixed app; undefined when the scenario's fix is SQL only (the shipped app is the fixed one). */
-  solutionServer: string | undefined;
+  /** files.app first, then every other file the solution changes. */
+  swapped: SwappedFile[];
   solutionSql: string;
-  /** Reset keeps the learner's last version here, in case they wanted it after all. */
-  serverBackup: string;
 }
 
 /** The lab's files, from its scenario's definition and its paths. */
 export function scenarioFiles(lab: Lab): ScenarioFiles {
   const { files } = lab.scenario;
-  const pristine = Object.entries(files.pristine).map(([learnerFile, copy]) => ({ learnerFile, copy: scenarioFile(lab, copy) }));
+  const solutions = files.solutionFiles ?? {};
+  const names = [...new Set([files.app, ...Object.keys(solutions)])];
   return {
-    server: lab.paths.appEntry,
-    pristineServer: pristine.find((entry) => entry.learnerFile === files.app)!.copy,
-    pristine,
-    solutionServer: files.solutionServer === undefined ? undefined : scenarioFile(lab, files.solutionServer),
+    swapped: names.map((name) => {
+      const copy = files.pristine[name];
+      if (copy === undefined) throw new LabError('SCENARIO_DEFINITION', `Scenario ${lab.scenario.number}'s ${name} has no copy as shipped in files.pristine, so reset could not restore it.`);
+      const solution = solutions[name];
+      return {
+        name,
+        file: learnerFile(lab, name),
+        pristine: scenarioFile(lab, copy),
+        ...(solution !== undefined ? { solution: scenarioFile(lab, solution) } : {}),
+        backup: path.join(lab.paths.state, `${path.basename(name)}.before-reset`),
+      };
+    }),
     solutionSql: scenarioFile(lab, files.solutionSql),
-    serverBackup: path.join(lab.paths.state, `${path.basename(files.app)}.before-reset`),
   };
 }

@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { indexesOn, type TableIndex } from '../database/indexes.js';
 import { withClient } from '../database/with-client.js';
-import type { ScenarioFiles } from './scenario-files.js';
+import type { ScenarioFiles, SwappedFile } from './scenario-files.js';
 
 /**
  * Indexes the learner added: every index on the scenario's tables (its definition's
@@ -25,36 +25,41 @@ export async function dropLearnerIndexes(databaseUrl: string, tables: readonly s
   });
 }
 
-/** True when the learner's server is byte for byte the shipped broken one. */
-export function serverIsPristine(files: ScenarioFiles): boolean {
+/** True when the learner's file is byte for byte the one shipped. */
+export function isPristine(swapped: SwappedFile): boolean {
   try {
-    return fs.readFileSync(files.server).equals(fs.readFileSync(files.pristineServer));
+    return fs.readFileSync(swapped.file).equals(fs.readFileSync(swapped.pristine));
   } catch {
     return false;
   }
 }
 
-/** Puts the shipped broken server back, keeping the learner's version as a backup. Returns whether it changed anything. */
-export function restorePristineServer(files: ScenarioFiles): boolean {
-  if (serverIsPristine(files)) return false;
-  if (fs.existsSync(files.server)) {
-    fs.mkdirSync(path.dirname(files.serverBackup), { recursive: true });
-    fs.copyFileSync(files.server, files.serverBackup);
+/**
+ * Puts each swapped file back as shipped, keeping the learner's version as a backup. Returns
+ * the files it changed.
+ */
+export function restorePristineFiles(files: ScenarioFiles): SwappedFile[] {
+  const changed = files.swapped.filter((swapped) => !isPristine(swapped));
+  for (const swapped of changed) {
+    if (fs.existsSync(swapped.file)) {
+      fs.mkdirSync(path.dirname(swapped.backup), { recursive: true });
+      fs.copyFileSync(swapped.file, swapped.backup);
+    }
+    writeAtomically(swapped.file, fs.readFileSync(swapped.pristine));
   }
-  writeAtomically(files.server, fs.readFileSync(files.pristineServer));
-  return true;
+  return changed;
 }
 
-/** Runs the solution's SQL, then copies the fixed server over the learner's (when the scenario has one). */
+/** Runs the solution's SQL, then copies each fixed file over the learner's. */
 export async function applySolution(files: ScenarioFiles, appDatabaseUrl: string): Promise<void> {
   const sql = fs.readFileSync(files.solutionSql, 'utf8');
-  // The SQL first: if the database is unreachable, the learner's file stays as it was.
+  // The SQL first: if the database is unreachable, the learner's files stay as they were.
   await withClient(appDatabaseUrl, 'lab reset', (client) => client.query(sql));
-  if (files.solutionServer !== undefined) writeAtomically(files.server, fs.readFileSync(files.solutionServer));
+  for (const swapped of files.swapped) if (swapped.solution !== undefined) writeAtomically(swapped.file, fs.readFileSync(swapped.solution));
 }
 
 // The supervisor restarts the app on every save: write the whole file at once, so it never
-// restarts on a half-written server.ts.
+// restarts on a half-written file.
 function writeAtomically(file: string, content: Buffer): void {
   const temporary = `${file}.${process.pid}.tmp`;
   fs.writeFileSync(temporary, content);

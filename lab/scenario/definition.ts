@@ -85,12 +85,17 @@ export interface ScenarioDefinition {
     /** The app `npm start` runs and restarts on save. */
     app: string;
     schema: string;
-    /** The fixed app, when the fix is in the code; left out when it is only solutionSql (the shipped app stays). */
-    solutionServer?: string;
+    /**
+     * The learner's files the fix changes, each with its fixed version: { 'src/worker.ts':
+     * 'solution/worker.ts' }. Left out when the fix is only solutionSql (the shipped files stay).
+     * Each must have a pristine copy; `npm run solve` copies the fixed versions over them and
+     * `npm run reset` puts them (and files.app) back as shipped.
+     */
+    solutionFiles?: Record<string, string>;
     solutionSql: string;
     /** What solutionSql changes, in a few words ("the index"), as `npm run solve`'s help names it. */
     solutionSqlSummary: string;
-    /** Each learner file `npm run reset` restores, and the copy it restores it from. */
+    /** Each learner file as shipped (a copy in machinery/pristine/): what the tests and the benchmark run, and what `npm run reset` restores. */
     pristine: Record<string, string>;
   };
   dataset: ScenarioDataset;
@@ -177,7 +182,7 @@ export interface ScenarioBench {
 export interface BenchState {
   /** As the report names it: "pool only", "+ the search index". */
   name: string;
-  /** The shipped app (files.app) or the solution server (files.solutionServer; the shipped app when there is none). */
+  /** The shipped app (files.app) or the solution's (files.solutionFiles' version of files.app; the shipped app when the fix leaves it alone). */
   server: 'shipped' | 'solution';
   /** Run after the learner's indexes are dropped (as `npm run reset` does), e.g. the CREATE INDEX of the fixes so far. */
   sql?: string;

@@ -18,17 +18,18 @@ const ROLE_NAME = /^[a-z][a-z0-9-]*$/;
 const VARIABLE_NAME = /^[A-Z][A-Z0-9_]*$/;
 
 /**
- * The fleet's roles. `appEntry` replaces the primary role's entry (LAB_APP_ENTRY: the tests run
- * a pristine copy of the app, never the learner's working copy).
+ * The fleet's roles. An entry that is one of the learner's files (files.pristine) is read from
+ * `learnerDir` (LAB_LEARNER_DIR: the tests run the shipped copies, never the learner's working
+ * copy); any other (a stand-in in machinery/) from the scenario's folder.
  */
-export function fleetRoles(definition: ScenarioDefinition, scenarioDir: string, appEntry?: string): FleetRole[] {
+export function fleetRoles(definition: ScenarioDefinition, scenarioDir: string, learnerDir: string = scenarioDir): FleetRole[] {
   const declared = definition.processes ?? [{ role: 'app', entry: definition.files.app, count: { default: 1, min: 1, max: 1 }, http: true }];
   const primaryIndex = declared.findIndex((role) => role.http && role.standIn === undefined);
   const problem = fleetProblem(declared, primaryIndex);
   if (problem) throw new LabError('SCENARIO_DEFINITION', `Scenario ${definition.number}'s processes: ${problem}.`);
   return declared.map((role, index) => {
     const primary = index === primaryIndex;
-    const entry = primary && appEntry !== undefined ? appEntry : path.resolve(scenarioDir, role.entry);
+    const entry = path.resolve(role.entry in definition.files.pristine ? learnerDir : scenarioDir, role.entry);
     return { ...role, entry, primary };
   });
 }

@@ -41,7 +41,7 @@ export async function runSupervisor(lab: Lab, restartOnCrash: boolean): Promise<
     );
   }
   // A definition whose processes the engine cannot run fails here, before anything is started.
-  const roles = fleetRoles(scenario, paths.scenario, paths.appEntry);
+  const roles = fleetRoles(scenario, paths.scenario, paths.learnerDir);
   await stopLeftoverProcesses(
     paths.labState,
     roles.map((role) => role.entry),

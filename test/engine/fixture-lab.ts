@@ -22,7 +22,7 @@ export interface FixtureLab {
 
 export async function startFixtureLab(): Promise<FixtureLab> {
   const sandbox = await createLabSandbox(lab);
-  const extra = { LAB_SCENARIO: FIXTURE, LAB_APP_ENTRY: path.join(FIXTURE, 'src', 'server.ts') };
+  const extra = { LAB_SCENARIO: FIXTURE, LAB_LEARNER_DIR: FIXTURE };
   const env = Object.fromEntries(Object.entries(sandbox.env(extra)).filter((entry): entry is [string, string] => entry[1] !== undefined));
   const fixture: FixtureLab = {
     sandbox,

@@ -87,11 +87,12 @@ describe('a stand-in in the fleet', () => {
       (found) => found.length === 2,
     );
     expect(sent.every((line) => line.endsWith(`worker sends to http://127.0.0.1:${mail.port}`))).toBe(true);
-    // The workers reach it there.
-    const calls = await waitFor(
-      async () => ((await (await fetch(`http://127.0.0.1:${mail.port}/calls`)).json()) as { calls: number }).calls,
-      (count) => count >= 4,
-    );
+    // The workers reach it there (once it listens: the fleet starts its processes side by side).
+    const callsNow = () =>
+      fetch(`http://127.0.0.1:${mail.port}/calls`)
+        .then(async (response) => ((await response.json()) as { calls: number }).calls)
+        .catch(() => 0);
+    const calls = await waitFor(callsNow, (count) => count >= 4);
     expect(calls).toBeGreaterThanOrEqual(4);
   });
 

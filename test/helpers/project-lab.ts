@@ -34,3 +34,8 @@ export function scenarioPath(relative: string): string {
 
 /** The files reset and solve swap, for this scenario. */
 export const SCENARIO_FILES = scenarioFiles(lab);
+
+/** The app file as shipped (its copy in machinery/pristine/), and its fixed version when the solution changes it. */
+const APP = SCENARIO_FILES.swapped[0]!;
+export const SHIPPED_APP = APP.pristine;
+export const SOLUTION_APP = APP.solution;

@@ -5,7 +5,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { PRISTINE_DIR, SCENARIO_FILES } from './project-lab.js';
+import { PRISTINE_DIR, SHIPPED_APP } from './project-lab.js';
 
 const PRISTINE_QUERY = `async function query(sql: string, params: unknown[] = []) {
   const client = new pg.Client({ connectionString: DATABASE_URL });
@@ -97,7 +97,7 @@ export type VariantName = keyof typeof VARIANTS;
 /** Writes the variant beside the pristine server and returns its path. */
 export function writeVariant(name: VariantName): string {
   const variant: { query?: string; feedRoute?: string } = VARIANTS[name];
-  let source = fs.readFileSync(SCENARIO_FILES.pristineServer, 'utf8');
+  let source = fs.readFileSync(SHIPPED_APP, 'utf8');
   const swap = (from: string, to: string) => {
     if (!source.includes(from)) throw new Error(`the pristine server no longer contains the text this variant replaces (${name})`);
     source = source.replace(from, to);

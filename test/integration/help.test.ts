@@ -56,7 +56,7 @@ describe('for another scenario', () => {
   number: 99, title: 'Fixture', summary: 'Only for a test.', concepts: [], level: 'beginner', minutes: 1, status: 'in progress',
   database: { name: 'shop', role: 'shop_app', password: 'shop_app', tables: ['orders', 'customers'] },
   files: {
-    app: 'app/main.ts', schema: 'sql/schema.sql', solutionServer: 'answer/main.ts', solutionSql: 'answer/fix.sql',
+    app: 'app/main.ts', schema: 'sql/schema.sql', solutionFiles: { 'app/main.ts': 'answer/main.ts' }, solutionSql: 'answer/fix.sql',
     solutionSqlSummary: 'the materialized view', pristine: { 'app/main.ts': 'machinery/pristine/main.ts.txt' },
   },
   dataset: {

@@ -32,7 +32,7 @@ describe('the engine at import time', () => {
     const script = modules.map((file) => `await import(${JSON.stringify(pathToFileURL(file).href)});`).join('\n');
     const { stdout } = await promisify(execFile)(process.execPath, ['--import', TSX_IMPORT, '--input-type=module', '-e', `${script}\nconsole.log('loaded');`], {
       cwd: ROOT_DIR,
-      env: { ...process.env, LAB_SCENARIO: 'no-such-scenario', LAB_STATE_DIR: '/no/such/folder', DATABASE_URL: 'not a url', PORT: 'not a port', LAB_APP_ENTRY: '/no/such/app.ts' },
+      env: { ...process.env, LAB_SCENARIO: 'no-such-scenario', LAB_STATE_DIR: '/no/such/folder', DATABASE_URL: 'not a url', PORT: 'not a port', LAB_LEARNER_DIR: '/no/such/folder' },
       timeout: 60_000,
     });
     expect(stdout.trim()).toBe('loaded');

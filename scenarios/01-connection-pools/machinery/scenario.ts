@@ -34,7 +34,7 @@ const scenario: ScenarioDefinition = {
   files: {
     app: 'src/server.ts',
     schema: 'db/schema.sql',
-    solutionServer: 'solution/server.fixed.ts',
+    solutionFiles: { 'src/server.ts': 'solution/server.fixed.ts' },
     solutionSql: 'solution/fix.sql',
     solutionSqlSummary: 'the index',
     pristine: { 'src/server.ts': 'machinery/pristine/server.ts.txt', 'src/metrics.ts': 'machinery/pristine/metrics.ts.txt' },

@@ -10,7 +10,7 @@ import { startApp, type RunningApp } from '../../../lab/app-runner.js';
 import { burst } from '../../../lab/check/http-load.js';
 import { createTestDatabase, sql, type TestDatabase } from '../../helpers/database.js';
 import { fencedBlocks, readDoc } from '../../helpers/markdown.js';
-import { PRISTINE_DIR, SCENARIO_FILES } from '../../helpers/project-lab.js';
+import { PRISTINE_DIR, SCENARIO_FILES, SHIPPED_APP } from '../../helpers/project-lab.js';
 
 const USERS = 200;
 // Written beside the pristine copy of src/metrics.ts (never in the learner's src/), and deleted afterwards.
@@ -26,7 +26,7 @@ function answerKeyFix(): string {
 
 /** The shipped src/server.ts with its query() (and the comment above it) replaced by the answer key's code. */
 function patchedServer(fix: string): string {
-  const broken = fs.readFileSync(SCENARIO_FILES.pristineServer, 'utf8');
+  const broken = fs.readFileSync(SHIPPED_APP, 'utf8');
   const start = broken.indexOf('// Runs one SQL statement');
   const end = broken.indexOf('\n}\n', broken.indexOf('async function query(')) + 3;
   expect(start, 'src/server.ts still has the comment above query()').toBeGreaterThan(-1);

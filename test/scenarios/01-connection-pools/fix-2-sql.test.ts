@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { sqlSteps } from '../../helpers/markdown.js';
-import { SCENARIO_FILES } from '../../helpers/project-lab.js';
+import { SCENARIO_FILES, SHIPPED_APP } from '../../helpers/project-lab.js';
 
 describe('SCENARIO.md, fix 2', () => {
   const steps = sqlSteps('SCENARIO.md');
@@ -22,7 +22,7 @@ describe('SCENARIO.md, fix 2', () => {
 
   it('runs the feed query that the shipped src/server.ts runs', () => {
     const normalise = (sql: string) => sql.replace(/\s+/g, ' ').replace(/;\s*$/, '').trim();
-    const server = fs.readFileSync(SCENARIO_FILES.pristineServer, 'utf8');
+    const server = fs.readFileSync(SHIPPED_APP, 'utf8');
     const feedQuery = /app\.get\('\/feed'[\s\S]*?query\(\s*`([^`]+)`/.exec(server)?.[1];
     expect(feedQuery).toBeDefined();
     for (const step of explainSteps.filter((s) => /JOIN users/.test(s.sql.body))) {

@@ -7,21 +7,21 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ROOT_DIR } from '../../../lab/config.js';
 import { FEED_QUERY, USER_POSTS_QUERY } from '../../../scenarios/01-connection-pools/machinery/queries.js';
-import { SCENARIO_FILES } from '../../helpers/project-lab.js';
+import { SHIPPED_APP, SOLUTION_APP } from '../../helpers/project-lab.js';
 
 describe('the pristine broken server', () => {
   it('sends exactly the feed query the checks EXPLAIN', () => {
-    expect(fs.readFileSync(SCENARIO_FILES.pristineServer, 'utf8')).toContain(`query(\n    \`${FEED_QUERY}\`,\n  );`);
+    expect(fs.readFileSync(SHIPPED_APP, 'utf8')).toContain(`query(\n    \`${FEED_QUERY}\`,\n  );`);
   });
 
   it('sends exactly the user-posts query the checks EXPLAIN', () => {
-    expect(fs.readFileSync(SCENARIO_FILES.pristineServer, 'utf8')).toContain(`query(\n    \`${USER_POSTS_QUERY}\`,\n    [userId],\n  );`);
+    expect(fs.readFileSync(SHIPPED_APP, 'utf8')).toContain(`query(\n    \`${USER_POSTS_QUERY}\`,\n    [userId],\n  );`);
   });
 });
 
 describe('FEED_QUERY', () => {
   it('appears verbatim in the pristine src/server.ts and in solution/server.fixed.ts', () => {
-    for (const file of [SCENARIO_FILES.pristineServer, SCENARIO_FILES.solutionServer!]) {
+    for (const file of [SHIPPED_APP, SOLUTION_APP!]) {
       expect(fs.readFileSync(file, 'utf8'), path.relative(ROOT_DIR, file)).toContain(FEED_QUERY);
     }
   });

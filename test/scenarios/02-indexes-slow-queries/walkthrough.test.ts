@@ -8,7 +8,7 @@
 import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { fencedBlocks, readDoc, sqlSteps } from '../../helpers/markdown.js';
-import { SCENARIO_FILES, scenario } from '../../helpers/project-lab.js';
+import { SCENARIO_FILES, SHIPPED_APP, scenario } from '../../helpers/project-lab.js';
 import { loadSteps } from '../../../lab/lab.js';
 
 const text = readDoc('SCENARIO.md');
@@ -24,7 +24,7 @@ const statements = sqlSteps('SCENARIO.md').flatMap((step) => step.sql.body.split
 
 /** The page queries of the shipped server: every pool.query template literal that reads a page with $1. */
 function pageQueries(): string[] {
-  const server = fs.readFileSync(SCENARIO_FILES.pristineServer, 'utf8');
+  const server = fs.readFileSync(SHIPPED_APP, 'utf8');
   return [...server.matchAll(/pool\.query\(\s*`([^`]+)`/g)].map((match) => normalise(match[1]!)).filter((query) => /LIMIT \d+$/.test(query));
 }
 

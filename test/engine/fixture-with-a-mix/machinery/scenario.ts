@@ -14,7 +14,7 @@ const scenario: ScenarioDefinition = {
   minutes: 1,
   status: 'in progress',
   database: { name: 'fixture_shop', role: 'fixture_app', password: 'fixture_app', tables: ['items'] },
-  files: { app: 'src/server.ts', schema: 'db/schema.sql', solutionServer: 'solution/server.ts', solutionSql: 'solution/fix.sql', solutionSqlSummary: 'nothing', pristine: {} },
+  files: { app: 'src/server.ts', schema: 'db/schema.sql', solutionFiles: { 'src/server.ts': 'solution/server.ts' }, solutionSql: 'solution/fix.sql', solutionSqlSummary: 'nothing', pristine: {} },
   dataset: {
     unit: 'items',
     unitSteps: [40],
