@@ -11,13 +11,14 @@
  * `unitSteps` until the predicted wait sits in the definition's band (`calibration`).
  */
 import { startApp, writePristineScenario } from './app-runner.js';
+import { LabError } from './errors.js';
 import type { Lab } from './lab.js';
 import { startLoad, type LoadTarget } from './loadtest/generator.js';
 import { undoLoadTestWrites } from './loadtest/undo-writes.js';
 import type { ScenarioDefinition } from './scenario/definition.js';
 
-/** What a calibration reads from a definition. */
-export type CalibrationFacts = Pick<ScenarioDefinition, 'calibration' | 'dataset' | 'loadTest'>;
+/** What a calibration reads from a definition: one that has a calibration. */
+export type CalibrationFacts = Pick<ScenarioDefinition, 'dataset' | 'loadTest'> & { calibration: NonNullable<ScenarioDefinition['calibration']> };
 
 /**
  * A first start seeds at most once more after its first guess: the table's cost is not linear
@@ -85,6 +86,8 @@ export function nearestStep(wanted: number, steps: readonly number[]): number {
  */
 export async function measureRequestsPerSecond(lab: Lab, appDatabaseUrl: string): Promise<number> {
   const { scenario } = lab;
+  if (!scenario.calibration) throw new LabError('SCENARIO_DEFINITION', `Scenario ${scenario.number} has no calibration to time.`);
+  const facts = { ...scenario, calibration: scenario.calibration };
   // A mix draws its parameters (ids, …) from the dataset's size, as the load test does.
   const size = await scenario.dataset.seededSize(appDatabaseUrl);
   const app = await startApp(writePristineScenario(lab).fixedServer, appDatabaseUrl);
@@ -94,7 +97,7 @@ export async function measureRequestsPerSecond(lab: Lab, appDatabaseUrl: string)
     let last: { seconds: number; completed: number } | undefined;
     await startLoad({
       port: app.port,
-      ...calibrationLoad(scenario),
+      ...calibrationLoad(facts),
       ...(size ? { size } : {}),
       durationSeconds: WARM_UP_SECONDS + MEASURE_SECONDS,
       onProgress: (progress) => {
@@ -133,7 +136,9 @@ export async function calibrateDataset(
   log: (line: string) => void = () => undefined,
   measure: (appDatabaseUrl: string) => Promise<number> = (url) => measureRequestsPerSecond(lab, url),
 ): Promise<DatasetCalibration> {
-  const { scenario } = lab;
+  const { calibration } = lab.scenario;
+  if (!calibration) return { decisions: [], size: currentSize };
+  const scenario = { ...lab.scenario, calibration };
   const { unit } = scenario.dataset;
   const decisions: CalibrationDecision[] = [];
   let size = currentSize;

@@ -21,7 +21,8 @@ export function renderReport(report: CheckReport): string {
   const required = report.steps.filter((step) => step.required);
   const done = required.filter((step) => step.status === 'passed').length;
   const bonus = report.steps.length > required.length ? ' The bonus steps are yours to explore.' : '';
-  lines.push(report.passed ? `All ${required.length} required steps pass.${bonus}` : `${done} of ${required.length} required steps pass.`);
+  if (required.length === 0) lines.push('No step of this scenario is required yet: nothing here passes or fails.');
+  else lines.push(report.passed ? `All ${required.length} required steps pass.${bonus}` : `${done} of ${required.length} required steps pass.`);
   return lines.join('\n');
 }
 

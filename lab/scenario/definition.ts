@@ -135,8 +135,12 @@ export interface ScenarioDefinition {
      */
     runs?: () => Promise<{ default: ScenarioRuns }>;
   };
-  /** How the first start sizes the dataset: the wait a user of the unindexed solution should see. */
-  calibration: {
+  /**
+   * How the first start sizes the dataset: the wait a user of the unindexed solution should see.
+   * Left out, the first start keeps the default size (a lesson whose effects do not grow with
+   * the machine's speed).
+   */
+  calibration?: {
     /** What the calibration times, in the words of the first start's lines: "a pool alone" (the solution on the unindexed data). */
     state: string;
     route: string;

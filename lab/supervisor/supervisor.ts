@@ -169,7 +169,8 @@ async function seedIfNeeded(lab: Lab, database: LabDatabase): Promise<void> {
   console.log('  Seeding the database (first start only)…');
   const result = await seedWithProgress(scenario, database.appUrl);
   reportSeed(result);
-  if (!lab.settings.calibrateDataset) return;
+  // A scenario without a calibration keeps its default size on every machine.
+  if (!lab.settings.calibrateDataset || !scenario.calibration) return;
   const unit = scenario.dataset.unit;
   await calibrateDataset(
     lab,

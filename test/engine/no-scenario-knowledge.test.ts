@@ -16,7 +16,7 @@ const COMMON = new Set(['users']);
 /** A scenario's distinctive facts, as they would appear in code: quoted names and route paths. */
 function factsOf(definition: ScenarioDefinition): string[] {
   const { database, loadTest, calibration, drills } = definition;
-  const routes = [loadTest.route, calibration.route, drills.databaseProbeRoute, ...(loadTest.mix ?? []).map((route) => route.path)]
+  const routes = [loadTest.route, ...(calibration ? [calibration.route] : []), drills.databaseProbeRoute, ...(loadTest.mix ?? []).map((route) => route.path)]
     .map((route) => route.split('?')[0]!)
     .filter((route) => route !== '/');
   return [database.name, database.role, ...database.tables.filter((table) => !COMMON.has(table)), ...routes];

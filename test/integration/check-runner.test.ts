@@ -202,6 +202,11 @@ describe('the report', () => {
     expect(renderReport({ steps: done.filter((s) => s.required), passed: true })).toMatch(/\nAll 3 required steps pass\.$/);
   });
 
+  it('says so when no step is required yet (a scenario in progress), rather than that all pass', () => {
+    const bonusOnly = results.filter((s) => !s.required);
+    expect(renderReport({ steps: bonusOnly, passed: true })).toMatch(/\nNo step of this scenario is required yet: nothing here passes or fails\.$/);
+  });
+
   it('says the same as JSON, for scripts', () => {
     expect(JSON.parse(reportAsJson({ steps: results, passed: false }))).toEqual({
       passed: false,

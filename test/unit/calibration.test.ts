@@ -1,7 +1,10 @@
 /** The dataset-size decision: keep the size when the lesson shows, scale it when the machine is too fast or too slow. */
 import { describe, expect, it } from 'vitest';
 import { calibrateDataset, calibrationLoad, chooseSize, nearestStep, type CalibrationFacts } from '../../lab/calibration.js';
-import { lab, scenario } from '../helpers/project-lab.js';
+import { lab, scenario as projectScenario } from '../helpers/project-lab.js';
+
+/** Scenario 1's definition, which has a calibration. */
+const scenario: CalibrationFacts = { ...projectScenario, calibration: projectScenario.calibration! };
 
 const { keepWaitSeconds, targetWaitSeconds } = scenario.calibration;
 const steps = scenario.dataset.unitSteps;
@@ -122,5 +125,20 @@ describe('calibrateDataset: a first start seeds at most once more after its firs
     expect(result.decisions[1]!.predictedWaitSeconds).toBeLessThan(keepWaitSeconds.min);
     // The learner is told the wait the kept size gives, and how to change it.
     expect(lines.at(-1)).toMatch(/wait about 1\.1 s .*keeping it .*npm run seed -- --posts N/);
+  });
+});
+
+describe('a scenario without a calibration', () => {
+  it('keeps the size it seeded, timing nothing', async () => {
+    const uncalibrated = { ...projectScenario };
+    delete uncalibrated.calibration;
+    let timed = 0;
+    const measure = async () => {
+      timed += 1;
+      return 1;
+    };
+    const result = await calibrateDataset({ ...lab, scenario: uncalibrated }, 'unused', 100_000, async () => undefined, undefined, measure);
+    expect(result).toEqual({ decisions: [], size: 100_000 });
+    expect(timed).toBe(0);
   });
 });
