@@ -81,8 +81,8 @@ const scenario: ScenarioDefinition = {
       return seeded ? { jobs: seeded.jobs } : undefined;
     },
   },
-  // The banner's link: the queue's counts (the sign-ups themselves are POSTs).
-  loadTest: { users: 20, route: '/queue', mix: SIGN_UPS, durationSeconds: 30, requestTimeoutSeconds: 10, p99GoalMs: 500 },
+  // The banner's link: the newest sign-ups (the sign-ups themselves are POSTs).
+  loadTest: { users: 20, route: '/users', mix: SIGN_UPS, durationSeconds: 30, requestTimeoutSeconds: 10, p99GoalMs: 500 },
   // No calibration: what this scenario shows (duplicates, the connection budget, stuck jobs)
   // does not depend on the machine's speed, so every machine keeps the default history.
   drills: { databaseProbeRoute: '/users/1' },

@@ -5,6 +5,7 @@
 // `npm start` runs it on http://localhost:3000 and restarts it each time you save this file.
 //
 //   POST /signups       sign up: {"email": "ada@example.com", "name": "Ada"}
+//   GET  /users         the 20 newest users
 //   GET  /users/:id     one user
 //   GET  /queue         how many jobs wait, run, are done or failed
 //   GET  /health        is the API up?
@@ -73,6 +74,11 @@ app.post<{ Body: { email: string; name: string } }>('/signups', { schema: signup
   } finally {
     client.release();
   }
+});
+
+app.get('/users', async () => {
+  const result = await pool.query('SELECT id, email, name, created_at FROM users ORDER BY id DESC LIMIT 20');
+  return result.rows;
 });
 
 app.get<{ Params: { id: string } }>('/users/:id', async (request, reply) => {
