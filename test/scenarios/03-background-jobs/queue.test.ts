@@ -10,28 +10,19 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { PG_SUPERUSER, PG_SUPERUSER_PASSWORD, ROOT_DIR } from '../../../lab/config.js';
-import { applySchema, provisionAppRoleAndDatabase } from '../../../lab/database/provision.js';
 import { isConnectionLimitMessage } from '../../../lab/database/refused-connections.js';
-import { embeddedAppUrl, embeddedMaintenanceUrl } from '../../../lab/database/urls.js';
 import { startArrivals } from '../../../lab/loadtest/arrivals.js';
 import { freePort } from '../../../lab/net/free-port.js';
 import { isListening } from '../../../lab/net/ports.js';
-import { initialiseCluster, startServer, type RunningPostgres } from '../../../lab/postgres/embedded.js';
+import { ROOT_DIR } from '../../../lab/config.js';
 import { TSX_IMPORT } from '../../../lab/tsx-import.js';
-import { seed } from '../../../scenarios/03-background-jobs/db/seed.js';
+import { startScratchDatabase, type ScratchDatabase } from '../../../harness/scratch-database.js';
+import { lab, PRISTINE_DIR, scenario, SCENARIO_DIR } from '../../helpers/project-lab.js';
 import { waitFor } from '../../helpers/wait.js';
 
-const SCENARIO_DIR = path.join(ROOT_DIR, 'scenarios', '03-background-jobs');
-/** The learner's database, its role (no superuser) and its budget, as the scenario runs them. */
-const DATABASE = { name: 'signups', role: 'signup_app', password: 'signup_app' };
-const MAX_CONNECTIONS = 40;
-/** The shipped files and the solution, copied where their imports (pg, fastify) resolve. */
-const RUN_DIR = path.join(ROOT_DIR, 'node_modules', '.cache', 'lab-pristine', '03-background-jobs-queue-test');
 
 interface Stats {
   delivered: number;
@@ -40,8 +31,7 @@ interface Stats {
   idempotentReplays: number;
 }
 
-let server: RunningPostgres;
-let workDir: string;
+let database: ScratchDatabase;
 let appUrl: string;
 let admin: pg.Client;
 let mailUrl: string;
@@ -96,31 +86,9 @@ async function enqueue(count: number): Promise<void> {
 }
 
 beforeAll(async () => {
-  // The shipped files and the solution, copied out of the learner's way.
-  fs.mkdirSync(path.join(RUN_DIR, 'src'), { recursive: true });
-  fs.mkdirSync(path.join(RUN_DIR, 'solution'), { recursive: true });
-  for (const name of ['api', 'worker', 'metrics']) {
-    fs.copyFileSync(path.join(SCENARIO_DIR, 'machinery', 'pristine', `${name}.ts.txt`), path.join(RUN_DIR, 'src', `${name}.ts`));
-  }
-  fs.copyFileSync(path.join(SCENARIO_DIR, 'solution', 'worker.ts'), path.join(RUN_DIR, 'solution', 'worker.ts'));
-  fs.writeFileSync(path.join(RUN_DIR, 'package.json'), '{ "type": "module" }\n');
-
-  workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'lab-queue-pg-'));
-  fs.chmodSync(workDir, 0o755);
-  const options = {
-    dataDir: path.join(workDir, 'pgdata'),
-    port: await freePort(),
-    logFile: path.join(workDir, 'postgres.log'),
-    superuser: PG_SUPERUSER,
-    superuserPassword: PG_SUPERUSER_PASSWORD,
-    maxConnections: MAX_CONNECTIONS,
-  };
-  await initialiseCluster(options);
-  server = await startServer(options);
-  await provisionAppRoleAndDatabase(embeddedMaintenanceUrl(options.port), DATABASE);
-  appUrl = embeddedAppUrl(options.port, DATABASE);
-  await applySchema(appUrl, path.join(SCENARIO_DIR, 'db', 'schema.sql'));
-  await seed(appUrl);
+  // The scenario's own server: its budget (max_connections 40), its role, schema and history.
+  database = await startScratchDatabase(scenario, lab.paths.schema, 'lab-queue-pg');
+  appUrl = database.appUrl;
   admin = new pg.Client({ connectionString: appUrl });
   await admin.connect();
 
@@ -134,8 +102,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await stopAll([...running, provider].filter(Boolean));
   await admin?.end();
-  await server?.stop();
-  fs.rmSync(workDir, { recursive: true, force: true });
+  await database?.stop();
 });
 
 beforeEach(async () => {
@@ -146,8 +113,9 @@ beforeEach(async () => {
   await mail('/reset', {});
 });
 
-const shipped = path.join(RUN_DIR, 'src', 'worker.ts');
-const fixed = path.join(RUN_DIR, 'solution', 'worker.ts');
+// The shipped files and the solution, as writePristineScenario copied them where their imports resolve.
+const shipped = path.join(PRISTINE_DIR, 'src', 'worker.ts');
+const fixed = path.join(PRISTINE_DIR, 'solution', 'worker.ts');
 const startWorkers = (file: string, count: number, env: Record<string, string> = {}) =>
   Promise.all(Array.from({ length: count }, (_, index) => startProcess(file, `worker-${index + 1}`, env)));
 
@@ -180,7 +148,7 @@ describe('2. a connection held across the provider call', () => {
     // Every worker's loops are busy with an email before the sign-ups come.
     await waitFor(async () => Number((await query<{ n: string }>("SELECT count(*) AS n FROM pg_stat_activity WHERE application_name LIKE 'worker-%'"))[0]!.n), (n) => n >= 18, 20_000);
     const apiPort = await freePort();
-    const api = await startProcess(path.join(RUN_DIR, 'src', 'api.ts'), 'api-1', { PORT: String(apiPort) });
+    const api = await startProcess(path.join(PRISTINE_DIR, 'src', 'api.ts'), 'api-1', { PORT: String(apiPort) });
     let signUp = 0;
     const result = await startArrivals({
       port: apiPort,
