@@ -10,6 +10,7 @@ export type { BurstTally } from './check/http-load.js';
 export { accessesTo, describeAccess, explain, explainAnalyze, pagesTouched, readsOf, rowsReturned, sortsRows } from './check/plan.js';
 export type { TableAccess } from './check/plan.js';
 export { settledSessions } from './check/settled-sessions.js';
+export { shortRun } from './check/short-run.js';
 export { databaseRestartStep } from './check/step-db-restart.js';
 export { goalStep } from './check/step-goal.js';
 export type { GoalProbe } from './check/step-goal.js';
@@ -26,7 +27,7 @@ export { opensConnectionPerRequest, reachedConnectionLimit } from './loadtest/co
 export { duration } from './loadtest/figures.js';
 export { createDraw } from './loadtest/mix.js';
 export { failedRequests } from './loadtest/summary.js';
-export type { LabSnapshot, RunRecord } from './runs/run-record.js';
+export type { LabSnapshot, RunRecord, RunSummary } from './runs/run-record.js';
 export type { DatasetSize, LoadRoute, RunAdviceInput, ScenarioDefinition, ScenarioRuns } from './scenario/definition.js';
-export type { ScenarioStep, StepHints, StepVerdict } from './scenario/steps.js';
+export type { CheckFleet, ScenarioStep, StepContext, StepHints, StepVerdict } from './scenario/steps.js';
 export { sizeForDraws } from './seeding.js';

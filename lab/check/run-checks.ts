@@ -7,7 +7,7 @@
 import pg from 'pg';
 import { listRuns } from '../runs/run-store.js';
 import type { ScenarioDefinition } from '../scenario/definition.js';
-import type { ScenarioStep, StepContext, StepResult, StepVerdict } from '../scenario/steps.js';
+import type { CheckFleet, ScenarioStep, StepContext, StepResult, StepVerdict } from '../scenario/steps.js';
 import { markCheckLoad } from './load-marks.js';
 import { failed } from './step-verdicts.js';
 
@@ -27,6 +27,8 @@ export interface CheckTarget {
   checkLoadsFile: string;
   /** Told, in one line, each time the check is about to send load to the app. */
   onLoad?: (description: string) => void;
+  /** The running lab's processes, for the steps that scale or kill them; without it those steps fail, saying so. */
+  fleet?: CheckFleet;
 }
 
 export interface CheckReport {
@@ -49,6 +51,7 @@ export async function runChecks(scenario: ScenarioDefinition, steps: readonly Sc
     databaseName: target.databaseName,
     runs: listRuns(target.runsDir),
     drillsFile: target.drillsFile,
+    ...(target.fleet ? { fleet: target.fleet } : {}),
     sendLoad: (label, description, send) => {
       target.onLoad?.(description);
       return markCheckLoad(`npm run check: ${label}`, send, target.checkLoadsFile);
@@ -61,6 +64,8 @@ export async function runChecks(scenario: ScenarioDefinition, steps: readonly Sc
         verdict = failed(`the app does not answer at ${target.appUrl}`, `is \`npm start\` running? Look at its output (app │ …) for an error in ${scenario.files.app}`);
       } else if (step.needs.includes('database') && adminError) {
         verdict = failed(`cannot reach the database: ${adminError}`, 'is `npm start` running? It starts the database');
+      } else if (step.needs.includes('fleet') && !target.fleet) {
+        verdict = failed('this step scales or kills the lab\'s processes, and no lab server was given to drive them', 'run it with `npm run check` while `npm start` runs');
       } else {
         verdict = await observed(() => step.check({ ...context, before: [...results] }));
       }

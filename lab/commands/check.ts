@@ -2,6 +2,7 @@
 import { parseArgs } from 'node:util';
 import { writeProgress } from '../check/progress.js';
 import { renderReport, reportAsJson } from '../check/render.js';
+import { labServerFleet } from '../check/lab-server-fleet.js';
 import { runChecks } from '../check/run-checks.js';
 import { LabError, labNotRunning, usageError } from '../errors.js';
 import { checkHelp, exitWithTextIfHelpAsked, usageLine } from '../command-help.js';
@@ -34,6 +35,7 @@ export async function run(lab: Lab, args: string[]): Promise<number> {
     runsDir: paths.runs,
     drillsFile: paths.drills,
     checkLoadsFile: paths.checkLoads,
+    fleet: labServerFleet(running.labPort),
     onLoad: (description) => say(`  ${description} (marked "npm run check" on the dashboard).`),
   });
   say('');

@@ -8,6 +8,7 @@
  * observed, so the judgement can be tested on fixed numbers.
  */
 import type pg from 'pg';
+import type { FleetKill, FleetMember } from '../lab-context.js';
 import type { RunRecord } from '../runs/run-record.js';
 
 export type StepStatus = 'passed' | 'failed' | 'skipped';
@@ -56,6 +57,20 @@ export interface StepContext {
    * it on the dashboard as "npm run check: <label>" while `send` runs.
    */
   sendLoad<T>(label: string, description: string, send: () => Promise<T>): Promise<T>;
+  /** The running lab's processes, for a step that needs them (`needs: ['fleet']`): scale one role, kill one process. */
+  fleet?: CheckFleet;
+}
+
+/**
+ * The running lab's processes as a check drives them: the same requests to the lab server as
+ * `npm run scale` and `npm run chaos -- kill` send. A step that changes the fleet puts it back.
+ */
+export interface CheckFleet {
+  members(): Promise<FleetMember[]>;
+  /** Sets a role's count and answers once the processes started or stopped. */
+  scale(role: string, count: number): Promise<FleetMember[]>;
+  /** Kills the role's highest-numbered running process with SIGKILL, as a crash would. */
+  kill(role: string): Promise<FleetKill>;
 }
 
 /** Three hints, each assuming the learner read the ones before: a nudge, where to look, nearly the answer. */
@@ -69,10 +84,11 @@ export interface ScenarioStep {
   required: boolean;
   hints: StepHints;
   /**
-   * What the check cannot do without: the app answering its /health, the database reachable.
+   * What the check cannot do without: the app answering its /health, the database reachable,
+   * the lab server driving the fleet.
    * When one is missing the runner fails the step with a line saying so, without running it.
    */
-  needs: ReadonlyArray<'app' | 'database'>;
+  needs: ReadonlyArray<'app' | 'database' | 'fleet'>;
   /** Observes and judges. A throw fails the step with what went wrong; it never stops the others. */
   check(context: StepContext): Promise<StepVerdict> | StepVerdict;
 }

@@ -12,6 +12,7 @@
  *
  *   POST /v1/messages   {to, subject, text, jobId}, optional Idempotency-Key header
  *   GET  /stats         {delivered, duplicates, jobs, idempotentReplays, failed, control}
+ *   GET  /deliveries?from=A&to=B   per job from A to B: {"counts": {emails sent}, "replays": {requests answered by key}}
  *   POST /control       {failShare: 0..1, slowFactor: 1..20}
  *   POST /reset         forget every message (the lab's tests and checks start from zero)
  *   GET  /health, /metrics
@@ -31,6 +32,7 @@ interface Delivery {
 }
 
 const deliveriesByJob = new Map<number, number>();
+const replaysByJob = new Map<number, number>();
 const answersByKey = new Map<string, Promise<Delivery>>();
 const control = { failShare: 0, slowFactor: 1 };
 const stats = { delivered: 0, duplicates: 0, idempotentReplays: 0, failed: 0 };
@@ -55,6 +57,33 @@ app.get('/health', async () => ({ status: 'ok' }));
 app.get('/metrics', async (_request, reply) => reply.type(registry.contentType).send(await registry.metrics()));
 app.get('/stats', async () => ({ ...stats, jobs: deliveriesByJob.size, control }));
 
+function countsBetween(byJob: Map<number, number>, from: number, to: number): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const [jobId, n] of byJob) if (jobId >= from && jobId <= to) counts[jobId] = n;
+  return counts;
+}
+
+/**
+ * The checks ask this of the jobs they queued: a job delivered twice shows 2 in `counts`, one
+ * never delivered is absent; `replays` counts the requests answered again by Idempotency-Key.
+ */
+app.get<{ Querystring: { from: number; to: number } }>(
+  '/deliveries',
+  {
+    schema: {
+      querystring: {
+        type: 'object',
+        required: ['from', 'to'],
+        properties: { from: { type: 'integer', minimum: 1 }, to: { type: 'integer', minimum: 1 } },
+      },
+    },
+  },
+  async (request) => {
+    const { from, to } = request.query;
+    return { counts: countsBetween(deliveriesByJob, from, to), replays: countsBetween(replaysByJob, from, to) };
+  },
+);
+
 app.post<{ Body: { failShare?: number; slowFactor?: number } }>(
   '/control',
   {
@@ -75,6 +104,7 @@ app.post<{ Body: { failShare?: number; slowFactor?: number } }>(
 app.post('/reset', async () => {
   generation += 1;
   deliveriesByJob.clear();
+  replaysByJob.clear();
   answersByKey.clear();
   Object.assign(stats, { delivered: 0, duplicates: 0, idempotentReplays: 0, failed: 0 });
   Object.assign(control, { failShare: 0, slowFactor: 1 });
@@ -100,6 +130,7 @@ app.post<{ Body: { to: string; subject: string; text: string; jobId: number } }>
     if (earlier) {
       stats.idempotentReplays += 1;
       replays.inc();
+      replaysByJob.set(request.body.jobId, (replaysByJob.get(request.body.jobId) ?? 0) + 1);
       const answer = await earlier;
       stop();
       return reply.code(answer.status).send(answer.body);

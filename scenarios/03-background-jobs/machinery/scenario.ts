@@ -8,7 +8,10 @@ import type { LoadRoute, ScenarioDefinition } from '../../../lab/sdk.js';
 import { withClient } from '../../../lab/sdk.js';
 import { DEFAULT_JOBS, readSeedInfo, seed } from '../db/seed.js';
 
-/** People signing up: each with an address no one used before (the seed's are user<N>@example.com). */
+/** The load test's sign-ups' addresses: signup-<N>@example.test (the seed's are user<N>@example.com). */
+export const SIGN_UP_EMAIL = { prefix: 'signup-', domain: '@example.test' } as const;
+
+/** People signing up: each with an address no one used before. */
 const SIGN_UPS: LoadRoute[] = [
   {
     name: 'sign up',
@@ -17,7 +20,7 @@ const SIGN_UPS: LoadRoute[] = [
     path: '/signups',
     body: (draw) => {
       const n = draw.integer(1, 1_000_000_000_000);
-      return { email: `signup-${n}@example.test`, name: `Signup ${n}` };
+      return { email: `${SIGN_UP_EMAIL.prefix}${n}${SIGN_UP_EMAIL.domain}`, name: `Signup ${n}` };
     },
   },
 ];
@@ -86,7 +89,7 @@ const scenario: ScenarioDefinition = {
   // No calibration: what this scenario shows (duplicates, the connection budget, stuck jobs)
   // does not depend on the machine's speed, so every machine keeps the default history.
   drills: { databaseProbeRoute: '/users/1' },
-  checks: { fixes: 'the fixes', steps: () => import('./steps.js') },
+  checks: { fixes: 'the queue\'s fixes', steps: () => import('./steps.js') },
 };
 
 export default scenario;

@@ -87,11 +87,14 @@ async function sendWelcomeEmail(job: Job): Promise<void> {
   if (!response.ok) throw new Error(`the mail provider answered ${response.status}: ${await response.text()}`);
 }
 
+// Set on SIGTERM: each loop finishes the job in hand, then stops taking new ones.
+let stopping = false;
+
 async function loop(): Promise<void> {
-  for (;;) {
+  while (!stopping) {
     try {
       const worked = await workOnce();
-      if (!worked) await new Promise((resolve) => setTimeout(resolve, IDLE_MS));
+      if (!worked && !stopping) await new Promise((resolve) => setTimeout(resolve, IDLE_MS));
     } catch (error) {
       console.error(`${NAME}: a job failed: ${(error as Error).message}`);
       await new Promise((resolve) => setTimeout(resolve, IDLE_MS));
@@ -99,9 +102,14 @@ async function loop(): Promise<void> {
   }
 }
 
-// Stop taking jobs on SIGTERM (`npm run scale` down, Ctrl-C): the jobs in progress finish or
-// their leases run out.
-process.on('SIGTERM', () => void pool.end().finally(() => process.exit(0)));
-
 console.log(`${NAME} is working (${CONCURRENCY} jobs at a time)`);
-for (let i = 0; i < CONCURRENCY; i += 1) void loop();
+const loops = Array.from({ length: CONCURRENCY }, () => loop());
+
+// `npm run scale` down and Ctrl-C send SIGTERM: finish the emails in progress (a few hundred
+// milliseconds) and mark them done, rather than leave them to wait for their lease.
+process.on('SIGTERM', () => {
+  stopping = true;
+  void Promise.all(loops)
+    .then(() => pool.end())
+    .finally(() => process.exit(0));
+});

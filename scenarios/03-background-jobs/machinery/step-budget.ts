@@ -1,0 +1,115 @@
+/**
+ * Step "budget": with every worker the scenario allows running through a backlog while people
+ * sign up, the app's processes together stay within the database's connection budget, and no
+ * sign-up fails. The check scales the workers to the most, queues a backlog, sends the load
+ * test's sign-ups for a few seconds, and samples the connections the app's role holds.
+ */
+import type { ScenarioStep, StepContext, StepVerdict } from '../../../lab/sdk.js';
+import { duration, failed, failedRequests, isConnectionLimitMessage, passed } from '../../../lab/sdk.js';
+import { measureSignUps, withdrawSignUps } from './sign-ups.js';
+import { HINTS } from './hints.js';
+import { plural, queueJobs, withdrawQueued, withWorkers } from './queue-probe.js';
+import scenario from './scenario.js';
+
+/**
+ * The app's share of the plan: max_connections less the superusers' reserved slots, the lab's
+ * own two connections and one for a psql of yours. solution/worker.ts does the same sum.
+ */
+export const LAB_CONNECTIONS = 2;
+export const PSQL_CONNECTIONS = 1;
+export const BACKLOG_JOBS = 1_000;
+const SAMPLE_MS = 100;
+
+export const MOST_WORKERS = scenario.processes!.find((role) => role.role === 'worker')!.count.max;
+
+export interface BudgetObservation {
+  workers: number;
+  /** What the app's processes may hold together. */
+  budget: number;
+  maxConnections: number;
+  reserved: number;
+  /** max_connections was set above the plan's size. */
+  raised: boolean;
+  peakAppConnections: number;
+  signUps: number;
+  failedSignUps: number;
+  refusedSignUps: boolean;
+  p99Ms: number;
+}
+
+async function appConnections(admin: StepContext['admin']): Promise<number> {
+  // A backend still starting (or being refused) has no state yet: only connections the app got count.
+  const result = await admin.query<{ n: string }>('SELECT count(*) AS n FROM pg_stat_activity WHERE usename = $1 AND state IS NOT NULL', [scenario.database.role]);
+  return Number(result.rows[0]?.n ?? 0);
+}
+
+export const budgetStep: ScenarioStep = {
+  id: 'budget',
+  title: `With ${MOST_WORKERS} workers busy and people signing up, the app stays within the database's connections`,
+  required: true,
+  hints: HINTS.budget,
+  needs: ['app', 'database', 'fleet'],
+  async check({ admin, appUrl, fleet, sendLoad }) {
+    const settings = await admin.query<{ name: string; setting: string }>(
+      "SELECT name, setting FROM pg_settings WHERE name IN ('max_connections', 'superuser_reserved_connections')",
+    );
+    const setting = (name: string) => Number(settings.rows.find((row) => row.name === name)?.setting ?? 0);
+    // The plan's size, not whatever max_connections says now: raising it is buying a bigger plan.
+    const maxConnections = scenario.database.maxConnections!;
+    const reserved = setting('superuser_reserved_connections');
+    const { users } = scenario.loadTest;
+    const observation = await sendLoad('connection budget', `The check runs ${MOST_WORKERS} workers on ${BACKLOG_JOBS.toLocaleString('en-US')} jobs while ${users} users sign up, and counts the app's connections`, () =>
+      withWorkers(fleet!, MOST_WORKERS, async () => {
+        const jobs = await queueJobs(admin, BACKLOG_JOBS);
+        let peak = 0;
+        let sampling = true;
+        const sampler = (async () => {
+          while (sampling) {
+            peak = Math.max(peak, await appConnections(admin));
+            await new Promise((resolve) => setTimeout(resolve, SAMPLE_MS));
+          }
+        })();
+        try {
+          const summary = await measureSignUps(appUrl);
+          return {
+            workers: MOST_WORKERS,
+            budget: maxConnections - reserved - LAB_CONNECTIONS - PSQL_CONNECTIONS,
+            maxConnections,
+            reserved,
+            raised: setting('max_connections') > maxConnections,
+            peakAppConnections: peak,
+            signUps: summary.totalRequests,
+            failedSignUps: failedRequests(summary),
+            refusedSignUps: summary.topServerError !== null && summary.topServerError !== undefined && isConnectionLimitMessage(summary.topServerError.message),
+            p99Ms: summary.latencyMs.p99,
+          };
+        } finally {
+          sampling = false;
+          await sampler;
+          await withdrawQueued(admin, jobs);
+          await withdrawSignUps(admin);
+        }
+      }));
+    return judgeBudget(observation);
+  },
+};
+
+export function judgeBudget(o: BudgetObservation): StepVerdict {
+  const sum = `${o.maxConnections} allowed, ${o.reserved} kept for superusers, ${LAB_CONNECTIONS} for the lab, ${PSQL_CONNECTIONS} for your psql`;
+  const failures = o.failedSignUps > 0
+    ? `${plural(o.failedSignUps, 'sign-up')} of ${o.signUps.toLocaleString('en-US')} failed${o.refusedSignUps ? ': PostgreSQL refused connections (too many clients)' : ''}`
+    : `all ${plural(o.signUps, 'sign-up')} saved (p99 ${duration(o.p99Ms)})`;
+  const observed = `${o.workers} workers with ${BACKLOG_JOBS.toLocaleString('en-US')} jobs waiting: the API and the workers held ${o.peakAppConnections} connections at the peak (their budget is ${o.budget}: ${sum}); ${failures}`;
+  if (o.peakAppConnections <= o.budget && o.failedSignUps === 0) return passed(observed);
+  if (o.raised && o.failedSignUps === 0) {
+    return failed(
+      observed,
+      `max_connections was raised above the plan's ${o.maxConnections}: on a managed database that is a bigger plan, paid every month. Make the pools fit the budget instead`,
+    );
+  }
+  const refused = o.failedSignUps > 0 ? '' : 'nothing failed this time, but at such a peak a psql of yours, or the lab, is refused: ';
+  return failed(
+    observed,
+    `${refused}every worker's pool may open as many connections as it has jobs in progress, and ${o.workers} workers × that, plus the API's pool, is more than the database takes. A connection is needed only while a statement runs: size the pools from the budget (the hints show the sum)`,
+  );
+}

@@ -1,0 +1,97 @@
+/**
+ * Step "claim": taking a job reads the few claimable jobs, not the whole history. The check
+ * counts the rows of `jobs` the database read (PostgreSQL's own counters, sequential and
+ * through indexes) while the workers took a burst of jobs, per job taken.
+ */
+import type { ScenarioStep, StepContext, StepVerdict } from '../../../lab/sdk.js';
+import { failed, passed } from '../../../lab/sdk.js';
+import { HINTS } from './hints.js';
+import { backlogVerdict, plural, queueJobs, settle, waitForEmptyQueue, withdrawQueued, withWorkers, workerCount } from './queue-probe.js';
+import { ONCE_WORKERS } from './step-once.js';
+
+export const CLAIM_JOBS = 30;
+const CLAIM_TIMEOUT_MS = 60_000;
+/**
+ * A backend reports what it read to the statistics at most once a second while busy, so the
+ * check waits this long after the burst before it reads them.
+ */
+const STATISTICS_DELAY_MS = 2_000;
+/** A claim may read this share of the table at most, per job taken (and a thousand rows on a small one). */
+const MOST_ROWS_SHARE = 0.01;
+const MOST_ROWS_FLOOR = 1_000;
+
+export interface ClaimObservation {
+  jobsTaken: number;
+  rowsRead: number;
+  sequentialRowsRead: number;
+  tableRows: number;
+}
+
+interface JobsReads {
+  sequential: number;
+  index: number;
+  rows: number;
+}
+
+async function jobsReads(admin: StepContext['admin']): Promise<JobsReads> {
+  const result = await admin.query<{ seq: string; idx: string; rows: string }>(
+    "SELECT seq_tup_read AS seq, coalesce(idx_tup_fetch, 0) AS idx, n_live_tup AS rows FROM pg_stat_user_tables WHERE relname = 'jobs'",
+  );
+  const row = result.rows[0];
+  return { sequential: Number(row?.seq ?? 0), index: Number(row?.idx ?? 0), rows: Number(row?.rows ?? 0) };
+}
+
+export const claimStep: ScenarioStep = {
+  id: 'claim',
+  title: 'Taking a job reads the jobs that wait, not every job ever sent',
+  required: true,
+  hints: HINTS.claim,
+  needs: ['database', 'fleet'],
+  async check({ admin, fleet, sendLoad }) {
+    const workers = Math.max(ONCE_WORKERS, (await workerCount(fleet!)).count);
+    const observation = await sendLoad('claim reads', `The check queues ${CLAIM_JOBS} jobs and counts the rows of jobs the database reads while ${workers} workers take them`, () =>
+      withWorkers(fleet!, workers, async (): Promise<ClaimObservation | { backlog: number }> => {
+        const backlog = await waitForEmptyQueue(admin);
+        if (backlog > 0) return { backlog };
+        // What was read before (this check's own look at the queue too) reaches the statistics first.
+        await new Promise((resolve) => setTimeout(resolve, STATISTICS_DELAY_MS));
+        const before = await jobsReads(admin);
+        const startedAt = Date.now();
+        const jobs = await queueJobs(admin, CLAIM_JOBS);
+        try {
+          const outcome = await settle(admin, jobs, startedAt, () => startedAt + CLAIM_TIMEOUT_MS);
+          await new Promise((resolve) => setTimeout(resolve, STATISTICS_DELAY_MS));
+          const after = await jobsReads(admin);
+          const sequential = after.sequential - before.sequential;
+          return {
+            jobsTaken: CLAIM_JOBS - outcome.queued,
+            rowsRead: sequential + after.index - before.index,
+            sequentialRowsRead: sequential,
+            tableRows: after.rows,
+          };
+        } finally {
+          await withdrawQueued(admin, jobs);
+        }
+      }));
+    if ('backlog' in observation) return backlogVerdict(observation.backlog);
+    return judgeClaim(observation);
+  },
+};
+
+export function mostRowsPerJob(tableRows: number): number {
+  return Math.max(MOST_ROWS_FLOOR, Math.round(tableRows * MOST_ROWS_SHARE));
+}
+
+export function judgeClaim({ jobsTaken, rowsRead, sequentialRowsRead, tableRows }: ClaimObservation): StepVerdict {
+  if (jobsTaken === 0) {
+    return failed(`no worker took any of the ${CLAIM_JOBS} jobs the check queued`, 'the workers must be running and taking jobs: the `npm start` terminal shows their errors (worker-1 │ …)');
+  }
+  const perJob = Math.round(rowsRead / jobsTaken);
+  const observed = `${plural(jobsTaken, 'job')} taken: the database read ${plural(rowsRead, 'row')} of jobs meanwhile, ${plural(perJob, 'row')} per job (the table holds about ${plural(tableRows, 'job')})`;
+  if (perJob <= mostRowsPerJob(tableRows)) return passed(observed);
+  const how = sequentialRowsRead * 2 >= rowsRead ? 'by sequential scans: each look for a queued job read the table from end to end' : 'through an index that holds every job, done or not';
+  return failed(
+    `${observed}, most of them ${how}`,
+    'the jobs that wait are a handful among every job ever sent, and the history only grows. Give PostgreSQL a way to find the waiting ones without passing the done ones: EXPLAIN ANALYZE your claim in `npm run db`',
+  );
+}
