@@ -3,6 +3,10 @@
  * sign up, the app's processes together stay within the database's connection budget, and no
  * sign-up fails. The check scales the workers to the most, queues a backlog, sends the load
  * test's sign-ups for a few seconds, and samples the connections the app's role holds.
+ *
+ * Midway it stalls the jobs table for two seconds (a lock, as a migration or a VACUUM FULL
+ * takes): statements wait, so every pool grows to its limit, as pools do when the database
+ * slows down. A pool that may open more than its share shows it then, not on a good day.
  */
 import type { ScenarioStep, StepContext, StepVerdict } from '../../../lab/sdk.js';
 import { duration, failed, failedRequests, isConnectionLimitMessage, passed } from '../../../lab/sdk.js';
@@ -19,6 +23,9 @@ export const LAB_CONNECTIONS = 2;
 export const PSQL_CONNECTIONS = 1;
 export const BACKLOG_JOBS = 1_000;
 const SAMPLE_MS = 100;
+/** When the stall starts after the sign-ups begin, and how long it lasts. */
+const STALL_AFTER_MS = 2_000;
+export const STALL_MS = 2_000;
 
 export const MOST_WORKERS = scenario.processes!.find((role) => role.role === 'worker')!.count.max;
 
@@ -38,9 +45,26 @@ export interface BudgetObservation {
 }
 
 async function appConnections(admin: StepContext['admin']): Promise<number> {
-  // A backend still starting (or being refused) has no state yet: only connections the app got count.
+  // A backend still starting (or being refused) has no state yet: only connections the app got
+  // count. Inside the stall's transaction the statistics stay as first read unless cleared.
+  await admin.query('SELECT pg_stat_clear_snapshot()');
   const result = await admin.query<{ n: string }>('SELECT count(*) AS n FROM pg_stat_activity WHERE usename = $1 AND state IS NOT NULL', [scenario.database.role]);
   return Number(result.rows[0]?.n ?? 0);
+}
+
+/**
+ * Locks the jobs table against writes for STALL_MS, STALL_AFTER_MS from now. On the check's own
+ * connection, which the sampler shares: a connection more would take one of the app's.
+ */
+async function stallJobs(admin: StepContext['admin']): Promise<void> {
+  await new Promise((resolve) => setTimeout(resolve, STALL_AFTER_MS));
+  await admin.query('BEGIN');
+  try {
+    await admin.query('LOCK TABLE jobs IN EXCLUSIVE MODE');
+    await new Promise((resolve) => setTimeout(resolve, STALL_MS));
+  } finally {
+    await admin.query('COMMIT');
+  }
 }
 
 export const budgetStep: ScenarioStep = {
@@ -58,7 +82,7 @@ export const budgetStep: ScenarioStep = {
     const maxConnections = scenario.database.maxConnections!;
     const reserved = setting('superuser_reserved_connections');
     const { users } = scenario.loadTest;
-    const observation = await sendLoad('connection budget', `The check runs ${MOST_WORKERS} workers on ${BACKLOG_JOBS.toLocaleString('en-US')} jobs while ${users} users sign up, and counts the app's connections`, () =>
+    const observation = await sendLoad('connection budget', `The check runs ${MOST_WORKERS} workers on ${BACKLOG_JOBS.toLocaleString('en-US')} jobs while ${users} users sign up, stalls the jobs table for ${STALL_MS / 1000} s midway, and counts the app's connections`, () =>
       withWorkers(fleet!, MOST_WORKERS, async () => {
         const jobs = await queueJobs(admin, BACKLOG_JOBS);
         let peak = 0;
@@ -69,8 +93,10 @@ export const budgetStep: ScenarioStep = {
             await new Promise((resolve) => setTimeout(resolve, SAMPLE_MS));
           }
         })();
+        const stall = stallJobs(admin);
         try {
           const summary = await measureSignUps(appUrl);
+          await stall;
           return {
             workers: MOST_WORKERS,
             budget: maxConnections - reserved - LAB_CONNECTIONS - PSQL_CONNECTIONS,
@@ -99,7 +125,7 @@ export function judgeBudget(o: BudgetObservation): StepVerdict {
   const failures = o.failedSignUps > 0
     ? `${plural(o.failedSignUps, 'sign-up')} of ${o.signUps.toLocaleString('en-US')} failed${o.refusedSignUps ? ': PostgreSQL refused connections (too many clients)' : ''}`
     : `all ${plural(o.signUps, 'sign-up')} saved (p99 ${duration(o.p99Ms)})`;
-  const observed = `${o.workers} workers with ${BACKLOG_JOBS.toLocaleString('en-US')} jobs waiting: the API and the workers held ${o.peakAppConnections} connections at the peak (their budget is ${o.budget}: ${sum}); ${failures}`;
+  const observed = `${o.workers} workers with ${BACKLOG_JOBS.toLocaleString('en-US')} jobs waiting, the jobs table stalled for ${STALL_MS / 1000} s: the API and the workers held ${o.peakAppConnections} connections at the peak (their budget is ${o.budget}: ${sum}); ${failures}`;
   if (o.peakAppConnections <= o.budget && o.failedSignUps === 0) return passed(observed);
   if (o.raised && o.failedSignUps === 0) {
     return failed(
