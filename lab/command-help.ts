@@ -6,6 +6,7 @@
  */
 import path from 'node:path';
 import { MAX_OUTAGE_SECONDS } from './chaos/chaos-routes.js';
+import { goalLoad } from './check/step-goal.js';
 import { DEFAULT_APP_PORT, DEFAULT_LAB_PORT, DEFAULT_PG_PORT } from './config.js';
 import type { ScenarioDefinition } from './scenario/definition.js';
 import { fleetRoles } from './scenario/fleet-roles.js';
@@ -140,7 +141,7 @@ export function checkHelp(scenario: ScenarioDefinition, steps: readonly Scenario
 
 Checks each step of the scenario against the running lab, by behaviour (never by reading your
 code), and says for each what it saw; the step you are on also says what to try next. It says
-so when it sends requests to your app, and sends the goal's ${scenario.loadTest.users} users only once ${fixes} pass
+so when it sends requests to your app, and sends the goal's ${goalLoad(scenario)} only once ${fixes} pass
 (a green \`npm run loadtest\` with ${fixes} counts instead). Exit code 0 when the required
 steps pass. The steps:
 ${steps.map((step) => `  - ${step.title}`).join('\n')}

@@ -1,5 +1,5 @@
 /**
- * The goal of every scenario: the load test's users on its traffic (its route, or its mix),
+ * The goal of every scenario: the load test's users (or rate) on its traffic (its route, or its mix),
  * every request answered, and 99% of them within the load test's own green bound (the
  * definition's loadTest), on every route of a mix. Judged only once the steps it waits for pass
  * (the scenario's fixes; it sends no load before):
@@ -15,6 +15,7 @@
  * What a mix (or the probe) wrote is undone afterwards, as the load test does.
  */
 import { duration, localTime } from '../loadtest/figures.js';
+import { load } from '../loadtest/report.js';
 import { WHOLE_MIX } from '../loadtest/mix.js';
 import { failedRequests } from '../loadtest/summary.js';
 import { undoLoadTestWrites } from '../loadtest/undo-writes.js';
@@ -71,8 +72,14 @@ export interface GoalProbe {
 
 /** "Goal: 200 users, 0 errors, p99 under 1 s" from the definition's loadTest, with "on every route" for a mix and the probe's title. */
 export function goalTitle(scenario: ScenarioDefinition, probe?: GoalProbe): string {
-  const { users, p99GoalMs, mix } = scenario.loadTest;
-  return `Goal: ${users} users, 0 errors, p99 under ${p99GoalMs / 1000} s${mix ? ' on every route' : ''}${probe ? `, ${probe.title}` : ''}`;
+  const { p99GoalMs, mix } = scenario.loadTest;
+  return `Goal: ${goalLoad(scenario)}, 0 errors, p99 under ${p99GoalMs / 1000} s${mix ? ' on every route' : ''}${probe ? `, ${probe.title}` : ''}`;
+}
+
+/** "200 users", or "40 requests/s" for a scenario whose load test sends at a rate. */
+export function goalLoad(scenario: ScenarioDefinition): string {
+  const { users, ratePerSecond } = scenario.loadTest;
+  return ratePerSecond === undefined ? `${users} users` : `${ratePerSecond} requests/s`;
 }
 
 /** The step "goal": required; it needs the app, and sends load only when no recorded run stands for it. */
@@ -95,7 +102,7 @@ export function goalStep(scenario: ScenarioDefinition, options: GoalStepOptions)
         const record = greenRunWithFixes(scenario, runs, await appStartedAt(appUrl, STARTED_AT_TIMEOUT_MS), options.fixesInPlace);
         const verdict = record
           ? judgeGoalRecord(scenario, record)
-          : judgeGoal(scenario, await sendLoad('goal', `The goal sends ${scenario.loadTest.users} users to ${trafficName(scenario)} for ${GOAL_SECONDS} s, as the load test does`, () =>
+          : judgeGoal(scenario, await sendLoad('goal', `The goal sends ${goalLoad(scenario)} to ${trafficName(scenario)} for ${GOAL_SECONDS} s, as the load test does`, () =>
             measureGoal(scenario, appUrl, adminDatabaseUrl)));
         return probed && verdict.status === 'passed' ? passed(`${verdict.observed}; ${probed.observed}`) : verdict;
       } finally {
@@ -109,32 +116,35 @@ export function goalStep(scenario: ScenarioDefinition, options: GoalStepOptions)
 /** The newest run that can stand for the goal: green, the goal's traffic, its users or more, every fix, served by the app running now. */
 export function greenRunWithFixes(scenario: ScenarioDefinition, runs: RunRecord[], appStartedAtMs: number | undefined, fixesInPlace: (run: RunRecord) => boolean): RunRecord | undefined {
   if (appStartedAtMs === undefined) return undefined;
-  const { users, route, mix } = scenario.loadTest;
+  const { users, ratePerSecond, route, mix } = scenario.loadTest;
+  const heavyEnough = (summary: RunSummary) =>
+    ratePerSecond === undefined ? summary.ratePerSecond === undefined && summary.users >= users : (summary.ratePerSecond ?? 0) >= ratePerSecond;
   return runs
     .filter((run) =>
       run.verdict === 'green' &&
       !run.partial &&
       run.summary.route === (mix ? WHOLE_MIX : route) &&
-      run.summary.users >= users &&
+      heavyEnough(run.summary) &&
       fixesInPlace(run) &&
       Date.parse(run.startedAt) >= appStartedAtMs - START_TIME_ROUNDING_MS)
     .at(-1);
 }
 
 /**
- * The goal's own short run: the load test's users on its traffic, for GOAL_SECONDS. A mix draws
+ * The goal's own short run: the load test's users (or rate) on its traffic, for GOAL_SECONDS. A mix draws
  * its parameters from the size seeded in the database at `databaseUrl` (the defaults without it).
  */
 export async function measureGoal(scenario: ScenarioDefinition, appUrl: string, databaseUrl?: string): Promise<RunSummary> {
-  const { users, route, mix, requestTimeoutSeconds } = scenario.loadTest;
-  if (!mix) return shortRun(appUrl, { route, users, seconds: GOAL_SECONDS, requestTimeoutSeconds });
-  return shortRun(appUrl, { routes: mix, size: await sizeForDraws(scenario, databaseUrl), users, seconds: GOAL_SECONDS, requestTimeoutSeconds });
+  const { users, ratePerSecond, route, mix, requestTimeoutSeconds } = scenario.loadTest;
+  const shape = { users, ...(ratePerSecond !== undefined ? { ratePerSecond } : {}), seconds: GOAL_SECONDS, requestTimeoutSeconds };
+  if (!mix) return shortRun(appUrl, { route, ...shape });
+  return shortRun(appUrl, { routes: mix, size: await sizeForDraws(scenario, databaseUrl), ...shape });
 }
 
 export function judgeGoalRecord(scenario: ScenarioDefinition, run: RunRecord): StepVerdict {
   const s = run.summary;
   return passed(
-    `your load test "${run.label}" at ${localTime(run.startedAt)} was green with ${scenario.checks.fixes}: ${s.users} users, ` +
+    `your load test "${run.label}" at ${localTime(run.startedAt)} was green with ${scenario.checks.fixes}: ${load(s)}, ` +
       `${s.totalRequests.toLocaleString('en-US')} requests, 0 failed, ${s.routes?.length ? latencies(s) : `p99 ${duration(s.latencyMs.p99)}`}`,
   );
 }
@@ -142,7 +152,7 @@ export function judgeGoalRecord(scenario: ScenarioDefinition, run: RunRecord): S
 export function judgeGoal(scenario: ScenarioDefinition, summary: RunSummary): StepVerdict {
   const failures = failedRequests(summary);
   const waiting = summary.inFlightAtEnd ? ` (+${summary.inFlightAtEnd.toLocaleString('en-US')} still waiting at the end)` : '';
-  const observed = `${summary.users} users for ${GOAL_SECONDS} s: ${summary.totalRequests.toLocaleString('en-US')} requests${waiting}, ` +
+  const observed = `${load(summary)} for ${GOAL_SECONDS} s: ${summary.totalRequests.toLocaleString('en-US')} requests${waiting}, ` +
     `${failures.toLocaleString('en-US')} failed, ${latencies(summary)}`;
   const verdict = verdictFor(summary, scenario.loadTest.p99GoalMs);
   if (verdict === 'green') return passed(observed);

@@ -8,6 +8,7 @@
  */
 import { duration, localDateTime } from '../loadtest/figures.js';
 import { WHOLE_MIX } from '../loadtest/mix.js';
+import { load } from '../loadtest/report.js';
 import { failedRequests } from '../loadtest/summary.js';
 import type { RunRecord, RunSummary } from '../runs/run-record.js';
 import type { ScenarioDefinition } from '../scenario/definition.js';
@@ -63,7 +64,7 @@ export function judgeReproduced(scenario: ScenarioDefinition, runs: RunRecord[],
     const s = run.summary;
     return passed(
       `run "${run.label}" (${run.startedAt.slice(0, 16).replace('T', ' ')}): ${failedRequests(run.summary).toLocaleString('en-US')} of ` +
-        `${s.totalRequests.toLocaleString('en-US')} requests failed with ${s.users} users (${s.successRate.toFixed(1)}% succeeded)`,
+        `${s.totalRequests.toLocaleString('en-US')} requests failed ${s.ratePerSecond === undefined ? 'with' : 'at'} ${load(s)} (${s.successRate.toFixed(1)}% succeeded)`,
     );
   }
   const other = failing.find(ranOnTheBrokenApp) ?? failing[0];
@@ -96,7 +97,7 @@ export function judgeSlownessReproduced(scenario: ScenarioDefinition, runs: RunR
     const s = run.summary;
     const p99s = s.routes?.length ? s.routes.map((r) => `${r.name} ${duration(r.latencyMs.p99)}`).join(', ') : duration(s.latencyMs.p99);
     return passed(
-      `run "${run.label}" (${localDateTime(run.startedAt)}), ${traffic} with ${s.users} users: ${failedRequests(s).toLocaleString('en-US')} of ` +
+      `run "${run.label}" (${localDateTime(run.startedAt)}), ${traffic} ${s.ratePerSecond === undefined ? 'with' : 'at'} ${load(s)}: ${failedRequests(s).toLocaleString('en-US')} of ` +
         `${s.totalRequests.toLocaleString('en-US')} requests failed; p99 ${p99s} (green is under ${p99GoalMs / 1000} s)`,
     );
   }

@@ -242,6 +242,6 @@ function liveWriter(options: LoadTestOptions): LiveWriter {
 
 /** The scenario's load test as its definition describes it (users, route or mix, duration, patience). */
 export function scenarioDefaults(scenario: ScenarioDefinition): LoadTestDefaults {
-  const { users, route, mix, durationSeconds, requestTimeoutSeconds } = scenario.loadTest;
-  return { users, route, ...(mix ? { mix } : {}), durationSeconds, requestTimeoutSeconds };
+  const { users, ratePerSecond, route, mix, durationSeconds, requestTimeoutSeconds } = scenario.loadTest;
+  return { users, ...(ratePerSecond !== undefined ? { ratePerSecond } : {}), route, ...(mix ? { mix } : {}), durationSeconds, requestTimeoutSeconds };
 }

@@ -27,6 +27,14 @@ describe('parseLoadTestArgs', () => {
     expect(parseLoadTestArgs([], defaults)).toEqual({ users: 200, durationSeconds: 30, requestTimeoutSeconds: 20, routes: [feed], json: false, help: false });
   });
 
+  it("sends the scenario's rate by default when it has one; --users sends users instead, --rate another rate", () => {
+    const atRate = { ...defaults, ratePerSecond: 40 };
+    expect(parseLoadTestArgs([], atRate)).toMatchObject({ users: 200, ratePerSecond: 40 });
+    expect(parseLoadTestArgs(['--users', '20'], atRate)).not.toHaveProperty('ratePerSecond');
+    expect(parseLoadTestArgs(['--users', '20'], atRate).users).toBe(20);
+    expect(parseLoadTestArgs(['--rate', '5'], atRate).ratePerSecond).toBe(5);
+  });
+
   it('reads every option, long and short', () => {
     expect(parseLoadTestArgs(['-u', '50', '--duration=10', '-r', '/users/1/posts', '--label', ' after fix 1 ', '--json'], defaults)).toEqual({
       users: 50,

@@ -10,6 +10,8 @@ import { findRoute, isAppPath, plainRoute } from './mix.js';
 /** The scenario's load test (its definition's loadTest); the command line may change users, duration and route. */
 export interface LoadTestDefaults {
   users: number;
+  /** A rate sent by default instead of users (the scenario's loadTest.ratePerSecond). */
+  ratePerSecond?: number;
   durationSeconds: number;
   /** The one path every user asks for, when there is no mix. */
   route: string;
@@ -77,6 +79,7 @@ export function parseLoadTestArgs(argv: string[], defaults: LoadTestDefaults): L
   }
   if (typeof values.users === 'string') options.users = wholeNumber('--users', values.users, LIMITS.users);
   if (typeof values.rate === 'string') options.ratePerSecond = wholeNumber('--rate', values.rate, LIMITS.ratePerSecond);
+  else if (typeof values.users !== 'string' && defaults.ratePerSecond !== undefined) options.ratePerSecond = defaults.ratePerSecond;
   if (typeof values.duration === 'string') options.durationSeconds = wholeNumber('--duration', values.duration, LIMITS.durationSeconds);
   if (typeof values.route === 'string') options.routes = [route(values.route, defaults)];
   if (typeof values.label === 'string') options.label = label(values.label);

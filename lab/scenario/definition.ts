@@ -107,7 +107,15 @@ export interface ScenarioDefinition {
   processes?: ProcessRole[];
   /** The load test's defaults (`npm run loadtest -- --help` shows them to the learner). */
   loadTest: {
+    /** Simultaneous users: the load test's default, unless `ratePerSecond` is set (then `--users N`). */
     users: number;
+    /**
+     * Requests a second sent on time whatever the app answers (an open model), as the load
+     * test's default and the goal's load: the shape of arrivals such as sign-ups feeding a
+     * queue, where users waiting on answers would send as fast as the app answers. `--users N`
+     * still sends users.
+     */
+    ratePerSecond?: number;
     /** The app's main page: the start banner's link, and without `mix` the one path every user asks for. */
     route: string;
     /**

@@ -62,6 +62,12 @@ describe('the goal\'s judge', () => {
     expect(judgeGoal(scenario, mixed(p99GoalMs * 2)).next).toMatch(new RegExp(`^p99 was above ${p99GoalMs / 1000} s on orders in this short run`));
   });
 
+  it('for a scenario whose load test sends at a rate: titled and judged by the rate', () => {
+    const atRate = { ...scenario, loadTest: { ...scenario.loadTest, ratePerSecond: 40 } };
+    expect(goalTitle(atRate)).toBe(`Goal: 40 requests/s, 0 errors, p99 under ${p99GoalMs / 1000} s`);
+    expect(judgeGoal(atRate, summary({ users: 0, ratePerSecond: 40 })).observed).toMatch(new RegExp(`^40 requests/s for ${GOAL_SECONDS} s: 5,000 requests, 0 failed`));
+  });
+
   it('before the fixes pass: not measured, and nothing to do on this line', () => {
     expect(goalNotMeasured(scenario)).toEqual({ status: 'failed', observed: `not measured yet: it runs once ${fixes} above pass`, next: '' });
   });
@@ -100,6 +106,17 @@ describe('a green load-test run stands for the goal', () => {
     expect(greenRunWithFixes(scenario, [green({ partial: true })], appStart, labelledFixed)).toBeUndefined();
     expect(greenRunWithFixes(scenario, [green({ verdict: 'amber' })], appStart, labelledFixed)).toBeUndefined();
     expect(greenRunWithFixes(scenario, [green({ label: 'half fixed' })], appStart, labelledFixed)).toBeUndefined();
+  });
+
+  it('at a rate: a green run at the rate or more stands for it, a run by users or at a lower rate does not', () => {
+    const atRate = { ...scenario, loadTest: { ...scenario.loadTest, ratePerSecond: 40 } };
+    const sentAt = (ratePerSecond: number) => green({ summary: { ...green().summary, users: 0, ratePerSecond } });
+    expect(greenRunWithFixes(atRate, [sentAt(40)], appStart, labelledFixed)).toBeDefined();
+    expect(judgeGoalRecord(atRate, sentAt(50)).observed).toMatch(/: 50 requests\/s, 6,000 requests/);
+    expect(greenRunWithFixes(atRate, [sentAt(39)], appStart, labelledFixed)).toBeUndefined();
+    expect(greenRunWithFixes(atRate, [green()], appStart, labelledFixed)).toBeUndefined();
+    // And a scenario by users does not take a run sent at a rate.
+    expect(greenRunWithFixes(scenario, [green({ summary: { ...green().summary, ratePerSecond: 500 } })], appStart, labelledFixed)).toBeUndefined();
   });
 });
 

@@ -78,6 +78,12 @@ describe('reproduce: a recorded load-test run that failed', () => {
     expect(judge().status).toBe('passed');
   });
 
+  it('names a run sent at a rate by its rate, not by users', () => {
+    const atRate = failedRun();
+    atRate.summary = { ...atRate.summary, users: 0, ratePerSecond: 40 };
+    expect(judgeReproduced(scenario, [atRate], labelledBroken).observed).toMatch(/: 1,200 of 6,000 requests failed at 40 requests\/s \(80\.0% succeeded\)$/);
+  });
+
   describe('when the scenario names the failure its walkthrough explains', () => {
     const refusal = { name: 'the database refusing connections', seenIn: (run: RunRecord) => run.summary.topServerError?.message === 'full' };
     const refused = runRecord({ label: 'broken', summary: { succeeded: 600, failedHttp5xx: 5_400, successRate: 10, topServerError: { message: 'full', count: 5_400 } } });

@@ -16,7 +16,8 @@ export const JOBS_PER_WORKER = 120;
 export const MANY_WORKERS = 4;
 /** Four workers must send at least this many times one worker's emails per second. */
 export const SPEEDUP_NEEDED = 3;
-const BURST_TIMEOUT_MS = 60_000;
+/** Long enough for a burst of the fixed workers on a slow machine; a serialised queue is judged on what it did by then. */
+const BURST_TIMEOUT_MS = 30_000;
 
 export interface Timing {
   workers: number;
