@@ -89,7 +89,11 @@ export class Fleet implements FleetControl {
     });
   }
 
-  /** Sets a role's count, starting or stopping its highest-numbered processes; answers the members. */
+  /**
+   * Sets a role's count, starting or stopping its highest-numbered processes, and starts again
+   * those of the role that are down (killed, crashed): the count asked for is the count that
+   * runs. Answers the members.
+   */
   scale(roleName: string, count: number): Promise<FleetMember[]> {
     const run = this.scaling.then(async () => {
       const role = this.roleNamed(roleName);
@@ -101,6 +105,7 @@ export class Fleet implements FleetControl {
       const processes = this.byRole.get(role.role)!;
       if (count > processes.length) await this.grow(role, count);
       const leaving = processes.splice(count);
+      for (const member of processes) if (member.pid() === undefined) member.restart();
       if (leaving.length > 0) this.changed();
       await Promise.all(leaving.reverse().map((member) => member.stop()));
       return this.members();

@@ -2,7 +2,7 @@
  * The engine's fleet, on the fixture scenario (test/engine/fixture-library): an app and two
  * clerks (processes without a port) at start. Scaled up and down, refused out of range, one
  * killed as a crash would, all stopped on Ctrl-C; each seen by name in .lab/lab.json, in
- * PostgreSQL's pg_stat_activity and on the dashboard.
+ * PostgreSQL's pg_stat_activity and on the dashboard; scaling brings a killed one back.
  */
 import { describe, expect, it } from 'vitest';
 import type { FleetMember } from '../../lab/lab-context.js';
@@ -90,11 +90,20 @@ describe('a fleet of three processes, through the engine', () => {
     expect(fixture().lab.output()).toMatch(/The clerk-1 process died \(signal SIGKILL\), and nothing restarts it\. It stays down until you save test\/engine\/fixture-library\/src\/clerk\.ts/);
   });
 
+  it('scaling the role starts again the one that is down: the count asked for is the count that runs', async () => {
+    expect(processes().get('clerk-1')).toBeUndefined();
+    const same = await cli(['scale', 'clerk', '1']);
+    expect(same.code, same.stderr).toBe(0);
+    const back = await waitFor(processes, (now) => now.get('clerk-1') !== undefined, 15_000);
+    expect(isProcessAlive(back.get('clerk-1')!)).toBe(true);
+    expect(await waitFor(connectionsByProcess, (byName) => byName['clerk-1'] === 1)).toMatchObject({ 'clerk-1': 1 });
+  });
+
   it('after the supervisor is killed, the next start stops every process it left behind', async () => {
     expect((await cli(['scale', 'clerk', '2'])).code).toBe(0);
     expect(await waitFor(connectionsByProcess, (byName) => byName['clerk-2'] === 1)).toMatchObject({ 'clerk-2': 1 });
     const orphans = [...processes().entries()].filter((entry): entry is [string, number] => entry[1] !== undefined);
-    expect(orphans.map(([name]) => name)).toEqual(['app-1', 'clerk-2']); // clerk-1 is still down
+    expect(orphans.map(([name]) => name)).toEqual(['app-1', 'clerk-1', 'clerk-2']);
     fixture().lab.child.kill('SIGKILL');
     await fixture().lab.exited;
     expect(orphans.filter(([, pid]) => isProcessAlive(pid))).toEqual(orphans);

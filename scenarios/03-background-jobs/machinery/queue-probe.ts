@@ -10,7 +10,7 @@ import { withdrawSignUps } from './sign-ups.js';
 type Admin = StepContext['admin'];
 
 /** How often the check looks at the jobs it queued. */
-const POLL_MS = 250;
+const POLL_MS = 100;
 /** How long a step waits for jobs from before it to be taken. */
 const EMPTY_QUEUE_TIMEOUT_MS = 60_000;
 
@@ -31,6 +31,8 @@ export interface JobOutcome {
   gone: number;
   /** Seconds from queueing to this outcome. */
   seconds: number;
+  /** Seconds from queueing until a worker was first seen with one of them (an idle worker looks once a second). */
+  firstTakenSeconds?: number;
 }
 
 /** What the mail stand-in received for the check's jobs. */
@@ -69,9 +71,12 @@ export async function jobOutcome(admin: Admin, jobs: QueuedJobs, startedAt: numb
 
 /** Waits until no job of the check is queued or running, or the deadline (epoch ms) passes. */
 export async function settle(admin: Admin, jobs: QueuedJobs, startedAt: number, deadline: () => number): Promise<JobOutcome> {
+  let firstTakenSeconds: number | undefined;
   for (;;) {
     const outcome = await jobOutcome(admin, jobs, startedAt);
-    if (outcome.queued + outcome.running === 0 || Date.now() >= deadline()) return outcome;
+    if (firstTakenSeconds === undefined && outcome.queued < jobs.ids.length) firstTakenSeconds = outcome.seconds;
+    const withFirst = firstTakenSeconds === undefined ? outcome : { ...outcome, firstTakenSeconds };
+    if (outcome.queued + outcome.running === 0 || Date.now() >= deadline()) return withFirst;
     await new Promise((resolve) => setTimeout(resolve, POLL_MS));
   }
 }
@@ -143,26 +148,17 @@ export async function workerCount(fleet: CheckFleet): Promise<{ count: number; u
 }
 
 /**
- * Runs `measure` with `count` workers, then puts the count back as it was. Scaling to the
- * count the lab already runs changes nothing; a worker that is down is brought back by
- * scaling down past it and up again.
+ * Runs `measure` with `count` workers, every one of them up (scaling starts again a worker that
+ * is down), then puts the count back as it was.
  */
 export async function withWorkers<T>(fleet: CheckFleet, count: number, measure: () => Promise<T>): Promise<T> {
   const before = await workerCount(fleet);
-  await restartDownWorkers(fleet, count);
+  await fleet.scale('worker', count);
   try {
     return await measure();
   } finally {
-    await restartDownWorkers(fleet, before.count);
+    await fleet.scale('worker', before.count);
   }
-}
-
-/** Scales to `count` with every worker up: those down (killed, crashed) are replaced. */
-export async function restartDownWorkers(fleet: CheckFleet, count: number): Promise<void> {
-  const workers = (await fleet.members()).filter((member) => member.role === 'worker');
-  const firstDown = workers.findIndex((member) => member.pid === undefined);
-  if (firstDown !== -1 && firstDown < count) await fleet.scale('worker', firstDown);
-  await fleet.scale('worker', count);
 }
 
 /** Waits until `ready` holds, or the deadline passes; answers whether it held. */

@@ -1,8 +1,7 @@
 /**
  * Scenario 3's definition: what the engine (lab/ at the repository root) needs to know about
  * this scenario. Learners never need to open it. The fields are explained in
- * docs/adding-a-scenario.md at the repository root. The scenario is in progress: its lab runs,
- * its checks, walkthrough and dashboard charts come next.
+ * docs/adding-a-scenario.md at the repository root.
  */
 import type { LoadRoute, ScenarioDefinition } from '../../../lab/sdk.js';
 import { withClient } from '../../../lab/sdk.js';

@@ -62,15 +62,17 @@ export const parallelStep: ScenarioStep = {
   },
 };
 
+/** Emails per second from the moment a worker first took one of the burst: an idle worker may sleep up to a second before it looks. */
 function rate(timing: Timing): number {
-  return timing.outcome.done / Math.max(timing.outcome.seconds, 0.001);
+  const { done, seconds, firstTakenSeconds = 0 } = timing.outcome;
+  return done / Math.max(seconds - firstTakenSeconds, 0.001);
 }
 
 function describe(timing: Timing): string {
   const { outcome } = timing;
   const left = outcome.queued + outcome.running;
   const unfinished = left > 0 ? ` (${plural(left, 'job')} not done after ${Math.round(outcome.seconds)} s)` : '';
-  return `${plural(timing.workers, 'worker')}: ${outcome.done} of ${timing.jobs} jobs in ${outcome.seconds.toFixed(1)} s, ${rate(timing).toFixed(0)} emails/s${unfinished}`;
+  return `${plural(timing.workers, 'worker')}: ${outcome.done} of ${timing.jobs} jobs in ${(outcome.seconds - (outcome.firstTakenSeconds ?? 0)).toFixed(1)} s, ${rate(timing).toFixed(0)} emails/s${unfinished}`;
 }
 
 export function judgeParallel(one: Timing, many: Timing): StepVerdict {

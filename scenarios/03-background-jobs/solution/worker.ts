@@ -22,7 +22,7 @@ if (!DATABASE_URL || !MAIL_API_URL) {
 }
 
 const CONCURRENCY = 6;
-const IDLE_MS = 200;
+const IDLE_MS = 1000;
 // How long a claim holds before another worker may take the job again: far longer than an
 // email takes (300 ms at most, a few seconds when the provider is slow).
 const LEASE_SECONDS = Number(process.env.LEASE_SECONDS ?? 30);

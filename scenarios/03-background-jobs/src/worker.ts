@@ -20,7 +20,7 @@ if (!DATABASE_URL || !MAIL_API_URL) {
 // How many jobs this worker works on at once.
 const CONCURRENCY = 6;
 // When the queue is empty, look again after this long.
-const IDLE_MS = 200;
+const IDLE_MS = 1000;
 
 // One connection per job in progress.
 const pool = new pg.Pool({ connectionString: DATABASE_URL, max: CONCURRENCY });

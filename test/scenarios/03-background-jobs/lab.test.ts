@@ -5,13 +5,18 @@
  * exhausts the budget of 40; Ctrl-C stops every process. The learner's files run from their
  * shipped copies (LAB_LEARNER_DIR), never from src/.
  */
+import { chromium, type Browser } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
+import { chartSeries, type HistorySlice } from '../../../lab/dashboard/chart-history.js';
+import { panelsFor } from '../../../lab/dashboard/panels.js';
 import { isConnectionLimitMessage } from '../../../lab/database/refused-connections.js';
 import type { FleetMember } from '../../../lab/lab-context.js';
 import { isProcessAlive } from '../../../lab/os/processes.js';
 import { runCli } from '../../helpers/cli.js';
 import { sql } from '../../helpers/database.js';
+import { CHROMIUM, describeWithPrograms } from '../../helpers/external-programs.js';
 import { useLabSandbox } from '../../helpers/lab-sandbox.js';
+import { scenario } from '../../helpers/project-lab.js';
 import { waitFor } from '../../helpers/wait.js';
 
 const CLI = 'lab/cli.ts';
@@ -81,9 +86,53 @@ describe('Scenario 3, through npm start', () => {
     expect(refused.every((answer) => isConnectionLimitMessage(answer.message))).toBe(true);
   });
 
+  describeWithPrograms([CHROMIUM], 'the dashboard, in a real browser', () => {
+    it("draws the scenario's own charts: sign-ups against emails sent and duplicates, the provider's latency", async () => {
+      const panels = panelsFor(scenario);
+      // Back to three workers: the API answers again, and the emails of the sign-ups go out.
+      expect((await runCli(CLI, ['scale', 'worker', '3'], context.sandbox.env() as Record<string, string>)).code).toBe(0);
+      const api = `http://127.0.0.1:${context.sandbox.ports.appPort}`;
+      let n = 0;
+      // Sign-ups now and then keep both charts filled while the page reads them.
+      const trickle = setInterval(() => {
+        n += 1;
+        void fetch(`${api}/signups`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: `chart${n}@example.test`, name: 'Chart' }) })
+          .then((response) => response.arrayBuffer())
+          .catch(() => undefined);
+      }, 100);
+      let browser: Browser | undefined;
+      try {
+        browser = await chromium.launch({ executablePath: CHROMIUM.path, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+        const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+        const errors: string[] = [];
+        page.on('pageerror', (error) => errors.push(error.message));
+        await page.goto(`http://127.0.0.1:${context.sandbox.ports.labPort}`);
+        await page.waitForFunction(() => document.querySelectorAll('.panel').length > 0, undefined, { timeout: 10_000 });
+        expect(await page.$$eval('.panel', (boxes) => boxes.map((box) => (box as HTMLElement).dataset.panel))).toEqual(panels.map((panel) => panel.id));
+        const own = scenario.dashboard!.charts!.map((chart) => chart.id);
+        expect(own).toEqual(['emails', 'provider']);
+        const series = chartSeries(panels).map(({ key }) => key);
+        const drawn = async (key: string) => {
+          const data = (await page.evaluate(async () => (await fetch('/api/dashboard')).json())) as HistorySlice;
+          return data.values[series.indexOf(key)]!.some((value) => value !== null && value > 0);
+        };
+        for (const key of ['emails/sign-ups saved', 'emails/emails sent', 'provider/p99']) {
+          expect(await waitFor(() => drawn(key), (seen) => seen, 30_000), key).toBe(true);
+        }
+        expect(await page.$eval('.panel[data-panel="emails"]', (box) => box.textContent ?? '')).toMatch(/Sign-ups saved vs welcome emails sent/);
+        expect(errors).toEqual([]);
+      } finally {
+        clearInterval(trickle);
+        await browser?.close();
+      }
+    }, 90_000);
+  });
+
   it('stops every process on Ctrl-C', async () => {
     const pids = members().map((member) => member.pid).filter((pid): pid is number => pid !== undefined);
-    expect(pids).toHaveLength(8);
+    // The API, the mail stand-in and every worker (6, or 3 once the dashboard's test scaled them back).
+    expect(pids).toHaveLength(members().length);
+    expect(pids.length).toBeGreaterThanOrEqual(5);
     context.lab!.child.kill('SIGINT');
     expect(await context.lab!.exited).toBe(0);
     expect(pids.filter((pid) => isProcessAlive(pid))).toEqual([]);
