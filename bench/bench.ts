@@ -22,6 +22,7 @@ import { measureGeneratorCeiling, measureMetricsOverhead } from './sections/ceil
 import { hasPgbench, measurePgbench } from './sections/pgbench.js';
 import { measureMetricsCostMicros } from './sections/metrics-cost.js';
 import { measureScaling } from './sections/scaling.js';
+import { measureScenarioSection } from './sections/scenario-section.js';
 import { measureStartup } from './sections/startup.js';
 import { measureStates } from './sections/states.js';
 import { renderSpeedsMarkdown } from './speeds/report.js';
@@ -102,6 +103,15 @@ export async function runBench(lab: Lab, options: BenchOptions): Promise<number>
       scaling = await measureScaling(lab, database.appUrl, hotQuery, solved, plan.scalingSizes);
     }
 
+    let own: BenchResult['own'] = null;
+    if (scenario.bench?.section) {
+      const section = (await scenario.bench.section()).default;
+      // On the default dataset, as the learner's lab has it: the states' calibrated size is the HTTP lesson's.
+      if (size) await scenario.dataset.seed(database.appUrl, { size: defaultSize(scenario), force: true });
+      step(section.title);
+      own = await measureScenarioSection(section, { appUrl: database.appUrl, adminUrl: database.adminUrl, scenarioDir: paths.scenario, quick: options.quick, step });
+    }
+
     const result: BenchResult = {
       scenario: path.basename(paths.scenario),
       startedAt: new Date(Date.now() - (performance.now() - started)).toISOString(),
@@ -119,6 +129,7 @@ export async function runBench(lab: Lab, options: BenchOptions): Promise<number>
       metricsOverhead,
       metricsCost,
       scaling,
+      own,
       notes,
     };
     fs.mkdirSync(outDir, { recursive: true });

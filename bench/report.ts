@@ -9,6 +9,7 @@ import type { MetricsOverheadResult } from './sections/ceilings.js';
 import { CPU_NOT_MEASURABLE, PGBENCH_CPU_NOT_MEASURABLE } from './sections/cpu.js';
 import type { PgbenchResult } from './sections/pgbench.js';
 import type { ScalingPoint } from './sections/scaling.js';
+import type { ScenarioSectionResult } from './sections/scenario-section.js';
 import type { StartupResult } from './sections/startup.js';
 import type { StateRun, StatesResult } from './sections/states.js';
 
@@ -35,6 +36,8 @@ export interface BenchResult {
   /** The metrics' cost per request measured in-process (no network, no database). */
   metricsCost: { withMicros: number; withoutMicros: number; costMicros: number };
   scaling: ScalingPoint[];
+  /** The scenario's own section (its definition's bench.section), or null without one. */
+  own: ScenarioSectionResult | null;
   notes: string[];
 }
 
@@ -152,6 +155,7 @@ export function renderMarkdown(result: BenchResult): string {
     result.startup.calibration ? `Calibration said: ${result.startup.calibration}` : '',
   ];
   lines.push(...cpuSection(result));
+  if (result.own) lines.push('', `## ${result.own.title}`, '', result.own.markdown.trimEnd());
   if (result.notes.length > 0) lines.push('', '## Notes', '', ...result.notes.map((note) => `- ${note}`));
   return `${lines.filter((line, index, all) => !(line === '' && all[index - 1] === '')).join('\n')}\n`;
 }

@@ -28,6 +28,6 @@ export { duration } from './loadtest/figures.js';
 export { createDraw } from './loadtest/mix.js';
 export { failedRequests } from './loadtest/summary.js';
 export type { LabSnapshot, RunRecord, RunSummary } from './runs/run-record.js';
-export type { DatasetSize, LoadRoute, RunAdviceInput, ScenarioDefinition, ScenarioRuns } from './scenario/definition.js';
+export type { BenchProcess, BenchSection, BenchSectionContext, BenchSectionResult, DatasetSize, LoadRoute, RunAdviceInput, ScenarioDefinition, ScenarioRuns } from './scenario/definition.js';
 export type { CheckFleet, ScenarioStep, StepContext, StepHints, StepVerdict } from './scenario/steps.js';
 export { sizeForDraws } from './seeding.js';

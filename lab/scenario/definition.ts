@@ -188,6 +188,47 @@ export interface ScenarioBench {
    * pgbench's script for the database ceiling, and what the growth section EXPLAINs.
    */
   hotQuery?: string;
+  /**
+   * A measurement of the scenario's own, run last on the benchmark's scratch database (seeded
+   * at the default size): what its lesson is about when requests per second are not, e.g. a
+   * queue's jobs per second beside a well-kept library's. Loaded only by the benchmark.
+   */
+  section?: () => Promise<{ default: BenchSection }>;
+}
+
+/** A scenario's own part of the benchmark report. */
+export interface BenchSection {
+  /** The report's heading: "The queue: ours against graphile-worker". */
+  title: string;
+  measure(context: BenchSectionContext): Promise<BenchSectionResult>;
+}
+
+export interface BenchSectionContext {
+  /** The scratch database, as the app's role and as the superuser. */
+  appUrl: string;
+  adminUrl: string;
+  /** The scenario's folder (its solution/ and machinery/ files are there). */
+  scenarioDir: string;
+  /** A short smoke run (`--quick`): the same steps, far less work. */
+  quick: boolean;
+  /** Says what is being measured now, one line. */
+  step(text: string): void;
+  /** Runs a TypeScript file as its own Node process (loopback only), stopped with SIGTERM. */
+  startProcess(entry: string, env: Record<string, string>): BenchProcess;
+}
+
+export interface BenchProcess {
+  /** Its output so far, for an error message. */
+  output(): string;
+  /** SIGTERM, then SIGKILL after a few seconds; resolves once it has exited. */
+  stop(): Promise<void>;
+}
+
+export interface BenchSectionResult {
+  /** Markdown under the section's heading. */
+  markdown: string;
+  /** The figures, for latest.json. */
+  figures: Record<string, unknown>;
 }
 
 /** One state of the scenario: a server, and SQL applied to the benchmark's scratch database. */

@@ -39,6 +39,7 @@ const RESULT: BenchResult = {
   metricsOverhead: { onRuns: [2_900, 3_000, 3_100], offRuns: [3_000, 3_100, 3_200], onRequestsPerSecond: 3_000, offRequestsPerSecond: 3_100, lossPercent: 3.2 },
   metricsCost: { withMicros: 25.4, withoutMicros: 22.4, costMicros: 3 },
   scaling: [{ size: 100_000, shippedMs: 30, solvedMs: 0.1 }],
+  own: null,
   notes: ['a note'],
 };
 
@@ -90,6 +91,12 @@ describe('benchmark goals and report', () => {
     expect(markdown).toContain('| the app (Node.js: HTTP, JSON, pg protocol) | 300 µs | 46% |');
     expect(markdown).toContain('2 cores ÷ 650 µs bounds this machine at about 3,077 req/s; measured 3,000.');
     expect(markdown).toContain('pgbench spends 200 µs of PostgreSQL CPU and 40 µs of client CPU per query.');
+  });
+
+  it("adds the scenario's own section under its title, before the notes", () => {
+    const markdown = renderMarkdown({ ...RESULT, own: { title: 'The queue', markdown: '| queue | jobs/s |\n|---|---|\n| ours | 900 |\n', figures: {} } });
+    expect(markdown).toContain('\n## The queue\n\n| queue | jobs/s |\n|---|---|\n| ours | 900 |\n\n## Notes');
+    expect(renderMarkdown(RESULT)).not.toContain('## The queue');
   });
 
   it('judges the solved state on every route of a mix, and shows each route of each state', () => {

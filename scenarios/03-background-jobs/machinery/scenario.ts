@@ -3,6 +3,7 @@
  * this scenario. Learners never need to open it. The fields are explained in
  * docs/adding-a-scenario.md at the repository root.
  */
+import fs from 'node:fs';
 import type { LoadRoute, ScenarioDefinition } from '../../../lab/sdk.js';
 import { withClient } from '../../../lab/sdk.js';
 import { DEFAULT_JOBS, readSeedInfo, seed } from '../db/seed.js';
@@ -94,6 +95,14 @@ const scenario: ScenarioDefinition = {
   // does not depend on the machine's speed, so every machine keeps the default history.
   drills: { databaseProbeRoute: '/users/1' },
   checks: { fixes: 'the queue\'s fixes', steps: () => import('./steps.js') },
+  bench: {
+    // The API is the same in both: the lesson is the workers', which the queue section measures.
+    states: [
+      { name: 'as shipped', server: 'shipped' },
+      { name: 'solved', server: 'solution', sql: fs.readFileSync(new URL('../solution/fix.sql', import.meta.url), 'utf8') },
+    ],
+    section: () => import('./bench-queue.js'),
+  },
   dashboard: {
     rowsReadTables: ['jobs'],
     lookFor: {
