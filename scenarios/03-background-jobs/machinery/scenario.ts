@@ -32,7 +32,7 @@ const scenario: ScenarioDefinition = {
   concepts: ['job queues in PostgreSQL', 'FOR UPDATE SKIP LOCKED', 'connection budgets', 'leases and idempotency', 'partial indexes'],
   level: 'intermediate',
   minutes: 60,
-  status: 'in progress',
+  status: 'ready',
   database: {
     name: 'signups',
     role: 'signup_app',

@@ -11,7 +11,13 @@ import type { JobOutcome, MailOutcome, QueuedJobs } from './queue-probe.js';
 import { backlogVerdict, mailOutcome, mailUrlOf, plural, queueJobs, settle, until, waitForEmptyQueue, withdrawQueued, withWorkers, workerCount } from './queue-probe.js';
 import { ONCE_WORKERS } from './step-once.js';
 
-export const CRASH_JOBS = 60;
+/** Enough for three workers' first few seconds (about 90 emails a second), so every worker is mid-job at the kill. */
+export const CRASH_JOBS = 300;
+/**
+ * How long after a worker first took one of the jobs the check kills one: an idle worker looks
+ * for work once a second, so by then every worker has woken and holds jobs.
+ */
+const KILL_AFTER_FIRST_TAKEN_MS = 1_500;
 /** How long the check waits after the kill when no claim says how long it holds. */
 export const WAIT_WITHOUT_LEASE_MS = 20_000;
 /** The margin past the longest claim: other workers look for work every fraction of a second. */
@@ -56,7 +62,8 @@ export const crashStep: ScenarioStep = {
         const startedAt = Date.now();
         const jobs = await queueJobs(admin, CRASH_JOBS);
         try {
-          if (!(await until(async () => (await settleNow(admin, jobs, startedAt)).running > 0, FIRST_RUNNING_TIMEOUT_MS))) return { notTaken: true };
+          if (!(await until(async () => (await settleNow(admin, jobs, startedAt)).queued < CRASH_JOBS, FIRST_RUNNING_TIMEOUT_MS))) return { notTaken: true };
+          await new Promise((resolve) => setTimeout(resolve, KILL_AFTER_FIRST_TAKEN_MS));
           const kill = await fleet!.kill('worker');
           const lease = await longestClaim(admin, jobs);
           const deadline = () => Math.min(kill.killedAt + LONGEST_WAIT_MS, Math.max(kill.killedAt + WAIT_WITHOUT_LEASE_MS, (lease ?? 0) + MARGIN_AFTER_LEASE_MS));

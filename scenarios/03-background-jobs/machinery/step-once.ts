@@ -60,7 +60,7 @@ export function judgeOnce({ jobs, workers, outcome, mail }: OnceObservation): St
   if (left > 0) {
     return failed(
       `${setting}: after ${Math.round(outcome.seconds)} s, ${plural(outcome.queued, 'job')} still queued and ${outcome.running} running (${outcome.done} done)`,
-      'the workers did not get through 60 jobs in a minute: the `npm start` terminal shows what the workers print (worker-1 │ …)',
+      `the workers did not get through ${jobs} jobs in a minute: the \`npm start\` terminal shows what the workers print (worker-1 │ …)`,
     );
   }
   if (mail.missing > 0 || outcome.failed > 0 || outcome.gone > 0) {
