@@ -53,7 +53,11 @@ export const claimStep: ScenarioStep = {
       withWorkers(fleet!, workers, async (): Promise<ClaimObservation | { backlog: number }> => {
         const backlog = await waitForEmptyQueue(admin);
         if (backlog > 0) return { backlog };
-        // What was read before (this check's own look at the queue too) reaches the statistics first.
+        // The check's own look at the queue read the table too. A busy table's statistics may
+        // take up to 10 s to receive a connection's reads; force this one's in before counting.
+        await admin.query('SELECT pg_stat_force_next_flush()').catch(() => undefined);
+        await admin.query('SELECT 1');
+        // And what the workers read before the burst reaches them first.
         await new Promise((resolve) => setTimeout(resolve, STATISTICS_DELAY_MS));
         const before = await jobsReads(admin);
         const startedAt = Date.now();

@@ -126,7 +126,7 @@ describe("Scenario 3's checks, on the lab as npm start runs it", { timeout: 600_
     await saveWorker(SOLUTION_WORKER);
     await sql(context.sandbox.state().appDatabaseUrl, FIX_SQL);
     const report = await runChecks(scenario, steps, target());
-    for (const step of report.steps) expect(step.status, `${step.id}: ${step.observed}`).toBe('passed');
+    expect(report.steps.filter((step) => step.status !== 'passed').map((step) => `${step.id}: ${step.observed}`)).toEqual([]);
     expect(report.passed).toBe(true);
   });
 
