@@ -50,7 +50,8 @@ export async function measureStartup(lab: Lab): Promise<StartupResult> {
       warmSeconds: warm.seconds,
       seedRowsPerSecond: parseSeedRate(cold.output),
       calibration: parseCalibration(cold.output),
-      ...(cold.size ? { calibratedSize: cold.size } : {}),
+      // Only a scenario that calibrates chooses a size for the machine; the others seed their default.
+      ...(cold.size && scenario.calibration ? { calibratedSize: cold.size } : {}),
     };
   } finally {
     sandbox.remove();
