@@ -2,9 +2,9 @@ import path from 'node:path';
 import { configDefaults, defineConfig } from 'vitest/config';
 import { scenarioFolders } from './lab/scenario/location.js';
 
-// The engine works on one scenario per process (LAB_SCENARIO, lab/scenario/current.ts), so each
-// scenario's tests are a project of their own: its LAB_SCENARIO, and a PostgreSQL seeded with its
-// data (test/setup/postgres.ts). Every scenario runs test/docs/ (what its README and SCENARIO.md
+// Each scenario's tests are a project of their own: its LAB_SCENARIO (which lab
+// test/helpers/project-lab.ts opens), and a PostgreSQL seeded with its data
+// (test/setup/postgres.ts). Every scenario runs test/docs/ (what its README and SCENARIO.md
 // must hold) and its own folder under test/scenarios/; the engine's tests run with the first.
 const SCENARIOS = scenarioFolders().map((folder) => path.basename(folder));
 const DOCS_TESTS = 'test/docs/**/*.test.ts';
