@@ -2,7 +2,7 @@
 import { parseArgs } from 'node:util';
 import { writeProgress } from '../check/progress.js';
 import { renderReport, reportAsJson } from '../check/render.js';
-import { labServerFleet } from '../check/lab-server-fleet.js';
+import { checkTargetOf } from '../check/check-target.js';
 import { runChecks } from '../check/run-checks.js';
 import { LabError, labNotRunning, usageError } from '../errors.js';
 import { checkHelp, exitWithTextIfHelpAsked, usageLine } from '../command-help.js';
@@ -29,13 +29,7 @@ export async function run(lab: Lab, args: string[]): Promise<number> {
   };
   say('Checking each step against the running lab…');
   const report = await runChecks(scenario, steps, {
-    appUrl: `http://127.0.0.1:${running.appPort}`,
-    adminDatabaseUrl: running.adminDatabaseUrl,
-    databaseName: decodeURIComponent(new URL(running.appDatabaseUrl).pathname.slice(1)),
-    runsDir: paths.runs,
-    drillsFile: paths.drills,
-    checkLoadsFile: paths.checkLoads,
-    fleet: labServerFleet(running.labPort),
+    ...checkTargetOf(running, paths),
     onLoad: (description) => say(`  ${description} (marked "npm run check" on the dashboard).`),
   });
   say('');

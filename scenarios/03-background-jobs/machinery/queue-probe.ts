@@ -49,7 +49,7 @@ export interface MailOutcome {
 }
 
 /** Queues `count` welcome-email jobs as the API does (for made-up users: nothing reads them back). */
-export async function queueJobs(admin: Admin, count: number): Promise<QueuedJobs> {
+async function queueJobs(admin: Admin, count: number): Promise<QueuedJobs> {
   const result = await admin.query<{ id: string }>(
     `INSERT INTO jobs (kind, payload)
      SELECT 'welcome_email', jsonb_build_object('userId', 0, 'email', 'check-' || g || '@example.test', 'name', 'Check ' || g)
@@ -94,12 +94,8 @@ export async function queuedJobs(admin: Admin): Promise<number> {
  */
 export async function waitForEmptyQueue(admin: Admin, timeoutMs = EMPTY_QUEUE_TIMEOUT_MS): Promise<number> {
   await withdrawSignUps(admin);
-  let waiting = await queuedJobs(admin);
-  const deadline = Date.now() + timeoutMs;
-  while (waiting > 0 && Date.now() < deadline) {
-    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
-    waiting = await queuedJobs(admin);
-  }
+  let waiting = 0;
+  await until(async () => (waiting = await queuedJobs(admin)) === 0, timeoutMs);
   return waiting;
 }
 
@@ -111,9 +107,19 @@ export function backlogVerdict(waiting: number): StepVerdict {
   );
 }
 
-/** Takes back the check's jobs that no worker took, so they do not wait in the learner's queue after the check. */
-export async function withdrawQueued(admin: Admin, jobs: QueuedJobs): Promise<void> {
-  await admin.query("DELETE FROM jobs WHERE id = ANY($1::bigint[]) AND status = 'queued'", [jobs.ids]);
+/**
+ * Queues `count` jobs of the check's own, runs `measure` on them (with the time they were
+ * queued), then takes back those no worker took, so they do not wait in the learner's queue
+ * after the check.
+ */
+export async function withOwnJobs<T>(admin: Admin, count: number, measure: (jobs: QueuedJobs, queuedAt: number) => Promise<T>): Promise<T> {
+  const queuedAt = Date.now();
+  const jobs = await queueJobs(admin, count);
+  try {
+    return await measure(jobs, queuedAt);
+  } finally {
+    await admin.query("DELETE FROM jobs WHERE id = ANY($1::bigint[]) AND status = 'queued'", [jobs.ids]);
+  }
 }
 
 export async function mailOutcome(mailUrl: string, jobs: QueuedJobs): Promise<MailOutcome> {
@@ -141,10 +147,9 @@ export async function mailUrlOf(fleet: CheckFleet): Promise<string> {
   return `http://127.0.0.1:${mail.port}`;
 }
 
-/** How many workers the lab runs now, and how many of them are up. */
-export async function workerCount(fleet: CheckFleet): Promise<{ count: number; up: number }> {
-  const workers = (await fleet.members()).filter((member) => member.role === 'worker');
-  return { count: workers.length, up: workers.filter((member) => member.pid !== undefined).length };
+/** How many workers the lab runs now. */
+export async function workerCount(fleet: CheckFleet): Promise<number> {
+  return (await fleet.members()).filter((member) => member.role === 'worker').length;
 }
 
 /**
@@ -157,7 +162,7 @@ export async function withWorkers<T>(fleet: CheckFleet, count: number, measure: 
   try {
     return await measure();
   } finally {
-    await fleet.scale('worker', before.count);
+    await fleet.scale('worker', before);
   }
 }
 

@@ -9,10 +9,10 @@
  * slows down. A pool that may open more than its share shows it then, not on a good day.
  */
 import type { ScenarioStep, StepContext, StepVerdict } from '../../../lab/sdk.js';
-import { duration, failed, failedRequests, isConnectionLimitMessage, passed } from '../../../lab/sdk.js';
+import { connectionBudget, duration, failed, failedRequests, isConnectionLimitMessage, passed } from '../../../lab/sdk.js';
 import { measureSignUps, withdrawSignUps } from './sign-ups.js';
 import { HINTS } from './hints.js';
-import { plural, queueJobs, withdrawQueued, withWorkers } from './queue-probe.js';
+import { plural, withOwnJobs, withWorkers } from './queue-probe.js';
 import scenario from './scenario.js';
 
 /**
@@ -74,17 +74,13 @@ export const budgetStep: ScenarioStep = {
   hints: HINTS.budget,
   needs: ['app', 'database', 'fleet'],
   async check({ admin, appUrl, fleet, sendLoad }) {
-    const settings = await admin.query<{ name: string; setting: string }>(
-      "SELECT name, setting FROM pg_settings WHERE name IN ('max_connections', 'superuser_reserved_connections')",
-    );
-    const setting = (name: string) => Number(settings.rows.find((row) => row.name === name)?.setting ?? 0);
+    const running = await connectionBudget(admin);
     // The plan's size, not whatever max_connections says now: raising it is buying a bigger plan.
     const maxConnections = scenario.database.maxConnections!;
-    const reserved = setting('superuser_reserved_connections');
+    const reserved = running.reservedForSuperusers;
     const { users } = scenario.loadTest;
     const observation = await sendLoad('connection budget', `The check runs ${MOST_WORKERS} workers on ${BACKLOG_JOBS.toLocaleString('en-US')} jobs while ${users} users sign up, stalls the jobs table for ${STALL_MS / 1000} s midway, and counts the app's connections`, () =>
-      withWorkers(fleet!, MOST_WORKERS, async () => {
-        const jobs = await queueJobs(admin, BACKLOG_JOBS);
+      withWorkers(fleet!, MOST_WORKERS, () => withOwnJobs(admin, BACKLOG_JOBS, async (): Promise<BudgetObservation> => {
         let peak = 0;
         let sampling = true;
         const sampler = (async () => {
@@ -102,7 +98,7 @@ export const budgetStep: ScenarioStep = {
             budget: maxConnections - reserved - LAB_CONNECTIONS - PSQL_CONNECTIONS,
             maxConnections,
             reserved,
-            raised: setting('max_connections') > maxConnections,
+            raised: running.maxConnections > maxConnections,
             peakAppConnections: peak,
             signUps: summary.totalRequests,
             failedSignUps: failedRequests(summary),
@@ -112,10 +108,9 @@ export const budgetStep: ScenarioStep = {
         } finally {
           sampling = false;
           await sampler;
-          await withdrawQueued(admin, jobs);
           await withdrawSignUps(admin);
         }
-      }));
+      })));
     return judgeBudget(observation);
   },
 };

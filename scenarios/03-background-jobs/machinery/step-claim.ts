@@ -6,7 +6,7 @@
 import type { ScenarioStep, StepContext, StepVerdict } from '../../../lab/sdk.js';
 import { failed, passed } from '../../../lab/sdk.js';
 import { HINTS } from './hints.js';
-import { backlogVerdict, plural, queueJobs, settle, waitForEmptyQueue, withdrawQueued, withWorkers, workerCount } from './queue-probe.js';
+import { backlogVerdict, plural, settle, waitForEmptyQueue, withOwnJobs, withWorkers, workerCount } from './queue-probe.js';
 import { ONCE_WORKERS } from './step-once.js';
 
 export const CLAIM_JOBS = 30;
@@ -48,7 +48,7 @@ export const claimStep: ScenarioStep = {
   hints: HINTS.claim,
   needs: ['database', 'fleet'],
   async check({ admin, fleet, sendLoad }) {
-    const workers = Math.max(ONCE_WORKERS, (await workerCount(fleet!)).count);
+    const workers = Math.max(ONCE_WORKERS, await workerCount(fleet!));
     const observation = await sendLoad('claim reads', `The check queues ${CLAIM_JOBS} jobs and counts the rows of jobs the database reads while ${workers} workers take them`, () =>
       withWorkers(fleet!, workers, async (): Promise<ClaimObservation | { backlog: number }> => {
         const backlog = await waitForEmptyQueue(admin);
@@ -60,10 +60,8 @@ export const claimStep: ScenarioStep = {
         // And what the workers read before the burst reaches them first.
         await new Promise((resolve) => setTimeout(resolve, STATISTICS_DELAY_MS));
         const before = await jobsReads(admin);
-        const startedAt = Date.now();
-        const jobs = await queueJobs(admin, CLAIM_JOBS);
-        try {
-          const outcome = await settle(admin, jobs, startedAt, () => startedAt + CLAIM_TIMEOUT_MS);
+        return withOwnJobs(admin, CLAIM_JOBS, async (jobs, queuedAt) => {
+          const outcome = await settle(admin, jobs, queuedAt, () => queuedAt + CLAIM_TIMEOUT_MS);
           await new Promise((resolve) => setTimeout(resolve, STATISTICS_DELAY_MS));
           const after = await jobsReads(admin);
           const sequential = after.sequential - before.sequential;
@@ -73,9 +71,7 @@ export const claimStep: ScenarioStep = {
             sequentialRowsRead: sequential,
             tableRows: after.rows,
           };
-        } finally {
-          await withdrawQueued(admin, jobs);
-        }
+        });
       }));
     if ('backlog' in observation) return backlogVerdict(observation.backlog);
     return judgeClaim(observation);

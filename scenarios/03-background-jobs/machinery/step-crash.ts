@@ -8,7 +8,7 @@ import type { ScenarioStep, StepContext, StepVerdict } from '../../../lab/sdk.js
 import { failed, passed } from '../../../lab/sdk.js';
 import { HINTS } from './hints.js';
 import type { JobOutcome, MailOutcome, QueuedJobs } from './queue-probe.js';
-import { backlogVerdict, mailOutcome, mailUrlOf, plural, queueJobs, settle, until, waitForEmptyQueue, withdrawQueued, withWorkers, workerCount } from './queue-probe.js';
+import { backlogVerdict, jobOutcome, mailOutcome, mailUrlOf, plural, settle, until, waitForEmptyQueue, withOwnJobs, withWorkers, workerCount } from './queue-probe.js';
 import { ONCE_WORKERS } from './step-once.js';
 
 /** Enough for three workers' first few seconds (about 90 emails a second), so every worker is mid-job at the kill. */
@@ -53,21 +53,19 @@ export const crashStep: ScenarioStep = {
     if (before.find((step) => step.id === 'once')?.status !== 'passed') {
       return failed('not measured yet: while two workers can take the same job, the others finish a killed worker\'s jobs (and send their emails again). It runs once "each welcome email is sent once" passes', '');
     }
-    const workers = Math.max(ONCE_WORKERS, (await workerCount(fleet!)).count);
+    const workers = Math.max(ONCE_WORKERS, await workerCount(fleet!));
     const mailUrl = await mailUrlOf(fleet!);
     const observation = await sendLoad('worker killed', `The check queues ${CRASH_JOBS} jobs for ${workers} workers, kills one of them while it sends (as a crash would), and waits for every email`, () =>
       withWorkers(fleet!, workers, async (): Promise<CrashObservation | { backlog: number } | { notTaken: true }> => {
         const backlog = await waitForEmptyQueue(admin);
         if (backlog > 0) return { backlog };
-        const startedAt = Date.now();
-        const jobs = await queueJobs(admin, CRASH_JOBS);
-        try {
-          if (!(await until(async () => (await settleNow(admin, jobs, startedAt)).queued < CRASH_JOBS, FIRST_RUNNING_TIMEOUT_MS))) return { notTaken: true };
+        return withOwnJobs(admin, CRASH_JOBS, async (jobs, queuedAt) => {
+          if (!(await until(async () => (await jobOutcome(admin, jobs, queuedAt)).queued < CRASH_JOBS, FIRST_RUNNING_TIMEOUT_MS))) return { notTaken: true as const };
           await new Promise((resolve) => setTimeout(resolve, KILL_AFTER_FIRST_TAKEN_MS));
           const kill = await fleet!.kill('worker');
           const lease = await longestClaim(admin, jobs);
           const deadline = () => Math.min(kill.killedAt + LONGEST_WAIT_MS, Math.max(kill.killedAt + WAIT_WITHOUT_LEASE_MS, (lease ?? 0) + MARGIN_AFTER_LEASE_MS));
-          const outcome = await settle(admin, jobs, startedAt, deadline);
+          const outcome = await settle(admin, jobs, queuedAt, deadline);
           return {
             jobs: CRASH_JOBS,
             workers,
@@ -77,9 +75,7 @@ export const crashStep: ScenarioStep = {
             outcome,
             mail: await mailOutcome(mailUrl, jobs),
           };
-        } finally {
-          await withdrawQueued(admin, jobs);
-        }
+        });
       }));
     if ('backlog' in observation) return backlogVerdict(observation.backlog);
     if ('notTaken' in observation) {
@@ -88,10 +84,6 @@ export const crashStep: ScenarioStep = {
     return judgeCrash(observation);
   },
 };
-
-function settleNow(admin: StepContext['admin'], jobs: QueuedJobs, startedAt: number): Promise<JobOutcome> {
-  return settle(admin, jobs, startedAt, () => 0);
-}
 
 export function judgeCrash(o: CrashObservation): StepVerdict {
   const setting = `${o.jobs} jobs, ${o.workers} workers, ${o.killed} killed while it sent`;

@@ -7,7 +7,7 @@ import type { ScenarioStep, StepVerdict } from '../../../lab/sdk.js';
 import { failed, passed } from '../../../lab/sdk.js';
 import { HINTS } from './hints.js';
 import type { JobOutcome, MailOutcome } from './queue-probe.js';
-import { backlogVerdict, mailOutcome, mailUrlOf, plural, queueJobs, settle, waitForEmptyQueue, withdrawQueued, withWorkers, workerCount } from './queue-probe.js';
+import { backlogVerdict, mailOutcome, mailUrlOf, plural, settle, waitForEmptyQueue, withOwnJobs, withWorkers, workerCount } from './queue-probe.js';
 
 export const ONCE_JOBS = 60;
 /** The fewest workers the burst runs with: two can already race, three make it plain. */
@@ -28,20 +28,16 @@ export const onceStep: ScenarioStep = {
   hints: HINTS.once,
   needs: ['database', 'fleet'],
   async check({ admin, fleet, sendLoad }) {
-    const workers = Math.max(ONCE_WORKERS, (await workerCount(fleet!)).count);
+    const workers = Math.max(ONCE_WORKERS, await workerCount(fleet!));
     const mailUrl = await mailUrlOf(fleet!);
     const observation = await sendLoad('each email once', `The check queues ${ONCE_JOBS} jobs for ${workers} workers and counts the emails the provider receives for each`, () =>
       withWorkers(fleet!, workers, async (): Promise<OnceObservation | { backlog: number }> => {
         const backlog = await waitForEmptyQueue(admin);
         if (backlog > 0) return { backlog };
-        const startedAt = Date.now();
-        const jobs = await queueJobs(admin, ONCE_JOBS);
-        try {
-          const outcome = await settle(admin, jobs, startedAt, () => startedAt + ONCE_TIMEOUT_MS);
+        return withOwnJobs(admin, ONCE_JOBS, async (jobs, queuedAt) => {
+          const outcome = await settle(admin, jobs, queuedAt, () => queuedAt + ONCE_TIMEOUT_MS);
           return { jobs: ONCE_JOBS, workers, outcome, mail: await mailOutcome(mailUrl, jobs) };
-        } finally {
-          await withdrawQueued(admin, jobs);
-        }
+        });
       }));
     if ('backlog' in observation) return backlogVerdict(observation.backlog);
     return judgeOnce(observation);

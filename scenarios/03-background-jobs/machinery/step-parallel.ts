@@ -9,7 +9,7 @@ import type { ScenarioStep, StepVerdict } from '../../../lab/sdk.js';
 import { failed, passed } from '../../../lab/sdk.js';
 import { HINTS } from './hints.js';
 import type { JobOutcome } from './queue-probe.js';
-import { backlogVerdict, plural, queueJobs, settle, waitForEmptyQueue, withdrawQueued, withWorkers } from './queue-probe.js';
+import { backlogVerdict, plural, settle, waitForEmptyQueue, withOwnJobs, withWorkers } from './queue-probe.js';
 
 /** Jobs per worker in each burst: about twenty rounds of a worker's jobs in progress, so the first and last rounds weigh little. */
 export const JOBS_PER_WORKER = 120;
@@ -31,13 +31,11 @@ async function timeBurst(context: Parameters<ScenarioStep['check']>[0], workers:
     const backlog = await waitForEmptyQueue(admin);
     if (backlog > 0) return { backlog };
     const jobsCount = JOBS_PER_WORKER * workers;
-    const startedAt = Date.now();
-    const jobs = await queueJobs(admin, jobsCount);
-    try {
-      return { workers, jobs: jobsCount, outcome: await settle(admin, jobs, startedAt, () => startedAt + BURST_TIMEOUT_MS) };
-    } finally {
-      await withdrawQueued(admin, jobs);
-    }
+    return withOwnJobs(admin, jobsCount, async (jobs, queuedAt) => ({
+      workers,
+      jobs: jobsCount,
+      outcome: await settle(admin, jobs, queuedAt, () => queuedAt + BURST_TIMEOUT_MS),
+    }));
   });
 }
 
