@@ -2,7 +2,8 @@
  * Scenario 3's `npm run check` against the whole lab as `npm start` runs it (API, workers, mail
  * stand-in, PostgreSQL at max_connections 40), with the learner's worker swapped as a learner
  * would save it: the shipped worker fails every queue step; solution/ passes them all; each
- * wrong fix the walkthrough expects fails the step that should catch it, with its line.
+ * wrong fix the walkthrough expects fails the step that should catch it, with its line; a right
+ * fix written another way passes.
  * The learner's files run from a copy of the shipped ones, never from src/.
  */
 import fs from 'node:fs';
@@ -10,7 +11,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writePristineScenario } from '../../../lab/app-runner.js';
 import { ROOT_DIR } from '../../../lab/config.js';
-import { labServerFleet } from '../../../lab/check/lab-server-fleet.js';
+import { checkTargetOf } from '../../../lab/check/check-target.js';
 import { runChecks, type CheckReport, type CheckTarget } from '../../../lab/check/run-checks.js';
 import type { FleetMember } from '../../../lab/lab-context.js';
 import type { ScenarioStep } from '../../../lab/scenario/steps.js';
@@ -18,7 +19,8 @@ import steps from '../../../scenarios/03-background-jobs/machinery/steps.js';
 import { runCli } from '../../helpers/cli.js';
 import { sql } from '../../helpers/database.js';
 import { useLabSandbox } from '../../helpers/lab-sandbox.js';
-import { lab, scenario, scenarioPath } from '../../helpers/project-lab.js';
+import { labPaths } from '../../../lab/lab.js';
+import { lab, scenario, SCENARIO_DIR, scenarioPath } from '../../helpers/project-lab.js';
 import { waitFor } from '../../helpers/wait.js';
 
 const CLI = 'lab/cli.ts';
@@ -59,6 +61,33 @@ const DELETES_STUCK_WORKER = edited(SOLUTION_WORKER, [
   ],
 ]);
 
+/**
+ * A right fix written another way: the claim as a CTE taking FOR NO KEY UPDATE SKIP LOCKED, the
+ * lease as an interval product; the test pairs it with an index on (status, id) instead of the
+ * partial one.
+ */
+const UNUSUAL_WORKER = edited(SOLUTION_WORKER, [
+  [
+    `\`UPDATE jobs
+        SET status = 'running', attempts = attempts + 1, locked_until = now() + make_interval(secs => $1)
+      WHERE id = (SELECT id FROM jobs
+                   WHERE status = 'queued' OR (status = 'running' AND locked_until < now())
+                   ORDER BY id
+                   LIMIT 1
+                   FOR UPDATE SKIP LOCKED)
+      RETURNING id, attempts, payload\``,
+    `\`WITH next AS (
+       SELECT id FROM jobs
+        WHERE status IN ('queued', 'running') AND (status = 'queued' OR locked_until < now())
+        ORDER BY id LIMIT 1
+        FOR NO KEY UPDATE SKIP LOCKED
+     )
+     UPDATE jobs SET status = 'running', attempts = jobs.attempts + 1, locked_until = now() + $1 * interval '1 second'
+       FROM next WHERE jobs.id = next.id
+     RETURNING jobs.id, jobs.attempts, jobs.payload\``,
+  ],
+]);
+
 const byId = (report: CheckReport) => Object.fromEntries(report.steps.map((step) => [step.id, step]));
 const stepsNamed = (...ids: string[]): ScenarioStep[] => ids.map((id) => steps.find((step) => step.id === id)!);
 
@@ -69,18 +98,8 @@ describe("Scenario 3's checks, on the lab as npm start runs it", { timeout: 600_
   const workerFile = path.join(learnerDir, 'src', 'worker.ts');
   const env = () => context.sandbox.env({ LAB_LEARNER_DIR: learnerDir }) as Record<string, string>;
   const workers = () => ((context.sandbox.state().processes ?? []) as FleetMember[]).filter((member) => member.role === 'worker');
-  const target = (): CheckTarget => {
-    const state = context.sandbox.state();
-    return {
-      appUrl: `http://127.0.0.1:${state.appPort}`,
-      adminDatabaseUrl: state.adminDatabaseUrl,
-      databaseName: scenario.database.name,
-      runsDir: path.join(context.sandbox.stateDir, 'runs'),
-      drillsFile: path.join(context.sandbox.stateDir, 'drills.json'),
-      checkLoadsFile: path.join(context.sandbox.stateDir, 'check-loads.json'),
-      fleet: labServerFleet(state.labPort),
-    };
-  };
+  // As `npm run check` finds it: from the lab's lab.json, with the sandbox's state folder.
+  const target = (): CheckTarget => checkTargetOf(context.sandbox.state(), labPaths(scenario, SCENARIO_DIR, context.sandbox.env(), ROOT_DIR));
 
   /**
    * Saves the worker as a learner would, and waits until every worker runs the new file and the
@@ -159,5 +178,12 @@ describe("Scenario 3's checks, on the lab as npm start runs it", { timeout: 600_
     const report = byId(await runChecks(scenario, stepsNamed('once', 'crash'), target()));
     expect(report.crash!.status, report.crash!.observed).toBe('failed');
     expect(report.crash!.observed).toMatch(/gone from the table/);
+  });
+
+  it('a right fix written another way (a CTE claim, an index on (status, id)) passes every queue step', async () => {
+    await sql(context.sandbox.state().appDatabaseUrl, 'DROP INDEX IF EXISTS jobs_claimable_idx; CREATE INDEX jobs_status_id_idx ON jobs (status, id)');
+    await saveWorker(UNUSUAL_WORKER);
+    const report = await runChecks(scenario, stepsNamed('once', 'claim', 'parallel', 'budget', 'crash'), target());
+    expect(report.steps.filter((step) => step.status !== 'passed').map((step) => `${step.id}: ${step.observed}`)).toEqual([]);
   });
 });
