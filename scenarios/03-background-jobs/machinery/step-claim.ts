@@ -49,34 +49,45 @@ export const claimStep: ScenarioStep = {
   needs: ['database', 'fleet'],
   async check({ admin, fleet, sendLoad }) {
     const workers = Math.max(ONCE_WORKERS, await workerCount(fleet!));
-    const observation = await sendLoad('claim reads', `The check queues ${CLAIM_JOBS} jobs and counts the rows of jobs the database reads while ${workers} workers take them`, () =>
-      withWorkers(fleet!, workers, async (): Promise<ClaimObservation | { backlog: number }> => {
-        const backlog = await waitForEmptyQueue(admin);
-        if (backlog > 0) return { backlog };
-        // The check's own look at the queue read the table too. A busy table's statistics may
-        // take up to 10 s to receive a connection's reads; force this one's in before counting.
-        await admin.query('SELECT pg_stat_force_next_flush()').catch(() => undefined);
-        await admin.query('SELECT 1');
-        // And what the workers read before the burst reaches them first.
-        await new Promise((resolve) => setTimeout(resolve, STATISTICS_DELAY_MS));
-        const before = await jobsReads(admin);
-        return withOwnJobs(admin, CLAIM_JOBS, async (jobs, queuedAt) => {
-          const outcome = await settle(admin, jobs, queuedAt, () => queuedAt + CLAIM_TIMEOUT_MS);
-          await new Promise((resolve) => setTimeout(resolve, STATISTICS_DELAY_MS));
-          const after = await jobsReads(admin);
-          const sequential = after.sequential - before.sequential;
-          return {
-            jobsTaken: CLAIM_JOBS - outcome.queued,
-            rowsRead: sequential + after.index - before.index,
-            sequentialRowsRead: sequential,
-            tableRows: after.rows,
-          };
-        });
-      }));
-    if ('backlog' in observation) return backlogVerdict(observation.backlog);
-    return judgeClaim(observation);
+    const measure = (again: string) =>
+      sendLoad('claim reads', `The check queues ${CLAIM_JOBS} jobs${again} and counts the rows of jobs the database reads while ${workers} workers take them`, () =>
+        withWorkers(fleet!, workers, () => measureClaim(admin)));
+    const first = await measure('');
+    if ('backlog' in first) return backlogVerdict(first.backlog);
+    const verdict = judgeClaim(first);
+    if (verdict.status === 'passed' || first.jobsTaken === 0) return verdict;
+    // A connection that sat idle reports what it read up to 10 s late, so a scan from before
+    // the burst (a claim just before the index was made) can land in it. A claim that reads
+    // the whole table does so again; one that does not, does not.
+    const second = await measure(' again');
+    return 'backlog' in second ? backlogVerdict(second.backlog) : judgeClaim(second);
   },
 };
+
+/** Counts the rows of jobs read while the workers take a burst of the check's own jobs. */
+async function measureClaim(admin: StepContext['admin']): Promise<ClaimObservation | { backlog: number }> {
+  const backlog = await waitForEmptyQueue(admin);
+  if (backlog > 0) return { backlog };
+  // The check's own look at the queue read the table too. A busy table's statistics may
+  // take up to 10 s to receive a connection's reads; force this one's in before counting.
+  await admin.query('SELECT pg_stat_force_next_flush()').catch(() => undefined);
+  await admin.query('SELECT 1');
+  // And what the workers read before the burst reaches them first.
+  await new Promise((resolve) => setTimeout(resolve, STATISTICS_DELAY_MS));
+  const before = await jobsReads(admin);
+  return withOwnJobs(admin, CLAIM_JOBS, async (jobs, queuedAt) => {
+    const outcome = await settle(admin, jobs, queuedAt, () => queuedAt + CLAIM_TIMEOUT_MS);
+    await new Promise((resolve) => setTimeout(resolve, STATISTICS_DELAY_MS));
+    const after = await jobsReads(admin);
+    const sequential = after.sequential - before.sequential;
+    return {
+      jobsTaken: CLAIM_JOBS - outcome.queued,
+      rowsRead: sequential + after.index - before.index,
+      sequentialRowsRead: sequential,
+      tableRows: after.rows,
+    };
+  });
+}
 
 export function mostRowsPerJob(tableRows: number): number {
   return Math.max(MOST_ROWS_FLOOR, Math.round(tableRows * MOST_ROWS_SHARE));
