@@ -84,7 +84,7 @@ const scenario: ScenarioDefinition = {
   summary: 'A small shop whose pages take seconds: find the slow queries from evidence, read their plans, and add the right indexes — not every index.',
   concepts: ['pg_stat_statements', 'EXPLAIN (ANALYZE, BUFFERS)', 'composite indexes and column order', 'selectivity and partial indexes', 'what indexes cost'],
   level: 'intermediate',
-  minutes: 90,
+  minutes: 60,
   status: 'ready',
   database: { name: 'shop', role: 'shop_app', password: 'shop_app', tables: ['orders', 'order_items', 'products', 'users'], statements: true },
   files: {
