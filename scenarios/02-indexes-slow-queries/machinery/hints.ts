@@ -10,7 +10,7 @@ const { users, p99GoalMs } = scenario.loadTest;
 export const HINTS = {
   reproduce: [
     'Before fixing anything, feel the slowness yourself: put the shop under lunchtime traffic and watch how long each page takes.',
-    'Run `npm run loadtest` with the dashboard open beside it. *Latency by route* shows every page; the summary at the end gives each page\'s p50 and p99.',
+    'Run `npm run loadtest` with the dashboard open beside it. *Latency p99 by route* shows every page; the summary at the end gives each page\'s p50 and p99.',
     'Run `npm run loadtest` — the whole mix, without `--route` — while no index of yours is in place (`npm run reset` drops them). A recorded run in which the pages were slow completes this step.',
   ],
   'my-orders': [
