@@ -25,6 +25,7 @@ const COMMANDS: Record<string, () => string> = {
   db: () => path.join(here, 'commands', 'db.ts'),
   chaos: () => path.join(here, 'commands', 'chaos.ts'),
   scale: () => path.join(here, 'commands', 'scale.ts'),
+  deploy: () => path.join(here, 'commands', 'deploy.ts'),
   'generate:grafana': () => path.join(here, 'commands', 'generate-grafana.ts'),
 };
 

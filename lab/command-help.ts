@@ -9,7 +9,7 @@ import { MAX_OUTAGE_SECONDS } from './chaos/chaos-routes.js';
 import { goalLoad } from './check/step-goal.js';
 import { DEFAULT_APP_PORT, DEFAULT_LAB_PORT, DEFAULT_PG_PORT } from './config.js';
 import type { ScenarioDefinition } from './scenario/definition.js';
-import { fleetRoles } from './scenario/fleet-roles.js';
+import { appRole, fleetRoles } from './scenario/fleet-roles.js';
 import type { ScenarioStep } from './scenario/steps.js';
 
 /** Every command's help, for this scenario (in its folder). */
@@ -87,6 +87,16 @@ This scenario's roles: ${roleRanges(scenario, folder)}.
 Options:
   -h, --help   show this help
 `,
+    deploy: `Usage: npm run deploy [-- ROLE]
+
+Replaces a role's processes one at a time, as a rolling deploy does: each is stopped (SIGTERM,
+then SIGKILL after 5 s) and started again with the files as they are now, and the next waits
+until it answers (and, behind the balancer, until the balancer sends to it again). Without
+ROLE: ${deployDefault(scenario, folder)}. Run a load test beside it to see what a deploy costs.
+
+Options:
+  -h, --help   show this help
+`,
   } as const;
 }
 
@@ -105,6 +115,11 @@ export function usageLine(help: string): string {
 /** The fleet's role names: "app" or "api, worker". */
 function roleNames(scenario: ScenarioDefinition, folder: string): string {
   return fleetRoles(scenario, folder).map((role) => role.role).join(', ');
+}
+
+/** The role `npm run deploy` replaces when none is named: the one behind the balancer, else the app. */
+function deployDefault(scenario: ScenarioDefinition, folder: string): string {
+  return `${appRole(fleetRoles(scenario, folder)).role}'s processes`;
 }
 
 /** Each role with the counts it accepts: "worker 1 to 8 (3 at start)". */

@@ -52,6 +52,18 @@ export interface FleetControl {
    * one, else the one on the app's port. Throws FLEET_REFUSED when it does not run.
    */
   kill(target?: { role?: string; process?: string }): FleetKill;
+  /**
+   * Replaces a role's processes one at a time, as a rolling deploy does (default: the role
+   * behind the balancer, else the one on the app's port); each waits until the one before it
+   * answers again and is back in the balancer's rotation.
+   */
+  deploy(role?: string): Promise<FleetDeploy>;
+}
+
+/** What a rolling deploy did: each process replaced in turn, until one did not come back. */
+export interface FleetDeploy {
+  role: string;
+  replaced: Array<{ name: string; up: boolean; seconds: number }>;
 }
 
 export interface LabContext {

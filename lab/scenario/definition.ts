@@ -105,6 +105,12 @@ export interface ScenarioDefinition {
    * a role's count while the lab runs; `npm run chaos -- kill <role>` kills one of them.
    */
   processes?: ProcessRole[];
+  /**
+   * A load balancer in front of one HTTP role's processes (N instances of the app): the engine
+   * runs its own (lab/balancer/) as the role "balancer" on the app's port, so the load test and
+   * the banner reach the instances through it; the balanced role's processes get free ports.
+   */
+  balancer?: BalancerDefinition;
   /** The load test's defaults (`npm run loadtest -- --help` shows them to the learner). */
   loadTest: {
     /** Simultaneous users: the load test's default, unless `ratePerSecond` is set (then `--users N`). */
@@ -269,6 +275,13 @@ export interface ProcessRole {
    * a stand-in.
    */
   standIn?: StandIn;
+}
+
+export interface BalancerDefinition {
+  /** The role whose processes it spreads requests over ("app"): an HTTP role, no stand-in. */
+  balances: string;
+  /** The learner's settings for it, in nginx's vocabulary ("balancer.conf"): one of files.pristine. */
+  settings: string;
 }
 
 export interface StandIn {

@@ -1,18 +1,27 @@
 /**
  * The roles of a scenario's fleet, read from its definition and checked once: entry files made
- * absolute, the default role filled in for a scenario that declares none, and the one process
- * that answers on the app's port picked out.
+ * absolute, the default role filled in for a scenario that declares none, the engine's balancer
+ * put in front of the role it balances, and the one process that answers on the app's port
+ * picked out.
  */
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { LabError } from '../errors.js';
-import type { ProcessRole, ScenarioDefinition } from './definition.js';
+import type { BalancerDefinition, ProcessRole, ScenarioDefinition } from './definition.js';
 
 export interface FleetRole extends ProcessRole {
   /** The entry file, absolute. */
   entry: string;
-  /** True for the first HTTP role that is no stand-in: its first process listens on the app's port. */
+  /** True for the process on the app's port: the balancer when there is one, else the first HTTP role that is no stand-in. */
   primary: boolean;
+  /** Set for the engine's balancer: the role it spreads requests over, and the learner's settings file (absolute). */
+  balances?: { role: string; settingsFile: string };
 }
+
+/** The role name the engine's balancer goes by. */
+export const BALANCER_ROLE = 'balancer';
+/** The engine's balancer process (lab/balancer/main.ts). */
+const BALANCER_ENTRY = fileURLToPath(new URL('../balancer/main.ts', import.meta.url));
 
 const ROLE_NAME = /^[a-z][a-z0-9-]*$/;
 const VARIABLE_NAME = /^[A-Z][A-Z0-9_]*$/;
@@ -27,11 +36,33 @@ export function fleetRoles(definition: ScenarioDefinition, scenarioDir: string, 
   const primaryIndex = declared.findIndex((role) => role.http && role.standIn === undefined);
   const problem = fleetProblem(declared, primaryIndex);
   if (problem) throw new LabError('SCENARIO_DEFINITION', `Scenario ${definition.number}'s processes: ${problem}.`);
-  return declared.map((role, index) => {
-    const primary = index === primaryIndex;
+  const { balancer } = definition;
+  const balancerProblem = balancer ? balancerDefinitionProblem(balancer, declared, definition) : undefined;
+  if (balancerProblem) throw new LabError('SCENARIO_DEFINITION', `Scenario ${definition.number}'s balancer: ${balancerProblem}.`);
+  const roles: FleetRole[] = declared.map((role, index) => {
+    const primary = !balancer && index === primaryIndex;
     const entry = path.resolve(role.entry in definition.files.pristine ? learnerDir : scenarioDir, role.entry);
     return { ...role, entry, primary };
   });
+  if (!balancer) return roles;
+  const balancerRole: FleetRole = {
+    role: BALANCER_ROLE,
+    entry: BALANCER_ENTRY,
+    count: { default: 1, min: 1, max: 1 },
+    http: true,
+    primary: true,
+    balances: { role: balancer.balances, settingsFile: path.resolve(learnerDir, balancer.settings) },
+  };
+  return [balancerRole, ...roles];
+}
+
+function balancerDefinitionProblem(balancer: BalancerDefinition, declared: readonly ProcessRole[], definition: ScenarioDefinition): string | undefined {
+  const balanced = declared.find((role) => role.role === balancer.balances);
+  if (!balanced) return `it balances "${balancer.balances}", which is not one of the scenario's roles`;
+  if (!balanced.http || balanced.standIn) return `it balances "${balancer.balances}", which must serve HTTP and be no stand-in`;
+  if (declared.some((role) => role.role === BALANCER_ROLE)) return `a role is already named "${BALANCER_ROLE}", the name the engine's balancer takes`;
+  if (!(balancer.settings in definition.files.pristine)) return `its settings file "${balancer.settings}" must be one of the learner's files (files.pristine)`;
+  return undefined;
 }
 
 function fleetProblem(declared: readonly ProcessRole[], primaryIndex: number): string | undefined {
@@ -62,4 +93,10 @@ export function processName(role: string, index: number): string {
 /** The role of the process on the app's port. */
 export function primaryRole(roles: readonly FleetRole[]): FleetRole {
   return roles.find((role) => role.primary)!;
+}
+
+/** The role whose file is "your code" on the banner: the one behind the balancer, else the one on the app's port. */
+export function appRole(roles: readonly FleetRole[]): FleetRole {
+  const balanced = primaryRole(roles).balances?.role;
+  return roles.find((role) => role.role === balanced) ?? primaryRole(roles);
 }

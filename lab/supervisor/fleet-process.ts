@@ -119,6 +119,17 @@ export class FleetProcess {
     })().finally(() => (this.restarting = undefined));
   }
 
+  /**
+   * Stops it (SIGTERM, then SIGKILL after the grace period) and starts it again, as a deploy
+   * does; resolves true once the new one is up, false if it exits first.
+   */
+  async replace(): Promise<boolean> {
+    this.restart();
+    await this.restarting;
+    const started = this.current;
+    return started !== undefined && (started.up || (await this.upOrExited(started)));
+  }
+
   /** Stops it for good (SIGTERM, then SIGKILL after a grace period). */
   async stop(): Promise<void> {
     this.stopped = true;
@@ -127,13 +138,18 @@ export class FleetProcess {
   }
 
   private async watchForUp(started: Child): Promise<void> {
+    started.up = await this.upOrExited(started);
+    if (started.up) this.settleFirstStart(true);
+  }
+
+  /** True once the child answers on its port (or has run UP_AFTER_MS, without one); false if it exits first. */
+  private async upOrExited(started: Child): Promise<boolean> {
     let exited = false;
     void started.exited.then(() => (exited = true));
     const { port } = this.options;
     if (port === undefined) await settlesWithin(started.exited, UP_AFTER_MS);
     else while (!exited && !(await isListening(port, '127.0.0.1', 200))) await delay(100);
-    started.up = !exited;
-    if (started.up) this.settleFirstStart(true);
+    return !exited;
   }
 
   private onExit(ended: Child, how: string): void {

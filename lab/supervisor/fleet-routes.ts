@@ -1,6 +1,7 @@
 /**
  * The fleet on the lab server: GET /api/fleet lists the scenario's processes, POST
- * /api/fleet/scale {"role", "count"} changes a role's count (`npm run scale` calls it), and
+ * /api/fleet/scale {"role", "count"} changes a role's count (`npm run scale` calls it), POST
+ * /api/fleet/deploy {"role"?} replaces a role's processes one at a time (`npm run deploy`), and
  * GET /api/fleet/targets lists the processes that serve HTTP in the form of Prometheus'
  * http_sd_configs, so Prometheus scrapes each one, labelled by role and process, as the
  * fleet grows and shrinks.
@@ -32,6 +33,23 @@ export const fleetRoutes: LabRoutes = async (server, context) => {
     async (request, reply) => {
       try {
         return { processes: await context.fleet.scale(request.body.role, request.body.count) };
+      } catch (error) {
+        if (!(error instanceof LabError)) throw error;
+        return reply.code(400).send({ statusCode: 400, error: 'Bad Request', message: error.message });
+      }
+    },
+  );
+
+  server.post<{ Body: { role?: string } }>(
+    '/api/fleet/deploy',
+    {
+      schema: {
+        body: { type: 'object', additionalProperties: false, properties: { role: { type: 'string', maxLength: 64 } } },
+      },
+    },
+    async (request, reply) => {
+      try {
+        return await context.fleet.deploy(request.body?.role);
       } catch (error) {
         if (!(error instanceof LabError)) throw error;
         return reply.code(400).send({ statusCode: 400, error: 'Bad Request', message: error.message });

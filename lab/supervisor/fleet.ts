@@ -8,10 +8,14 @@
  * and PGAPPNAME set to the same name, which node-postgres sends as application_name: so
  * pg_stat_activity, and the dashboard, show which process holds which connection. A stand-in's
  * port is chosen before any process starts, so every process gets its URL (MAIL_API_URL=…).
+ * The engine's balancer gets LAB_BALANCER_CONFIG (the learner's settings) and
+ * LAB_UPSTREAMS_FILE, which lists the balanced role's processes and their ports, rewritten
+ * whenever they change, as a deploy tool rewrites a balancer's upstream list.
  */
 import path from 'node:path';
 import { LabError } from '../errors.js';
-import type { FleetControl, FleetKill, FleetMember } from '../lab-context.js';
+import { writeJsonFile } from '../json-file.js';
+import type { FleetControl, FleetDeploy, FleetKill, FleetMember } from '../lab-context.js';
 import { freePort } from '../net/free-port.js';
 import { processName, type FleetRole } from '../scenario/fleet-roles.js';
 import { FleetProcess } from './fleet-process.js';
@@ -36,7 +40,18 @@ export interface FleetOptions {
   onChange?: (members: FleetMember[]) => void;
   /** Ports for HTTP processes other than the first (a free one by default). */
   takePort?: () => Promise<number>;
+  /** Where the balancer finds the processes it balances (a JSON file the fleet rewrites); needed when a role balances another. */
+  upstreamsFile?: string;
+  /** Resolves true once the balancer sends requests to the process again (a deploy waits for it before the next); by default at once. */
+  inRotation?: (member: FleetMember) => Promise<boolean>;
 }
+
+/** What the balancer reads from LAB_UPSTREAMS_FILE: every process of the role it balances, up or down. */
+export interface UpstreamsFile {
+  upstreams: Array<{ name: string; port: number }>;
+}
+
+
 
 export class Fleet implements FleetControl {
   private readonly byRole = new Map<string, FleetProcess[]>();
@@ -47,6 +62,8 @@ export class Fleet implements FleetControl {
   private readonly standInPorts = new Map<string, number>();
   /** The stand-ins' URLs, by the variable every process finds them in. */
   private readonly standInUrls: Record<string, string> = {};
+  /** The upstream list last written for the balancer, to write it only when it changes. */
+  private upstreamsWritten: string | undefined;
 
   private constructor(private readonly options: FleetOptions) {
     for (const role of options.roles) this.byRole.set(role.role, []);
@@ -82,11 +99,13 @@ export class Fleet implements FleetControl {
   }
 
   members(): FleetMember[] {
-    return [...this.byRole.values()].flat().map((member) => {
-      const { name, role, index, port } = member.options;
-      const pid = member.pid();
-      return { name, role, index, ...(pid !== undefined ? { pid } : {}), ...(port !== undefined ? { port } : {}) };
-    });
+    return [...this.byRole.values()].flat().map((member) => this.memberOf(member));
+  }
+
+  private memberOf(member: FleetProcess): FleetMember {
+    const { name, role, index, port } = member.options;
+    const pid = member.pid();
+    return { name, role, index, ...(pid !== undefined ? { pid } : {}), ...(port !== undefined ? { port } : {}) };
   }
 
   /**
@@ -132,11 +151,44 @@ export class Fleet implements FleetControl {
     return { name: chosen.name, killedPid, killedAt: Date.now() };
   }
 
+  /**
+   * Replaces a role's processes one at a time, as a rolling deploy does: each is stopped
+   * (SIGTERM, then SIGKILL after a grace period) and started again, and the next one waits
+   * until it answers and `inRotation` says the balancer sends to it again.
+   */
+  deploy(roleName?: string): Promise<FleetDeploy> {
+    const run = this.scaling.then(async () => {
+      const role = roleName === undefined ? this.deployedByDefault() : this.roleNamed(roleName);
+      if (this.stopped) throw new LabError('FLEET_REFUSED', 'the lab is stopping');
+      const inRotation = role.role === this.balancedRole() ? this.options.inRotation : undefined;
+      const replaced: FleetDeploy['replaced'] = [];
+      for (const member of [...this.byRole.get(role.role)!]) {
+        const startedAt = Date.now();
+        const up = (await member.replace()) && (inRotation ? await inRotation(this.memberOf(member)) : true);
+        replaced.push({ name: member.name, up, seconds: (Date.now() - startedAt) / 1000 });
+        if (!up) break;
+      }
+      return { role: role.role, replaced };
+    });
+    this.scaling = run.catch(() => undefined);
+    return run;
+  }
+
   async stop(): Promise<void> {
     this.stopped = true;
     await this.scaling;
     await Promise.all(this.watchers.map((watcher) => watcher.close()));
     await Promise.all([...this.byRole.values()].flat().map((member) => member.stop()));
+  }
+
+  /** The role behind the balancer, if there is one. */
+  private balancedRole(): string | undefined {
+    return this.options.roles.find((role) => role.balances)?.balances?.role;
+  }
+
+  private deployedByDefault(): FleetRole {
+    const balanced = this.balancedRole();
+    return balanced !== undefined ? this.roleNamed(balanced) : this.options.roles.find((role) => role.primary)!;
   }
 
   private roleNamed(name: string): FleetRole {
@@ -171,7 +223,7 @@ export class Fleet implements FleetControl {
       entryName: options.learnerPath(role.entry),
       cwd: options.cwd,
       ...(port !== undefined ? { port } : {}),
-      env: { ...process.env, ...this.standInUrls, DATABASE_URL: options.databaseUrl, HOST: options.host, LAB_PROCESS: name, PGAPPNAME: name, ...role.env },
+      env: { ...process.env, ...this.standInUrls, DATABASE_URL: options.databaseUrl, HOST: options.host, LAB_PROCESS: name, PGAPPNAME: name, ...this.balancerEnv(role), ...role.env },
       restartOnCrash: options.restartOnCrash,
       onLine: (line) => (options.onLine ? options.onLine(label, line) : console.log(`${label} │ ${line}`)),
       log: options.log,
@@ -179,14 +231,36 @@ export class Fleet implements FleetControl {
     });
   }
 
+  private balancerEnv(role: FleetRole): Record<string, string> {
+    if (!role.balances) return {};
+    const file = this.options.upstreamsFile;
+    if (!file) throw new LabError('SCENARIO_DEFINITION', `the ${role.role} balances ${role.balances.role}, and the fleet was given no upstreamsFile to tell it where they listen`);
+    this.writeUpstreams();
+    return { LAB_UPSTREAMS_FILE: file, LAB_BALANCER_CONFIG: role.balances.settingsFile };
+  }
+
   private changed(): void {
+    this.writeUpstreams();
     this.options.onChange?.(this.members());
+  }
+
+  /** Rewrites the balancer's list of the processes it balances, when it changed. */
+  private writeUpstreams(): void {
+    const balanced = this.balancedRole();
+    const file = this.options.upstreamsFile;
+    if (balanced === undefined || file === undefined) return;
+    const upstreams = this.byRole.get(balanced)!.flatMap(({ options: { name, port } }) => (port === undefined ? [] : [{ name, port }]));
+    const text = JSON.stringify(upstreams);
+    if (text === this.upstreamsWritten) return;
+    writeJsonFile(file, { upstreams } satisfies UpstreamsFile);
+    this.upstreamsWritten = text;
   }
 
   /** One watcher per folder that holds an entry file; a save there restarts the processes of every role whose entry lives in it. */
   private watchFolders(): void {
     const folders = new Map<string, string[]>();
-    for (const role of this.options.roles) {
+    // The engine's balancer is no file of the learner's: it reads its settings file itself.
+    for (const role of this.options.roles.filter((candidate) => !candidate.balances)) {
       const folder = path.dirname(role.entry);
       folders.set(folder, [...(folders.get(folder) ?? []), role.role]);
     }

@@ -9,12 +9,13 @@ import { startLabServer } from '../lab-server.js';
 import { describeSize, existingSeed, seedWithProgress } from '../seeding.js';
 import type { SeedOutcome } from '../scenario/definition.js';
 import { learnerPath, scenarioTitle, type Lab } from '../lab.js';
-import { fleetRoles, primaryRole, type FleetRole } from '../scenario/fleet-roles.js';
+import { appRole, fleetRoles, type FleetRole } from '../scenario/fleet-roles.js';
 import { calibrateDataset } from '../calibration.js';
 import { connectionBudget, describeConnectionBudget } from '../database/stats.js';
 import { withClient } from '../database/with-client.js';
 import { processFacts } from '../os/system.js';
 import { Fleet } from './fleet.js';
+import { waitInRotation } from './balancer-rotation.js';
 import { renderBanner } from './banner.js';
 import { bringUpDatabase, type LabDatabase } from './database.js';
 import type { FleetMember, LabContext } from '../lab-context.js';
@@ -23,6 +24,8 @@ import { stopLeftoverProcesses } from './leftovers.js';
 import { assertPortFree } from '../net/ports.js';
 
 const APP_READY_TIMEOUT_MS = 30_000;
+/** How long a deploy waits for the balancer to send to a replaced process again (a few of its health checks). */
+const IN_ROTATION_TIMEOUT_MS = 30_000;
 
 type Stopper = () => Promise<void>;
 
@@ -89,6 +92,8 @@ export async function runSupervisor(lab: Lab, restartOnCrash: boolean): Promise<
       cwd: paths.root,
       restartOnCrash,
       learnerPath: shown,
+      upstreamsFile: path.join(paths.state, 'upstreams.json'),
+      inRotation: (member) => waitInRotation(settings.appPort, member, IN_ROTATION_TIMEOUT_MS),
       log: (line) => console.log(`  ${line}`),
       onChange(members) {
         const app = members.find((member) => member.port === settings.appPort);
@@ -111,7 +116,7 @@ export async function runSupervisor(lab: Lab, restartOnCrash: boolean): Promise<
         title: scenarioTitle(scenario),
         appPort: settings.appPort,
         appRoute: scenario.loadTest.route,
-        appFile: shown(primaryRole(roles).entry),
+        appFile: shown(appRole(roles).entry),
         labPort: settings.labPort,
         databaseUrl: database.appUrl,
         mode: database.mode,

@@ -64,6 +64,7 @@ export async function startTestLabServer(database: Pick<TestDatabase, 'appUrl' |
       appPort,
       members: () => [{ name: 'app-1', role: 'app', index: 1, port: appPort }],
       scale: notInTests,
+      deploy: notInTests,
       kill: () => {
         throw new Error('not available in tests');
       },

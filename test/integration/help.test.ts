@@ -14,7 +14,7 @@ const steps = await loadSteps(scenario);
 const HELP_OF = { ...helpTexts(scenario, SCENARIO_DIR), check: checkHelp(scenario, steps), hint: hintHelp(steps) };
 
 /** Every learner command with a help of its own (`npm start` is `lab/cli.ts start`). */
-const COMMANDS = ['start', 'seed', 'check', 'hint', 'db', 'reset', 'solve', 'chaos', 'scale'] as const satisfies ReadonlyArray<keyof typeof HELP_OF>;
+const COMMANDS = ['start', 'seed', 'check', 'hint', 'db', 'reset', 'solve', 'chaos', 'scale', 'deploy'] as const satisfies ReadonlyArray<keyof typeof HELP_OF>;
 const CLI = 'lab/cli.ts';
 
 describe('--help', () => {

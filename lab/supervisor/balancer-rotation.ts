@@ -1,0 +1,35 @@
+/**
+ * Whether the engine's balancer sends requests to a process again: a deploy waits for it
+ * before it replaces the next one, as a deploy tool waits for a new instance to pass the
+ * load balancer's health check. Read from the balancer's own status route.
+ */
+import type { FleetMember } from '../lab-context.js';
+import { delay } from '../timing.js';
+
+/** What GET /__balancer/status answers, as far as the rotation needs it. */
+interface BalancerStatus {
+  upstreams: Array<{ name: string; up: boolean }>;
+}
+
+const POLL_MS = 100;
+
+/** Resolves true once the balancer on `balancerPort` counts `member` up, false after `timeoutMs`. */
+export async function waitInRotation(balancerPort: number, member: FleetMember, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await isUp(balancerPort, member.name)) return true;
+    await delay(POLL_MS);
+  }
+  return false;
+}
+
+async function isUp(balancerPort: number, name: string): Promise<boolean> {
+  try {
+    const response = await fetch(`http://127.0.0.1:${balancerPort}/__balancer/status`, { signal: AbortSignal.timeout(1_000) });
+    if (!response.ok) return false;
+    const status = (await response.json()) as BalancerStatus;
+    return status.upstreams.some((upstream) => upstream.name === name && upstream.up);
+  } catch {
+    return false;
+  }
+}
