@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkHelp, helpTexts, hintHelp } from '../../lab/command-help.js';
+import { ROOT_DIR } from '../../lab/config.js';
 import { DEFINITION_FILE } from '../../lab/scenario/location.js';
 import { runCli } from '../helpers/cli.js';
 import { loadSteps } from '../../lab/lab.js';
@@ -114,5 +115,20 @@ describe('for another scenario', () => {
     const wrong = await runCli(CLI, ['hint', '--step', 'pool'], env);
     expect(wrong.code).toBe(2);
     expect(wrong.stderr.trim()).toBe('✘ There is no step "pool". usage: npm run hint [-- --step view]');
+  });
+});
+
+describe('npm run generate:grafana (a maintainer\'s command)', () => {
+  const dashboard = path.join(ROOT_DIR, 'observability', 'grafana', 'dashboards', `scenario-${scenario.number}.json`);
+
+  it('prints its usage for --help and refuses an option it does not know, writing nothing either way', async () => {
+    const before = fs.statSync(dashboard).mtimeMs;
+    const help = await runCli(CLI, ['generate:grafana', '--help'], {});
+    expect(help.code, help.stderr).toBe(0);
+    expect(help.stdout).toMatch(/^Usage: npm run generate:grafana \[-- --scenario N\]\n/);
+    const wrong = await runCli(CLI, ['generate:grafana', '--bogus'], {});
+    expect(wrong.code).toBe(2);
+    expect(wrong.stderr.trim()).toBe('✘ unknown option --bogus. usage: npm run generate:grafana [-- --scenario N]');
+    expect(fs.statSync(dashboard).mtimeMs).toBe(before);
   });
 });
