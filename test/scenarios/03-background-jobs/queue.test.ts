@@ -8,7 +8,7 @@
  *   4. The claim reads the whole history; solution/fix.sql's index reads the claimable jobs only.
  * The learner's files run from their shipped copies (machinery/pristine), never from src/.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
@@ -17,11 +17,10 @@ import { isConnectionLimitMessage } from '../../../lab/database/refused-connecti
 import { startArrivals } from '../../../lab/loadtest/arrivals.js';
 import { freePort } from '../../../lab/net/free-port.js';
 import { isListening } from '../../../lab/net/ports.js';
-import { ROOT_DIR } from '../../../lab/config.js';
-import { TSX_IMPORT } from '../../../lab/tsx-import.js';
 import { startScratchDatabase, type ScratchDatabase } from '../../../harness/scratch-database.js';
 import { lab, PRISTINE_DIR, scenario, SCENARIO_DIR } from '../../helpers/project-lab.js';
 import { waitFor } from '../../helpers/wait.js';
+import { spawnTestProcess, stopTestProcesses, type TestProcess } from '../../helpers/processes.js';
 import { DEFAULT_JOBS } from '../../../scenarios/03-background-jobs/db/seed.js';
 
 
@@ -40,34 +39,14 @@ let provider: ChildProcess;
 const running = new Set<ChildProcess>();
 
 /** Starts one process of a file, with the lab's environment; resolves once it printed `ready` (or listens on its port). */
-async function startProcess(file: string, name: string, env: Record<string, string> = {}): Promise<{ child: ChildProcess; output: () => string }> {
-  const child = spawn(process.execPath, ['--import', TSX_IMPORT, file], {
-    cwd: ROOT_DIR,
-    env: { ...process.env, DATABASE_URL: appUrl, MAIL_API_URL: mailUrl, LAB_PROCESS: name, PGAPPNAME: name, HOST: '127.0.0.1', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  running.add(child);
-  child.once('exit', () => running.delete(child));
-  let output = '';
-  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const ready = env.PORT ? () => isListening(Number(env.PORT)) : async () => /is working|listening/.test(output);
+async function startProcess(file: string, name: string, env: Record<string, string> = {}): Promise<TestProcess> {
+  const started = spawnTestProcess(file, { DATABASE_URL: appUrl, MAIL_API_URL: mailUrl, LAB_PROCESS: name, PGAPPNAME: name, HOST: '127.0.0.1', ...env }, running);
+  const ready = env.PORT ? () => isListening(Number(env.PORT)) : async () => /is working|listening/.test(started.output());
   await waitFor(ready, Boolean, 30_000);
-  return { child, output: () => output };
+  return started;
 }
 
-async function stopAll(children: Iterable<ChildProcess>): Promise<void> {
-  await Promise.all(
-    [...children].map(
-      (child) =>
-        new Promise<void>((resolve) => {
-          if (child.exitCode !== null || child.signalCode !== null) return resolve();
-          child.once('exit', () => resolve());
-          child.kill('SIGKILL');
-        }),
-    ),
-  );
-}
+const stopAll = stopTestProcesses;
 
 const query = async <T extends pg.QueryResultRow>(text: string, values: unknown[] = []) => (await admin.query<T>(text, values)).rows;
 const mail = async <T>(route: string, body?: object): Promise<T> =>
