@@ -30,6 +30,8 @@ export interface FleetMember {
   pid?: number;
   /** Set for a process that serves HTTP. */
   port?: number;
+  /** Where its metrics are read, when not /metrics (the balancer passes /metrics on to an instance). */
+  metricsPath?: string;
 }
 
 /** What a kill did: which process, its pid, when (epoch ms). */

@@ -67,7 +67,7 @@ export const observabilityRoutes: LabRoutes = async (server, context) => {
       context.fleet
         .members()
         .filter((member) => member.port !== undefined)
-        .map((member) => ({ url: `http://127.0.0.1:${member.port}/metrics`, labels: { role: member.role, process: member.name } })),
+        .map((member) => ({ url: `http://127.0.0.1:${member.port}${member.metricsPath ?? '/metrics'}`, labels: { role: member.role, process: member.name } })),
     panels,
     historyFile: paths.dashboardHistory,
   });

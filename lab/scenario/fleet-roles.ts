@@ -20,6 +20,8 @@ export interface FleetRole extends ProcessRole {
 
 /** The role name the engine's balancer goes by. */
 export const BALANCER_ROLE = 'balancer';
+/** Where the engine's balancer serves its own metrics: its /metrics is an instance's, passed on. */
+export const BALANCER_METRICS_PATH = '/__balancer/metrics';
 /** The engine's balancer process (lab/balancer/main.ts). */
 const BALANCER_ENTRY = fileURLToPath(new URL('../balancer/main.ts', import.meta.url));
 

@@ -12,7 +12,8 @@ import type { LabRoutes } from '../lab-context.js';
 /** What Prometheus' HTTP service discovery reads: target groups with their labels. */
 export interface TargetGroup {
   targets: string[];
-  labels: { role: string; process: string };
+  /** __metrics_path__ is Prometheus' own label for where to scrape, when not /metrics. */
+  labels: { role: string; process: string; __metrics_path__?: string };
 }
 
 export const fleetRoutes: LabRoutes = async (server, context) => {
@@ -61,6 +62,9 @@ export const fleetRoutes: LabRoutes = async (server, context) => {
     context.fleet
       .members()
       .filter((member) => member.port !== undefined)
-      .map((member) => ({ targets: [`127.0.0.1:${member.port}`], labels: { role: member.role, process: member.name } })),
+      .map((member) => ({
+        targets: [`127.0.0.1:${member.port}`],
+        labels: { role: member.role, process: member.name, ...(member.metricsPath ? { __metrics_path__: member.metricsPath } : {}) },
+      })),
   );
 };

@@ -17,7 +17,7 @@ import { LabError } from '../errors.js';
 import { writeJsonFile } from '../json-file.js';
 import type { FleetControl, FleetDeploy, FleetKill, FleetMember } from '../lab-context.js';
 import { freePort } from '../net/free-port.js';
-import { processName, type FleetRole } from '../scenario/fleet-roles.js';
+import { BALANCER_METRICS_PATH, processName, type FleetRole } from '../scenario/fleet-roles.js';
 import { FleetProcess } from './fleet-process.js';
 import { watchSources, type SourceWatcher } from './source-watcher.js';
 
@@ -105,7 +105,8 @@ export class Fleet implements FleetControl {
   private memberOf(member: FleetProcess): FleetMember {
     const { name, role, index, port } = member.options;
     const pid = member.pid();
-    return { name, role, index, ...(pid !== undefined ? { pid } : {}), ...(port !== undefined ? { port } : {}) };
+    const metricsPath = this.roleNamed(role).balances ? BALANCER_METRICS_PATH : undefined;
+    return { name, role, index, ...(pid !== undefined ? { pid } : {}), ...(port !== undefined ? { port } : {}), ...(metricsPath ? { metricsPath } : {}) };
   }
 
   /**

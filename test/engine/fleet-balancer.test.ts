@@ -12,7 +12,7 @@ import { ROOT_DIR } from '../../lab/config.js';
 import { LabError } from '../../lab/errors.js';
 import type { FleetMember } from '../../lab/lab-context.js';
 import type { ScenarioDefinition } from '../../lab/scenario/definition.js';
-import { appRole, BALANCER_ROLE, fleetRoles } from '../../lab/scenario/fleet-roles.js';
+import { appRole, BALANCER_METRICS_PATH, BALANCER_ROLE, fleetRoles } from '../../lab/scenario/fleet-roles.js';
 import { freePort } from '../../lab/net/free-port.js';
 import { Fleet, type UpstreamsFile } from '../../lab/supervisor/fleet.js';
 import { scenario } from '../helpers/project-lab.js';
@@ -122,6 +122,9 @@ describe('a fleet with a balancer', () => {
     expect(apps.map((member) => member.name)).toEqual(['app-1', 'app-2']);
     expect(apps.every((member) => member.port !== undefined && member.port !== appPort)).toBe(true);
     expect(upstreams()).toEqual(apps.map(({ name, port }) => ({ name, port })));
+    // Its /metrics would be an instance's, passed on: the lab reads the balancer's own elsewhere.
+    expect(fleet!.members()[0]).toMatchObject({ role: BALANCER_ROLE, port: appPort, metricsPath: BALANCER_METRICS_PATH });
+    expect(apps.every((member) => member.metricsPath === undefined)).toBe(true);
   });
 
   it('rewrites the instances\' list as they scale up and down', async () => {
