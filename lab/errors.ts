@@ -37,6 +37,10 @@ export const ERROR_CODES = {
   SCENARIO_DEFINITION: 1,
   /** A figure this system cannot show (the benchmark's memory or CPU readings). */
   MEASUREMENT_UNAVAILABLE: 1,
+  /** The balancer's settings file (nginx's vocabulary) has a line the balancer cannot use. */
+  BALANCER_CONFIG: 1,
+  /** The file listing the app's instances, which the lab writes for the balancer, is missing or unreadable. */
+  BALANCER_UPSTREAMS: 1,
 } as const;
 
 export type LabErrorCode = keyof typeof ERROR_CODES;
