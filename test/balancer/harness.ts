@@ -24,6 +24,8 @@ export interface TestInstance {
   name: string;
   port: number;
   hits: number;
+  /** What GET /health answers: 200 while true, 503 while false. */
+  healthy: boolean;
   close(): Promise<void>;
   reopen(): Promise<void>;
 }
@@ -51,7 +53,7 @@ export const echo: InstanceHandler = (request, response, body) => {
   response.end(JSON.stringify({ method: request.method, url: request.url, body, headers: request.headers }));
 };
 
-/** A node:http server on a free loopback port; GET /health answers 200 and is not counted in hits. */
+/** A node:http server on a free loopback port; GET /health answers as `healthy` says and is not counted in hits. */
 export async function startInstance(name: string, handler: InstanceHandler = echo): Promise<TestInstance> {
   const port = await freePort();
   let server: http.Server | undefined;
@@ -59,6 +61,7 @@ export async function startInstance(name: string, handler: InstanceHandler = ech
     name,
     port,
     hits: 0,
+    healthy: true,
     async close() {
       if (!server) return;
       const closing = server;
@@ -74,7 +77,10 @@ export async function startInstance(name: string, handler: InstanceHandler = ech
         const chunks: Buffer[] = [];
         request.on('data', (chunk: Buffer) => chunks.push(chunk));
         request.on('end', () => {
-          if (request.url === '/health') return void response.end('ok');
+          if (request.url === '/health') {
+            response.statusCode = instance.healthy ? 200 : 503;
+            return void response.end();
+          }
           instance.hits += 1;
           handler(request, response, Buffer.concat(chunks).toString());
         });

@@ -1,0 +1,143 @@
+/**
+ * The balancer when instances fail, when its settings are wrong, and when it is told to stop:
+ * retries as nginx makes them (never a POST once sent), health checks taking an instance out
+ * and back, one line and exit 1 for a bad settings file, and a graceful SIGTERM.
+ */
+import type http from 'node:http';
+import { afterEach, describe, expect, it } from 'vitest';
+import { waitFor } from '../helpers/wait.js';
+import { echo, getMany, sampleValue, send, startBalancer, startInstance, statusWhen, stopEverything } from './harness.js';
+
+afterEach(stopEverything);
+
+/** Reads the request whole, then closes the connection without an answer: the request reached it. */
+const hangUp = (request: http.IncomingMessage) => request.socket.destroy();
+
+describe('retries (proxy_next_upstream error timeout)', () => {
+  it('sends every GET on to the other instance while one refuses connections', async () => {
+    const closed = await startInstance('app-1');
+    const open = await startInstance('app-2');
+    // max_fails=0: the refusing instance is never rested. Each request meets it first (the retry
+    // to app-2 moves the turn back to app-1, as in nginx), is refused, and goes on to app-2.
+    const balancer = await startBalancer('upstream app { server app-instances max_fails=0; keepalive 16; }', [closed, open]);
+    await closed.close();
+    expect(await getMany(balancer.port, 20)).toEqual(Array(20).fill(200));
+    expect(open.hits).toBe(20);
+    expect(sampleValue(await balancer.metrics(), 'lab_balancer_retries_total', { upstream: 'app-1' })).toBe(20);
+  });
+
+  it('does not send a POST again once an instance has read it, but does a GET', async () => {
+    const breaking = await startInstance('app-1', hangUp);
+    const good = await startInstance('app-2');
+    const balancer = await startBalancer('upstream app { server app-instances max_fails=0; }', [breaking, good]);
+    // Round robin: the GET meets app-1 first and goes on to app-2; the POST's turn is app-1 again.
+    const get = await send(balancer.port, { path: '/feed' });
+    expect(get.status).toBe(200);
+    const post = await send(balancer.port, { method: 'POST', path: '/orders', body: '{"item":1}' });
+    expect(post.status).toBe(502);
+    expect(JSON.parse(post.body)).toMatchObject({ balancer: true, error: expect.stringMatching(/^app-1 did not answer/) });
+    expect([breaking.hits, good.hits]).toEqual([2, 1]);
+  });
+
+  it('sends a POST again when non_idempotent says so, and none at all with proxy_next_upstream off', async () => {
+    const breaking = await startInstance('app-1', hangUp);
+    const good = await startInstance('app-2');
+    const balancer = await startBalancer('upstream app { server app-instances max_fails=0; }\nproxy_next_upstream error timeout non_idempotent;', [breaking, good]);
+    expect((await send(balancer.port, { method: 'POST', body: 'x' })).status).toBe(200);
+    balancer.writeConfig('upstream app { server app-instances max_fails=0; }\nproxy_next_upstream off;');
+    await waitFor(() => balancer.lines, (lines) => lines.some((line) => line.includes('read again')), 5_000);
+    // The retry above moved the turn back to app-1, which now fails the GET with nothing after it.
+    expect((await send(balancer.port)).status).toBe(502);
+  });
+
+  it('answers 504 when the instance does not answer within proxy_read_timeout', async () => {
+    const silent = await startInstance('app-1', () => undefined);
+    const balancer = await startBalancer('upstream app { server app-instances; }\nproxy_read_timeout 300ms;', [silent]);
+    const answer = await send(balancer.port);
+    expect(answer.status).toBe(504);
+    expect(JSON.parse(answer.body)).toMatchObject({ balancer: true });
+  });
+});
+
+describe('health checks', () => {
+  it('take a closed instance out of the rotation, and back once it answers again', async () => {
+    const flaky = await startInstance('app-1');
+    const steady = await startInstance('app-2');
+    const config = 'upstream app { server app-instances max_fails=0; keepalive 16; }\nhealth_check interval=200ms fails=2 passes=1 uri=/health;';
+    const balancer = await startBalancer(config, [flaky, steady]);
+    await statusWhen(balancer, (upstreams) => upstreams.every((upstream) => upstream.up));
+
+    await flaky.close();
+    const down = await statusWhen(balancer, (upstreams) => upstreams[0]?.up === false);
+    expect(down[0]).toMatchObject({ name: 'app-1', up: false, why: expect.stringContaining('health check failed') });
+    expect(await getMany(balancer.port, 20)).toEqual(Array(20).fill(200));
+    expect([flaky.hits, steady.hits]).toEqual([0, 20]);
+
+    await flaky.reopen();
+    const up = await statusWhen(balancer, (upstreams) => upstreams[0]?.up === true);
+    expect(up[0]).toMatchObject({ up: true, why: expect.stringContaining('health check passed') });
+    await getMany(balancer.port, 20);
+    expect(flaky.hits).toBe(10);
+  });
+
+  it('check a new instance at once, and give it no requests until a check passes', async () => {
+    const first = await startInstance('app-1');
+    const added = await startInstance('app-2');
+    added.healthy = false;
+    const balancer = await startBalancer('upstream app { server app-instances; }\nhealth_check interval=3s uri=/health;', [first]);
+    await statusWhen(balancer, (upstreams) => upstreams[0]?.up === true);
+    const writtenAt = Date.now();
+    balancer.writeUpstreams([first, added]);
+    const checked = await statusWhen(balancer, (upstreams) => upstreams[1]?.why.includes('health check failed') === true);
+    // Not after the 3 s interval: the first check comes when the instance is added.
+    expect(Date.now() - writtenAt).toBeLessThan(2_500);
+    expect(checked[1]).toMatchObject({ name: 'app-2', up: false, why: 'down: health check failed (GET /health answered 503)' });
+    await getMany(balancer.port, 10);
+    expect([first.hits, added.hits]).toEqual([10, 0]);
+    added.healthy = true;
+    await statusWhen(balancer, (upstreams) => upstreams[1]?.up === true);
+    await getMany(balancer.port, 10);
+    expect(added.hits).toBe(5);
+  });
+});
+
+describe('a settings file the balancer cannot use', () => {
+  it('stops it at the start with one line naming the file and the line, exit code 1', async () => {
+    const instance = await startInstance('app-1');
+    const balancer = await startBalancer('upstream app {\n    server app-instances;\n    least_connections;\n}\n', [instance]);
+    expect(await balancer.exited).toBe(1);
+    expect(balancer.lines).toHaveLength(1);
+    expect(balancer.lines[0]).toMatch(/^✘ .*balancer\.conf line 3: "least_connections" is not a directive the lab's balancer knows \(did you mean least_conn\?\)$/);
+  });
+
+  it('stops it with one line when a variable is missing', async () => {
+    const instance = await startInstance('app-1');
+    const balancer = await startBalancer('upstream app { server app-instances; }', [instance], { LAB_BALANCER_CONFIG: '' });
+    expect(await balancer.exited).toBe(1);
+    expect(balancer.lines).toEqual(['✘ LAB_BALANCER_CONFIG is not set; the balancer needs the path of that file.']);
+  });
+
+  it('keeps the settings in force when an edit breaks the file, and takes the next good one', async () => {
+    const instance = await startInstance('app-1');
+    const balancer = await startBalancer('upstream app { server app-instances; }', [instance]);
+    balancer.writeConfig('upstream app {\n  server app-instances;\n  keepalive many;\n}');
+    const lines = await waitFor(() => balancer.lines, (seen) => seen.some((line) => line.includes('keepalive "many"')), 5_000);
+    expect(lines.find((line) => line.includes('keepalive "many"'))).toMatch(/balancer\.conf line 3: keepalive "many" is not a whole number \(keeping the settings in force\)$/);
+    expect((await send(balancer.port)).status).toBe(200);
+    balancer.writeConfig('upstream app { least_conn; server app-instances; }');
+    expect(await waitFor(async () => (await balancer.status()).method, (method) => method === 'least_conn', 5_000)).toBe('least_conn');
+    expect(balancer.child.exitCode).toBeNull();
+  });
+});
+
+describe('stopping (SIGTERM)', () => {
+  it('lets a slow request in flight finish, then exits 0', async () => {
+    const slow = await startInstance('app-1', (request, response, body) => setTimeout(() => echo(request, response, body), 1_000));
+    const balancer = await startBalancer('upstream app { server app-instances; }', [slow]);
+    const inFlight = send(balancer.port, { path: '/slow' });
+    await statusWhen(balancer, (upstreams) => upstreams[0]?.activeRequests === 1);
+    process.kill(balancer.child.pid!, 'SIGTERM');
+    expect((await inFlight).status).toBe(200);
+    expect(await balancer.exited).toBe(0);
+  });
+});
