@@ -48,7 +48,8 @@ export async function startBalancer(options: BalancerOptions): Promise<RunningBa
   const addresses = parseUpstreamsFile(upstreamsFile.text, upstreamsFile.name);
   let checks: HealthChecks | undefined;
   const upstreams = new UpstreamSet(config, (upstream: Upstream) => checks?.check(upstream));
-  const startChecks = () => (config.healthCheck ? new HealthChecks(config.healthCheck, () => upstreams.list) : undefined);
+  const onTurn = (upstream: Upstream) => log(`${upstream.name} (port ${upstream.port}) is ${upstream.checks?.why ?? ''}`);
+  const startChecks = () => (config.healthCheck ? new HealthChecks(config.healthCheck, () => upstreams.list, onTurn) : undefined);
   checks = startChecks();
   upstreams.setAddresses(addresses);
   const statuses = () => upstreams.all.map((upstream) => upstream.status());
@@ -65,7 +66,9 @@ export async function startBalancer(options: BalancerOptions): Promise<RunningBa
   });
   const stopUpstreamsPoll = pollFile(upstreamsFile.path, POLL_INTERVAL_MS, upstreamsFile.text, (text) => {
     const next = readAgain(() => parseUpstreamsFile(text, upstreamsFile.name), log, 'keeping the instances it listed before');
-    if (next) upstreams.setAddresses(next);
+    if (!next) return;
+    upstreams.setAddresses(next);
+    log(`instances now: ${next.map(({ name, port }) => `${name} (port ${port})`).join(', ') || 'none'}`);
   });
 
   const server = await serveBalancer(options.host, options.port, { upstreams, config: () => config, metrics }, statuses);

@@ -45,10 +45,11 @@ export class HealthChecks {
   private readonly timer: NodeJS.Timeout;
   private readonly checking = new Set<Upstream>();
 
-  /** Starts checking the upstreams `list` gives, every config.intervalMs. */
+  /** Starts checking the upstreams `list` gives, every config.intervalMs; `onTurn` hears of each that goes up or down. */
   constructor(
     private readonly config: HealthCheckConfig,
     private readonly list: () => readonly Upstream[],
+    private readonly onTurn: (upstream: Upstream) => void,
   ) {
     this.timer = setInterval(() => {
       for (const upstream of this.list()) this.check(upstream);
@@ -61,7 +62,9 @@ export class HealthChecks {
     this.checking.add(upstream);
     void probe(upstream.port, this.config.uri, Math.min(this.config.intervalMs, 1_000)).then((result) => {
       this.checking.delete(upstream);
+      const wasUp = upstream.checks?.up;
       upstream.checks?.record(result.passed, result.detail);
+      if (upstream.checks?.up !== wasUp) this.onTurn(upstream);
     });
   }
 

@@ -31,13 +31,15 @@ export class Upstream {
   active = 0;
   sent = 0;
   failures = 0;
-  /** Gone from the upstreams file: no new requests, the ones in flight finish. */
+  /** Gone from the upstreams file (or replaced under new settings): no new requests, the ones in flight finish. */
   draining = false;
 
   /** `previous`, the same instance under the settings before, hands on its counts and health verdict. */
   constructor(address: UpstreamAddress, config: BalancerConfig, previous?: Upstream) {
     this.name = address.name;
     this.port = address.port;
+    // Connections stay open for reuse unless keepalive is 0 (proxy.ts then asks for a new one per
+    // request). Unlike nginx, undici does not cap the idle ones at N: each closes after 4 s idle.
     this.pool = new Pool(`http://127.0.0.1:${address.port}`, {
       connectTimeout: config.connectTimeoutMs,
       // proxy_read_timeout is the longest wait between two reads, for the headers and the body alike.
@@ -86,7 +88,7 @@ export class Upstream {
   }
 
   private why(): string {
-    if (this.draining) return 'draining: gone from the upstreams file';
+    if (this.draining) return 'draining: no new requests; the ones in flight finish';
     if (this.checks && !this.checks.up) return this.checks.why;
     return this.passive.why ?? this.checks?.why ?? 'up (no health_check; passive checks only)';
   }

@@ -50,6 +50,20 @@ describe('retries (proxy_next_upstream error timeout)', () => {
     expect((await send(balancer.port)).status).toBe(502);
   });
 
+  it('tries the next instance on a status proxy_next_upstream names, and passes the last such answer on', async () => {
+    const failing = await startInstance('app-1', (_request, response) => {
+      response.statusCode = 503;
+      response.end('busy');
+    });
+    const good = await startInstance('app-2');
+    const balancer = await startBalancer('upstream app { server app-instances max_fails=0; }\nproxy_next_upstream error timeout http_503;', [failing, good]);
+    expect((await send(balancer.port)).status).toBe(200);
+    balancer.writeUpstreams([failing]);
+    await statusWhen(balancer, (upstreams) => upstreams.length === 1);
+    expect(await send(balancer.port)).toMatchObject({ status: 503, body: 'busy' });
+    expect([failing.hits, good.hits]).toEqual([2, 1]);
+  });
+
   it('answers 504 when the instance does not answer within proxy_read_timeout', async () => {
     const silent = await startInstance('app-1', () => undefined);
     const balancer = await startBalancer('upstream app { server app-instances; }\nproxy_read_timeout 300ms;', [silent]);
