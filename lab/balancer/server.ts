@@ -5,6 +5,7 @@
  */
 import http from 'node:http';
 import { answerJson, proxyRequest, type ProxyContext } from './proxy.js';
+import { BALANCER_ROUTES } from './routes.js';
 import type { UpstreamStatus } from './upstream.js';
 
 /** A running server; `stop` refuses new connections and waits for the requests in flight. */
@@ -29,7 +30,7 @@ export async function serveBalancer(host: string, port: number, context: ProxyCo
       if (stopping && inFlight === 0) allAnswered?.();
     });
     if (stopping) response.setHeader('connection', 'close');
-    const answered = request.url?.startsWith('/__balancer/') ? ownRoute(request, response, context, statuses) : proxyRequest(request, response, context);
+    const answered = request.url?.startsWith(BALANCER_ROUTES.prefix) ? ownRoute(request, response, context, statuses) : proxyRequest(request, response, context);
     answered.catch((error: unknown) => {
       if (!response.headersSent) answerJson(response, 500, { error: `the balancer failed: ${String(error)}`, balancer: true });
       else response.destroy();
@@ -63,16 +64,16 @@ async function ownRoute(request: http.IncomingMessage, response: http.ServerResp
   const path = request.url?.split('?')[0];
   if (request.method !== 'GET' && request.method !== 'HEAD') {
     answerJson(response, 405, { error: `${path ?? ''} answers GET only`, balancer: true });
-  } else if (path === '/__balancer/health') {
+  } else if (path === BALANCER_ROUTES.health) {
     answerJson(response, 200, { ok: true });
-  } else if (path === '/__balancer/status') {
+  } else if (path === BALANCER_ROUTES.status) {
     const { method } = context.config();
     answerJson(response, 200, { method, upstreams: statuses() });
-  } else if (path === '/__balancer/metrics') {
+  } else if (path === BALANCER_ROUTES.metrics) {
     const text = await context.metrics.registry.metrics();
     response.writeHead(200, { 'content-type': context.metrics.registry.contentType });
     response.end(text);
   } else {
-    answerJson(response, 404, { error: `the balancer has /__balancer/health, /__balancer/status and /__balancer/metrics; ${path ?? ''} is none of them`, balancer: true });
+    answerJson(response, 404, { error: `the balancer has ${BALANCER_ROUTES.health}, ${BALANCER_ROUTES.status} and ${BALANCER_ROUTES.metrics}; ${path ?? ''} is none of them`, balancer: true });
   }
 }

@@ -6,6 +6,7 @@
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { BALANCER_ROUTES } from '../balancer/routes.js';
 import { LabError } from '../errors.js';
 import type { BalancerDefinition, ProcessRole, ScenarioDefinition } from './definition.js';
 
@@ -21,7 +22,7 @@ export interface FleetRole extends ProcessRole {
 /** The role name the engine's balancer goes by. */
 export const BALANCER_ROLE = 'balancer';
 /** Where the engine's balancer serves its own metrics: its /metrics is an instance's, passed on. */
-export const BALANCER_METRICS_PATH = '/__balancer/metrics';
+export const BALANCER_METRICS_PATH = BALANCER_ROUTES.metrics;
 /** The engine's balancer process (lab/balancer/main.ts). */
 const BALANCER_ENTRY = fileURLToPath(new URL('../balancer/main.ts', import.meta.url));
 

@@ -3,6 +3,7 @@
  * before it replaces the next one, as a deploy tool waits for a new instance to pass the
  * load balancer's health check. Read from the balancer's own status route.
  */
+import { BALANCER_ROUTES } from '../balancer/routes.js';
 import type { FleetMember } from '../lab-context.js';
 import { delay } from '../timing.js';
 
@@ -25,7 +26,7 @@ export async function waitInRotation(balancerPort: number, member: FleetMember, 
 
 async function isUp(balancerPort: number, name: string): Promise<boolean> {
   try {
-    const response = await fetch(`http://127.0.0.1:${balancerPort}/__balancer/status`, { signal: AbortSignal.timeout(1_000) });
+    const response = await fetch(`http://127.0.0.1:${balancerPort}${BALANCER_ROUTES.status}`, { signal: AbortSignal.timeout(1_000) });
     if (!response.ok) return false;
     const status = (await response.json()) as BalancerStatus;
     return status.upstreams.some((upstream) => upstream.name === name && upstream.up);

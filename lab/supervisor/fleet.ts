@@ -93,6 +93,20 @@ export class Fleet implements FleetControl {
     return this.byRole.get(role.role)![0]!;
   }
 
+  /**
+   * Resolves true once the process on the app's port is up and, behind a balancer, the first
+   * process it balances is up and in its rotation: a request sent then is answered. False when
+   * one of them exited first.
+   */
+  async appReady(): Promise<boolean> {
+    if (!(await this.primary.firstStart)) return false;
+    const balanced = this.balancedRole();
+    const first = balanced === undefined ? undefined : this.byRole.get(balanced)![0];
+    if (!first) return true;
+    if (!(await first.firstStart)) return false;
+    return this.options.inRotation ? this.options.inRotation(this.memberOf(first)) : true;
+  }
+
   /** Resolves once saves are being watched. */
   get watching(): Promise<void> {
     return Promise.all(this.watchers.map((watcher) => watcher.ready)).then(() => undefined);

@@ -109,7 +109,7 @@ export async function runSupervisor(lab: Lab, restartOnCrash: boolean): Promise<
     const labServer = await startLabServer({ port: settings.labPort, host: settings.appHost, context, routes: labRoutes });
     stoppers.push(() => labServer.close());
     if (restartOnCrash) console.log('  --restart-on-crash: if the app process dies, the lab starts it again.');
-    await startStep(stopSignal, () => waitForApp(fleet.primary.firstStart, settings.appPort));
+    await startStep(stopSignal, () => waitForApp(fleet.appReady(), settings.appPort));
 
     console.log(
       renderBanner({

@@ -118,6 +118,10 @@ describe('a fleet with a balancer', () => {
       (body) => body !== undefined,
     );
     expect(told).toEqual({ upstreamsFile, config: path.join(folder, 'balancer.conf') });
+    // Ready for the banner once the first instance is up and in the balancer's rotation.
+    rotationCalls.length = 0;
+    expect(await fleet!.appReady()).toBe(true);
+    expect(rotationCalls.map((call) => call.name)).toEqual(['app-1']);
     const apps = appMembers();
     expect(apps.map((member) => member.name)).toEqual(['app-1', 'app-2']);
     expect(apps.every((member) => member.port !== undefined && member.port !== appPort)).toBe(true);
