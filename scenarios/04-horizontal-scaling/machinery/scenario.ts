@@ -72,7 +72,7 @@ const scenario: ScenarioDefinition = {
   },
   // Users who wait for each answer before sending the next (a closed model): what one process
   // can answer is what they get, so the run measures the instances' capacity.
-  loadTest: { users: 20, route: '/products/1', mix: MIX, durationSeconds: 20, requestTimeoutSeconds: 10, p99GoalMs: 1000 },
+  loadTest: { users: 20, route: '/products', mix: MIX, durationSeconds: 20, requestTimeoutSeconds: 10, p99GoalMs: 1000 },
   drills: { databaseProbeRoute: '/products/1' },
   checks: { fixes: 'the scaling fixes', steps: () => import('./steps.js') },
   bench: {

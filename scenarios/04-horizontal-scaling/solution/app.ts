@@ -11,6 +11,7 @@
 //   POST /login          {"email", "password"}: checks the password, starts a session (a cookie)
 //   GET  /me             the logged-in customer (401 without a session)
 //   POST /logout         ends the session
+//   GET  /products       the first products, for the shop's front page
 //   GET  /products/:id   one product's page
 //   GET  /health         is this instance up? (the load balancer asks it)
 import crypto from 'node:crypto';
@@ -97,6 +98,11 @@ app.post('/logout', async (request) => {
   const sessionId = sessionIdOf(request.headers.cookie);
   if (sessionId !== undefined) await pool.query('DELETE FROM sessions WHERE id = $1', [sessionId]);
   return { loggedOut: true };
+});
+
+app.get('/products', async () => {
+  const result = await pool.query('SELECT id, name, price_cents FROM products ORDER BY id LIMIT 20');
+  return { products: result.rows, servedBy: NAME };
 });
 
 app.get<{ Params: { id: string } }>(
