@@ -13,10 +13,12 @@ import { ROOT_DIR } from '../../lab/config.js';
 import { TSX_IMPORT } from '../../lab/tsx-import.js';
 
 const LAB_DIR = path.join(ROOT_DIR, 'lab');
-/** Every engine module but the tests and lab/cli.ts (the one entry, which runs a command when loaded). */
+/** The engine's two entries, which run when loaded: lab/cli.ts runs a command, lab/balancer/main.ts the balancer. */
+const ENTRIES = ['cli.ts', path.join('balancer', 'main.ts')];
+/** Every engine module but the tests and the entries. */
 const modules = fs
   .readdirSync(LAB_DIR, { recursive: true, encoding: 'utf8' })
-  .filter((file) => file.endsWith('.ts') && !file.endsWith('.test.ts') && file !== 'cli.ts')
+  .filter((file) => file.endsWith('.ts') && !file.endsWith('.test.ts') && !ENTRIES.includes(file))
   .map((file) => path.join(LAB_DIR, file));
 
 /**
