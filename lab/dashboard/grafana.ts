@@ -33,6 +33,7 @@ const GRAFANA_UNITS: Record<PanelUnit, string> = {
   'up/down': 'short',
   'per second': 'ops',
   count: 'short',
+  cores: 'short',
 };
 
 const datasource = { type: 'prometheus', uid: GRAFANA_DATASOURCE_UID };

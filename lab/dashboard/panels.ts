@@ -38,8 +38,11 @@ import {
 
 export { RATE_WINDOW_SECONDS };
 
-/** How a panel's numbers are written; 'per second' and 'count' are for a scenario's own things (jobs, emails). */
-export type PanelUnit = 'requests/s' | 'calls/s' | 'seconds' | 'percent' | 'connections' | 'connections/s' | 'rows/request' | 'up/down' | 'per second' | 'count';
+/**
+ * How a panel's numbers are written; 'per second' and 'count' are for a scenario's own things
+ * (jobs, emails), 'cores' for CPU time per second (1 = one core busy).
+ */
+export type PanelUnit = 'requests/s' | 'calls/s' | 'seconds' | 'percent' | 'connections' | 'connections/s' | 'rows/request' | 'up/down' | 'per second' | 'count' | 'cores';
 
 /** Every panel the engine has; a scenario's definition names them to tell its own story. */
 export const PANEL_IDS = ['requests', 'latency', 'errors', 'success', 'routes', 'statements', 'connections', 'processes', 'churn', 'rows', 'up'] as const;

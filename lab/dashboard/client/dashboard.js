@@ -22,6 +22,7 @@
     'up/down': (v) => UP_DOWN[v] ?? '',
     'per second': (v) => `${compact.format(v)}/s`,
     count: (v) => compact.format(v),
+    cores: (v) => v.toFixed(2),
   };
   const format = (unit, v) => (v === null || v === undefined ? '–' : formatters[unit](v));
 

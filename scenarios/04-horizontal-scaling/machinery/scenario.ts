@@ -8,6 +8,9 @@ import type { LoadRoute, ScenarioDefinition } from '../../../lab/sdk.js';
 import { withClient } from '../../../lab/sdk.js';
 import { DEFAULT_USERS, PRODUCTS, readSeedInfo, SEEDED_PASSWORD, seed } from '../db/seed.js';
 
+/** The instances a chart draws one line each for: as many as `npm run scale` allows. */
+const INSTANCES = ['app-1', 'app-2', 'app-3', 'app-4'];
+
 /** A lunchtime at the shop: most people look at products, some log in. */
 const MIX: LoadRoute[] = [
   {
@@ -75,6 +78,41 @@ const scenario: ScenarioDefinition = {
   loadTest: { users: 20, route: '/products', mix: MIX, durationSeconds: 20, requestTimeoutSeconds: 10, p99GoalMs: 1000 },
   drills: { databaseProbeRoute: '/products/1' },
   checks: { fixes: 'the scaling fixes', steps: () => import('./steps.js') },
+  dashboard: {
+    rowsReadTables: ['users', 'products'],
+    lookFor: {
+      processes: 'Which instance holds the connections. Their sum is what meets max_connections: four instances with a pool sized for one ask for more than the budget.',
+    },
+    charts: [
+      {
+        id: 'instances',
+        title: 'Requests per second, by instance',
+        unit: 'per second',
+        lookFor: 'Each instance\'s share of the requests. Behind round robin the lines sit together; an instance that stops answering drops to 0 while the others take its share.',
+        help: 'Each instance\'s own count of the requests it answered (http_requests_total, labelled by process). The balancer sends them; the instances count what they did.',
+        series: INSTANCES.map((name) => ({ label: name, metric: 'http_requests_total', labels: { process: name }, show: 'rate' as const })),
+      },
+      {
+        id: 'cpu',
+        title: 'CPU by instance (1 = one core busy)',
+        unit: 'cores',
+        lookFor: 'A Node.js process runs its JavaScript on one core: a line at 1 is an instance that can do no more, whatever the machine has left. The balancer\'s line should stay far below the instances\'.',
+        help: 'Each process\'s CPU time per second (process_cpu_seconds_total), user and system together: 1 means one core busy all the time. The machine\'s number of cores is the most all of them together can reach.',
+        series: [
+          ...INSTANCES.map((name) => ({ label: name, metric: 'process_cpu_seconds_total', labels: { process: name }, show: 'rate' as const })),
+          { label: 'balancer', metric: 'process_cpu_seconds_total', labels: { process: 'balancer-1' }, show: 'rate', dashed: true },
+        ],
+      },
+      {
+        id: 'rotation',
+        title: "The balancer's view: instances in rotation",
+        unit: 'count',
+        lookFor: 'How many instances the balancer sends requests to. After a kill it falls by one once its checks notice; it rises again when the instance is back.',
+        help: 'The balancer\'s own gauge (lab_balancer_upstream_up), summed over the instances it knows: 1 each while it counts one up. Without health_check in balancer.conf it notices only when a request fails.',
+        series: [{ label: 'in rotation', metric: 'lab_balancer_upstream_up', show: 'value' }],
+      },
+    ],
+  },
   bench: {
     states: [
       { name: 'as shipped', server: 'shipped' },

@@ -7,9 +7,12 @@
  * shipped copies (LAB_LEARNER_DIR), never from src/.
  */
 import { describe, expect, it } from 'vitest';
+import { chartSeries, type HistorySlice } from '../../../lab/dashboard/chart-history.js';
+import { panelsFor } from '../../../lab/dashboard/panels.js';
 import type { FleetMember } from '../../../lab/lab-context.js';
 import { runCli } from '../../helpers/cli.js';
 import { useLabSandbox } from '../../helpers/lab-sandbox.js';
+import { scenario } from '../../helpers/project-lab.js';
 import { waitFor } from '../../helpers/wait.js';
 import { SEEDED_PASSWORD } from '../../../scenarios/04-horizontal-scaling/db/seed.js';
 
@@ -46,6 +49,21 @@ describe('Scenario 4, through npm start', () => {
     expect(scaled.code, scaled.stderr).toBe(0);
     const both = await waitFor(() => servedBy(10), (names) => names.includes('app-1') && names.includes('app-2'), 30_000);
     expect(new Set(both)).toEqual(new Set(['app-1', 'app-2']));
+
+    // The dashboard draws each instance's requests, and the balancer counts both in rotation.
+    const series = chartSeries(panelsFor(scenario)).map(({ key }) => key);
+    const newest = async (key: string) => {
+      const data = (await (await fetch(`http://127.0.0.1:${context.sandbox.ports.labPort}/api/dashboard`)).json()) as HistorySlice;
+      return data.values[series.indexOf(key)]!.filter((value): value is number => value !== null).at(-1) ?? 0;
+    };
+    const drawn = async () => [await newest('instances/app-1'), await newest('instances/app-2'), await newest('rotation/in rotation')];
+    const trickle = setInterval(() => void fetch(`${site()}/products`).then((response) => response.arrayBuffer()).catch(() => undefined), 50);
+    try {
+      const [first, second, inRotation] = await waitFor(drawn, ([a, b, n]) => a! > 0 && b! > 0 && n === 2, 30_000);
+      expect([first! > 0, second! > 0, inRotation]).toEqual([true, true, 2]);
+    } finally {
+      clearInterval(trickle);
+    }
 
     const login = await fetch(`${site()}/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'user7@example.com', password: SEEDED_PASSWORD }) });
     expect(login.status).toBe(200);
