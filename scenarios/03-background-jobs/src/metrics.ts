@@ -1,5 +1,5 @@
 // Request metrics for the dashboard and Prometheus, in the standard Prometheus format,
-// and a line in the terminal when requests fail. server.ts turns them on with one line:
+// and a line in the terminal when requests fail. api.ts turns them on with one line:
 // registerMetrics(app).
 //
 // What you get on GET /metrics:
