@@ -75,15 +75,25 @@ describe('the claim', () => {
   });
 
   it('fails a sequential scan per claim and an index over every job, and tells which', () => {
-    const scan = judgeClaim({ jobsTaken: 30, rowsRead: 52_626_109, sequentialRowsRead: 52_000_000, tableRows: 200_090 });
+    const scan = judgeClaim({ jobsTaken: 30, rowsRead: 52_626_109, sequentialRowsRead: 52_000_000, sequentialScans: 260, tableRows: 200_090 });
     expect(scan.status).toBe('failed');
     expect(scan.observed).toMatch(/1,754,204 rows per job .* by sequential scans/);
-    const wideIndex = judgeClaim({ jobsTaken: 30, rowsRead: 6_000_000, sequentialRowsRead: 0, tableRows: 200_090 });
+    const wideIndex = judgeClaim({ jobsTaken: 30, rowsRead: 6_000_000, sequentialRowsRead: 0, sequentialScans: 0, tableRows: 200_090 });
     expect(wideIndex.observed).toMatch(/through an index that holds every job/);
   });
 
   it('passes a claim that reads a few rows per job', () => {
-    expect(judgeClaim({ jobsTaken: 30, rowsRead: 631, sequentialRowsRead: 0, tableRows: 218_455 }).status).toBe('passed');
+    expect(judgeClaim({ jobsTaken: 30, rowsRead: 631, sequentialRowsRead: 0, sequentialScans: 0, tableRows: 218_455 }).status).toBe('passed');
+  });
+
+  it('does not count a scan or two from elsewhere against a claim that took 30 jobs, and says so', () => {
+    const twoScans = judgeClaim({ jobsTaken: 30, rowsRead: 101_483, sequentialRowsRead: 100_682, sequentialScans: 2, tableRows: 50_341 });
+    expect(twoScans.status).toBe('passed');
+    expect(twoScans.observed).toBe(
+      "30 jobs taken: the database read 801 rows of jobs meanwhile (not counting 2 sequential scans, too few to be the claim's: it would scan once per job), 27 rows per job (the table holds about 50,341 jobs)",
+    );
+    // One scan per job taken is the claim's own.
+    expect(judgeClaim({ jobsTaken: 30, rowsRead: 1_510_800, sequentialRowsRead: 1_510_000, sequentialScans: 30, tableRows: 50_341 }).status).toBe('failed');
   });
 });
 
