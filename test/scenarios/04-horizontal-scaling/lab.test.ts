@@ -3,14 +3,17 @@
  * port in front of one instance; `npm run scale -- app 2` puts a second behind it and the
  * balancer spreads requests over both; a login then lands on one instance, and the shipped app's
  * in-memory session is unknown to the other; a killed instance costs no GET (the balancer tries
- * the next); `npm run deploy` replaces each instance in turn. The learner's files run from their
- * shipped copies (LAB_LEARNER_DIR), never from src/.
+ * the next); the dashboard, in Chromium, draws each instance; `npm run deploy` replaces each
+ * instance in turn. The learner's files run from their shipped copies (LAB_LEARNER_DIR), never
+ * from src/.
  */
+import { chromium, type Browser } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { chartSeries, type HistorySlice } from '../../../lab/dashboard/chart-history.js';
 import { panelsFor } from '../../../lab/dashboard/panels.js';
 import type { FleetMember } from '../../../lab/lab-context.js';
 import { runCli } from '../../helpers/cli.js';
+import { CHROMIUM, describeWithPrograms } from '../../helpers/external-programs.js';
 import { useLabSandbox } from '../../helpers/lab-sandbox.js';
 import { scenario } from '../../helpers/project-lab.js';
 import { waitFor } from '../../helpers/wait.js';
@@ -83,6 +86,36 @@ describe('Scenario 4, through npm start', () => {
     // Scaling to the same count starts the killed one again.
     expect((await runCli(CLI, ['scale', 'app', '2'], env())).code).toBe(0);
     expect(await waitFor(() => servedBy(10), (seen) => seen.includes('app-2'), 30_000)).toContain('app-2');
+  });
+
+  describeWithPrograms([CHROMIUM], 'the dashboard, in a real browser', () => {
+    it('shows every panel, the per-instance charts among them, and draws both instances', async () => {
+      const panels = panelsFor(scenario);
+      const trickle = setInterval(() => void fetch(`${site()}/products`).then((response) => response.arrayBuffer()).catch(() => undefined), 50);
+      let browser: Browser | undefined;
+      try {
+        browser = await chromium.launch({ executablePath: CHROMIUM.path, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+        const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+        const errors: string[] = [];
+        page.on('pageerror', (error) => errors.push(error.message));
+        await page.goto(`http://127.0.0.1:${context.sandbox.ports.labPort}`);
+        await page.waitForFunction(() => document.querySelectorAll('.panel').length > 0, undefined, { timeout: 10_000 });
+        expect(await page.$$eval('.panel', (boxes) => boxes.map((box) => (box as HTMLElement).dataset.panel))).toEqual(panels.map((panel) => panel.id));
+        const series = chartSeries(panels).map(({ key }) => key);
+        const drawn = async (key: string) => {
+          const data = (await page.evaluate(async () => (await fetch('/api/dashboard')).json())) as HistorySlice;
+          return data.values[series.indexOf(key)]!.some((value) => value !== null && value > 0);
+        };
+        for (const key of ['instances/app-1', 'instances/app-2', 'cpu/app-1', 'cpu/balancer']) {
+          expect(await waitFor(() => drawn(key), (seen) => seen, 30_000), key).toBe(true);
+        }
+        expect(await page.$eval('.panel[data-panel="cpu"]', (box) => box.textContent ?? '')).toMatch(/CPU by instance/);
+        expect(errors).toEqual([]);
+      } finally {
+        clearInterval(trickle);
+        await browser?.close();
+      }
+    }, 90_000);
   });
 
   it('replaces each instance in turn with npm run deploy', async () => {
