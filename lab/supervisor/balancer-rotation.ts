@@ -5,23 +5,16 @@
  */
 import { BALANCER_ROUTES } from '../balancer/routes.js';
 import type { FleetMember } from '../lab-context.js';
-import { delay } from '../timing.js';
+import { until } from '../timing.js';
 
 /** What GET /__balancer/status answers, as far as the rotation needs it. */
 interface BalancerStatus {
   upstreams: Array<{ name: string; up: boolean }>;
 }
 
-const POLL_MS = 100;
-
 /** Resolves true once the balancer on `balancerPort` counts `member` up, false after `timeoutMs`. */
-export async function waitInRotation(balancerPort: number, member: FleetMember, timeoutMs: number): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await isUp(balancerPort, member.name)) return true;
-    await delay(POLL_MS);
-  }
-  return false;
+export function waitInRotation(balancerPort: number, member: FleetMember, timeoutMs: number): Promise<boolean> {
+  return until(() => isUp(balancerPort, member.name), timeoutMs);
 }
 
 async function isUp(balancerPort: number, name: string): Promise<boolean> {

@@ -47,6 +47,8 @@ interface Child {
   exited: Promise<void>;
   /** Answered on its port (a process with a port) or ran UP_AFTER_MS (one without). */
   up: boolean;
+  /** Resolves to `up` once it is known: true when it came up, false when it exited first. */
+  ready: Promise<boolean>;
   /** Set when the supervisor itself stops this child (a save, a scale down, Ctrl-C): its exit is no crash. */
   stopping: boolean;
 }
@@ -90,11 +92,12 @@ export class FleetProcess {
       this.settleFirstStart(false);
       return;
     }
-    const started: Child = { child, pid: child.pid, exited: new Promise((resolve) => child.once('exit', () => resolve())), up: false, stopping: false };
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    const started: Child = { child, pid: child.pid, exited, up: false, ready: Promise.resolve(false), stopping: false };
     this.current = started;
     options.onChange();
     child.once('exit', (code, signal) => this.onExit(started, signal ? `signal ${signal}` : `exit code ${code}`));
-    void this.watchForUp(started);
+    started.ready = this.watchForUp(started);
   }
 
   /** Kills it with SIGKILL, as a crash would; returns the pid, or undefined when it is down. */
@@ -126,8 +129,7 @@ export class FleetProcess {
   async replace(): Promise<boolean> {
     this.restart();
     await this.restarting;
-    const started = this.current;
-    return started !== undefined && (started.up || (await this.upOrExited(started)));
+    return (await this.current?.ready) ?? false;
   }
 
   /** Stops it for good (SIGTERM, then SIGKILL after a grace period). */
@@ -137,19 +139,16 @@ export class FleetProcess {
     await this.stopCurrent();
   }
 
-  private async watchForUp(started: Child): Promise<void> {
-    started.up = await this.upOrExited(started);
-    if (started.up) this.settleFirstStart(true);
-  }
-
-  /** True once the child answers on its port (or has run UP_AFTER_MS, without one); false if it exits first. */
-  private async upOrExited(started: Child): Promise<boolean> {
+  /** Sets `up` once the child answers on its port (or has run UP_AFTER_MS, without one), and answers it; false if it exits first. */
+  private async watchForUp(started: Child): Promise<boolean> {
     let exited = false;
     void started.exited.then(() => (exited = true));
     const { port } = this.options;
     if (port === undefined) await settlesWithin(started.exited, UP_AFTER_MS);
     else while (!exited && !(await isListening(port, '127.0.0.1', 200))) await delay(100);
-    return !exited;
+    started.up = !exited;
+    if (started.up) this.settleFirstStart(true);
+    return started.up;
   }
 
   private onExit(ended: Child, how: string): void {

@@ -7,6 +7,7 @@
  * fleet grows and shrinks.
  */
 import { LabError } from '../errors.js';
+import type { FastifyReply } from 'fastify';
 import type { LabRoutes } from '../lab-context.js';
 
 /** What Prometheus' HTTP service discovery reads: target groups with their labels. */
@@ -31,14 +32,7 @@ export const fleetRoutes: LabRoutes = async (server, context) => {
         },
       },
     },
-    async (request, reply) => {
-      try {
-        return { processes: await context.fleet.scale(request.body.role, request.body.count) };
-      } catch (error) {
-        if (!(error instanceof LabError)) throw error;
-        return reply.code(400).send({ statusCode: 400, error: 'Bad Request', message: error.message });
-      }
-    },
+    async (request, reply) => refusedAsBadRequest(reply, async () => ({ processes: await context.fleet.scale(request.body.role, request.body.count) })),
   );
 
   server.post<{ Body: { role?: string } }>(
@@ -48,14 +42,7 @@ export const fleetRoutes: LabRoutes = async (server, context) => {
         body: { type: 'object', additionalProperties: false, properties: { role: { type: 'string', maxLength: 64 } } },
       },
     },
-    async (request, reply) => {
-      try {
-        return await context.fleet.deploy(request.body?.role);
-      } catch (error) {
-        if (!(error instanceof LabError)) throw error;
-        return reply.code(400).send({ statusCode: 400, error: 'Bad Request', message: error.message });
-      }
-    },
+    async (request, reply) => refusedAsBadRequest(reply, () => context.fleet.deploy(request.body?.role)),
   );
 
   server.get('/api/fleet/targets', async (): Promise<TargetGroup[]> =>
@@ -68,3 +55,13 @@ export const fleetRoutes: LabRoutes = async (server, context) => {
       })),
   );
 };
+
+/** What the fleet answers, or a 400 with its one line when it refuses (a LabError: a role it lacks, a count out of range). */
+async function refusedAsBadRequest<T>(reply: FastifyReply, act: () => Promise<T>): Promise<T | FastifyReply> {
+  try {
+    return await act();
+  } catch (error) {
+    if (!(error instanceof LabError)) throw error;
+    return reply.code(400).send({ statusCode: 400, error: 'Bad Request', message: error.message });
+  }
+}

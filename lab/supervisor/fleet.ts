@@ -17,7 +17,7 @@ import { LabError } from '../errors.js';
 import { writeJsonFile } from '../json-file.js';
 import type { FleetControl, FleetDeploy, FleetKill, FleetMember } from '../lab-context.js';
 import { freePort } from '../net/free-port.js';
-import { BALANCER_METRICS_PATH, processName, type FleetRole } from '../scenario/fleet-roles.js';
+import { appRole, BALANCER_METRICS_PATH, processName, type FleetRole } from '../scenario/fleet-roles.js';
 import { FleetProcess } from './fleet-process.js';
 import { watchSources, type SourceWatcher } from './source-watcher.js';
 
@@ -173,7 +173,7 @@ export class Fleet implements FleetControl {
    */
   deploy(roleName?: string): Promise<FleetDeploy> {
     const run = this.scaling.then(async () => {
-      const role = roleName === undefined ? this.deployedByDefault() : this.roleNamed(roleName);
+      const role = roleName === undefined ? appRole(this.options.roles) : this.roleNamed(roleName);
       if (this.stopped) throw new LabError('FLEET_REFUSED', 'the lab is stopping');
       const inRotation = role.role === this.balancedRole() ? this.options.inRotation : undefined;
       const replaced: FleetDeploy['replaced'] = [];
@@ -199,11 +199,6 @@ export class Fleet implements FleetControl {
   /** The role behind the balancer, if there is one. */
   private balancedRole(): string | undefined {
     return this.options.roles.find((role) => role.balances)?.balances?.role;
-  }
-
-  private deployedByDefault(): FleetRole {
-    const balanced = this.balancedRole();
-    return balanced !== undefined ? this.roleNamed(balanced) : this.options.roles.find((role) => role.primary)!;
   }
 
   private roleNamed(name: string): FleetRole {

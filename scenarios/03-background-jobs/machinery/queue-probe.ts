@@ -4,7 +4,7 @@
  * stand-in received for each, and the fleet's workers, scaled for a measurement and put back.
  */
 import type { CheckFleet, StepContext, StepVerdict } from '../../../lab/sdk.js';
-import { failed, LabError } from '../../../lab/sdk.js';
+import { failed, LabError, until } from '../../../lab/sdk.js';
 import { withdrawSignUps } from './sign-ups.js';
 
 type Admin = StepContext['admin'];
@@ -163,16 +163,6 @@ export async function withWorkers<T>(fleet: CheckFleet, count: number, measure: 
     return await measure();
   } finally {
     await fleet.scale('worker', before);
-  }
-}
-
-/** Waits until `ready` holds, or the deadline passes; answers whether it held. */
-export async function until(ready: () => Promise<boolean>, timeoutMs: number): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (await ready()) return true;
-    if (Date.now() >= deadline) return false;
-    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
   }
 }
 

@@ -5,10 +5,10 @@
  * the longest claim (locked_until) of a job still running says, and some seconds more.
  */
 import type { ScenarioStep, StepContext, StepVerdict } from '../../../lab/sdk.js';
-import { failed, passed } from '../../../lab/sdk.js';
+import { failed, passed, until } from '../../../lab/sdk.js';
 import { HINTS } from './hints.js';
 import type { JobOutcome, MailOutcome, QueuedJobs } from './queue-probe.js';
-import { backlogVerdict, jobOutcome, mailOutcome, mailUrlOf, plural, settle, until, waitForEmptyQueue, withOwnJobs, withWorkers, workerCount } from './queue-probe.js';
+import { backlogVerdict, jobOutcome, mailOutcome, mailUrlOf, plural, settle, waitForEmptyQueue, withOwnJobs, withWorkers, workerCount } from './queue-probe.js';
 import { ONCE_WORKERS } from './step-once.js';
 
 /** Enough for three workers' first few seconds (about 90 emails a second), so every worker is mid-job at the kill. */
