@@ -41,6 +41,8 @@ export const ERROR_CODES = {
   BALANCER_CONFIG: 1,
   /** The file listing the app's instances, which the lab writes for the balancer, is missing or unreadable. */
   BALANCER_UPSTREAMS: 1,
+  /** The first start could not time the app to set the load test's rate for this machine. */
+  CALIBRATION: 1,
 } as const;
 
 export type LabErrorCode = keyof typeof ERROR_CODES;

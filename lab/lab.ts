@@ -10,6 +10,7 @@ import type { ScenarioDefinition } from './scenario/definition.js';
 import { DEFINITION_FILE, ROOT_DIR, resolveScenarioFolder } from './scenario/location.js';
 import type { ScenarioStep } from './scenario/steps.js';
 import { IN_PROGRESS_NAME } from './runs/run-store.js';
+import { readRateCalibration, withCalibratedRate } from './load-rate.js';
 import { readSettings, type LabSettings } from './settings.js';
 
 /** Every file and folder of one lab, each in one place. */
@@ -37,6 +38,8 @@ export interface LabPaths {
   checkProgress: string;
   /** The dashboard's charts between starts of the lab (the last 15 minutes). */
   dashboardHistory: string;
+  /** The load test's rate measured for this machine on the first start (lab/rate-calibration.ts). */
+  loadRate: string;
   /**
    * Where the learner's files are (src/…, the files of files.pristine): the scenario's folder.
    * LAB_LEARNER_DIR points the lab at a copy: the tests run every process from the shipped files,
@@ -74,7 +77,9 @@ export async function openLab(options: OpenLabOptions = {}): Promise<Lab> {
 
 /** The lab of a definition already loaded, in its folder. */
 export function labOf(scenario: ScenarioDefinition, folder: string, env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Lab {
-  return { scenario, paths: labPaths(scenario, folder, env, cwd), settings: readSettings(env) };
+  const paths = labPaths(scenario, folder, env, cwd);
+  // A load test sent at a rate measured for this machine on the first start, once it has been.
+  return { scenario: withCalibratedRate(scenario, readRateCalibration(paths.loadRate)), paths, settings: readSettings(env) };
 }
 
 export function labPaths(scenario: ScenarioDefinition, folder: string, env: NodeJS.ProcessEnv, cwd: string): LabPaths {
@@ -94,6 +99,7 @@ export function labPaths(scenario: ScenarioDefinition, folder: string, env: Node
     checkLoads: path.join(state, 'check-loads.json'),
     checkProgress: path.join(state, 'progress.json'),
     dashboardHistory: path.join(state, 'dashboard-history.json'),
+    loadRate: path.join(state, 'load-rate.json'),
     learnerDir: env.LAB_LEARNER_DIR?.trim() ? path.resolve(cwd, env.LAB_LEARNER_DIR.trim()) : folder,
     schema: path.join(folder, scenario.files.schema),
     runFrom: env.INIT_CWD?.trim() || cwd,

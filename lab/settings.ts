@@ -11,8 +11,8 @@ export interface LabSettings {
   embeddedPgPort: number;
   /** Where the app and the lab server listen (HOST): loopback unless you say otherwise. */
   appHost: string;
-  /** Size the scenario's data to this machine on the first seed (LAB_CALIBRATE=off keeps the default). */
-  calibrateDataset: boolean;
+  /** Fit the scenario to this machine on the first start: its data's size, or its load test's rate (LAB_CALIBRATE=off keeps the defaults). */
+  calibrate: boolean;
   /** Set: use this PostgreSQL and start none. */
   externalDatabaseUrl?: string;
 }
@@ -25,7 +25,7 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): LabSettings 
     labPort: readPort(env, 'LAB_PORT', DEFAULT_LAB_PORT),
     embeddedPgPort: readPort(env, 'LAB_DB_PORT', DEFAULT_PG_PORT),
     appHost: env.HOST?.trim() || '127.0.0.1',
-    calibrateDataset: env.LAB_CALIBRATE?.trim().toLowerCase() !== 'off',
+    calibrate: env.LAB_CALIBRATE?.trim().toLowerCase() !== 'off',
     ...(externalDatabaseUrl ? { externalDatabaseUrl } : {}),
   };
 }

@@ -122,6 +122,13 @@ export interface ScenarioDefinition {
      * still sends users.
      */
     ratePerSecond?: number;
+    /**
+     * Sets `ratePerSecond` for this machine on the first start, for a lesson about one process's
+     * capacity: `overload` × the requests one process of the shipped app answers per second of
+     * CPU (lab/rate-calibration.ts). `ratePerSecond` is the rate until it is measured, and with
+     * LAB_CALIBRATE=off.
+     */
+    rateCalibration?: { overload: number };
     /** The app's main page: the start banner's link, and without `mix` the one path every user asks for. */
     route: string;
     /**

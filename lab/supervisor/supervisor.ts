@@ -11,6 +11,7 @@ import type { SeedOutcome } from '../scenario/definition.js';
 import { learnerPath, scenarioTitle, type Lab } from '../lab.js';
 import { appRole, fleetRoles, type FleetRole } from '../scenario/fleet-roles.js';
 import { calibrateDataset } from '../calibration.js';
+import { calibrateRateIfNeeded } from '../rate-calibration.js';
 import { connectionBudget, describeConnectionBudget } from '../database/stats.js';
 import { withClient } from '../database/with-client.js';
 import { processFacts } from '../os/system.js';
@@ -81,6 +82,8 @@ export async function runSupervisor(lab: Lab, restartOnCrash: boolean): Promise<
     writeLabState(state, paths.labState);
 
     await startStep(stopSignal, () => seedIfNeeded(lab, database));
+    // Measured before the app's processes start, so that they do not share the cores with it.
+    if (settings.calibrate) await startStep(stopSignal, () => calibrateRateIfNeeded(lab, database.appUrl, (line) => console.log(`  ${line}`)));
     const size = (await existingSeed(scenario, database.appUrl)) ?? {};
 
     // Other commands read the processes and their pids from .lab/lab.json: rewritten each time one starts or ends.
@@ -175,7 +178,7 @@ async function seedIfNeeded(lab: Lab, database: LabDatabase): Promise<void> {
   const result = await seedWithProgress(scenario, database.appUrl);
   reportSeed(result);
   // A scenario without a calibration keeps its default size on every machine.
-  if (!lab.settings.calibrateDataset || !scenario.calibration) return;
+  if (!lab.settings.calibrate || !scenario.calibration) return;
   const unit = scenario.dataset.unit;
   await calibrateDataset(
     lab,

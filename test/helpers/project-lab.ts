@@ -13,7 +13,8 @@ import { folderOf } from '../../lab/scenario/location.js';
 /** The scenario's folder. */
 export const SCENARIO_DIR = folderOf(process.env.LAB_SCENARIO ?? '1');
 export const scenario: ScenarioDefinition = await loadDefinition(SCENARIO_DIR);
-export const lab: Lab = labOf(scenario, SCENARIO_DIR);
+/** The lab as the definition describes it: never with the rate a learner's first start measured (their .lab/). */
+export const lab: Lab = { ...labOf(scenario, SCENARIO_DIR), scenario };
 
 const pristine = writePristineScenario(lab);
 /** The folder of the scenario's learner files as shipped. */

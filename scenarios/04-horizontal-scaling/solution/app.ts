@@ -5,7 +5,7 @@
 // 2. The pool is sized for all the instances together: they share one database's budget.
 // 3. On SIGTERM (a deploy, a scale down) the instance stops taking new connections, finishes
 //    the requests it has, then exits: nothing in flight is lost.
-// 4. The login no longer holds a connection while bcrypt runs: tens of milliseconds of CPU
+// 4. The login no longer holds a connection while bcrypt runs: milliseconds of CPU
 //    during which the connection would sit idle, out of everyone else's reach.
 //
 //   POST /login          {"email", "password"}: checks the password, starts a session (a cookie)
@@ -66,7 +66,7 @@ app.post<{ Body: { email: string; password: string } }>(
     const { email, password } = request.body;
     const found = await pool.query<{ id: string; password_hash: string }>('SELECT id, password_hash FROM users WHERE email = $1', [email]);
     const user = found.rows[0];
-    // bcrypt is slow on purpose: tens of milliseconds of CPU, with no connection held.
+    // bcrypt is slow on purpose: milliseconds of CPU, with no connection held.
     const ok = user !== undefined && (await bcrypt.compare(password, user.password_hash));
     if (!user || !ok) return reply.code(401).send({ error: 'wrong email or password' });
     const sessionId = crypto.randomUUID();

@@ -59,7 +59,7 @@ app.post<{ Body: { email: string; password: string } }>(
     try {
       const found = await client.query<{ id: string; password_hash: string }>('SELECT id, password_hash FROM users WHERE email = $1', [email]);
       const user = found.rows[0];
-      // bcrypt is slow on purpose: tens of milliseconds of CPU for each check.
+      // bcrypt is slow on purpose: milliseconds of CPU for each check (see BCRYPT_COST in db/seed.ts).
       const ok = user !== undefined && (await bcrypt.compare(password, user.password_hash));
       if (!user || !ok) return reply.code(401).send({ error: 'wrong email or password' });
       await client.query('UPDATE users SET last_login_at = now() WHERE id = $1', [user.id]);
