@@ -10,7 +10,7 @@ import type { ScenarioDefinition } from './scenario/definition.js';
 import { DEFINITION_FILE, ROOT_DIR, resolveScenarioFolder } from './scenario/location.js';
 import type { ScenarioStep } from './scenario/steps.js';
 import { IN_PROGRESS_NAME } from './runs/run-store.js';
-import { readRateCalibration, withCalibratedRate } from './load-rate.js';
+import { applyCalibratedRate, readRateCalibration } from './load-rate.js';
 import { readSettings, type LabSettings } from './settings.js';
 
 /** Every file and folder of one lab, each in one place. */
@@ -72,14 +72,15 @@ export async function openLab(options: OpenLabOptions = {}): Promise<Lab> {
   const env = options.env ?? process.env;
   const cwd = options.cwd ?? process.cwd();
   const folder = options.folder ?? resolveScenarioFolder(env, cwd);
-  return labOf(await loadDefinition(folder), folder, env, cwd);
+  const lab = labOf(await loadDefinition(folder), folder, env, cwd);
+  // The load test's rate measured for this machine on the first start, once it has been.
+  applyCalibratedRate(lab.scenario, readRateCalibration(lab.paths.loadRate));
+  return lab;
 }
 
 /** The lab of a definition already loaded, in its folder. */
 export function labOf(scenario: ScenarioDefinition, folder: string, env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Lab {
-  const paths = labPaths(scenario, folder, env, cwd);
-  // A load test sent at a rate measured for this machine on the first start, once it has been.
-  return { scenario: withCalibratedRate(scenario, readRateCalibration(paths.loadRate)), paths, settings: readSettings(env) };
+  return { scenario, paths: labPaths(scenario, folder, env, cwd), settings: readSettings(env) };
 }
 
 export function labPaths(scenario: ScenarioDefinition, folder: string, env: NodeJS.ProcessEnv, cwd: string): LabPaths {

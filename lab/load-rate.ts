@@ -1,7 +1,7 @@
 /**
  * The load test's rate for this machine, as the first start measured it (rate-calibration.ts)
- * and kept in the lab's state folder: every command that opens the lab reads it here, so the
- * load test, the checks and the help all send the same rate. Light on purpose (no load
+ * and kept in the lab's state folder: every command that opens the lab (openLab) reads it here,
+ * so the load test, the checks and the help all send the same rate. Light on purpose (no load
  * generator, no app runner): every command imports it.
  */
 import { readJsonFile } from './json-file.js';
@@ -24,9 +24,12 @@ export function readRateCalibration(file: string): RateCalibration | undefined {
   return { ratePerSecond: Math.round(kept.ratePerSecond), cpuMillisecondsPerRequest: kept.cpuMillisecondsPerRequest, measuredAt: kept.measuredAt };
 }
 
-/** The scenario as this machine runs it: its load test at the kept rate, when it has one. */
-export function withCalibratedRate(scenario: ScenarioDefinition, calibration: RateCalibration | undefined): ScenarioDefinition {
-  if (!scenario.loadTest.rateCalibration || !calibration) return scenario;
-  return { ...scenario, loadTest: { ...scenario.loadTest, ratePerSecond: calibration.ratePerSecond } };
+/**
+ * Sets the kept rate as the scenario's load-test rate, in the definition itself: the scenario's
+ * own modules (its steps, the goal's load) import that object, and must send the rate the load
+ * test sends. Only for a scenario that asks for a calibrated rate; nothing kept, nothing changes.
+ */
+export function applyCalibratedRate(scenario: ScenarioDefinition, calibration: RateCalibration | undefined): void {
+  if (!scenario.loadTest.rateCalibration || !calibration) return;
+  scenario.loadTest.ratePerSecond = calibration.ratePerSecond;
 }
-

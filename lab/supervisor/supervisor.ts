@@ -11,6 +11,7 @@ import type { SeedOutcome } from '../scenario/definition.js';
 import { learnerPath, scenarioTitle, type Lab } from '../lab.js';
 import { appRole, fleetRoles, type FleetRole } from '../scenario/fleet-roles.js';
 import { calibrateDataset } from '../calibration.js';
+import { applyCalibratedRate } from '../load-rate.js';
 import { calibrateRateIfNeeded } from '../rate-calibration.js';
 import { connectionBudget, describeConnectionBudget } from '../database/stats.js';
 import { withClient } from '../database/with-client.js';
@@ -83,7 +84,7 @@ export async function runSupervisor(lab: Lab, restartOnCrash: boolean): Promise<
 
     await startStep(stopSignal, () => seedIfNeeded(lab, database));
     // Measured before the app's processes start, so that they do not share the cores with it.
-    if (settings.calibrate) await startStep(stopSignal, () => calibrateRateIfNeeded(lab, database.appUrl, (line) => console.log(`  ${line}`)));
+    if (settings.calibrate) applyCalibratedRate(scenario, await startStep(stopSignal, () => calibrateRateIfNeeded(lab, database.appUrl, (line) => console.log(`  ${line}`))));
     const size = (await existingSeed(scenario, database.appUrl)) ?? {};
 
     // Other commands read the processes and their pids from .lab/lab.json: rewritten each time one starts or ends.

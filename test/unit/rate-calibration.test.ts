@@ -4,11 +4,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { LabError } from '../../lab/errors.js';
-import { labOf, type Lab } from '../../lab/lab.js';
-import { readRateCalibration, withCalibratedRate } from '../../lab/load-rate.js';
+import { loadDefinition, openLab, type Lab } from '../../lab/lab.js';
+import { applyCalibratedRate, readRateCalibration } from '../../lab/load-rate.js';
 import { calibrateRateIfNeeded, rateFor } from '../../lab/rate-calibration.js';
 import type { ScenarioDefinition } from '../../lab/scenario/definition.js';
-import { lab as projectLab, scenario, SCENARIO_DIR } from '../helpers/project-lab.js';
+import { folderOf } from '../../lab/scenario/location.js';
+import { lab as projectLab, scenario } from '../helpers/project-lab.js';
 
 const calibrated: ScenarioDefinition = { ...scenario, loadTest: { ...scenario.loadTest, ratePerSecond: 50, rateCalibration: { overload: 1.3 } } };
 const folders: string[] = [];
@@ -47,7 +48,6 @@ describe('calibrateRateIfNeeded', () => {
     expect(first?.ratePerSecond).toBe(260);
     expect(lines[1]).toContain('one core answers about 200 requests/s, so the load test sends 260 requests/s (1.3× that)');
     expect(readRateCalibration(lab.paths.loadRate)?.ratePerSecond).toBe(260);
-    expect(withCalibratedRate(calibrated, readRateCalibration(lab.paths.loadRate)).loadTest.ratePerSecond).toBe(260);
 
     // The next start keeps it.
     expect(await calibrateRateIfNeeded(lab, 'unused', () => undefined, measure)).toBeUndefined();
@@ -68,15 +68,28 @@ describe('calibrateRateIfNeeded', () => {
   });
 });
 
-describe('labOf', () => {
-  it('gives the definition\'s rate until one is measured, then the measured one', () => {
+describe('applyCalibratedRate', () => {
+  it('sets the kept rate on a scenario that asks for one, and on no other', () => {
+    const asks: ScenarioDefinition = { ...scenario, loadTest: { ...scenario.loadTest, ratePerSecond: 50, rateCalibration: { overload: 1.3 } } };
+    applyCalibratedRate(asks, undefined);
+    expect(asks.loadTest.ratePerSecond).toBe(50);
+    const kept = { ratePerSecond: 321, cpuMillisecondsPerRequest: 4, measuredAt: new Date().toISOString() };
+    applyCalibratedRate(asks, kept);
+    expect(asks.loadTest.ratePerSecond).toBe(321);
+    const doesNotAsk: ScenarioDefinition = { ...scenario, loadTest: { ...scenario.loadTest } };
+    applyCalibratedRate(doesNotAsk, kept);
+    expect(doesNotAsk.loadTest.ratePerSecond).toBe(scenario.loadTest.ratePerSecond);
+  });
+});
+
+describe('openLab', () => {
+  it('gives Scenario 4 the kept rate, in the definition its steps import too', async () => {
     const state = fs.mkdtempSync(path.join(os.tmpdir(), 'lab-rate-'));
     folders.push(state);
-    const env = { ...process.env, LAB_STATE_DIR: state };
-    expect(labOf(calibrated, SCENARIO_DIR, env).scenario.loadTest.ratePerSecond).toBe(50);
     fs.writeFileSync(path.join(state, 'load-rate.json'), JSON.stringify({ ratePerSecond: 321, cpuMillisecondsPerRequest: 4, measuredAt: new Date().toISOString() }));
-    expect(labOf(calibrated, SCENARIO_DIR, env).scenario.loadTest.ratePerSecond).toBe(321);
-    // A scenario that does not ask for a calibrated rate keeps its own, whatever the file says.
-    expect(labOf(scenario, SCENARIO_DIR, env).scenario.loadTest.ratePerSecond).toBe(scenario.loadTest.ratePerSecond);
+    const folder = folderOf('4');
+    const lab = await openLab({ folder, env: { ...process.env, LAB_STATE_DIR: state } });
+    expect(lab.scenario.loadTest.ratePerSecond).toBe(321);
+    expect((await loadDefinition(folder)).loadTest.ratePerSecond).toBe(321);
   });
 });
