@@ -17,9 +17,15 @@ export interface BalancerMetrics {
   registry: client.Registry;
   /** One answer to a client: the upstream that gave it (or "none"), its status and how long it took. */
   answered(upstream: string, statusCode: number, seconds: number): void;
-  /** An attempt on `upstream` failed and the request went on to another. */
-  retried(upstream: string): void;
+  /** An attempt on `upstream` failed and the request went on to another, for `cause`. */
+  retried(upstream: string, cause: RetryCause): void;
 }
+
+/**
+ * Why an attempt was tried again: an instance that refused the connection never saw the request;
+ * one that took it and broke the connection (a process gone with requests in flight) did.
+ */
+export type RetryCause = 'refused' | 'cut' | 'timeout' | 'status';
 
 /** A registry with the balancer's metrics; `upstreams` is read at each scrape for the gauges. */
 export function createBalancerMetrics(upstreams: () => UpstreamStatus[]): BalancerMetrics {
@@ -40,8 +46,8 @@ export function createBalancerMetrics(upstreams: () => UpstreamStatus[]): Balanc
   });
   const retries = new client.Counter({
     name: 'lab_balancer_retries_total',
-    help: 'Attempts that failed and were tried on another instance, by the instance that failed.',
-    labelNames: ['upstream'],
+    help: 'Attempts that failed and were tried on another instance, by the instance that failed and why: refused (the request never reached it), cut (it took the request and the connection broke), timeout, or status (an answer proxy_next_upstream names).',
+    labelNames: ['upstream', 'cause'],
     registers: [registry],
   });
   // Gauges read when scraped: an instance gone from the upstreams file leaves them.
@@ -74,8 +80,8 @@ export function createBalancerMetrics(upstreams: () => UpstreamStatus[]): Balanc
       requests.inc({ upstream, status_code: String(statusCode) });
       duration.observe({ upstream }, seconds);
     },
-    retried(upstream) {
-      retries.inc({ upstream });
+    retried(upstream, cause) {
+      retries.inc({ upstream, cause });
     },
   };
 }

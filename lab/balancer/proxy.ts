@@ -78,7 +78,7 @@ export async function proxyRequest(request: IncomingMessage, response: ServerRes
       countFailure(upstream);
       const again = mayTryAgain(config.nextUpstream, failure, idempotent);
       if (again && tried.size < tryLimit && context.upstreams.anyLeft(tried)) {
-        context.metrics.retried(upstream.name);
+        context.metrics.retried(upstream.name, failure.kind === 'timeout' ? 'timeout' : failure.sent ? 'cut' : 'refused');
         continue;
       }
       break;
@@ -90,7 +90,7 @@ export async function proxyRequest(request: IncomingMessage, response: ServerRes
       if ((idempotent || config.nextUpstream.nonIdempotent) && tried.size < tryLimit && context.upstreams.anyLeft(tried)) {
         await answer.body.dump().catch(() => undefined);
         upstream.release();
-        context.metrics.retried(upstream.name);
+        context.metrics.retried(upstream.name, 'status');
         continue;
       }
     } else {

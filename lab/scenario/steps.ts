@@ -8,7 +8,7 @@
  * observed, so the judgement can be tested on fixed numbers.
  */
 import type pg from 'pg';
-import type { FleetKill, FleetMember } from '../lab-context.js';
+import type { FleetDeploy, FleetKill, FleetMember } from '../lab-context.js';
 import type { RunRecord } from '../runs/run-record.js';
 
 export type StepStatus = 'passed' | 'failed' | 'skipped';
@@ -71,6 +71,8 @@ export interface CheckFleet {
   scale(role: string, count: number): Promise<FleetMember[]>;
   /** Kills the role's highest-numbered running process with SIGKILL, as a crash would. */
   kill(role: string): Promise<FleetKill>;
+  /** Replaces the role's processes one at a time, as `npm run deploy` does, and answers once the last is back. */
+  deploy(role: string): Promise<FleetDeploy>;
 }
 
 /** Three hints, each assuming the learner read the ones before: a nudge, where to look, nearly the answer. */

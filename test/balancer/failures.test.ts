@@ -23,7 +23,7 @@ describe('retries (proxy_next_upstream error timeout)', () => {
     await closed.close();
     expect(await getMany(balancer.port, 20)).toEqual(Array(20).fill(200));
     expect(open.hits).toBe(20);
-    expect(sampleValue(await balancer.metrics(), 'lab_balancer_retries_total', { upstream: 'app-1' })).toBe(20);
+    expect(sampleValue(await balancer.metrics(), 'lab_balancer_retries_total', { upstream: 'app-1', cause: 'refused' })).toBe(20);
   });
 
   it('does not send a POST again once an instance has read it, but does a GET', async () => {
@@ -37,6 +37,8 @@ describe('retries (proxy_next_upstream error timeout)', () => {
     expect(post.status).toBe(502);
     expect(JSON.parse(post.body)).toMatchObject({ balancer: true, error: expect.stringMatching(/^app-1 did not answer/) });
     expect([breaking.hits, good.hits]).toEqual([2, 1]);
+    // The GET reached app-1 before it broke the connection: a cut, not a refusal.
+    expect(sampleValue(await balancer.metrics(), 'lab_balancer_retries_total', { upstream: 'app-1', cause: 'cut' })).toBe(1);
   });
 
   it('sends a POST again when non_idempotent says so, and none at all with proxy_next_upstream off', async () => {

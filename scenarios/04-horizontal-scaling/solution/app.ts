@@ -3,8 +3,9 @@
 // 1. Sessions live in PostgreSQL (the sessions table), not in one process's memory: whichever
 //    instance the balancer picks finds the session another instance started.
 // 2. The pool is sized for all the instances together: they share one database's budget.
-// 3. On SIGTERM (a deploy, a scale down) the instance stops taking new connections, finishes
-//    the requests it has, then exits: nothing in flight is lost.
+// 3. On SIGTERM (a deploy, a scale down) the instance leaves the balancer's rotation (its
+//    /health fails), then stops taking new connections, finishes the requests it has, and
+//    exits: nothing in flight is lost.
 // 4. The login no longer holds a connection while bcrypt runs: milliseconds of CPU
 //    during which the connection would sit idle, out of everyone else's reach.
 //
@@ -115,23 +116,36 @@ app.get<{ Params: { id: string } }>(
   },
 );
 
-app.get('/health', async () => ({ ok: true, instance: NAME }));
-
-// A deploy or a scale down sends SIGTERM. app.close() stops taking new connections (the
-// balancer sends new requests to the other instances) and waits for the requests in flight;
-// then the pool's connections go back to the database, and the process exits.
+// Set on SIGTERM: from then on /health says this instance is going away.
 let closing = false;
+
+app.get('/health', async (_request, reply) => {
+  if (closing) return reply.code(503).send({ ok: false, instance: NAME, closing: true });
+  return { ok: true, instance: NAME };
+});
+
+// How long /health fails before the instance stops taking connections: two failed checks of
+// the balancer's (balancer.conf: every 1 s, fails=2), and a second to spare.
+const LEAVE_ROTATION_MS = 3_000;
+
+// A deploy or a scale down sends SIGTERM. First the instance leaves the balancer's rotation
+// (its /health fails) while it still answers everything sent to it; then app.close() stops
+// taking new connections and waits for the requests in flight; then the pool's connections
+// go back to the database, and the process exits. Closing at once would break the connections
+// the balancer keeps open to this instance, with requests on their way.
 process.on('SIGTERM', () => {
   if (closing) return;
   closing = true;
-  console.log(`${NAME}: SIGTERM, finishing the requests in flight`);
-  void app
-    .close()
-    .then(() => pool.end())
-    .then(() => process.exit(0), (error: unknown) => {
-      console.error(`${NAME}: could not close cleanly:`, error);
-      process.exit(1);
-    });
+  console.log(`${NAME}: SIGTERM, leaving the balancer's rotation, then finishing the requests in flight`);
+  setTimeout(() => {
+    void app
+      .close()
+      .then(() => pool.end())
+      .then(() => process.exit(0), (error: unknown) => {
+        console.error(`${NAME}: could not close cleanly:`, error);
+        process.exit(1);
+      });
+  }, LEAVE_ROTATION_MS);
 });
 
 await app.listen({ port: PORT, host: HOST });
