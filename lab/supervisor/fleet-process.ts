@@ -128,6 +128,11 @@ export class FleetProcess {
    */
   async replace(): Promise<boolean> {
     this.restart();
+    return this.ready();
+  }
+
+  /** Resolves true once the process running now (after a restart under way) is up, false if it exits first. */
+  async ready(): Promise<boolean> {
     await this.restarting;
     return (await this.current?.ready) ?? false;
   }

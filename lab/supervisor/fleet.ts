@@ -137,11 +137,15 @@ export class Fleet implements FleetControl {
       }
       if (this.stopped) throw new LabError('FLEET_REFUSED', 'the lab is stopping');
       const processes = this.byRole.get(role.role)!;
-      if (count > processes.length) await this.grow(role, count);
+      const grown = count > processes.length ? await this.grow(role, count) : [];
       const leaving = processes.splice(count);
-      for (const member of processes) if (member.pid() === undefined) member.restart();
+      const down = processes.filter((member) => member.pid() === undefined && !grown.includes(member));
+      for (const member of down) member.restart();
       if (leaving.length > 0) this.changed();
       await Promise.all(leaving.reverse().map((member) => member.stop()));
+      // Behind the balancer, answered once it sends to the new ones: a load test started next reaches them all.
+      const inRotation = role.role === this.balancedRole() ? this.options.inRotation : undefined;
+      if (inRotation) await Promise.all([...grown, ...down].map(async (member) => (await member.ready()) && inRotation(this.memberOf(member))));
       return this.members();
     });
     this.scaling = run.catch(() => undefined);
@@ -208,15 +212,19 @@ export class Fleet implements FleetControl {
   }
 
   /** Starts processes of the role until it has `count`. */
-  private async grow(role: FleetRole, count: number): Promise<void> {
+  /** Starts processes of the role until it has `count`; answers the new ones. */
+  private async grow(role: FleetRole, count: number): Promise<FleetProcess[]> {
     const processes = this.byRole.get(role.role)!;
+    const grown: FleetProcess[] = [];
     while (processes.length < count) {
       const index = processes.length + 1;
       const port = !role.http ? undefined : role.primary && index === 1 ? this.options.appPort : this.standInPorts.get(role.role) ?? (await (this.options.takePort ?? freePort)());
       const member = this.createProcess(role, index, port);
       processes.push(member);
+      grown.push(member);
       member.start();
     }
+    return grown;
   }
 
   private createProcess(role: FleetRole, index: number, port: number | undefined): FleetProcess {

@@ -131,8 +131,11 @@ describe('a fleet with a balancer', () => {
     expect(apps.every((member) => member.metricsPath === undefined)).toBe(true);
   });
 
-  it('rewrites the instances\' list as they scale up and down', async () => {
+  it('rewrites the instances\' list as they scale up and down, and answers a scale up once the new ones are in rotation', async () => {
+    rotationCalls.length = 0;
     await fleet!.scale('app', 3);
+    // A load test started right after `npm run scale` reaches every instance.
+    expect(rotationCalls.map((call) => call.name)).toEqual(['app-3']);
     expect(upstreams().map((upstream) => upstream.name)).toEqual(['app-1', 'app-2', 'app-3']);
     expect(upstreams()[2]!.port).toBe(appMembers()[2]!.port);
     await fleet!.scale('app', 2);

@@ -1,0 +1,116 @@
+/**
+ * Step "scaled": the instances running now answer more than one instance can, and each does its
+ * share. The check measures both on this machine, now: the load test's users (each waits for an
+ * answer before sending the next, so they get what the instances can give) through the balancer
+ * for a few seconds with one instance, then with the learner's count, and reads each instance's
+ * own count of the requests it answered. With more instances than cores it measures at the
+ * cores' count too: the line shows what the extra processes add.
+ */
+import type { CheckFleet, ScenarioStep, StepVerdict } from '../../../lab/sdk.js';
+import { failed, passed } from '../../../lab/sdk.js';
+import { HINTS } from './hints.js';
+import { APP_ROLE, instances, machineCores, plural, requestsByInstance, sendTraffic, withInstances } from './fleet-probe.js';
+
+/** The first seconds of each count warm a new process's JIT up; the next ones are measured. */
+const WARM_UP_SECONDS = 2;
+const MEASURE_SECONDS = 4;
+/** What the learner's instances must answer together, at least, against one instance. */
+export const SCALING_GOAL = 1.5;
+/** An instance answering less than this share of an even split is left out by the balancer. */
+export const FAIR_SHARE = 0.5;
+
+export interface Throughput {
+  instances: number;
+  perSecond: number;
+  /** Each instance's part of the requests answered while measured (0..1), by name. */
+  shares: Map<string, number>;
+}
+
+export interface ScalingObservation {
+  cores: number;
+  one: Throughput;
+  now: Throughput;
+  /** Measured only when the learner runs more instances than the machine has cores. */
+  atCores?: Throughput;
+}
+
+/** The load test's users through the balancer, at the count running now: requests answered per second and each instance's share. */
+async function measure(fleet: CheckFleet, appUrl: string, adminDatabaseUrl: string): Promise<Throughput> {
+  await sendTraffic(appUrl, adminDatabaseUrl, WARM_UP_SECONDS);
+  const members = await instances(fleet);
+  const before = await requestsByInstance(members);
+  const summary = await sendTraffic(appUrl, adminDatabaseUrl, MEASURE_SECONDS);
+  const after = await requestsByInstance(members);
+  const served = new Map(members.map((member) => [member.name, Math.max(0, (after.get(member.name) ?? 0) - (before.get(member.name) ?? 0))]));
+  const all = [...served.values()].reduce((sum, n) => sum + n, 0);
+  return {
+    instances: members.length,
+    perSecond: summary.succeeded / summary.durationSeconds,
+    shares: new Map([...served].map(([name, n]) => [name, all === 0 ? 0 : n / all])),
+  };
+}
+
+export const scaledStep: ScenarioStep = {
+  id: 'scaled',
+  title: "More instances answer more: one per core, each doing its share",
+  required: true,
+  hints: HINTS.scaled,
+  needs: ['app', 'database', 'fleet'],
+  async check({ appUrl, adminDatabaseUrl, fleet, sendLoad }) {
+    const cores = machineCores();
+    const running = (await instances(fleet!)).length;
+    if (running < 2) return judgeScaling({ cores, one: { instances: running, perSecond: 0, shares: new Map() }, now: { instances: running, perSecond: 0, shares: new Map() } });
+    const observation = await sendLoad(
+      'scaling',
+      `The check sends the load test's users through the balancer for ${WARM_UP_SECONDS + MEASURE_SECONDS} s with 1 instance, then with your ${running}${running > cores ? `, then with ${cores}` : ''}`,
+      async (): Promise<ScalingObservation> => {
+        const one = await withInstances(fleet!, 1, () => measure(fleet!, appUrl, adminDatabaseUrl));
+        const now = await measure(fleet!, appUrl, adminDatabaseUrl);
+        const atCores = running > cores && cores >= 2 ? await withInstances(fleet!, cores, () => measure(fleet!, appUrl, adminDatabaseUrl)) : undefined;
+        return { cores, one, now, ...(atCores ? { atCores } : {}) };
+      },
+    );
+    return judgeScaling(observation);
+  },
+};
+
+const perSecond = (t: Throughput) => `${Math.round(t.perSecond)} requests/s`;
+
+export function judgeScaling(o: ScalingObservation): StepVerdict {
+  const coresLine = `this machine has ${plural(o.cores, 'core')}`;
+  if (o.now.instances < 2) {
+    return failed(
+      `${plural(o.now.instances, 'instance')} of the app runs, and ${coresLine}`,
+      o.cores >= 2
+        ? `one Node.js process runs its JavaScript on one core: run one per core, \`npm run scale -- ${APP_ROLE} ${Math.min(o.cores, 4)}\`, and look at the dashboard's CPU chart`
+        : 'this machine has one core, so more processes only take turns on it; still, run 2 (`npm run scale -- app 2`) for the steps after this one: sessions, the budget, crashes and deploys need more than one instance',
+    );
+  }
+  const ratio = o.now.perSecond / Math.max(o.one.perSecond, 1e-9);
+  const shares = [...o.now.shares].map(([name, share]) => `${name} ${Math.round(share * 100)}%`).join(', ');
+  const starved = [...o.now.shares].filter(([, share]) => share < FAIR_SHARE / o.now.instances).map(([name]) => name);
+  const observed = `1 instance answered ${perSecond(o.one)}; your ${o.now.instances} answered ${perSecond(o.now)} (${ratio.toFixed(2)}×), shared ${shares}; ${coresLine}`;
+  if (starved.length > 0) {
+    return failed(
+      observed,
+      `${starved.join(' and ')} got less than half an even share: the balancer is not spreading the requests. Look at balancer.conf (round robin or least_conn spread them; a hash on the client sends everything from one address, here 127.0.0.1, to one instance)`,
+    );
+  }
+  if (o.cores < 2) {
+    return passed(`${observed}. One core cannot answer more with more processes: this step cannot be measured here, and is judged on the share alone`);
+  }
+  if (ratio < SCALING_GOAL) {
+    return failed(
+      observed,
+      `the instances together should answer at least ${SCALING_GOAL}× what one does. Is something else busy on this machine (the load average, \`uptime\`)? Close what you can and check again; the dashboard's CPU chart shows whether each instance gets a core`,
+    );
+  }
+  if (o.atCores) {
+    const extra = o.now.perSecond / Math.max(o.atCores.perSecond, 1e-9);
+    return passed(
+      observed,
+      `${o.cores} instances answered ${perSecond(o.atCores)}: your ${o.now.instances} on ${plural(o.cores, 'core')} answered ${extra.toFixed(2)}× that. Past one per core, processes take turns on the same cores, and each holds its own share of the database's connections: ${o.cores} is enough here`,
+    );
+  }
+  return passed(observed);
+}
