@@ -51,6 +51,8 @@ interface Child {
   ready: Promise<boolean>;
   /** Set when the supervisor itself stops this child (a save, a scale down, Ctrl-C): its exit is no crash. */
   stopping: boolean;
+  /** Set when it was sent SIGKILL as a crash: it is going, even before its exit arrives. */
+  crashed: boolean;
 }
 
 export class FleetProcess {
@@ -93,7 +95,7 @@ export class FleetProcess {
       return;
     }
     const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-    const started: Child = { child, pid: child.pid, exited, up: false, ready: Promise.resolve(false), stopping: false };
+    const started: Child = { child, pid: child.pid, exited, up: false, ready: Promise.resolve(false), stopping: false, crashed: false };
     this.current = started;
     options.onChange();
     child.once('exit', (code, signal) => this.onExit(started, signal ? `signal ${signal}` : `exit code ${code}`));
@@ -103,8 +105,14 @@ export class FleetProcess {
   /** Kills it with SIGKILL, as a crash would; returns the pid, or undefined when it is down. */
   crash(): number | undefined {
     if (!this.current) return undefined;
+    this.current.crashed = true;
     this.current.child.kill('SIGKILL');
     return this.current.pid;
+  }
+
+  /** True when no process runs, or the one running was just killed as a crash (its exit may not have arrived yet). */
+  isDown(): boolean {
+    return this.current === undefined || this.current.crashed;
   }
 
   /** Stops it and starts it again; saves during a restart are gathered into one more restart, never run side by side. */

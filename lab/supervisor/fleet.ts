@@ -139,7 +139,7 @@ export class Fleet implements FleetControl {
       const processes = this.byRole.get(role.role)!;
       const grown = count > processes.length ? await this.grow(role, count) : [];
       const leaving = processes.splice(count);
-      const down = processes.filter((member) => member.pid() === undefined && !grown.includes(member));
+      const down = processes.filter((member) => member.isDown() && !grown.includes(member));
       for (const member of down) member.restart();
       if (leaving.length > 0) this.changed();
       await Promise.all(leaving.reverse().map((member) => member.stop()));

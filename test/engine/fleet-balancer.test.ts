@@ -170,6 +170,15 @@ describe('a fleet with a balancer', () => {
     expect(appMembers()[1]!.pid).toBe(before[1]);
   });
 
+  it('starts again an instance killed a moment before a scale, its exit not yet seen', async () => {
+    const killed = fleet!.kill({ role: 'app' });
+    await fleet!.scale('app', 2);
+    const now = appMembers();
+    expect(now.map((member) => member.name)).toEqual(['app-1', 'app-2']);
+    expect(now[1]!.pid).toBeDefined();
+    expect(now[1]!.pid).not.toBe(killed.killedPid);
+  });
+
   it('refuses to deploy a role the scenario does not have', async () => {
     await expect(fleet!.deploy('worker')).rejects.toThrow(/this scenario has no "worker" processes; its roles are balancer, app/);
   });

@@ -26,9 +26,9 @@ export async function instances(fleet: CheckFleet): Promise<FleetMember[]> {
   return (await fleet.members()).filter((member) => member.role === APP_ROLE && member.pid !== undefined && member.port !== undefined);
 }
 
-/** Runs `measure` with `count` instances, then puts the count the learner had back. */
+/** Runs `measure` with `count` instances, then puts the count the learner had back (one that was down counts: it is started again). */
 export async function withInstances<T>(fleet: CheckFleet, count: number, measure: () => Promise<T>): Promise<T> {
-  const before = (await instances(fleet)).length;
+  const before = (await fleet.members()).filter((member) => member.role === APP_ROLE).length;
   if (before !== count) await fleet.scale(APP_ROLE, count);
   try {
     return await measure();
