@@ -3,7 +3,9 @@
  * `uri` on each upstream; `fails` failures in a row (a status outside 2xx, an error, or no
  * answer within min(interval, 1 s)) mark it down, `passes` successes in a row mark it up.
  * A new upstream gets its first check at once and no requests until it passes (NGINX Plus's
- * `mandatory`): an instance still starting is not sent traffic it would refuse.
+ * `mandatory`): an instance still starting is not sent traffic it would refuse. A passing
+ * check also ends a rest that failed requests began (max_fails, fail_timeout): an instance back
+ * from a crash takes requests within an interval, not after fail_timeout.
  */
 import { request } from 'undici';
 import type { HealthCheckConfig } from './config.js';
@@ -64,6 +66,8 @@ export class HealthChecks {
       this.checking.delete(upstream);
       const wasUp = upstream.checks?.up;
       upstream.checks?.record(result.passed, result.detail);
+      // Up by its checks: a rest after failed requests ends too (an instance back from a crash).
+      if (upstream.checks?.up) upstream.passive.forgive();
       if (upstream.checks?.up !== wasUp) this.onTurn(upstream);
     });
   }

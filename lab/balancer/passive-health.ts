@@ -43,6 +43,15 @@ export class PassiveHealth {
     if (probing || this.failures >= this.maxFails) this.restingUntil = now + this.failTimeoutMs;
   }
 
+  /**
+   * Its health check passed: it answers again, so it takes requests at once instead of at the
+   * end of a rest (the active checks are the better judge of an instance that came back).
+   */
+  forgive(): void {
+    this.failures = 0;
+    this.restingUntil = undefined;
+  }
+
   /** A request it answered. */
   succeeded(): void {
     if (this.restingUntil === undefined || this.resting) return;

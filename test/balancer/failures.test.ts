@@ -96,6 +96,22 @@ describe('health checks', () => {
     expect(flaky.hits).toBe(10);
   });
 
+  it('bring an instance back once a check passes, though failed requests had rested it for fail_timeout', async () => {
+    const crashing = await startInstance('app-1');
+    const steady = await startInstance('app-2');
+    const config = 'upstream app { server app-instances max_fails=1 fail_timeout=60s; }\nhealth_check interval=200ms fails=2 passes=1 uri=/health;';
+    const balancer = await startBalancer(config, [crashing, steady]);
+    await statusWhen(balancer, (upstreams) => upstreams.every((upstream) => upstream.up));
+    await crashing.close();
+    // A refused request rests it for 60 s (and goes on to app-2).
+    expect(await getMany(balancer.port, 2)).toEqual([200, 200]);
+    await statusWhen(balancer, (upstreams) => upstreams[0]?.up === false);
+    await crashing.reopen();
+    await statusWhen(balancer, (upstreams) => upstreams[0]?.up === true);
+    await getMany(balancer.port, 10);
+    expect(crashing.hits).toBeGreaterThan(0);
+  });
+
   it('check a new instance at once, and give it no requests until a check passes', async () => {
     const first = await startInstance('app-1');
     const added = await startInstance('app-2');
