@@ -34,6 +34,8 @@ const GRAFANA_UNITS: Record<PanelUnit, string> = {
   'per second': 'ops',
   count: 'short',
   cores: 'short',
+  // Not 'percentunit': the panels say "1 = always busy", so the axis shows 0 to 1.
+  fraction: 'short',
 };
 
 const datasource = { type: 'prometheus', uid: GRAFANA_DATASOURCE_UID };

@@ -40,9 +40,10 @@ export { RATE_WINDOW_SECONDS };
 
 /**
  * How a panel's numbers are written; 'per second' and 'count' are for a scenario's own things
- * (jobs, emails), 'cores' for CPU time per second (1 = one core busy).
+ * (jobs, emails), 'cores' for CPU time per second (1 = one core busy), 'fraction' for a share
+ * of the time from 0 to 1 (an event loop's utilisation: 1 = always busy).
  */
-export type PanelUnit = 'requests/s' | 'calls/s' | 'seconds' | 'percent' | 'connections' | 'connections/s' | 'rows/request' | 'up/down' | 'per second' | 'count' | 'cores';
+export type PanelUnit = 'requests/s' | 'calls/s' | 'seconds' | 'percent' | 'connections' | 'connections/s' | 'rows/request' | 'up/down' | 'per second' | 'count' | 'cores' | 'fraction';
 
 /** Every panel the engine has; a scenario's definition names them to tell its own story. */
 export const PANEL_IDS = ['requests', 'latency', 'errors', 'success', 'routes', 'statements', 'connections', 'processes', 'churn', 'rows', 'up'] as const;

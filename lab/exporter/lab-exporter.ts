@@ -5,8 +5,8 @@
  * this every second); a Prometheus scrape returns the latest reading.
  *
  * Besides PostgreSQL and the app's health, it passes on what the running load test's users
- * got (from its in-progress file: timeouts and lost connections the app never counts) and
- * whether `npm run check` is sending load.
+ * got (from its in-progress file: timeouts and lost connections the app never counts),
+ * whether `npm run check` is sending load, and the machine's cores.
  *
  * What each mode can see:
  * - embedded: everything, including refused connections (from the server log the lab writes).
@@ -19,6 +19,7 @@ import { readCheckLoads } from '../check/load-marks.js';
 import { RefusedConnectionsLog } from '../database/refused-connections.js';
 import { LOGGING_IN } from '../database/stats.js';
 import type { StatementsReading } from '../database/pg-stat-statements.js';
+import { machineCores } from '../os/machine.js';
 import { readInProgress } from '../runs/run-store.js';
 import type { InProgressTally } from '../runs/run-record.js';
 import { DatabaseReader } from './database-reader.js';
@@ -99,6 +100,10 @@ export class LabExporter {
     'Requests of the running load test by what its users got: outcome="ok" (2xx), "error status" (any other status), "timeout" (no answer in time) or "no connection" (refused or closed). Timeouts and lost connections never reach the app\'s own counts.',
     ['outcome'],
   );
+  private readonly cores = this.gauge(
+    'lab_machine_cores',
+    'The cores the lab\'s processes can run on (os.availableParallelism()): the most CPU time per second all of them together can use.',
+  );
   private readonly checkLoadRunning = this.gauge('lab_check_load_running', 'Whether `npm run check` is sending load to the app right now (1) or not (0).');
   /** The run whose tally was last counted, and that tally. */
   private loadTestCounted: { id: string; sofar: InProgressTally } | undefined;
@@ -110,6 +115,8 @@ export class LabExporter {
       ...(options.statementsOfRole !== undefined ? { statementsOfRole: options.statementsOfRole } : {}),
     });
     this.refusedLog = options.postgresLogFile ? new RefusedConnectionsLog(options.postgresLogFile) : undefined;
+    // Read once: the cores do not change while the lab runs.
+    this.cores.set(machineCores());
     // Present from the start at 0, so that queries on them never come back empty.
     for (const [outcome] of LOAD_TEST_OUTCOMES) this.loadTestRequests.inc({ outcome }, 0);
   }

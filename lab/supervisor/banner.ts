@@ -24,6 +24,12 @@ export interface BannerFacts {
    */
   processes?: string;
   /**
+   * The cores the lab's processes can run on, said under the processes when the scenario
+   * spreads its requests over several (a balancer): more instances than cores only share them.
+   * Left out otherwise.
+   */
+  cores?: number;
+  /**
    * The stand-ins the lab runs for outside services, one each: "mail-provider :4123, for the
    * mail provider's API". Left out when there are none.
    */
@@ -51,6 +57,7 @@ export function renderBanner(facts: BannerFacts): string {
     `  Data                  ${facts.data}`,
     `  Connections           ${facts.connections}`,
     ...(facts.processes === undefined ? [] : [`  Processes             ${facts.processes}`]),
+    ...(facts.cores === undefined ? [] : [`                        (this machine has ${facts.cores} core${facts.cores === 1 ? '' : 's'}: all these processes together can keep at most ${facts.cores} busy)`]),
     ...(facts.standIns ?? []).map((standIn, index) => `  ${index === 0 ? 'Stand-ins' : ''}`.padEnd(24) + standIn),
     ...(facts.standIns?.length ? ['                        (the lab runs these in place of services it cannot reach: not the real ones)'] : []),
     '',

@@ -15,6 +15,7 @@ import { applyCalibratedRate } from '../load-rate.js';
 import { calibrateRateIfNeeded } from '../rate-calibration.js';
 import { connectionBudget, describeConnectionBudget } from '../database/stats.js';
 import { withClient } from '../database/with-client.js';
+import { machineCores } from '../os/machine.js';
 import { processFacts } from '../os/system.js';
 import { Fleet } from './fleet.js';
 import { waitInRotation } from './balancer-rotation.js';
@@ -129,6 +130,7 @@ export async function runSupervisor(lab: Lab, restartOnCrash: boolean): Promise<
         // The budget the learner's database really has (a DATABASE_URL server keeps its own).
         connections: describeConnectionBudget(await withClient(database.adminUrl, 'lab start', connectionBudget)),
         ...(fleet.members().length > 1 || roles.length > 1 ? { processes: describeFleet(fleet.members(), roles) } : {}),
+        ...(scenario.balancer ? { cores: machineCores() } : {}),
         ...(roles.some((role) => role.standIn) ? { standIns: describeStandIns(fleet.members(), roles) } : {}),
         walkthrough: shown(path.join(paths.scenario, 'SCENARIO.md')),
         readySeconds: (Date.now() - startedAt) / 1000,

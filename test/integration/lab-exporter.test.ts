@@ -68,6 +68,10 @@ describe('lab exporter', () => {
     expect(await metric('lab_db_up')).toBe(1);
   });
 
+  it('reports the cores the lab\'s processes can run on, as Node.js counts them', async () => {
+    expect(await metric('lab_machine_cores')).toBe(os.availableParallelism());
+  });
+
   it('counts open connections like pg_stat_activity does, without its own', async () => {
     for (let i = 0; i < 3; i += 1) {
       const client = new pg.Client({ connectionString: database.appUrl });

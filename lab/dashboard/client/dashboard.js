@@ -23,6 +23,7 @@
     'per second': (v) => `${compact.format(v)}/s`,
     count: (v) => compact.format(v),
     cores: (v) => v.toFixed(2),
+    fraction: (v) => v.toFixed(2),
   };
   const format = (unit, v) => (v === null || v === undefined ? '–' : formatters[unit](v));
 

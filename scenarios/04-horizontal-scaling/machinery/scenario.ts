@@ -108,12 +108,21 @@ const scenario: ScenarioDefinition = {
         id: 'cpu',
         title: 'CPU by instance (1 = one core busy)',
         unit: 'cores',
-        lookFor: 'A Node.js process runs its JavaScript on one core: a line at 1 is an instance that can do no more, whatever the machine has left. The balancer\'s line should stay far below the instances\'.',
-        help: 'Each process\'s CPU time per second (process_cpu_seconds_total), user and system together: 1 means one core busy all the time. The machine\'s number of cores is the most all of them together can reach.',
+        lookFor: 'A Node.js process runs its JavaScript on one core: a line at 1 is an instance that can do no more, whatever the machine has left. The dashed "machine cores" line is the most all the processes together can reach: the room between it and the instances\' lines is cores sitting idle. The balancer\'s line should stay far below the instances\'.',
+        help: 'Each process\'s CPU time per second (process_cpu_seconds_total), user and system together: 1 means one core busy all the time. "machine cores" is how many cores the lab\'s processes can run on (lab_machine_cores, from the lab server): the most all of them together can reach, and about the most instances worth running.',
         series: [
           ...INSTANCES.map((name) => ({ label: name, metric: 'process_cpu_seconds_total', labels: { process: name }, show: 'rate' as const })),
           { label: 'balancer', metric: 'process_cpu_seconds_total', labels: { process: 'balancer-1' }, show: 'rate', dashed: true },
+          { label: 'machine cores', metric: 'lab_machine_cores', show: 'value', dashed: true },
         ],
+      },
+      {
+        id: 'event-loop',
+        title: 'Event-loop utilisation by instance (1 = always busy)',
+        unit: 'fraction',
+        lookFor: 'How much of the time each instance\'s event loop is busy running JavaScript. Near 1, the instance cannot start on a new request until it finishes the one in hand: requests queue and p99 climbs, even while the CPU chart shows cores left idle.',
+        help: 'Each instance\'s own measure (Node.js performance.eventLoopUtilization(), which src/metrics.ts publishes as nodejs_eventloop_active_seconds_total): the seconds its event loop spent running code rather than waiting for I/O or timers, per second. It is not CPU: it counts time the loop is busy even while the process waits its turn for a core, so on a crowded machine it reaches 1 before the CPU line does.',
+        series: INSTANCES.map((name) => ({ label: name, metric: 'nodejs_eventloop_active_seconds_total', labels: { process: name }, show: 'rate' as const })),
       },
       {
         id: 'rotation',

@@ -5,10 +5,12 @@
 // What you get on GET /metrics:
 //   http_requests_total{method, route, status_code}      how many requests, by outcome
 //   http_request_duration_seconds{method, route, ...}    how long they took (a histogram)
+//   nodejs_eventloop_active_seconds_total                how long the event loop has been busy
 //   nodejs_* and process_*                               the Node.js process itself
 //
 // And in the `npm start` terminal, at most once a second while requests fail:
 //   12 requests failed in the last second; the last: GET /feed: connect ECONNREFUSED ...
+import { performance } from 'node:perf_hooks';
 import type { FastifyInstance } from 'fastify';
 import client from 'prom-client';
 
@@ -41,6 +43,8 @@ export function registerMetrics(app: FastifyInstance): void {
     registers: [registry],
   });
 
+  countEventLoopBusyTime(registry);
+
   if (COUNT_REQUESTS) {
     app.addHook('onResponse', async (request, reply) => {
       // The route pattern ("/users/:id/posts"), not the URL ("/users/42/posts"):
@@ -58,6 +62,29 @@ export function registerMetrics(app: FastifyInstance): void {
   app.get('/metrics', async (_request, reply) => {
     reply.header('Content-Type', registry.contentType);
     return registry.metrics();
+  });
+}
+
+// The event loop's utilisation is the share of time it spends running JavaScript rather
+// than waiting for something to do: near 1, this instance can take no more work, however
+// many cores the machine has left. Node.js measures it (performance.eventLoopUtilization);
+// we publish the busy time as a total that only grows, because rate() of a total gives the
+// share over any window, for every scraper at once. A "utilisation since the last scrape"
+// would be right for one scraper only: two (the dashboard and Prometheus) would split it.
+function countEventLoopBusyTime(registry: client.Registry): void {
+  let counted = 0;
+  new client.Counter({
+    name: 'nodejs_eventloop_active_seconds_total',
+    help: 'Time the event loop has been busy (not waiting for I/O or timers) since the process started, in seconds. Its rate is the event-loop utilisation: 1 means always busy.',
+    registers: [registry],
+    collect() {
+      // Read when /metrics is asked for: the newest total, whenever the scrape comes.
+      const busy = performance.eventLoopUtilization().active / 1000;
+      if (busy > counted) {
+        this.inc(busy - counted);
+        counted = busy;
+      }
+    },
   });
 }
 

@@ -3,10 +3,12 @@
  * port in front of one instance; `npm run scale -- app 2` puts a second behind it and the
  * balancer spreads requests over both; a login then lands on one instance, and the shipped app's
  * in-memory session is unknown to the other; a killed instance costs no GET (the balancer tries
- * the next); the dashboard, in Chromium, draws each instance; `npm run deploy` replaces each
+ * the next); the dashboard, in Chromium, draws each instance's requests, CPU and event-loop
+ * utilisation, and the machine's cores; `npm run deploy` replaces each
  * instance in turn. The learner's files run from their shipped copies (LAB_LEARNER_DIR), never
  * from src/.
  */
+import os from 'node:os';
 import { chromium, type Browser } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { chartSeries, type HistorySlice } from '../../../lab/dashboard/chart-history.js';
@@ -44,6 +46,9 @@ describe('Scenario 4, through npm start', () => {
     // "Your code" is the app behind the balancer, and the banner lists both.
     expect(context.lab.output()).toMatch(/\(your code: \S*src\/app\.ts\)/);
     expect(context.lab.output()).toMatch(/Processes\s+balancer-1 :\d+, app-1 :\d+ \(npm run scale -- app N\)/);
+    // Where the learner first looks: how many instances the machine can keep busy.
+    const cores = os.availableParallelism();
+    expect(context.lab.output()).toContain(`(this machine has ${cores} core${cores === 1 ? '' : 's'}: all these processes together can keep at most ${cores} busy)`);
     expect(new Set(await servedBy(10))).toEqual(new Set(['app-1']));
   });
 
@@ -106,10 +111,11 @@ describe('Scenario 4, through npm start', () => {
           const data = (await page.evaluate(async () => (await fetch('/api/dashboard')).json())) as HistorySlice;
           return data.values[series.indexOf(key)]!.some((value) => value !== null && value > 0);
         };
-        for (const key of ['instances/app-1', 'instances/app-2', 'cpu/app-1', 'cpu/balancer']) {
+        for (const key of ['instances/app-1', 'instances/app-2', 'cpu/app-1', 'cpu/balancer', 'cpu/machine cores', 'event-loop/app-1', 'event-loop/app-2']) {
           expect(await waitFor(() => drawn(key), (seen) => seen, 30_000), key).toBe(true);
         }
         expect(await page.$eval('.panel[data-panel="cpu"]', (box) => box.textContent ?? '')).toMatch(/CPU by instance/);
+        expect(await page.$eval('.panel[data-panel="event-loop"]', (box) => box.textContent ?? '')).toMatch(/Event-loop utilisation by instance \(1 = always busy\)/);
         expect(errors).toEqual([]);
       } finally {
         clearInterval(trickle);
