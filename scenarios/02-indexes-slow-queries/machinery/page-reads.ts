@@ -2,7 +2,7 @@
  * How one read page's query read its table for one realistic parameter ("a probe"), observed
  * with EXPLAIN (ANALYZE, BUFFERS) in the database under the app role's settings, the one rule
  * every page check judges a plan's work by (planWork), and the one way every check line
- * describes it: "customer 5000: Seq Scan on orders read 250,000 orders and kept 19, then sorted
+ * describes it: "customer 2000: Seq Scan on orders read 250,000 orders and kept 19, then sorted
  * them for the newest 20 — 1,839 pages, the whole table". The probes are fixed, so a learner
  * can EXPLAIN exactly what the check saw.
  */
@@ -136,8 +136,10 @@ export function findsItsRows(read: PageRead, pageRows: number): boolean {
 
 /**
  * "customer 1: Index Scan Backward using x, 20 rows, 17 pages" when the scan kept what it read;
- * "customer 5000: Seq Scan on orders read 250,000 orders and kept 19, then sorted them for the
- * newest 20 — 1,839 pages, the whole table" when it threw rows away or sorted them.
+ * "customer 2000: Seq Scan on orders read 250,000 orders and kept 19, then sorted them for the
+ * newest 20 — 1,839 pages, the whole table" when it threw rows away or sorted them;
+ * "cameras under $25: Seq Scan on products read all 50,000 products and kept none — 491 pages,
+ * the whole table" when nothing was left to sort.
  */
 export function describeRead(read: PageRead, words: ReadWords): string {
   const access = accessName(read, words.table);
@@ -145,8 +147,9 @@ export function describeRead(read: PageRead, words: ReadWords): string {
   if (read.rowsRead === read.rowsKept && !read.sorts) return `${read.label}: ${access}, ${count(read.returned)} rows, ${pages}`;
   const found = read.indexName !== undefined && read.rowsRead === read.rowsKept
     ? `fetched ${count(read.rowsKept)} ${words.things}`
-    : `read ${readAll(read) ? `all ${count(significant(read.rowsRead, 4))}` : count(read.rowsRead)} ${words.things} and kept ${count(read.rowsKept)}`;
-  const sorted = read.sorts ? `, then sorted them for ${words.shows}` : '';
+    : `read ${readAll(read) ? `all ${count(significant(read.rowsRead, 4))}` : count(read.rowsRead)} ${words.things} and kept ${read.rowsKept === 0 ? 'none' : count(read.rowsKept)}`;
+  // A plan that kept no row has a Sort node with nothing in it: say nothing of sorting.
+  const sorted = read.sorts && read.rowsKept > 0 ? `, then sorted them for ${words.shows}` : '';
   return `${read.label}: ${access} ${found}${sorted} — ${pages}`;
 }
 

@@ -59,7 +59,11 @@ export function judgeSearch({ indexes, reads }: SearchObservation): StepVerdict 
         `${wholeTable(worst) ? ` (the table has ${count(worst.tablePages)})` : ''}${others.length > 0 ? `; ${others.join('; ')}` : ''}`,
       pricesOnly
         ? 'the index finds prices, not categories, so every product in the price range is fetched just to test its category. The page compares category with =: that is where its index should start'
-        : 'an index is sorted by its first column, so with price first one category\'s products are spread over every price; PostgreSQL 18\'s skip scan saves it here only because the shop has few distinct prices. ' +
+        : 'an index is sorted by its first column, so with price first one category\'s products are spread over every price; ' +
+          (jumps
+            ? 'PostgreSQL 18\'s skip scan saves it here only because the shop has few distinct prices. '
+            // A small shop: no skip scan, one search through every product in the price range, of every category.
+            : 'the plan goes through every product in the price range, of every category, to find this one\'s. ') +
           'Put the column compared with = first, then compare Buffers for the same search',
     );
   }

@@ -36,6 +36,25 @@ describe('the search judge', () => {
     });
   });
 
+  it('fails the price-first index on a small shop, where it makes no jumps, without crediting a skip scan', () => {
+    // Measured at 50,000 orders (10,000 products, the smallest shop): one search through every product under $25.
+    const verdict = judgeSearch({
+      indexes: [wrong],
+      reads: [
+        read({ label: 'books under $25', indexName: wrong.name, indexSearches: 1, pages: 16, tablePages: 100, tableRows: 10_000 }),
+        read({ label: 'cameras under $25', indexName: wrong.name, indexSearches: 1, pages: 7, rowsRead: 0, rowsKept: 0, returned: 0, tablePages: 100, tableRows: 10_000 }),
+        read({ label: 'electronics from $200', indexName: wrong.name, indexSearches: 1, pages: 22, tablePages: 100, tableRows: 10_000 }),
+      ],
+    });
+    expect(verdict.status).toBe('failed');
+    expect(verdict.observed).toBe(
+      'products_price_cents_category_idx (price_cents, category) starts with the range column: for cameras under $25 it visited 7 pages to return 0 rows; ' +
+        'books under $25: 1 jump, 16 pages for 20 rows; electronics from $200: 1 jump, 22 pages for 20 rows',
+    );
+    expect(verdict.next).not.toMatch(/skip scan/);
+    expect(verdict.next).toMatch(/goes through every product in the price range, of every category, to find this one's\. Put the column compared with = first/);
+  });
+
   it('passes (category, price_cents) read in order on every probe', () => {
     const right = index('products_category_price_cents_idx', 'products', ['category', 'price_cents']);
     const verdict = judgeSearch({ indexes: [right], reads: [read({ label: 'books under $25', indexName: right.name })] });
@@ -107,6 +126,14 @@ describe('the one rule: a plan finds its rows when it throws none away and walks
     { plan: '(price_cents, category) jumping for an empty range', read: at600k({ label: 'cameras', rowsRead: 0, rowsKept: 0, returned: 0, pages: 26, indexSearches: 3 }), rows: 20, finds: false },
   ])('$plan: finds its rows $finds', ({ read: plan, rows, finds }) => {
     expect(findsItsRows(plan, rows)).toBe(finds);
+  });
+
+  it('says a scan that kept no row kept none, and does not say it sorted them', () => {
+    // Measured on a walk at 1,500,000 orders: cameras under $25 has no product, and the plan's Sort node sorts nothing.
+    const empty = read({ label: 'cameras under $25', nodeType: 'Seq Scan', rowsRead: 300_000, rowsKept: 0, returned: 0, sorts: true, pages: 2_931, tablePages: 2_931, tableRows: 300_000 });
+    expect(describeRead(empty, { table: 'products', things: 'products', shows: 'the cheapest 20', pageRows: 20 })).toBe(
+      'cameras under $25: Seq Scan on products read all 300,000 products and kept none — 2,931 pages, the whole table',
+    );
   });
 
   it('says "the whole table" only when the pages are the whole table, and "more than half" only when they are', () => {
