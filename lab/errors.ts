@@ -41,6 +41,8 @@ export const ERROR_CODES = {
   BALANCER_CONFIG: 1,
   /** The file listing the app's instances, which the lab writes for the balancer, is missing or unreadable. */
   BALANCER_UPSTREAMS: 1,
+  /** The balancer program asked for (`--balancer nginx`) is not installed, or would not run. */
+  BALANCER_PROGRAM: 1,
 } as const;
 
 export type LabErrorCode = keyof typeof ERROR_CODES;

@@ -30,3 +30,16 @@ export async function stopProcess(pid: number, graceMs = 5_000): Promise<boolean
   }
   return false;
 }
+
+/**
+ * Ends a process and every process in its group at once (SIGKILL to the group), as a crash of
+ * a container would: a child it started (nginx under its sidecar) goes with it. The process
+ * must lead its own group (started with `detached: true`). Windows has no groups: the process alone.
+ */
+export function killProcessGroup(pid: number): void {
+  try {
+    process.kill(process.platform === 'win32' ? pid : -pid, 'SIGKILL');
+  } catch {
+    // Already gone.
+  }
+}

@@ -3,7 +3,10 @@
  * Stops everything it started, in reverse order, on Ctrl-C or SIGTERM.
  */
 import path from 'node:path';
+import type { BalancerKind } from '../balancer/kinds.js';
+import { NGINX_MISSING } from '../balancer/nginx/nginx-missing.js';
 import { LabError } from '../errors.js';
+import { findNginx } from '../os/nginx.js';
 import { readRunningLab, removeLabState, writeLabState, type LabState } from '../lab-state.js';
 import { startLabServer } from '../lab-server.js';
 import { describeSize, existingSeed, seedWithProgress } from '../seeding.js';
@@ -29,7 +32,14 @@ const IN_ROTATION_TIMEOUT_MS = 30_000;
 
 type Stopper = () => Promise<void>;
 
-export async function runSupervisor(lab: Lab, restartOnCrash: boolean): Promise<number> {
+export interface SupervisorOptions {
+  /** Start a process again at once when it crashes, as a process manager would. */
+  restartOnCrash: boolean;
+  /** The program in front of the instances, in a scenario with a load balancer. */
+  balancer: BalancerKind;
+}
+
+export async function runSupervisor(lab: Lab, { restartOnCrash, balancer }: SupervisorOptions): Promise<number> {
   const startedAt = Date.now();
   const { scenario, settings, paths } = lab;
   const shown = (file: string) => learnerPath(file, paths.runFrom);
@@ -44,7 +54,8 @@ export async function runSupervisor(lab: Lab, restartOnCrash: boolean): Promise<
     );
   }
   // A definition whose processes the engine cannot run fails here, before anything is started.
-  const roles = fleetRoles(scenario, paths.scenario, paths.learnerDir);
+  const roles = fleetRoles(scenario, paths.scenario, paths.learnerDir, balancer === 'nginx' ? { kind: 'nginx', dir: path.join(paths.state, 'nginx') } : { kind: 'built-in' });
+  if (scenario.balancer && balancer === 'nginx' && !findNginx()) throw new LabError('BALANCER_PROGRAM', NGINX_MISSING);
   await stopLeftoverProcesses(
     paths.labState,
     roles.map((role) => role.entry),
