@@ -7,15 +7,16 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import { findProgram } from './programs.js';
+import { findProgram, type ProgramLookup } from './programs.js';
 import { isWindows } from './system.js';
 
 /** Where package managers put nginx when the PATH leaves it out (Debian's /usr/sbin is not on every user's PATH). */
 const USUAL_PLACES = ['/usr/sbin/nginx', '/usr/local/sbin/nginx', '/usr/local/bin/nginx', '/opt/homebrew/bin/nginx'];
 
-/** The nginx program's path, or undefined when it is not installed. */
-export function findNginx(env?: NodeJS.ProcessEnv): string | undefined {
-  return findProgram('nginx', env ? { env } : {}) ?? (isWindows() ? undefined : USUAL_PLACES.find((file) => isRunnable(file)));
+/** The nginx program's path: on the PATH, else where a package manager puts it; undefined when it is not installed. */
+export function findNginx(lookup: ProgramLookup = {}): string | undefined {
+  const runnable = lookup.isRunnable ?? isRunnable;
+  return findProgram('nginx', lookup) ?? (isWindows(lookup.platform) ? undefined : USUAL_PLACES.find((file) => runnable(file)));
 }
 
 /** How nginx is run: the program, its prefix folder (-p), its configuration file (-c) and its first error log (-e). */

@@ -20,7 +20,7 @@ async function main(env: NodeJS.ProcessEnv): Promise<void> {
   const settings = readBalancerEnv(env);
   const dir = env.LAB_NGINX_DIR?.trim();
   if (!dir) throw new LabError('BAD_SETTING', 'LAB_NGINX_DIR is not set; the nginx balancer needs a folder for nginx.conf, its logs and its pid.');
-  const program = findNginx(env);
+  const program = findNginx({ env });
   if (!program) throw new LabError('BALANCER_PROGRAM', NGINX_MISSING);
   const balancer = await startNginxBalancer({ ...settings, program, dir, log: (line) => console.log(line) });
   let stopping = false;
