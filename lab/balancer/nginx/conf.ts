@@ -11,17 +11,7 @@ import { parseNginxSyntax, type Directive } from '../nginx-syntax.js';
 import { BALANCER_ROUTES } from '../routes.js';
 import type { UpstreamAddress } from '../upstreams-file.js';
 import { ACCESS_LOG_FORMAT } from './access-log.js';
-
-/** Where nginx keeps its files, all under one folder of the lab's state (.lab/nginx/). */
-export interface NginxFiles {
-  /** The folder itself: nginx's prefix (-p). */
-  dir: string;
-  pid: string;
-  errorLog: string;
-  accessLog: string;
-  /** Request bodies and proxied answers too large for memory. */
-  temp: string;
-}
+import type { NginxFiles } from './files.js';
 
 export interface NginxConfInput {
   /** The learner's settings and the name messages give the file ("balancer.conf"). */

@@ -7,7 +7,7 @@
 import { LabError, reportFatal } from '../../errors.js';
 import { findNginx } from '../../os/nginx.js';
 import { readBalancerEnv } from '../balancer-env.js';
-import { startNginxBalancer } from './nginx-balancer.js';
+import { startNginxBalancer, type RunningNginxBalancer } from './nginx-balancer.js';
 import { NGINX_MISSING } from './nginx-missing.js';
 
 /**
@@ -17,22 +17,28 @@ import { NGINX_MISSING } from './nginx-missing.js';
 const STOP_GRACE_MS = 4_000;
 
 async function main(env: NodeJS.ProcessEnv): Promise<void> {
+  // Listening for a stop before nginx starts: a SIGTERM while it starts would otherwise end this
+  // process at once and leave nginx running without it.
+  let balancer: RunningNginxBalancer | undefined;
+  let stopping = false;
+  const stop = () => {
+    stopping = true;
+    void balancer?.stop(STOP_GRACE_MS).then(() => process.exit(0));
+  };
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
+
   const settings = readBalancerEnv(env);
   const dir = env.LAB_NGINX_DIR?.trim();
   if (!dir) throw new LabError('BAD_SETTING', 'LAB_NGINX_DIR is not set; the nginx balancer needs a folder for nginx.conf, its logs and its pid.');
   const program = findNginx({ env });
   if (!program) throw new LabError('BALANCER_PROGRAM', NGINX_MISSING);
-  const balancer = await startNginxBalancer({ ...settings, program, dir, log: (line) => console.log(line) });
-  let stopping = false;
-  const stop = () => {
-    stopping = true;
-    void balancer.stop(STOP_GRACE_MS).then(() => process.exit(0));
-  };
-  process.once('SIGTERM', stop);
-  process.once('SIGINT', stop);
-  void balancer.exited.then((how) => {
+  const started = await startNginxBalancer({ ...settings, program, dir, log: (line) => console.log(line) });
+  balancer = started;
+  if (stopping) stop();
+  void started.exited.then((how) => {
     if (stopping) return;
-    console.error(`✘ nginx (pid ${balancer.nginxPid}) exited by itself (${how}); see ${balancer.errorLog}`);
+    console.error(`✘ nginx (pid ${started.nginxPid}) exited by itself (${how}); see ${started.errorLog}`);
     process.exit(1);
   });
 }

@@ -17,7 +17,8 @@ import { pollFile } from '../file-poll.js';
 import { createBalancerMetrics } from '../metrics.js';
 import { parseUpstreamsFile, type UpstreamAddress } from '../upstreams-file.js';
 import { parseAccessLine } from './access-log.js';
-import { renderNginxConf, type NginxFiles } from './conf.js';
+import { renderNginxConf } from './conf.js';
+import { nginxFiles } from './files.js';
 import { followLog } from './log-follower.js';
 import { runNginxMaster, type NginxMaster } from './nginx-master.js';
 import { serveSidecar } from './sidecar-server.js';
@@ -33,19 +34,6 @@ export interface NginxBalancerOptions {
   /** The lab's folder for nginx (.lab/nginx/): its configuration, pid, logs and temporary files. */
   dir: string;
   log: (line: string) => void;
-}
-
-/** nginx's files in the lab's folder. */
-export function nginxFiles(dir: string): NginxFiles & { conf: string; next: string } {
-  return {
-    dir,
-    conf: path.join(dir, 'nginx.conf'),
-    next: path.join(dir, 'nginx.conf.next'),
-    pid: path.join(dir, 'nginx.pid'),
-    errorLog: path.join(dir, 'error.log'),
-    accessLog: path.join(dir, 'access.log'),
-    temp: path.join(dir, 'temp'),
-  };
 }
 
 /** The running nginx balancer: what the lab's balancer offers, and nginx's own end. */
@@ -120,14 +108,16 @@ export async function startNginxBalancer(options: NginxBalancerOptions): Promise
   // One change at a time: a second save while nginx -t runs is applied after it.
   let applying = Promise.resolve();
   const apply = (what: string, keeping: string) => {
-    applying = applying.then(async () => {
-      const next = await write(files.next, keeping);
-      if (!next || !master) return;
-      config = next;
-      master.reload();
-      upstreamView.reloaded(next, addresses);
-      log(`${what}: nginx reloaded (${next.method}, ${describeInstances(addresses)})`);
-    });
+    applying = applying
+      .then(async () => {
+        const next = await write(files.next, keeping);
+        if (!next || !master) return;
+        config = next;
+        master.reload();
+        upstreamView.reloaded(next, addresses);
+        log(`${what}: nginx reloaded (${next.method}, ${describeInstances(addresses)})`);
+      })
+      .catch((error: unknown) => log(`✘ nginx could not be reloaded: ${error instanceof Error ? error.message : String(error)} (${keeping})`));
   };
   const stopConfigPoll = pollFile(configFile.path, POLL_INTERVAL_MS, configFile.text, (text) => {
     learnerText = text;

@@ -72,11 +72,15 @@ export async function runNginxMaster(command: NginxCommand, pidFile: string, hos
   };
 }
 
-/** Stops the master a killed sidecar left running, once its command line shows it runs from this nginx folder. */
-async function stopLeftoverMaster(pidFile: string, prefix: string, log: (line: string) => void): Promise<void> {
+/**
+ * Stops the master a killed sidecar left running, once its command line shows it runs from
+ * this nginx folder (`prefix`), never a program that merely got the same pid later. The sidecar
+ * does it before it starts nginx; `npm start` before it checks that the app's port is free.
+ */
+export async function stopLeftoverMaster(pidFile: string, prefix: string, log: (line: string) => void): Promise<void> {
   const pid = readNginxPid(pidFile);
   if (pid === undefined || !isProcessAlive(pid)) return;
   if (!processFacts().commandLine(pid)?.includes(prefix)) return;
-  log(`stopping the nginx an earlier balancer left running (pid ${pid})`);
+  log(`stopping the nginx a killed balancer left running (pid ${pid})`);
   await stopProcess(pid);
 }

@@ -5,6 +5,7 @@
  * parser's line for a file it cannot use.
  */
 import { describe, expect, it } from 'vitest';
+import { nginxFiles } from '../../../lab/balancer/nginx/files.js';
 import { HEALTH_CHECK_NOTE, quote, renderNginxConf, type NginxConfInput } from '../../../lab/balancer/nginx/conf.js';
 import { LabError } from '../../../lab/errors.js';
 
@@ -17,7 +18,7 @@ health_check interval=1s fails=2 passes=1 uri=/health;
 proxy_connect_timeout 1s;
 `;
 
-const FILES = { dir: '/lab/nginx', pid: '/lab/nginx/nginx.pid', errorLog: '/lab/nginx/error.log', accessLog: '/lab/nginx/access.log', temp: '/lab/nginx/temp' };
+const FILES = nginxFiles('/lab/nginx');
 
 function render(learnerText: string, upstreams: NginxConfInput['upstreams'] = [{ name: 'app-1', port: 4101 }, { name: 'app-2', port: 4102 }]) {
   return renderNginxConf({ learnerText, learnerName: 'balancer.conf', upstreams, host: '127.0.0.1', port: 3000, sidecarPort: 4999, files: FILES });

@@ -149,7 +149,7 @@ describeWithPrograms([NGINX], 'nginx as the balancer', () => {
     expect(isProcessAlive(orphan)).toBe(true);
     const second = await startBalancer(ROUND_ROBIN, [instance], { LAB_NGINX_DIR: path.join(first.folder, 'nginx') }, 'nginx');
     expect(await waitUntil(() => !isProcessAlive(orphan), 10_000)).toBe(true);
-    expect(second.lines.join('\n')).toContain(`stopping the nginx an earlier balancer left running (pid ${orphan})`);
+    expect(second.lines.join('\n')).toContain(`stopping the nginx a killed balancer left running (pid ${orphan})`);
     expect((await send(second.port)).status).toBe(200);
   });
 });
