@@ -40,7 +40,8 @@ describeWithPrograms([NGINX], 'Scenario 4 with --balancer nginx, through npm sta
     context.lab = context.sandbox.start(['--balancer', 'nginx']);
     await context.lab.ready;
     expect(members().map((member) => member.name)).toEqual(['balancer-1', 'app-1']);
-    expect(context.lab.output()).toMatch(/balancer │ nginx \(pid \d+\) balancing/);
+    // The sidecar's line may come through its pipe after the banner.
+    expect(await waitFor(() => context.lab!.output(), (output) => /balancer │ nginx \(pid \d+\) balancing/.test(output), 10_000)).toMatch(/balancer │ nginx \(pid \d+\) balancing/);
     expect(isProcessAlive(nginxPid()!)).toBe(true);
     expect(new Set(await servedBy(10))).toEqual(new Set(['app-1']));
   });
@@ -50,7 +51,7 @@ describeWithPrograms([NGINX], 'Scenario 4 with --balancer nginx, through npm sta
     expect(scaled.code, scaled.stderr).toBe(0);
     const both = await waitFor(() => servedBy(10), (names) => names.includes('app-1') && names.includes('app-2'), 30_000);
     expect(new Set(both)).toEqual(new Set(['app-1', 'app-2']));
-    expect(context.lab!.output()).toMatch(/balancer │ instances changed: nginx reloaded/);
+    expect(await waitFor(() => context.lab!.output(), (output) => output.includes('balancer │ instances changed: nginx reloaded'), 10_000)).toContain('balancer │ instances changed: nginx reloaded');
 
     const series = chartSeries(panelsFor(scenario)).map(({ key }) => key);
     const newest = async (key: string) => {
