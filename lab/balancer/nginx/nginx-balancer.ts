@@ -55,6 +55,7 @@ export async function startNginxBalancer(options: NginxBalancerOptions): Promise
   const command: NginxCommand = { program: options.program, prefix: files.dir, conf: files.conf, errorLog: files.errorLog };
 
   let master: NginxMaster | undefined;
+  // The learner's file as nginx last accepted it: a save nginx refuses does not stop scaling.
   let learnerText = configFile.text;
   let addresses = parseUpstreamsFile(upstreamsFile.text, upstreamsFile.name);
   // Set once the first configuration is read; nothing reaches the sidecar before (nginx is not running).
@@ -64,10 +65,10 @@ export async function startNginxBalancer(options: NginxBalancerOptions): Promise
   const sidecar = await serveSidecar({ metrics, status: () => ({ method: config?.method, balancer: 'nginx', upstreams: view?.statuses() ?? [] }) });
 
   /** nginx.conf for the settings and instances now, checked by nginx -t; undefined (after a line) when refused. */
-  const write = async (target: string, keeping: string): Promise<BalancerConfig | undefined> => {
+  const write = async (text: string, target: string, keeping: string): Promise<BalancerConfig | undefined> => {
     let rendered;
     try {
-      rendered = renderNginxConf({ learnerText, learnerName: configFile.name, upstreams: addresses, host: options.host, port: options.port, sidecarPort: sidecar.port, files });
+      rendered = renderNginxConf({ learnerText: text, learnerName: configFile.name, upstreams: addresses, host: options.host, port: options.port, sidecarPort: sidecar.port, files });
     } catch (error) {
       if (!(error instanceof LabError) || master === undefined) throw error;
       log(`✘ ${error.message} (${keeping})`);
@@ -89,7 +90,7 @@ export async function startNginxBalancer(options: NginxBalancerOptions): Promise
   let notesShown = '';
 
   // The first time, a refused configuration throws: there is none in force to keep.
-  const first = (await write(files.conf, ''))!;
+  const first = (await write(learnerText, files.conf, ''))!;
   config = first;
   const upstreamView = new UpstreamView(first, metrics);
   upstreamView.reloaded(first, addresses);
@@ -107,11 +108,14 @@ export async function startNginxBalancer(options: NginxBalancerOptions): Promise
 
   // One change at a time: a second save while nginx -t runs is applied after it.
   let applying = Promise.resolve();
-  const apply = (what: string, keeping: string) => {
+  /** Writes, checks and reloads; `text` is a new save of the learner's file, undefined for the one in force when this turn comes. */
+  const apply = (text: string | undefined, what: string, keeping: string) => {
     applying = applying
       .then(async () => {
-        const next = await write(files.next, keeping);
+        const candidate = text ?? learnerText;
+        const next = await write(candidate, files.next, keeping);
         if (!next || !master) return;
+        learnerText = candidate;
         config = next;
         master.reload();
         upstreamView.reloaded(next, addresses);
@@ -119,10 +123,7 @@ export async function startNginxBalancer(options: NginxBalancerOptions): Promise
       })
       .catch((error: unknown) => log(`✘ nginx could not be reloaded: ${error instanceof Error ? error.message : String(error)} (${keeping})`));
   };
-  const stopConfigPoll = pollFile(configFile.path, POLL_INTERVAL_MS, configFile.text, (text) => {
-    learnerText = text;
-    apply(`${configFile.name} read again`, 'keeping the configuration in force');
-  });
+  const stopConfigPoll = pollFile(configFile.path, POLL_INTERVAL_MS, configFile.text, (text) => apply(text, `${configFile.name} read again`, 'keeping the configuration in force'));
   const stopUpstreamsPoll = pollFile(upstreamsFile.path, POLL_INTERVAL_MS, upstreamsFile.text, (text) => {
     try {
       addresses = parseUpstreamsFile(text, upstreamsFile.name);
@@ -130,7 +131,7 @@ export async function startNginxBalancer(options: NginxBalancerOptions): Promise
       if (!(error instanceof LabError)) throw error;
       return log(`✘ ${error.message} (keeping the instances it listed before)`);
     }
-    apply('instances changed', 'keeping the configuration in force');
+    apply(undefined, 'instances changed', `keeping the instances nginx has, with ${configFile.name} as it last accepted it`);
   });
 
   return {

@@ -120,6 +120,17 @@ describeWithPrograms([NGINX], 'nginx as the balancer', () => {
     expect(balancer.child.exitCode).toBeNull();
   });
 
+  it('still follows the instances while the last save is one nginx refused, with the file as nginx last accepted it', async () => {
+    const first = await startInstance('app-1');
+    const second = await startInstance('app-2');
+    const balancer = await startNginx('upstream app { least_conn; server app-instances; }', [first]);
+    balancer.writeConfig('upstream app { server app-instances; keepalive 0; }');
+    await printed(balancer, /nginx -t refused/);
+    balancer.writeUpstreams([first, second]);
+    await printed(balancer, /instances changed: nginx reloaded \(least_conn, app-1 \(port \d+\), app-2/);
+    expect(await waitFor(() => getMany(balancer.port, 4), () => second.hits > 0, 10_000)).toEqual(Array(4).fill(200));
+  });
+
   it('refuses to start on settings nginx refuses, in one line', async () => {
     const instance = await startInstance('app-1');
     const balancer = await startNginx('upstream app { server app-instances; keepalive 0; }', [instance]);
