@@ -161,7 +161,8 @@ function describeInstances(addresses: readonly UpstreamAddress[]): string {
  */
 function registerCpu(registry: client.Registry, nginxPid: () => number | undefined): void {
   client.collectDefaultMetrics({ register: registry });
-  registry.removeSingleMetric('process_cpu_seconds_total');
+  // Node's own CPU figures would leave nginx out: the total below replaces them.
+  for (const name of ['process_cpu_seconds_total', 'process_cpu_user_seconds_total', 'process_cpu_system_seconds_total']) registry.removeSingleMetric(name);
   new client.Counter({
     name: 'process_cpu_seconds_total',
     help: 'CPU time of nginx (master and workers) and its sidecar, user and system, in seconds.',
