@@ -7,7 +7,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import { findProgram, type ProgramLookup } from './programs.js';
+import { findProgram, isRunnableFile, type ProgramLookup } from './programs.js';
 import { isWindows } from './system.js';
 
 /** Where package managers put nginx when the PATH leaves it out (Debian's /usr/sbin is not on every user's PATH). */
@@ -15,7 +15,7 @@ const USUAL_PLACES = ['/usr/sbin/nginx', '/usr/local/sbin/nginx', '/usr/local/bi
 
 /** The nginx program's path: on the PATH, else where a package manager puts it; undefined when it is not installed. */
 export function findNginx(lookup: ProgramLookup = {}): string | undefined {
-  const runnable = lookup.isRunnable ?? isRunnable;
+  const runnable = lookup.isRunnable ?? isRunnableFile;
   return findProgram('nginx', lookup) ?? (isWindows(lookup.platform) ? undefined : USUAL_PLACES.find((file) => runnable(file)));
 }
 
@@ -80,14 +80,5 @@ export function readNginxPid(pidFile: string): number | undefined {
     return Number.isInteger(pid) && pid > 0 ? pid : undefined;
   } catch {
     return undefined;
-  }
-}
-
-function isRunnable(file: string): boolean {
-  try {
-    fs.accessSync(file, fs.constants.X_OK);
-    return true;
-  } catch {
-    return false;
   }
 }

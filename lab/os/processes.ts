@@ -2,6 +2,7 @@
  * Process facts that Node answers the same way on every system: is a pid alive, and stopping
  * one process by its pid. (On Windows every signal but 0 ends the process at once.)
  */
+import { isWindows } from './system.js';
 
 /** True while a process with this pid exists (EPERM: it exists but belongs to someone else). */
 export function isProcessAlive(pid: number): boolean {
@@ -38,7 +39,7 @@ export async function stopProcess(pid: number, graceMs = 5_000): Promise<boolean
  */
 export function killProcessGroup(pid: number): void {
   try {
-    process.kill(process.platform === 'win32' ? pid : -pid, 'SIGKILL');
+    process.kill(isWindows() ? pid : -pid, 'SIGKILL');
   } catch {
     // Already gone.
   }
