@@ -18,7 +18,7 @@ export function helpTexts(scenario: ScenarioDefinition, folder: string) {
   // The files reset puts back: the app, and every file the solution changes.
   const swapped = [...new Set([app, ...Object.keys(solutionFiles)])];
   return {
-    start: `Usage: npm start [-- --restart-on-crash]
+    start: `Usage: npm start [-- --restart-on-crash]${scenario.balancer ? ' [-- --balancer built-in|nginx]' : ''}
 
 Starts the lab: PostgreSQL (embedded, or the one DATABASE_URL names), the schema, the seed on
 the first start, your app (${app}, restarted on every save) and the dashboard.
@@ -26,11 +26,17 @@ Ctrl-C stops everything it started.
 
 Options:
   --restart-on-crash   bring the app back by itself after it crashes, as a process manager would
-  -h, --help           show this help
+${scenario.balancer ? `  --balancer nginx     run real nginx (installed on this machine) as the load balancer, from
+                       ${scenario.balancer.settings}, instead of the lab's own (--balancer built-in, the default)
+` : ''}  -h, --help           show this help
 
 Environment: PORT (app, ${DEFAULT_APP_PORT}), LAB_PORT (dashboard, ${DEFAULT_LAB_PORT}), LAB_DB_PORT (embedded PostgreSQL,
 ${DEFAULT_PG_PORT}), DATABASE_URL (use your own PostgreSQL), HOST (listen address, 127.0.0.1),
+<<<<<<< HEAD
 LAB_CALIBRATE=off (keep the default table size or load rate), LAB_STATE_DIR (where .lab/ lives).
+=======
+LAB_CALIBRATE=off (keep the default table size), LAB_STATE_DIR (where .lab/ lives)${scenario.balancer ? ',\nLAB_BALANCER=nginx (as --balancer nginx)' : ''}.
+>>>>>>> s4-nginx
 `,
     seed: seedHelp(scenario),
     db: `Usage: npm run db [-- -c "SQL"] [-- -f file.sql] [-- --builtin]

@@ -43,6 +43,8 @@ export const ERROR_CODES = {
   BALANCER_UPSTREAMS: 1,
   /** The first start could not time the app to set the load test's rate for this machine. */
   CALIBRATION: 1,
+  /** The balancer program asked for (`--balancer nginx`) is not installed, or would not run. */
+  BALANCER_PROGRAM: 1,
 } as const;
 
 export type LabErrorCode = keyof typeof ERROR_CODES;

@@ -4,6 +4,7 @@
  */
 import { DEFAULT_APP_PORT, DEFAULT_LAB_PORT, DEFAULT_PG_PORT } from './config.js';
 import { LabError } from './errors.js';
+import { BALANCER_CHOICES, balancerKind, type BalancerKind } from './balancer/kinds.js';
 
 export interface LabSettings {
   appPort: number;
@@ -15,6 +16,8 @@ export interface LabSettings {
   calibrate: boolean;
   /** Set: use this PostgreSQL and start none. */
   externalDatabaseUrl?: string;
+  /** The program in front of the instances, in a scenario with a load balancer (LAB_BALANCER; `npm start -- --balancer` overrides it). */
+  balancer: BalancerKind;
 }
 
 export function readSettings(env: NodeJS.ProcessEnv = process.env): LabSettings {
@@ -26,6 +29,7 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): LabSettings 
     embeddedPgPort: readPort(env, 'LAB_DB_PORT', DEFAULT_PG_PORT),
     appHost: env.HOST?.trim() || '127.0.0.1',
     calibrate: env.LAB_CALIBRATE?.trim().toLowerCase() !== 'off',
+    balancer: readBalancer(env),
     ...(externalDatabaseUrl ? { externalDatabaseUrl } : {}),
   };
 }
@@ -39,6 +43,14 @@ export function readPort(env: NodeJS.ProcessEnv, name: string, fallback: number)
     throw new LabError('BAD_SETTING', `${name}=${raw} is not a port number; use a whole number from 1 to 65535, e.g. ${name}=${fallback}.`);
   }
   return port;
+}
+
+function readBalancer(env: NodeJS.ProcessEnv): BalancerKind {
+  const raw = env.LAB_BALANCER?.trim();
+  if (!raw) return 'built-in';
+  const kind = balancerKind(raw);
+  if (!kind) throw new LabError('BAD_SETTING', `LAB_BALANCER=${raw} is not a balancer the lab runs; use ${BALANCER_CHOICES}.`);
+  return kind;
 }
 
 function checkDatabaseUrl(url: string): void {

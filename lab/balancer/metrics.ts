@@ -27,10 +27,25 @@ export interface BalancerMetrics {
  */
 export type RetryCause = 'refused' | 'cut' | 'timeout' | 'status';
 
-/** A registry with the balancer's metrics; `upstreams` is read at each scrape for the gauges. */
-export function createBalancerMetrics(upstreams: () => UpstreamStatus[]): BalancerMetrics {
+/** What a balancer knows of one upstream at a scrape: its name, whether it gets requests, and (when it can tell) its requests in flight. */
+export type UpstreamGauges = Pick<UpstreamStatus, 'name' | 'up'> & { activeRequests?: number };
+
+export interface BalancerMetricsOptions {
+  /**
+   * Registers the process's own metrics (process_cpu_seconds_total, …) on the registry;
+   * by default Node's, as the apps publish them. nginx's sidecar counts nginx's CPU in.
+   */
+  processMetrics?: (registry: client.Registry) => void;
+}
+
+/**
+ * A registry with the balancer's metrics; `upstreams` is read at each scrape for the gauges.
+ * lab_balancer_active_requests is published only for the upstreams that say how many they have.
+ */
+export function createBalancerMetrics(upstreams: () => UpstreamGauges[], options: BalancerMetricsOptions = {}): BalancerMetrics {
   const registry = new client.Registry();
-  client.collectDefaultMetrics({ register: registry });
+  if (options.processMetrics) options.processMetrics(registry);
+  else client.collectDefaultMetrics({ register: registry });
   const requests = new client.Counter({
     name: 'lab_balancer_requests_total',
     help: 'Requests the balancer answered, by the instance that answered (none: the balancer itself) and status code.',
@@ -59,7 +74,7 @@ export function createBalancerMetrics(upstreams: () => UpstreamStatus[]): Balanc
     collect() {
       this.reset();
       // An instance whose old connections drain after a settings change is listed twice: add them up.
-      for (const upstream of upstreams()) this.inc({ upstream: upstream.name }, upstream.activeRequests);
+      for (const upstream of upstreams()) if (upstream.activeRequests !== undefined) this.inc({ upstream: upstream.name }, upstream.activeRequests);
     },
   });
   new client.Gauge({

@@ -2,6 +2,7 @@
  * Process facts that Node answers the same way on every system: is a pid alive, and stopping
  * one process by its pid. (On Windows every signal but 0 ends the process at once.)
  */
+import { isWindows } from './system.js';
 
 /** True while a process with this pid exists (EPERM: it exists but belongs to someone else). */
 export function isProcessAlive(pid: number): boolean {
@@ -29,4 +30,17 @@ export async function stopProcess(pid: number, graceMs = 5_000): Promise<boolean
     if (!isProcessAlive(pid)) return true;
   }
   return false;
+}
+
+/**
+ * Ends a process and every process in its group at once (SIGKILL to the group), as a crash of
+ * a container would: a child it started (nginx under its sidecar) goes with it. The process
+ * must lead its own group (started with `detached: true`). Windows has no groups: the process alone.
+ */
+export function killProcessGroup(pid: number): void {
+  try {
+    process.kill(isWindows() ? pid : -pid, 'SIGKILL');
+  } catch {
+    // Already gone.
+  }
 }

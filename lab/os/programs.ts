@@ -20,7 +20,8 @@ export interface ProgramLookup {
   isRunnable?: (file: string) => boolean;
 }
 
-function isRunnableFile(file: string): boolean {
+/** Whether a file exists and may be run by this user. */
+export function isRunnableFile(file: string): boolean {
   try {
     fs.accessSync(file, fs.constants.X_OK);
     return fs.statSync(file).isFile();

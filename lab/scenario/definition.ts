@@ -107,8 +107,9 @@ export interface ScenarioDefinition {
   processes?: ProcessRole[];
   /**
    * A load balancer in front of one HTTP role's processes (N instances of the app): the engine
-   * runs its own (lab/balancer/) as the role "balancer" on the app's port, so the load test and
-   * the banner reach the instances through it; the balanced role's processes get free ports.
+   * runs its own (lab/balancer/), or real nginx with `npm start -- --balancer nginx`
+   * (lab/balancer/nginx/), as the role "balancer" on the app's port, so the load test and the
+   * banner reach the instances through it; the balanced role's processes get free ports.
    */
   balancer?: BalancerDefinition;
   /** The load test's defaults (`npm run loadtest -- --help` shows them to the learner). */

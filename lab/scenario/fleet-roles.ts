@@ -6,6 +6,7 @@
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { BalancerKind } from '../balancer/kinds.js';
 import { BALANCER_ROUTES } from '../balancer/routes.js';
 import { LabError } from '../errors.js';
 import type { BalancerDefinition, ProcessRole, ScenarioDefinition } from './definition.js';
@@ -15,16 +16,22 @@ export interface FleetRole extends ProcessRole {
   entry: string;
   /** True for the process on the app's port: the balancer when there is one, else the first HTTP role that is no stand-in. */
   primary: boolean;
-  /** Set for the engine's balancer: the role it spreads requests over, and the learner's settings file (absolute). */
-  balances?: { role: string; settingsFile: string };
+  /** Set for the engine's balancer: the role it spreads requests over, the learner's settings file (absolute), and the program that balances. */
+  balances?: { role: string; settingsFile: string; kind: BalancerKind };
 }
 
 /** The role name the engine's balancer goes by. */
 export const BALANCER_ROLE = 'balancer';
 /** Where the engine's balancer serves its own metrics: its /metrics is an instance's, passed on. */
 export const BALANCER_METRICS_PATH = BALANCER_ROUTES.metrics;
-/** The engine's balancer process (lab/balancer/main.ts). */
-const BALANCER_ENTRY = fileURLToPath(new URL('../balancer/main.ts', import.meta.url));
+/** The engine's balancer process for each kind: its own (lab/balancer/main.ts), or nginx's sidecar, which runs nginx. */
+const BALANCER_ENTRIES: Record<BalancerKind, string> = {
+  'built-in': fileURLToPath(new URL('../balancer/main.ts', import.meta.url)),
+  nginx: fileURLToPath(new URL('../balancer/nginx/main.ts', import.meta.url)),
+};
+
+/** Which balancer runs, and for nginx the folder its files go in (the lab's .lab/nginx/). */
+export type BalancerChoice = { kind: 'built-in' } | { kind: 'nginx'; dir: string };
 
 const ROLE_NAME = /^[a-z][a-z0-9-]*$/;
 const VARIABLE_NAME = /^[A-Z][A-Z0-9_]*$/;
@@ -34,7 +41,7 @@ const VARIABLE_NAME = /^[A-Z][A-Z0-9_]*$/;
  * `learnerDir` (LAB_LEARNER_DIR: the tests run the shipped copies, never the learner's working
  * copy); any other (a stand-in in machinery/) from the scenario's folder.
  */
-export function fleetRoles(definition: ScenarioDefinition, scenarioDir: string, learnerDir: string = scenarioDir): FleetRole[] {
+export function fleetRoles(definition: ScenarioDefinition, scenarioDir: string, learnerDir: string = scenarioDir, choice: BalancerChoice = { kind: 'built-in' }): FleetRole[] {
   const declared = definition.processes ?? [{ role: 'app', entry: definition.files.app, count: { default: 1, min: 1, max: 1 }, http: true }];
   const primaryIndex = declared.findIndex((role) => role.http && role.standIn === undefined);
   const problem = fleetProblem(declared, primaryIndex);
@@ -50,11 +57,12 @@ export function fleetRoles(definition: ScenarioDefinition, scenarioDir: string, 
   if (!balancer) return roles;
   const balancerRole: FleetRole = {
     role: BALANCER_ROLE,
-    entry: BALANCER_ENTRY,
+    entry: BALANCER_ENTRIES[choice.kind],
     count: { default: 1, min: 1, max: 1 },
     http: true,
     primary: true,
-    balances: { role: balancer.balances, settingsFile: path.resolve(learnerDir, balancer.settings) },
+    balances: { role: balancer.balances, settingsFile: path.resolve(learnerDir, balancer.settings), kind: choice.kind },
+    ...(choice.kind === 'nginx' ? { env: { LAB_NGINX_DIR: choice.dir } } : {}),
   };
   return [balancerRole, ...roles];
 }

@@ -8,6 +8,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import readline from 'node:readline';
 import { isListening } from '../net/ports.js';
+import { killProcessGroup } from '../os/processes.js';
 import { TSX_IMPORT } from '../tsx-import.js';
 import { delay, settlesWithin } from '../timing.js';
 
@@ -102,11 +103,11 @@ export class FleetProcess {
     started.ready = this.watchForUp(started);
   }
 
-  /** Kills it with SIGKILL, as a crash would; returns the pid, or undefined when it is down. */
+  /** Kills it and the processes it started with SIGKILL, as a crash would; returns the pid, or undefined when it is down. */
   crash(): number | undefined {
     if (!this.current) return undefined;
     this.current.crashed = true;
-    this.current.child.kill('SIGKILL');
+    killProcessGroup(this.current.pid);
     return this.current.pid;
   }
 
@@ -189,7 +190,7 @@ export class FleetProcess {
     running.stopping = true;
     running.child.kill('SIGTERM');
     if (!(await settlesWithin(running.exited, STOP_GRACE_MS))) {
-      running.child.kill('SIGKILL');
+      killProcessGroup(running.pid);
       await running.exited;
     }
   }

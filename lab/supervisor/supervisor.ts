@@ -3,7 +3,12 @@
  * Stops everything it started, in reverse order, on Ctrl-C or SIGTERM.
  */
 import path from 'node:path';
+import type { BalancerKind } from '../balancer/kinds.js';
+import { nginxFiles } from '../balancer/nginx/files.js';
+import { stopLeftoverMaster } from '../balancer/nginx/nginx-master.js';
+import { NGINX_MISSING } from '../balancer/nginx/nginx-missing.js';
 import { LabError } from '../errors.js';
+import { findNginx } from '../os/nginx.js';
 import { readRunningLab, removeLabState, writeLabState, type LabState } from '../lab-state.js';
 import { startLabServer } from '../lab-server.js';
 import { describeSize, existingSeed, seedWithProgress } from '../seeding.js';
@@ -32,7 +37,14 @@ const IN_ROTATION_TIMEOUT_MS = 30_000;
 
 type Stopper = () => Promise<void>;
 
-export async function runSupervisor(lab: Lab, restartOnCrash: boolean): Promise<number> {
+export interface SupervisorOptions {
+  /** Start a process again at once when it crashes, as a process manager would. */
+  restartOnCrash: boolean;
+  /** The program in front of the instances, in a scenario with a load balancer. */
+  balancer: BalancerKind;
+}
+
+export async function runSupervisor(lab: Lab, { restartOnCrash, balancer }: SupervisorOptions): Promise<number> {
   const startedAt = Date.now();
   const { scenario, settings, paths } = lab;
   const shown = (file: string) => learnerPath(file, paths.runFrom);
@@ -46,13 +58,17 @@ export async function runSupervisor(lab: Lab, restartOnCrash: boolean): Promise<
         'Use that one, or press Ctrl-C in its terminal first.',
     );
   }
+  const nginx = nginxFiles(path.join(paths.state, 'nginx'));
   // A definition whose processes the engine cannot run fails here, before anything is started.
-  const roles = fleetRoles(scenario, paths.scenario, paths.learnerDir);
+  const roles = fleetRoles(scenario, paths.scenario, paths.learnerDir, balancer === 'nginx' ? { kind: 'nginx', dir: nginx.dir } : { kind: 'built-in' });
+  if (scenario.balancer && balancer === 'nginx' && !findNginx()) throw new LabError('BALANCER_PROGRAM', NGINX_MISSING);
   await stopLeftoverProcesses(
     paths.labState,
     roles.map((role) => role.entry),
     (line) => console.log(`  ${line}`),
   );
+  // An nginx whose sidecar was killed outright holds the app's port: it goes first too.
+  if (scenario.balancer) await stopLeftoverMaster(nginx.pid, nginx.dir, (line) => console.log(`  ${line}`));
   await assertPortFree(settings.appPort, settings.appHost, 'the app', 'PORT');
   await assertPortFree(settings.labPort, settings.appHost, 'the lab dashboard', 'LAB_PORT');
 
@@ -108,6 +124,8 @@ export async function runSupervisor(lab: Lab, restartOnCrash: boolean): Promise<
         writeLabState(state, paths.labState);
       },
     });
+    // Stoppers run in reverse: after the fleet, an nginx whose sidecar was killed outright (a kill -9 of it alone).
+    if (scenario.balancer) stoppers.push(() => stopLeftoverMaster(nginx.pid, nginx.dir, (line) => console.log(`  ${line}`)));
     stoppers.push(() => fleet.stop());
 
     const context: LabContext = { lab, database, fleet };

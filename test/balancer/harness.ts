@@ -1,8 +1,10 @@
 /**
  * What the balancer's integration tests start: small node:http servers on 127.0.0.1 as the
  * app's instances, and the balancer itself as a real child process
- * (`node --import tsx lab/balancer/main.ts`) reading files this harness writes. Everything
- * started is remembered, and stopped by `stopEverything` (each test file's afterEach).
+ * (`node --import tsx lab/balancer/main.ts`, or nginx's sidecar lab/balancer/nginx/main.ts,
+ * which runs nginx) reading files this harness writes. Everything started is remembered, and
+ * stopped by `stopEverything` (each test file's afterEach): the balancer's whole process group,
+ * so nginx goes with its sidecar.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -13,6 +15,7 @@ import { ROOT_DIR } from '../../lab/config.js';
 import { freePort } from '../../lab/net/free-port.js';
 import { parsePrometheusText, type Sample } from '../../lab/metrics/prometheus-text.js';
 import { TSX_IMPORT } from '../../lab/tsx-import.js';
+import type { BalancerKind } from '../../lab/balancer/kinds.js';
 import type { UpstreamStatus } from '../../lab/balancer/upstream.js';
 import { waitFor } from '../helpers/wait.js';
 
@@ -41,7 +44,12 @@ export interface TestBalancer {
   status(): Promise<{ method: string; upstreams: UpstreamStatus[] }>;
   metrics(): Promise<Sample[]>;
   exited: Promise<number | null>;
+  /** The folder the harness wrote the files in (nginx's sidecar keeps nginx's files in its nginx/). */
+  folder: string;
 }
+
+/** The entry each kind of balancer runs. */
+const ENTRIES: Record<BalancerKind, string> = { 'built-in': 'lab/balancer/main.ts', nginx: 'lab/balancer/nginx/main.ts' };
 
 const servers = new Set<http.Server>();
 const children = new Set<ChildProcess>();
@@ -94,7 +102,7 @@ export async function startInstance(name: string, handler: InstanceHandler = ech
 }
 
 /** Starts the balancer in front of `instances` with the settings `config`; resolves once it answers, or has exited. */
-export async function startBalancer(config: string, instances: readonly TestInstance[], env: NodeJS.ProcessEnv = {}): Promise<TestBalancer> {
+export async function startBalancer(config: string, instances: readonly TestInstance[], env: NodeJS.ProcessEnv = {}, kind: BalancerKind = 'built-in'): Promise<TestBalancer> {
   const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'lab-balancer-'));
   folders.push(folder);
   const configPath = path.join(folder, 'balancer.conf');
@@ -108,10 +116,12 @@ export async function startBalancer(config: string, instances: readonly TestInst
   const writeUpstreams = (list: readonly TestInstance[]) => writeAtomically(upstreamsPath, JSON.stringify({ upstreams: list.map(({ name, port: p }) => ({ name, port: p })) }));
   writeUpstreams(instances);
   writeAtomically(configPath, config);
-  const child = spawn(process.execPath, ['--import', TSX_IMPORT, 'lab/balancer/main.ts'], {
+  const child = spawn(process.execPath, ['--import', TSX_IMPORT, ENTRIES[kind]], {
     cwd: ROOT_DIR,
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', LAB_UPSTREAMS_FILE: upstreamsPath, LAB_BALANCER_CONFIG: configPath, ...env },
+    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', LAB_UPSTREAMS_FILE: upstreamsPath, LAB_BALANCER_CONFIG: configPath, LAB_NGINX_DIR: path.join(folder, 'nginx'), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
+    // Its own process group, which stopEverything kills whole.
+    detached: true,
   });
   children.add(child);
   const lines: string[] = [];
@@ -127,6 +137,7 @@ export async function startBalancer(config: string, instances: readonly TestInst
     status: async () => (await fetch(`${base}/__balancer/status`)).json() as Promise<{ method: string; upstreams: UpstreamStatus[] }>,
     metrics: async () => parsePrometheusText(await (await fetch(`${base}/__balancer/metrics`)).text()),
     exited,
+    folder,
   };
   // A balancer that cannot start exits; the test reads why from `lines` and `exited`.
   const answering = await waitFor(() => isAnswering(base), (ok) => ok || child.exitCode !== null, 30_000);
@@ -171,8 +182,15 @@ export async function stopEverything(): Promise<void> {
   for (const child of children) {
     if (child.exitCode === null && child.signalCode === null) {
       const gone = new Promise((resolve) => child.once('exit', resolve));
-      process.kill(child.pid!, 'SIGKILL');
+      process.kill(-child.pid!, 'SIGKILL');
       await gone;
+    } else {
+      // Exited by itself: anything left in its group (nginx) goes too.
+      try {
+        process.kill(-child.pid!, 'SIGKILL');
+      } catch {
+        // Nothing left.
+      }
     }
   }
   children.clear();

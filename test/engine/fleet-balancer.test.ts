@@ -44,10 +44,17 @@ describe('the roles of a fleet with a balancer', () => {
       ['app', false],
     ]);
     expect(roles[0]!.entry).toBe(path.join(ROOT_DIR, 'lab', 'balancer', 'main.ts'));
-    expect(roles[0]!.balances).toEqual({ role: 'app', settingsFile: path.resolve('/learner', 'balancer.conf') });
+    expect(roles[0]!.balances).toEqual({ role: 'app', settingsFile: path.resolve('/learner', 'balancer.conf'), kind: 'built-in' });
     expect(roles[0]!.count).toEqual({ default: 1, min: 1, max: 1 });
     // "Your code" on the banner is the app behind it, not the balancer.
     expect(appRole(roles).role).toBe('app');
+  });
+
+  it('run nginx\'s sidecar in the balancer\'s place when nginx is chosen, with the folder for its files', () => {
+    const [balancer] = fleetRoles(withBalancer({ balances: 'app', settings: 'balancer.conf' }), '/scenario', '/learner', { kind: 'nginx', dir: '/state/nginx' });
+    expect(balancer!.entry).toBe(path.join(ROOT_DIR, 'lab', 'balancer', 'nginx', 'main.ts'));
+    expect(balancer!.balances?.kind).toBe('nginx');
+    expect(balancer!.env).toEqual({ LAB_NGINX_DIR: '/state/nginx' });
   });
 
   it('refuse a balancer the engine cannot run, saying why', () => {

@@ -34,7 +34,7 @@ export interface DevContainerConfig {
 
 export interface ComposeService {
   image?: string;
-  build?: { context: string; dockerfile: string };
+  build?: { context: string; dockerfile: string; args?: Record<string, string> };
   volumes?: string[];
   environment?: Record<string, string>;
   command?: string | string[];
@@ -48,7 +48,7 @@ export interface Scenario {
   config: DevContainerConfig;
   /** The compose files in the order the tools merge them. */
   composeFiles: string[];
-  /** Services after merging the compose files (environment merged by name, the rest replaced). */
+  /** Services after merging the compose files (environment, build and its args merged by name, as compose merges mappings; the rest replaced). */
   services: Record<string, ComposeService>;
 }
 
@@ -85,7 +85,8 @@ function mergeCompose(files: string[]): Record<string, ComposeService> {
     const { services } = parseYaml(fs.readFileSync(file, 'utf8')) as { services: Record<string, ComposeService> };
     for (const [name, service] of Object.entries(services)) {
       const before = merged[name] ?? {};
-      merged[name] = { ...before, ...service, environment: { ...before.environment, ...service.environment } };
+      const build = before.build || service.build ? { build: { ...before.build!, ...service.build, args: { ...before.build?.args, ...service.build?.args } } } : {};
+      merged[name] = { ...before, ...service, environment: { ...before.environment, ...service.environment }, ...build };
     }
   }
   return merged;

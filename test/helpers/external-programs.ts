@@ -1,11 +1,13 @@
 /**
  * Programs some end-to-end tests need that npm does not install: Debian's chromium (the
- * browser test) and prometheus (the Prometheus tests). On a machine without them those tests
- * are skipped with one line naming what to install; in CI (CI=true, set by .ci/run, which
- * installs them) a missing program fails the test instead, so they always run there.
+ * browser test), prometheus (the Prometheus tests) and nginx (the nginx balancer's tests).
+ * On a machine without them those tests are skipped with one line naming what to install; in
+ * CI (CI=true, set by .ci/run, which installs them) a missing program fails the test instead,
+ * so they always run there.
  */
 import fs from 'node:fs';
 import { describe } from 'vitest';
+import { findNginx } from '../../lab/os/nginx.js';
 
 export interface ExternalProgram {
   name: string;
@@ -24,6 +26,13 @@ export const PROMETHEUS: ExternalProgram = {
   name: 'prometheus',
   path: process.env.PROMETHEUS_BIN ?? '/usr/bin/prometheus',
   install: 'apt-get install prometheus (Debian), or set PROMETHEUS_BIN to a Prometheus binary',
+};
+
+export const NGINX: ExternalProgram = {
+  name: 'nginx',
+  // Where the lab itself finds it (the PATH, then /usr/sbin and the like).
+  path: findNginx() ?? '/usr/sbin/nginx',
+  install: 'apt-get install nginx (Debian), brew install nginx (macOS)',
 };
 
 /** The programs of the list that are not on this machine. */

@@ -47,7 +47,7 @@ export async function startTestLabServer(database: Pick<TestDatabase, 'appUrl' |
       dashboardHistory: options.historyFile ?? path.join(runsDir, 'dashboard-history.json'),
       pgLog: inject('pgLogFile'),
     },
-    settings: { appPort, labPort: port, embeddedPgPort: inject('pgPort'), appHost: '127.0.0.1', calibrate: false },
+    settings: { appPort, labPort: port, embeddedPgPort: inject('pgPort'), appHost: '127.0.0.1', calibrate: false, balancer: 'built-in' },
   };
   const context: LabContext = {
     lab,

@@ -49,6 +49,12 @@ describe('a wrong option', () => {
     expect(result.stderr.trim()).toBe("✘ Unknown option '--bogus'. usage: npm start [-- --restart-on-crash]; npm start -- --help for more.");
     expect(result.stdout).toBe('');
   });
+
+  it('npm start -- --balancer in a scenario without a balancer: one line, exit code 2, nothing started', async () => {
+    const result = await runCli(CLI, ['start', '--balancer', 'nginx'], {});
+    expect(result.code).toBe(2);
+    expect(result.stderr.trim()).toBe(`✘ --balancer: Scenario ${scenario.number} runs no load balancer, so --balancer has nothing to choose; start without it.`);
+  });
 });
 
 describe('for another scenario', () => {

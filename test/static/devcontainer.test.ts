@@ -217,4 +217,17 @@ describe('.devcontainer', () => {
       expect(fs.existsSync(path.join(scenarioFolderOf(scenario), 'SCENARIO.md'))).toBe(true);
     }
   });
+
+  it('installs Debian\'s nginx in the workspace of a scenario with a load balancer, and only there', () => {
+    for (const scenario of scenarios) {
+      const build = scenario.services[scenario.config.service]!.build!;
+      const dockerfile = fs.readFileSync(path.join(path.dirname(scenario.composeFiles[0]!), build.context, build.dockerfile), 'utf8');
+      // The packages the scenario names reach the one apt-get line.
+      expect(dockerfile).toMatch(/^ARG EXTRA_PACKAGES=""$/m);
+      expect(dockerfile).toMatch(/apt-get install -y --no-install-recommends [^\n]*\$\{EXTRA_PACKAGES\}/);
+      const packages = (build.args?.EXTRA_PACKAGES ?? '').split(/\s+/).filter(Boolean);
+      const balanced = definitions.get(scenarioFolderOf(scenario))!.balancer !== undefined;
+      expect(packages.includes('nginx'), scenario.config.name).toBe(balanced);
+    }
+  });
 });

@@ -13,8 +13,8 @@ import { ROOT_DIR } from '../../lab/config.js';
 import { TSX_IMPORT } from '../../lab/tsx-import.js';
 
 const LAB_DIR = path.join(ROOT_DIR, 'lab');
-/** The engine's two entries, which run when loaded: lab/cli.ts runs a command, lab/balancer/main.ts the balancer. */
-const ENTRIES = ['cli.ts', path.join('balancer', 'main.ts')];
+/** The engine's entries, which run when loaded: lab/cli.ts runs a command, lab/balancer/main.ts the balancer, lab/balancer/nginx/main.ts nginx's sidecar. */
+const ENTRIES = ['cli.ts', path.join('balancer', 'main.ts'), path.join('balancer', 'nginx', 'main.ts')];
 /** Every engine module but the tests and the entries. */
 const modules = fs
   .readdirSync(LAB_DIR, { recursive: true, encoding: 'utf8' })

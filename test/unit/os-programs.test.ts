@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { findNginx } from '../../lab/os/nginx.js';
 import { findProgram } from '../../lab/os/programs.js';
 
 describe('findProgram on Windows (paths given, no disk)', () => {
@@ -54,5 +55,12 @@ describe('findProgram on POSIX (a real folder)', () => {
 
   it('finds nothing with an empty PATH', () => {
     expect(findProgram('psql', { env: {}, platform: 'linux' })).toBeUndefined();
+  });
+
+  it('finds nginx on the PATH, else where Debian or Homebrew put it (Debian\'s /usr/sbin is not on every user\'s PATH), else nothing', () => {
+    const installed = (files: string[]) => (file: string) => files.includes(file);
+    expect(findNginx({ env: { PATH: '/opt/nginx/bin:/usr/bin' }, platform: 'linux', isRunnable: installed(['/opt/nginx/bin/nginx', '/usr/sbin/nginx']) })).toBe('/opt/nginx/bin/nginx');
+    expect(findNginx({ env: { PATH: '/usr/bin' }, platform: 'linux', isRunnable: installed(['/usr/sbin/nginx']) })).toBe('/usr/sbin/nginx');
+    expect(findNginx({ env: { PATH: '/usr/bin' }, platform: 'linux', isRunnable: installed([]) })).toBeUndefined();
   });
 });
