@@ -30,7 +30,7 @@ const scenario: ScenarioDefinition = {
   concepts: ['event-loop saturation', 'load balancing', 'stateless instances', 'connection budget per instance', 'graceful shutdown and rolling deploys'],
   level: 'intermediate',
   minutes: 60,
-  status: 'in progress',
+  status: 'ready',
   database: {
     name: 'accounts',
     role: 'accounts_app',
