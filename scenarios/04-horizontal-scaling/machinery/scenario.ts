@@ -87,6 +87,7 @@ const scenario: ScenarioDefinition = {
     durationSeconds: 20,
     requestTimeoutSeconds: 10,
     p99GoalMs: 1000,
+    runs: () => import('./runs.js'),
   },
   drills: { databaseProbeRoute: '/products/1' },
   checks: { fixes: 'the scaling fixes', steps: () => import('./steps.js') },

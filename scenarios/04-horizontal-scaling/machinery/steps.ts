@@ -9,6 +9,7 @@ import type { ScenarioStep } from '../../../lab/sdk.js';
 import { goalStep, reproduceStep } from '../../../lab/sdk.js';
 import { machineCores } from './fleet-probe.js';
 import { HINTS } from './hints.js';
+import { ranOnOneInstance } from './runs.js';
 import scenario from './scenario.js';
 import { budgetStep } from './step-budget.js';
 import { crashStep } from './step-crash.js';
@@ -41,7 +42,8 @@ const steps: readonly ScenarioStep[] = [
     title: 'Reproduce it: one instance is full while the machine has cores to spare',
     hints: HINTS.reproduce,
     shows: 'slowness',
-    ranOnTheBrokenApp: () => true,
+    // A run served by one instance: with two or more, a slow run is another lesson.
+    ranOnTheBrokenApp: ranOnOneInstance,
   }),
   scaledStep,
   sessionsStep,
