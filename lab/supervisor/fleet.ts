@@ -64,6 +64,8 @@ export class Fleet implements FleetControl {
   private readonly standInUrls: Record<string, string> = {};
   /** The upstream list last written for the balancer, to write it only when it changes. */
   private upstreamsWritten: string | undefined;
+  /** Processes a deploy is replacing: out of the balancer's list until their successors are up. */
+  private readonly leaving = new Set<FleetProcess>();
 
   private constructor(private readonly options: FleetOptions) {
     for (const role of options.roles) this.byRole.set(role.role, []);
@@ -183,7 +185,7 @@ export class Fleet implements FleetControl {
       const replaced: FleetDeploy['replaced'] = [];
       for (const member of [...this.byRole.get(role.role)!]) {
         const startedAt = Date.now();
-        const up = (await member.replace()) && (inRotation ? await inRotation(this.memberOf(member)) : true);
+        const up = (await this.replaceOutOfRotation(member, inRotation !== undefined)) && (inRotation ? await inRotation(this.memberOf(member)) : true);
         replaced.push({ name: member.name, up, seconds: (Date.now() - startedAt) / 1000 });
         if (!up) break;
       }
@@ -263,11 +265,33 @@ export class Fleet implements FleetControl {
   }
 
   /** Rewrites the balancer's list of the processes it balances, when it changed. */
+  /**
+   * Replaces one process; behind the balancer, its list leaves the process out from the moment
+   * it is told to stop until its successor is up, as a platform takes an instance out of its load
+   * balancer when it stops it (Kubernetes removes its endpoint). The list changes as the signal
+   * is sent, not before: the balancer learns of it a moment later, and a process that stops
+   * listening at once still meets requests on their way.
+   */
+  private async replaceOutOfRotation(member: FleetProcess, balanced: boolean): Promise<boolean> {
+    if (!balanced) return member.replace();
+    this.leaving.add(member);
+    this.writeUpstreams();
+    try {
+      return await member.replace();
+    } finally {
+      this.leaving.delete(member);
+      this.writeUpstreams();
+    }
+  }
+
   private writeUpstreams(): void {
     const balanced = this.balancedRole();
     const file = this.options.upstreamsFile;
     if (balanced === undefined || file === undefined) return;
-    const upstreams = this.byRole.get(balanced)!.flatMap(({ options: { name, port } }) => (port === undefined ? [] : [{ name, port }]));
+    const upstreams = this.byRole
+      .get(balanced)!
+      .filter((member) => !this.leaving.has(member))
+      .flatMap(({ options: { name, port } }) => (port === undefined ? [] : [{ name, port }]));
     const text = JSON.stringify(upstreams);
     if (text === this.upstreamsWritten) return;
     writeJsonFile(file, { upstreams } satisfies UpstreamsFile);

@@ -152,7 +152,12 @@ describe('a fleet with a balancer', () => {
   it('deploys the instances one at a time: the next is replaced only once the one before is back in rotation', async () => {
     const before = appMembers().map((member) => member.pid);
     rotationCalls.length = 0;
-    const deploy = await fleet!.deploy();
+    // The balancer's list while the deploy runs: each instance leaves it while it is replaced.
+    const lists = new Set<string>();
+    const watch = setInterval(() => lists.add(upstreams().map((upstream) => upstream.name).join(',')), 5);
+    const deploy = await fleet!.deploy().finally(() => clearInterval(watch));
+    expect([...lists]).toEqual(expect.arrayContaining(['app-2', 'app-1']));
+    expect(upstreams().map((upstream) => upstream.name)).toEqual(['app-1', 'app-2']);
     expect(deploy.role).toBe('app');
     expect(deploy.replaced.map(({ name, up }) => [name, up])).toEqual([
       ['app-1', true],

@@ -66,7 +66,7 @@ export const deployStep: ScenarioStep = {
 
 export function judgeDeploy(o: DeployObservation): StepVerdict {
   const notBack = o.replaced.filter((instance) => !instance.up).map((instance) => instance.name);
-  const seconds = o.replaced.reduce((longest, instance) => Math.max(longest, instance.seconds), 0);
+  const seconds = o.replaced.reduce((sum, instance) => sum + instance.seconds, 0);
   const observed =
     `${plural(o.instances, 'instance')} replaced one at a time in ${seconds.toFixed(0)} s: ${o.failed} of ${o.requests.toLocaleString('en-US')} requests failed, ` +
     `and the balancer sent ${plural(o.cut + o.refused, 'request')} to another instance: ${o.cut} that an instance had taken and broken off, ${o.refused} that one refused while still in rotation`;

@@ -173,7 +173,7 @@ describe('deploy', () => {
     const verdict = judgeDeploy({ instances: 2, replaced, requests: 1_300, failed: 0, cut: 0, refused: 0 });
     expect(verdict.status).toBe('passed');
     expect(verdict.observed).toBe(
-      '2 instances replaced one at a time in 8 s: 0 of 1,300 requests failed, and the balancer sent 0 requests to another instance: 0 that an instance had taken and broken off, 0 that one refused while still in rotation',
+      '2 instances replaced one at a time in 12 s: 0 of 1,300 requests failed, and the balancer sent 0 requests to another instance: 0 that an instance had taken and broken off, 0 that one refused while still in rotation',
     );
   });
 
