@@ -150,7 +150,7 @@ describe('crash', () => {
   it('passes a few failures at the crash and a quick return', () => {
     const verdict = judgeCrash({ ...base, backAfterSeconds: 1.2 });
     expect(verdict.status).toBe('passed');
-    expect(verdict.observed).toBe('app-2 killed with 2 instances running: 3 of 1,000 requests failed (0 of them 3–5 s after the crash); started again at once, it got requests 1.2 s after it answered again');
+    expect(verdict.observed).toBe('app-2 killed with 2 instances running: 3 of 1,000 requests failed (0 of them 2–9 s after the crash); started again at once, it got requests 1.2 s after it answered again');
   });
 
   it('fails requests still failing after the balancer had time to notice, more than 1% failed, and a slow return', () => {
