@@ -1,0 +1,56 @@
+/**
+ * Scenario 4's own benchmark section (`npm run bench -- --scenario 4`), in its quick form: on a
+ * scratch PostgreSQL seeded as the lab is, the solved instances answer behind the built-in
+ * balancer at 1, 2, 3 and 4 instances, straight to one instance and through the balancer (and
+ * nginx, where it is on the PATH). How fast is the benchmark's business; here, that each figure
+ * is measured at all and the table has its rows.
+ */
+import { describe, expect, it } from 'vitest';
+import { measureScenarioSection } from '../../../bench/sections/scenario-section.js';
+import { startScratchDatabase } from '../../../harness/scratch-database.js';
+import { nginxProgram } from '../../../scenarios/04-horizontal-scaling/machinery/bench-nginx.js';
+import section, { type Measured, type ScalingFigures } from '../../../scenarios/04-horizontal-scaling/machinery/bench-scaling.js';
+import { lab, scenario, SCENARIO_DIR } from '../../helpers/project-lab.js';
+
+function expectMeasured(m: Measured, throughABalancer: boolean): void {
+  expect(m.requestsPerSecond).toBeGreaterThan(0);
+  expect(m.p99Ms).toBeGreaterThan(0);
+  expect(m.appMicrosPerRequest).toBeGreaterThan(0);
+  expect(m.appCoresBusy).toBeGreaterThan(0);
+  if (throughABalancer) expect(m.balancerMicrosPerRequest).toBeGreaterThan(0);
+  else expect(m.balancerMicrosPerRequest).toBeNull();
+}
+
+describe("Scenario 4's benchmark section", () => {
+  it('measures the solved app at 1…4 instances behind the balancer, and the balancer against a direct connection', async () => {
+    const database = await startScratchDatabase(scenario, lab.paths.schema, 'bench-scaling-test');
+    try {
+      const steps: string[] = [];
+      const result = await measureScenarioSection(section, { appUrl: database.appUrl, adminUrl: database.adminUrl, scenarioDir: SCENARIO_DIR, quick: true, step: (text) => steps.push(text) });
+      const figures = result.figures as unknown as ScalingFigures;
+      expect(figures.cores).toBeGreaterThan(0);
+      expect(figures.users).toBe(scenario.loadTest.users);
+      expect(figures.rows.map((row) => row.instances)).toEqual([1, 2, 3, 4]);
+      for (const row of figures.rows) {
+        expectMeasured(row, true);
+        expect(row.ratio).toBeGreaterThan(0);
+      }
+      expect(figures.rows[0]!.ratio).toBe(1);
+      expectMeasured(figures.overhead.direct, false);
+      expectMeasured(figures.overhead.builtIn, true);
+      for (const count of [1, 2, 3, 4]) expect(result.markdown).toMatch(new RegExp(`^\\| ${count} \\| [\\d,]+ \\| \\d+\\.\\d\\d× \\| [\\d,]+ ms \\|`, 'm'));
+      expect(result.markdown).toMatch(/^\| straight to the instance \| [\d,]+ \| [\d,]+ ms \| [\d,]+ µs \| – \| – \|$/m);
+      expect(result.markdown).toMatch(/^\| built-in balancer \| [\d,]+ \| [\d,]+ ms \| [\d,]+ µs \| [\d,]+ µs \| \d+% \|$/m);
+      if (nginxProgram()) {
+        expectMeasured(figures.overhead.nginx!, true);
+        expect(result.markdown).toMatch(/^\| nginx\/[\d.]+ \(1 worker, keepalive 16\) \| [\d,]+ \|/m);
+      } else {
+        expect(figures.overhead.nginx).toBeNull();
+        expect(result.markdown).toContain('nginx was not found on the PATH');
+      }
+      expect(steps).toHaveLength(6);
+    } finally {
+      await database.stop();
+    }
+  }, 180_000);
+});
