@@ -42,9 +42,14 @@ export interface Measured {
   balancerMicrosPerRequest: number | null;
 }
 
-export interface ScalingRow extends Measured {
+/** The median of a few runs (by requests/s), with every run's requests/s so the noise shows. */
+export interface MedianOfRuns extends Measured {
+  runs: number[];
+}
+
+export interface ScalingRow extends MedianOfRuns {
   instances: number;
-  /** Against one instance's requests/s. */
+  /** Against one instance's median requests/s. */
   ratio: number;
 }
 
@@ -175,34 +180,42 @@ async function startBuiltInBalancer(context: BenchSectionContext, upstreamsFile:
 export interface ScalingFigures {
   cores: number;
   loadAverage: number[];
+  loadAverageAtEnd: number[];
   users: number;
   warmUpSeconds: number;
   seconds: number;
+  /** Each count and each path measured this many times, in alternating order; the tables show the median run. */
+  rounds: number;
   rows: ScalingRow[];
-  overhead: { direct: Measured; builtIn: Measured; nginx: (Measured & { version: string }) | null; nginxNote: string | null };
+  overhead: { direct: MedianOfRuns; builtIn: MedianOfRuns; nginx: (MedianOfRuns & { version: string }) | null; nginxNote: string | null };
 }
 
 const round = (n: number) => Math.round(n).toLocaleString('en-US');
 const cores = (n: number) => n.toFixed(2);
 
+const loads = (values: number[]) => values.map((n) => n.toFixed(2)).join(', ');
+const runsOf = (m: MedianOfRuns) => m.runs.map(round).join(', ');
+
 export function renderScaling(figures: ScalingFigures): string {
   const { rows, overhead } = figures;
+  const most = rows.at(-1)?.instances ?? 1;
+  const repeated = figures.rounds > 1 ? `, ${figures.rounds} times over in alternating order (1→${most}, ${most}→1, …); each row is the run of median requests/s, with every run's requests/s beside it` : '';
   const lines = [
-    `The solved app (solution/app.ts + fix.sql) behind the built-in balancer (solution/balancer.conf: least_conn, keep-alive, health checks) on this machine's ${figures.cores} cores (os.availableParallelism(); load average ${figures.loadAverage.map((n) => n.toFixed(2)).join(', ')} at the start). ${figures.users} users send the load test's mix (a login for every four product pages), each waiting for its answer: ${figures.warmUpSeconds} s of warm-up, then ${figures.seconds} s measured, at each count. The load generator, PostgreSQL and the balancer share the same cores.`,
+    `The solved app (solution/app.ts + fix.sql) behind the built-in balancer (solution/balancer.conf: least_conn, keep-alive, health checks) on this machine's ${figures.cores} cores (os.availableParallelism(); load average ${loads(figures.loadAverage)} at the start, ${loads(figures.loadAverageAtEnd)} at the end). ${figures.users} users send the load test's mix (a login for every four product pages), each waiting for its answer: ${figures.warmUpSeconds} s of warm-up, then ${figures.seconds} s measured, at each count${repeated}. The load generator, PostgreSQL and the balancer share the same cores.`,
     '',
-    '| instances | requests/s | × 1 instance | p99 | instances\' CPU (cores busy) | app CPU per request | balancer CPU per request | failed |',
-    '|---|---|---|---|---|---|---|---|',
+    "| instances | requests/s | × 1 instance | p99 | instances' CPU (cores busy) | app CPU per request | balancer CPU per request | failed | each run's requests/s |",
+    '|---|---|---|---|---|---|---|---|---|',
     ...rows.map(
       (row) =>
-        `| ${row.instances} | ${round(row.requestsPerSecond)} | ${row.ratio.toFixed(2)}× | ${round(row.p99Ms)} ms | ${cores(row.appCoresBusy)} | ${round(row.appMicrosPerRequest)} µs | ${round(row.balancerMicrosPerRequest ?? 0)} µs | ${row.failed} |`,
+        `| ${row.instances} | ${round(row.requestsPerSecond)} | ${row.ratio.toFixed(2)}× | ${round(row.p99Ms)} ms | ${cores(row.appCoresBusy)} | ${round(row.appMicrosPerRequest)} µs | ${round(row.balancerMicrosPerRequest ?? 0)} µs | ${row.failed} | ${runsOf(row)} |`,
     ),
     '',
-    `Why ${figures.users} users: the load test's own, and enough that every instance always has requests waiting (${figures.users} ÷ ${rows.at(-1)?.instances ?? 1} = ${Math.floor(figures.users / (rows.at(-1)?.instances ?? 1))} each at the most instances), so the instances' CPU, not the users, sets the rate. Past ${figures.cores} instances the processes take turns on the same cores.`,
+    `Why ${figures.users} users: the load test's own, and enough that every instance always has requests waiting (${figures.users} ÷ ${most} = ${Math.floor(figures.users / most)} each at ${most} instances), so the instances' CPU, not the users, sets the rate. One instance cannot use more than one core; past ${figures.cores} instances the processes take turns on the same ${figures.cores} cores, with the balancer, PostgreSQL and the load generator. "Cores busy" below ${Math.min(most, figures.cores)} at the higher counts is CPU the instances did not get: other processes on the machine had it.`,
     '',
-    '**The balancer\'s cost, at 1 instance.** The same users, straight to the instance, then through each balancer: the balancer\'s CPU per request answered (its own process_cpu_seconds_total over lab_balancer_requests_total for the built-in one; the CPU time of nginx\'s master and worker over the requests the generator counted for nginx) beside the app\'s.',
+    "**The balancer's cost, at 1 instance.** The same users, straight to the instance and through each balancer: the balancer's CPU per request answered (its own process_cpu_seconds_total over lab_balancer_requests_total for the built-in one; the CPU time of nginx's master and worker over the requests the load generator counted) beside the app's.",
     '',
-    '| path | requests/s | p99 | app CPU per request | balancer CPU per request | balancer ÷ app |',
-    '|---|---|---|---|---|---|',
+    "| path | requests/s | p99 | app CPU per request | balancer CPU per request | balancer ÷ app | each run's requests/s |",
+    '|---|---|---|---|---|---|---|',
     overheadRow('straight to the instance', overhead.direct),
     overheadRow('built-in balancer', overhead.builtIn),
     ...(overhead.nginx ? [overheadRow(`${overhead.nginx.version} (1 worker, keepalive 16)`, overhead.nginx)] : []),
@@ -211,69 +224,99 @@ export function renderScaling(figures: ScalingFigures): string {
   return lines.join('\n');
 }
 
-function overheadRow(name: string, m: Measured): string {
+function overheadRow(name: string, m: MedianOfRuns): string {
   const share = m.balancerMicrosPerRequest === null || m.appMicrosPerRequest === 0 ? '–' : `${Math.round((m.balancerMicrosPerRequest / m.appMicrosPerRequest) * 100)}%`;
   const balancer = m.balancerMicrosPerRequest === null ? '–' : `${round(m.balancerMicrosPerRequest)} µs`;
-  return `| ${name} | ${round(m.requestsPerSecond)} | ${round(m.p99Ms)} ms | ${round(m.appMicrosPerRequest)} µs | ${balancer} | ${share} |`;
+  return `| ${name} | ${round(m.requestsPerSecond)} | ${round(m.p99Ms)} ms | ${round(m.appMicrosPerRequest)} µs | ${balancer} | ${share} | ${runsOf(m)} |`;
+}
+
+/** The run of median requests/s (the lower middle of an even count): its p99 and CPU go with it. */
+export function medianRun<T extends { requestsPerSecond: number }>(runs: T[]): T {
+  const sorted = [...runs].sort((a, b) => a.requestsPerSecond - b.requestsPerSecond);
+  return sorted[Math.floor((sorted.length - 1) / 2)]!;
+}
+
+/** Round r's order: forwards, then backwards, and so on, so that no count or path always runs first while the machine drifts. */
+export function roundOrder<T>(items: T[], round: number): T[] {
+  return round % 2 === 0 ? items : [...items].reverse();
 }
 
 const section: BenchSection = {
   title: 'Scaling out: requests/s at 1…4 instances behind the balancer, and what the balancer costs',
   async measure(context) {
-    const window: Window = context.quick ? { warmUpSeconds: 1, seconds: 2 } : { warmUpSeconds: 3, seconds: 10 };
+    const window: Window = context.quick ? { warmUpSeconds: 1, seconds: 2 } : { warmUpSeconds: 2, seconds: 8 };
+    const rounds = context.quick ? 1 : 3;
     const users = scenario.loadTest.users;
     const loadAverage = os.loadavg();
     await withClient(context.appUrl, 'bench', async (client) => {
       await client.query(fs.readFileSync(path.join(context.scenarioDir, 'solution', 'fix.sql'), 'utf8'));
     });
     const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-scaling-'));
+    const program = nginxProgram();
+    let nginxRunning: Awaited<ReturnType<typeof startNginx>> | undefined;
     try {
-      context.step(`starting ${MOST_INSTANCES} solved instances and the built-in balancer`);
+      context.step(`starting ${MOST_INSTANCES} solved instances and the built-in balancer${program ? ', and nginx' : ''}`);
       const instances = await startInstances(context, MOST_INSTANCES);
-      const upstreamsFile = path.join(folder, 'upstreams.json');
-      fs.writeFileSync(upstreamsFile, JSON.stringify({ upstreams: instances.slice(0, 1).map(({ name, port }) => ({ name, port })) }));
-      const balancer = await startBuiltInBalancer(context, upstreamsFile);
-
-      const rows: ScalingRow[] = [];
-      for (let count = 1; count <= MOST_INSTANCES; count += 1) {
-        context.step(`${count} of ${MOST_INSTANCES} instances behind the balancer: ${users} users, ${window.warmUpSeconds} s + ${window.seconds} s`);
-        const serving = instances.slice(0, count);
-        await route(balancer.port, upstreamsFile, serving);
-        const measured = await measureAt(balancer.port, serving, window, users, context.adminUrl, balancer.port);
-        rows.push({ instances: count, ratio: measured.requestsPerSecond / Math.max(rows[0]?.requestsPerSecond ?? measured.requestsPerSecond, 1e-9), ...measured });
-      }
-
-      context.step(`1 instance: straight to it, through the built-in balancer${nginxProgram() ? ', through nginx' : ''}`);
       const one = instances.slice(0, 1);
-      await route(balancer.port, upstreamsFile, one);
-      const direct = await measureAt(one[0]!.port, one, window, users, context.adminUrl);
-      const builtIn = await measureAt(balancer.port, one, window, users, context.adminUrl, balancer.port);
-      let nginx: ScalingFigures['overhead']['nginx'] = null;
-      let nginxNote: string | null = null;
-      const program = nginxProgram();
-      if (program === undefined) {
-        nginxNote = 'nginx was not found on the PATH, so its CPU per request was not measured.';
-      } else {
-        const running = await startNginx(program, one.map((instance) => instance.port));
-        try {
-          nginx = { version: running.version, ...(await measureAt(running.port, one, window, users, context.adminUrl, undefined, () => running.cpuSeconds())) };
-          if (nginx.balancerMicrosPerRequest === null) nginxNote = "This system did not show nginx's CPU time, so its CPU per request is not shown.";
-        } finally {
-          await running.stop();
+      const upstreamsFile = path.join(folder, 'upstreams.json');
+      fs.writeFileSync(upstreamsFile, JSON.stringify({ upstreams: one.map(({ name, port }) => ({ name, port })) }));
+      const balancer = await startBuiltInBalancer(context, upstreamsFile);
+      if (program) nginxRunning = await startNginx(program, one.map((instance) => instance.port));
+      const nginx = nginxRunning;
+
+      const counts = Array.from({ length: MOST_INSTANCES }, (_, i) => i + 1);
+      const scalingRuns = new Map<number, Measured[]>(counts.map((count) => [count, []]));
+      for (let round = 0; round < rounds; round += 1) {
+        for (const count of roundOrder(counts, round)) {
+          context.step(`${rounds > 1 ? `round ${round + 1} of ${rounds}: ` : ''}${count} of ${MOST_INSTANCES} instances behind the balancer: ${users} users, ${window.warmUpSeconds} s + ${window.seconds} s`);
+          const serving = instances.slice(0, count);
+          await route(balancer.port, upstreamsFile, serving);
+          scalingRuns.get(count)!.push(await measureAt(balancer.port, serving, window, users, context.adminUrl, balancer.port));
         }
       }
+      const oneRate = medianRun(scalingRuns.get(1)!).requestsPerSecond;
+      const rows: ScalingRow[] = counts.map((count) => {
+        const runs = scalingRuns.get(count)!;
+        const median = medianRun(runs);
+        return { instances: count, ...median, ratio: median.requestsPerSecond / Math.max(oneRate, 1e-9), runs: runs.map((run) => run.requestsPerSecond) };
+      });
+
+      await route(balancer.port, upstreamsFile, one);
+      type Path = 'direct' | 'builtIn' | 'nginx';
+      const paths: Path[] = nginx ? ['direct', 'builtIn', 'nginx'] : ['direct', 'builtIn'];
+      const pathRuns: Record<Path, Measured[]> = { direct: [], builtIn: [], nginx: [] };
+      for (let round = 0; round < rounds; round += 1) {
+        context.step(`${rounds > 1 ? `round ${round + 1} of ${rounds}: ` : ''}1 instance: straight to it, through the built-in balancer${nginx ? ', through nginx' : ''}`);
+        for (const which of roundOrder(paths, round)) {
+          if (which === 'direct') pathRuns.direct.push(await measureAt(one[0]!.port, one, window, users, context.adminUrl));
+          else if (which === 'builtIn') pathRuns.builtIn.push(await measureAt(balancer.port, one, window, users, context.adminUrl, balancer.port));
+          else pathRuns.nginx.push(await measureAt(nginx!.port, one, window, users, context.adminUrl, undefined, () => nginx!.cpuSeconds()));
+        }
+      }
+      const withRuns = (runs: Measured[]) => ({ ...medianRun(runs), runs: runs.map((run) => run.requestsPerSecond) });
+      let nginxNote: string | null = null;
+      if (!nginx) nginxNote = 'nginx was not found on the PATH, so its CPU per request was not measured.';
+      else if (pathRuns.nginx.some((run) => run.balancerMicrosPerRequest === null)) nginxNote = "This system did not show nginx's CPU time, so its CPU per request is not shown.";
 
       const figures: ScalingFigures = {
         cores: machineCores(),
         loadAverage,
+        loadAverageAtEnd: os.loadavg(),
         users,
         warmUpSeconds: window.warmUpSeconds,
         seconds: window.seconds,
+        rounds,
         rows,
-        overhead: { direct, builtIn, nginx, nginxNote },
+        overhead: {
+          direct: withRuns(pathRuns.direct),
+          builtIn: withRuns(pathRuns.builtIn),
+          nginx: nginx ? { version: nginx.version, ...withRuns(pathRuns.nginx) } : null,
+          nginxNote,
+        },
       };
       return { markdown: renderScaling(figures), figures: figures as unknown as Record<string, unknown> };
     } finally {
+      await nginxRunning?.stop();
       fs.rmSync(folder, { recursive: true, force: true });
     }
   },
