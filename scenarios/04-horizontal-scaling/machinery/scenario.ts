@@ -140,6 +140,8 @@ const scenario: ScenarioDefinition = {
       { name: 'as shipped', server: 'shipped' },
       { name: 'solved', server: 'solution', sql: fs.readFileSync(new URL('../solution/fix.sql', import.meta.url), 'utf8') },
     ],
+    // The lesson is the fleet's: the solved app at 1…4 instances behind the balancer, and the balancer's own cost.
+    section: () => import('./bench-scaling.js'),
   },
 };
 
