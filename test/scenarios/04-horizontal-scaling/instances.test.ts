@@ -94,11 +94,31 @@ describe('sessions across instances', () => {
   });
 });
 
+/** How long the burst's logins wait on the users table: a fixed wait is the stall itself, not a guess at a condition. */
+const STALL_MS = 1_500;
+
 describe('the connection budget across instances', () => {
-  /** Sends `each` logins at once to every instance; answers the statuses and the error messages. */
+  /**
+   * Sends `each` logins at once to every instance while writes to users are held for a moment (a
+   * lock, as a migration takes): every login waits on its UPDATE with its connection, so each
+   * pool grows to its limit, however fast this machine checks passwords. Answers the statuses
+   * and the error messages.
+   */
   async function loginBurst(instances: Instance[], each: number) {
-    const answers = await Promise.all(instances.flatMap((instance, i) => Array.from({ length: each }, (_, k) => logIn(instance, 1 + i * each + k))));
-    return { statuses: answers.map((answer) => answer.status), messages: answers.map((answer) => answer.body.message ?? answer.body.error ?? '') };
+    const admin = new pg.Client({ connectionString: database.adminUrl });
+    await admin.connect();
+    try {
+      await admin.query('BEGIN');
+      await admin.query('LOCK TABLE users IN EXCLUSIVE MODE');
+      const burst = Promise.all(instances.flatMap((instance, i) => Array.from({ length: each }, (_, k) => logIn(instance, 1 + i * each + k))));
+      // Long enough for every login to reach its UPDATE (or be refused a connection).
+      await new Promise((resolve) => setTimeout(resolve, STALL_MS));
+      await admin.query('COMMIT');
+      const answers = await burst;
+      return { statuses: answers.map((answer) => answer.status), messages: answers.map((answer) => answer.body.message ?? answer.body.error ?? '') };
+    } finally {
+      await admin.end();
+    }
   }
 
   it('as shipped: two instances with a pool of 20 each ask for more than the 37 connections the role may hold, and PostgreSQL refuses (53300)', async () => {
