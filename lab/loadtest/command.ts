@@ -3,7 +3,9 @@
  * database, then prints and saves the run and the table of all runs. lab/commands/loadtest.ts
  * chooses the defaults; everything else happens here.
  */
+import { labServerFleet } from '../check/lab-server-fleet.js';
 import { reportFatal, LabError } from '../errors.js';
+import { readRunningLab } from '../lab-state.js';
 import { resolveLabDatabase, type LabDatabaseUrls } from '../lab-connection.js';
 import { listRuns, newRunId, readInProgress, removeInProgress, saveRun, writeInProgress } from '../runs/run-store.js';
 import type { InProgressRun, RunRecord } from '../runs/run-record.js';
@@ -21,6 +23,7 @@ import { liveLine, load as describeLoad, renderSummary } from './report.js';
 import { renderRunsTable } from './runs-table.js';
 import { scenarioRuns } from './scenario-runs.js';
 import { startLabSampler } from './snapshot.js';
+import { startUsageSampler } from './process-usage.js';
 import { undoLoadTestWrites } from './undo-writes.js';
 import { buildSummary } from './summary.js';
 import { assertAppAnswers, resolveAppPort } from './target.js';
@@ -70,6 +73,8 @@ export async function runLoadTest(lab: Lab, argv: string[]): Promise<number> {
   const sampler = await startLabSampler(database?.adminUrl, runs.facts, { appRole: appRoleOf(database), tables: scenario.database.tables });
   const appUrl = `http://127.0.0.1:${port}`;
   const appStartedBefore = await appStartedAt(appUrl);
+  const labPort = readRunningLab(paths.labState)?.labPort;
+  const usageSampler = labPort === undefined ? undefined : await startUsageSampler(() => labServerFleet(labPort).members());
   const startedAt = new Date();
   const id = newRunId(startedAt);
   const inProgress: InProgressRun = {
@@ -130,6 +135,7 @@ export async function runLoadTest(lab: Lab, argv: string[]): Promise<number> {
     const result = await load.finished;
     loadFinished = true;
     live.done();
+    const usage = await usageSampler?.finish();
     say('Reading the database statistics for this run…');
     const snapshot = await sampler.finish(result.counts.succeeded);
     const appStartedAfter = await appStartedAt(appUrl);
@@ -150,6 +156,7 @@ export async function runLoadTest(lab: Lab, argv: string[]): Promise<number> {
       verdict,
       // Only when the same process served the whole run: a restart half-way names neither.
       ...(appStartedBefore !== undefined && appStartedBefore === appStartedAfter ? { appStartedAt: new Date(appStartedBefore).toISOString() } : {}),
+      ...(usage ? { usage } : {}),
     };
     const file = saveRun(record, paths.runs);
     if (options.json) {

@@ -74,3 +74,20 @@ describe('the summary of a traffic mix', () => {
   });
 });
 
+
+describe("the summary's CPU line", () => {
+  it('gives each process its cores and event loop, then the whole machine', () => {
+    const usage = {
+      seconds: 30,
+      processes: { 'app-1': { pid: 1, cpuCores: 0.973, eventLoopBusy: 0.988 }, balancer: { pid: 2, cpuCores: 0.08, eventLoopBusy: null }, 'app-2': { pid: 3, cpuCores: null, eventLoopBusy: null } },
+      machine: { cores: 2, busyCores: 1 },
+    };
+    const text = renderSummary({ ...record({}), usage }, 'next', 20, plain);
+    expect(text).toContain('  CPU used        app-1 0.97 cores (event loop busy 99%) · balancer 0.08 cores · app-2 CPU unknown · whole machine 1.00 core of 2');
+    expect(text.indexOf('CPU used')).toBeGreaterThan(text.indexOf('throughput'));
+  });
+
+  it('is left out when the run recorded no usage', () => {
+    expect(renderSummary(record({}), 'next', 20, plain)).not.toContain('CPU used');
+  });
+});

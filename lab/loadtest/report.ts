@@ -1,5 +1,5 @@
 /** What a person reads: the live progress line while the load runs, and the summary after it. */
-import type { RouteSummary, RunRecord, RunSummary } from '../runs/run-record.js';
+import type { RouteSummary, RunRecord, RunSummary, RunUsage } from '../runs/run-record.js';
 import type { LoadProgress } from './generator.js';
 import { count, duration, percent, perSecond, type Paint } from './figures.js';
 import { describeRoute } from './mix.js';
@@ -51,6 +51,7 @@ export function renderSummary(record: RunRecord, nextStep: string, requestTimeou
   );
   lines.push(paint('dim', '                  (of answered requests, errors included; timeouts and connection errors have no answer to time)'));
   lines.push(`  throughput      ${perSecond(summary.requestsPerSecond)} answers/s`);
+  if (record.usage) lines.push(...usageLines(record.usage, paint));
   if (summary.routes) lines.push('', ...routeLines(summary.routes, paint));
   const perRequest = littlesLawSeconds(summary);
   if (perRequest !== null) {
@@ -64,6 +65,23 @@ export function renderSummary(record: RunRecord, nextStep: string, requestTimeou
   const verdict = VERDICT_TEXT[record.verdict];
   lines.push('', `${paint(verdict.color, `● ${verdict.title}`)}  ${nextStep}`);
   return lines.join('\n');
+}
+
+/** Each process's CPU (and its event loop's busy share, where it publishes it), then the machine's busy cores. */
+function usageLines(usage: RunUsage, paint: Paint): string[] {
+  const processes = Object.entries(usage.processes).map(([name, used]) => {
+    const cpu = used.cpuCores === null ? 'CPU unknown' : `${cores(used.cpuCores)}`;
+    return used.eventLoopBusy === null ? `${name} ${cpu}` : `${name} ${cpu} (event loop busy ${Math.round(used.eventLoopBusy * 100)}%)`;
+  });
+  const { machine } = usage;
+  return [
+    `  CPU used        ${[...processes, `whole machine ${cores(machine.busyCores)} of ${machine.cores}`].join(' · ')}`,
+    paint('dim', '                  (in cores: 1 is one core busy the whole run; the machine counts every program on it)'),
+  ];
+}
+
+function cores(value: number): string {
+  return `${value.toFixed(2)} core${value.toFixed(2) === '1.00' ? '' : 's'}`;
 }
 
 /** "GET /feed", "POST /orders", "a mix of 5 routes". */

@@ -12,3 +12,15 @@ import os from 'node:os';
 export function machineCores(): number {
   return os.availableParallelism();
 }
+
+/** The machine's processors as the operating system counts them (all of them, whatever the lab is held to). */
+export function processorCount(): number {
+  return os.cpus().length;
+}
+
+/** CPU seconds every processor of the machine has spent running anything since it booted: the difference between two readings over their interval is the cores busy. */
+export function machineBusySeconds(): number {
+  let milliseconds = 0;
+  for (const cpu of os.cpus()) milliseconds += cpu.times.user + cpu.times.nice + cpu.times.sys + cpu.times.irq;
+  return milliseconds / 1000;
+}

@@ -106,6 +106,25 @@ export interface RunRecord {
    * the same process, so nothing the learner saved reached it in between (added later).
    */
   appStartedAt?: string;
+  /** How busy the lab's processes and the machine were during the run (added later; absent when nothing could be read). */
+  usage?: RunUsage;
+}
+
+/** What the lab's processes and the machine used during a run, per second of it. */
+export interface RunUsage {
+  seconds: number;
+  /** By process name ("app-1", "balancer"): those that served HTTP through the whole run. */
+  processes: Record<string, ProcessUsage>;
+  /** All the machine's processors, whatever the lab is held to, and how many of them were busy on average. */
+  machine: { cores: number; busyCores: number };
+}
+
+export interface ProcessUsage {
+  pid: number;
+  /** CPU time per second (process_cpu_seconds_total): 1 is one core kept busy. */
+  cpuCores: number | null;
+  /** The share of the time its event loop was running code (nodejs_eventloop_active_seconds_total), 0–1; null when it does not publish it. */
+  eventLoopBusy: number | null;
 }
 
 export interface InProgressRun {

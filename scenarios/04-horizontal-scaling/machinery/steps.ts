@@ -6,12 +6,12 @@
  * instances, a crash, a rolling deploy; then the goal.
  */
 import type { ScenarioStep } from '../../../lab/sdk.js';
-import { goalStep, reproduceStep } from '../../../lab/sdk.js';
+import { goalStep } from '../../../lab/sdk.js';
 import { machineCores } from './fleet-probe.js';
 import { HINTS } from './hints.js';
-import { ranOnOneInstance } from './runs.js';
 import scenario from './scenario.js';
 import { budgetStep } from './step-budget.js';
+import { reproduceFullStep } from './step-reproduce.js';
 import { crashStep } from './step-crash.js';
 import { deployStep } from './step-deploy.js';
 import { scaledStep } from './step-scaled.js';
@@ -38,13 +38,7 @@ const goal: ScenarioStep = {
 };
 
 const steps: readonly ScenarioStep[] = [
-  reproduceStep(scenario, {
-    title: 'Reproduce it: one instance is full while the machine has cores to spare',
-    hints: HINTS.reproduce,
-    shows: 'slowness',
-    // A run served by one instance: with two or more, a slow run is another lesson.
-    ranOnTheBrokenApp: ranOnOneInstance,
-  }),
+  reproduceFullStep,
   scaledStep,
   sessionsStep,
   budgetStep,

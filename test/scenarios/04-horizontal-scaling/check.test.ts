@@ -84,6 +84,8 @@ describe("Scenario 4's checks, on the lab as npm start runs it", { timeout: 600_
     expect(report.reproduce!.status, report.reproduce!.observed).toBe('passed');
     // The database saw one instance's connections: the run is named so.
     expect(report.reproduce!.observed).toMatch(/^run "1 instance"/);
+    // The run recorded the one instance's own measure: full, which is what the step asks.
+    expect(report.reproduce!.observed).toMatch(/app-1's event loop was busy (8\d|9\d|100)% of the run/);
     expect(report.scaled!.observed).toMatch(/^1 instance answered \d+ requests\/s; your 2 answered \d+ requests\/s/);
     // Only the first failing step gives advice (the step the learner is on): the lines say what each saw.
     expect(report.sessions!.status).toBe('failed');
