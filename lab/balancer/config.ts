@@ -24,6 +24,9 @@ export interface HealthCheckConfig {
   uri: string;
 }
 
+/** nginx's non-idempotent methods (ngx_http_upstream.c): never sent twice unless proxy_next_upstream lists `non_idempotent`. */
+export const NON_IDEMPOTENT: ReadonlySet<string> = new Set(['POST', 'PATCH', 'LOCK']);
+
 /** `proxy_next_upstream`: which outcomes send the request on to the next upstream. */
 export interface NextUpstreamConfig {
   /** Connecting failed, or the connection broke before an answer came. */

@@ -19,6 +19,11 @@ export interface BalancerMetrics {
   answered(upstream: string, statusCode: number, seconds: number): void;
   /** An attempt on `upstream` failed and the request went on to another, for `cause`. */
   retried(upstream: string, cause: RetryCause): void;
+  /**
+   * A POST, PATCH or LOCK that `upstream` had taken was sent to another instance (proxy_next_upstream
+   * lists non_idempotent): it may have done its work on both.
+   */
+  resent(upstream: string, method: string): void;
 }
 
 /**
@@ -65,6 +70,12 @@ export function createBalancerMetrics(upstreams: () => UpstreamGauges[], options
     labelNames: ['upstream', 'cause'],
     registers: [registry],
   });
+  const resent = new client.Counter({
+    name: 'lab_balancer_non_idempotent_resent_total',
+    help: 'POST, PATCH and LOCK requests an instance had taken (then broke the connection, timed out, or answered a status proxy_next_upstream names) that the balancer sent again to another, as non_idempotent in proxy_next_upstream allows: each may have done its work twice.',
+    labelNames: ['upstream', 'method'],
+    registers: [registry],
+  });
   // Gauges read when scraped: an instance gone from the upstreams file leaves them.
   new client.Gauge({
     name: 'lab_balancer_active_requests',
@@ -97,6 +108,9 @@ export function createBalancerMetrics(upstreams: () => UpstreamGauges[], options
     },
     retried(upstream, cause) {
       retries.inc({ upstream, cause });
+    },
+    resent(upstream, method) {
+      resent.inc({ upstream, method });
     },
   };
 }

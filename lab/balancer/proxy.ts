@@ -9,7 +9,7 @@ import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:
 import { performance } from 'node:perf_hooks';
 import { pipeline } from 'node:stream/promises';
 import type { Dispatcher } from 'undici';
-import type { BalancerConfig, NextUpstreamConfig } from './config.js';
+import { NON_IDEMPOTENT, type BalancerConfig, type NextUpstreamConfig } from './config.js';
 import { NO_UPSTREAM, type BalancerMetrics } from './metrics.js';
 import type { Upstream } from './upstream.js';
 import type { UpstreamSet } from './upstream-set.js';
@@ -19,9 +19,6 @@ export const MAX_BODY_BYTES = 1024 * 1024;
 
 /** The answer when no instance may get the request. */
 export const NO_INSTANCE_BODY = { error: 'no instance of the app is available', balancer: true };
-
-/** nginx's non-idempotent methods (ngx_http_upstream.c): never sent twice unless `non_idempotent`. */
-const NON_IDEMPOTENT = new Set(['POST', 'PATCH', 'LOCK']);
 
 /** Headers about one connection, not the message (RFC 9110 §7.6.1): a proxy drops them both ways. */
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'te', 'trailer', 'upgrade']);
@@ -79,6 +76,7 @@ export async function proxyRequest(request: IncomingMessage, response: ServerRes
       const again = mayTryAgain(config.nextUpstream, failure, idempotent);
       if (again && tried.size < tryLimit && context.upstreams.anyLeft(tried)) {
         context.metrics.retried(upstream.name, failure.kind === 'timeout' ? 'timeout' : failure.sent ? 'cut' : 'refused');
+        if (failure.sent && !idempotent) context.metrics.resent(upstream.name, method);
         continue;
       }
       break;
@@ -91,6 +89,7 @@ export async function proxyRequest(request: IncomingMessage, response: ServerRes
         await answer.body.dump().catch(() => undefined);
         upstream.release();
         context.metrics.retried(upstream.name, 'status');
+        if (!idempotent) context.metrics.resent(upstream.name, method);
         continue;
       }
     } else {

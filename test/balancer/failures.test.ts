@@ -39,6 +39,8 @@ describe('retries (proxy_next_upstream error timeout)', () => {
     expect([breaking.hits, good.hits]).toEqual([2, 1]);
     // The GET reached app-1 before it broke the connection: a cut, not a refusal.
     expect(sampleValue(await balancer.metrics(), 'lab_balancer_retries_total', { upstream: 'app-1', cause: 'cut' })).toBe(1);
+    // Sending a GET again is safe, and the POST was not sent again: nothing to count as resent.
+    expect(sampleValue(await balancer.metrics(), 'lab_balancer_non_idempotent_resent_total', { upstream: 'app-1', method: 'POST' })).toBe(0);
   });
 
   it('sends a POST again when non_idempotent says so, and none at all with proxy_next_upstream off', async () => {
@@ -46,6 +48,9 @@ describe('retries (proxy_next_upstream error timeout)', () => {
     const good = await startInstance('app-2');
     const balancer = await startBalancer('upstream app { server app-instances max_fails=0; }\nproxy_next_upstream error timeout non_idempotent;', [breaking, good]);
     expect((await send(balancer.port, { method: 'POST', body: 'x' })).status).toBe(200);
+    // app-1 had read the POST: sent again, it may have done its work twice, and the balancer counts that apart.
+    expect([breaking.hits, good.hits]).toEqual([1, 1]);
+    expect(sampleValue(await balancer.metrics(), 'lab_balancer_non_idempotent_resent_total', { upstream: 'app-1', method: 'POST' })).toBe(1);
     balancer.writeConfig('upstream app { server app-instances max_fails=0; }\nproxy_next_upstream off;');
     await waitFor(() => balancer.lines, (lines) => lines.some((line) => line.includes('read again')), 5_000);
     // The retry above moved the turn back to app-1, which now fails the GET with nothing after it.

@@ -9,7 +9,7 @@
 
 /** The log_format the generated nginx.conf declares (nginx fills in each $variable). */
 export const ACCESS_LOG_FORMAT =
-  '{"status":$status,"request_time":$request_time,"upstream_addr":"$upstream_addr",' +
+  '{"status":$status,"request_time":$request_time,"request_method":"$request_method","upstream_addr":"$upstream_addr",' +
   '"upstream_status":"$upstream_status","upstream_header_time":"$upstream_header_time",' +
   '"upstream_connect_time":"$upstream_connect_time"}';
 
@@ -31,6 +31,8 @@ export interface LoggedRequest {
   status: number;
   /** From the first byte read from the client to the last byte sent, in seconds. */
   seconds: number;
+  /** "POST"; absent from a line written without it. */
+  method?: string;
   /** In order; empty when nginx answered without an upstream. */
   attempts: Attempt[];
 }
@@ -59,7 +61,7 @@ export function parseAccessLine(line: string): LoggedRequest | undefined {
       connected: (connectTimes[index] ?? '') !== '-',
     };
   });
-  return { status: fields.status, seconds: fields.request_time, attempts };
+  return { status: fields.status, seconds: fields.request_time, ...(typeof fields.request_method === 'string' && fields.request_method !== '' ? { method: fields.request_method } : {}), attempts };
 }
 
 /** "a, b : c" → ["a", "b", "c"]; "" and "-" alone → []. */

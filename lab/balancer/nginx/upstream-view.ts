@@ -6,7 +6,7 @@
  * fail_timeout). nginx never rests the only server of an upstream, and starts every count
  * afresh when it reloads; so does this view.
  */
-import type { BalancerConfig } from '../config.js';
+import { NON_IDEMPOTENT, type BalancerConfig } from '../config.js';
 import { NO_UPSTREAM, type BalancerMetrics, type RetryCause } from '../metrics.js';
 import { PassiveHealth } from '../passive-health.js';
 import type { UpstreamAddress } from '../upstreams-file.js';
@@ -67,7 +67,12 @@ export class UpstreamView {
       if (failed) {
         entry.failures += 1;
         entry.passive.failed();
-        if (!last) this.metrics.retried(entry.address.name, retryCause(attempt));
+        if (!last) {
+          const cause = retryCause(attempt);
+          this.metrics.retried(entry.address.name, cause);
+          // The instance had the request (it broke the connection, timed out or answered): sent again, it may run twice.
+          if (cause !== 'refused' && request.method !== undefined && NON_IDEMPOTENT.has(request.method)) this.metrics.resent(entry.address.name, request.method);
+        }
       } else {
         entry.passive.succeeded();
       }

@@ -59,12 +59,19 @@ export async function requestsByInstance(members: FleetMember[]): Promise<Map<st
   return counts;
 }
 
-/** The balancer's retries so far, by cause: `cut` ones reached an instance that then broke the connection. */
-export async function balancerRetries(fleet: CheckFleet): Promise<{ cut: number; refused: number }> {
+/**
+ * The balancer's retries so far, by cause: `cut` ones reached an instance that then broke the
+ * connection; `resent` counts the POSTs (logins) among them that it sent again all the same.
+ */
+export async function balancerRetries(fleet: CheckFleet): Promise<{ cut: number; refused: number; resent: number }> {
   const balancer = (await fleet.members()).find((member) => member.role === 'balancer');
   if (!balancer) throw new LabError('SCENARIO_DEFINITION', 'The lab runs no balancer in front of the app; Scenario 4 needs its "balancer" process.');
   const samples = await metricsOf(balancer);
-  return { cut: total(samples, 'lab_balancer_retries_total', { cause: 'cut' }), refused: total(samples, 'lab_balancer_retries_total', { cause: 'refused' }) };
+  return {
+    cut: total(samples, 'lab_balancer_retries_total', { cause: 'cut' }),
+    refused: total(samples, 'lab_balancer_retries_total', { cause: 'refused' }),
+    resent: total(samples, 'lab_balancer_non_idempotent_resent_total'),
+  };
 }
 
 /** The load test's traffic through the balancer for `seconds`: its users (a closed model) unless a rate is given. */

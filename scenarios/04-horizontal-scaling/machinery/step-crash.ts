@@ -4,12 +4,14 @@
  * soon after it answers again. The check sends half the load test's rate through the balancer,
  * kills one instance a second in and starts it again at once (as a process manager does), keeps
  * sending for nine seconds more, and times how long the balancer takes to send it requests once
- * it answers.
+ * it answers. A login the dead instance had taken may fail; one the balancer sent to another
+ * instance all the same (non_idempotent in proxy_next_upstream) hides the crash by running a
+ * POST twice, and fails the step.
  */
 import type { CheckFleet, FleetMember, ScenarioStep, StepVerdict } from '../../../lab/sdk.js';
 import { failed, failedRequests, passed, until } from '../../../lab/sdk.js';
 import { HINTS } from './hints.js';
-import { APP_ROLE, instances, loadTestRate, plural, requestsByInstance, sendTraffic, withInstances } from './fleet-probe.js';
+import { APP_ROLE, balancerRetries, instances, loadTestRate, plural, requestsByInstance, sendTraffic, withInstances } from './fleet-probe.js';
 
 const KILL_AFTER_MS = 1_000;
 const FIRST_SECONDS = 3;
@@ -40,6 +42,8 @@ export interface CrashObservation {
   after: { requests: number; failed: number };
   /** Seconds from the restarted instance answering to its first request through the balancer; undefined if none came. */
   backAfterSeconds?: number;
+  /** POSTs an instance had taken that the balancer sent to another all the same: each may have run twice. */
+  resent: number;
 }
 
 async function timeBackInRotation(fleet: CheckFleet, appUrl: string, name: string): Promise<number | undefined> {
@@ -65,6 +69,7 @@ export async function observeCrash(fleet: CheckFleet, appUrl: string, adminDatab
   const count = Math.max(2, (await instances(fleet)).length);
   return withInstances(fleet, count, async () => {
     const rate = Math.max(1, Math.round(loadTestRate() / 2));
+    const retriesBefore = await balancerRetries(fleet);
     // Killed, then started again at once, as a process manager restarts a crashed process: the
     // count that runs is the count asked for, so scaling to it again starts the killed one.
     const crash = new Promise<{ name: string; back?: number }>((resolve, reject) => {
@@ -80,8 +85,10 @@ export async function observeCrash(fleet: CheckFleet, appUrl: string, adminDatab
     const first = await sendTraffic(appUrl, adminDatabaseUrl, FIRST_SECONDS, rate);
     const after = await sendTraffic(appUrl, adminDatabaseUrl, AFTER_SECONDS, rate);
     const { name, back } = await crash;
+    const retriesAfter = await balancerRetries(fleet);
     return {
       instances: count,
+      resent: retriesAfter.resent - retriesBefore.resent,
       killed: name,
       first: { requests: first.totalRequests, failed: failedRequests(first) },
       after: { requests: after.totalRequests, failed: failedRequests(after) },
@@ -111,6 +118,12 @@ export function judgeCrash(o: CrashObservation): StepVerdict {
   const failedAll = o.first.failed + o.after.failed;
   const back = o.backAfterSeconds === undefined ? `got no request in ${BACK_TIMEOUT_MS / 1000} s after it answered again` : `got requests ${o.backAfterSeconds.toFixed(1)} s after it answered again`;
   const observed = `${o.killed} killed with ${plural(o.instances, 'instance')} running: ${failedAll} of ${total.toLocaleString('en-US')} requests failed (${o.after.failed} of them ${FIRST_SECONDS - KILL_AFTER_MS / 1000}–${FIRST_SECONDS + AFTER_SECONDS - KILL_AFTER_MS / 1000} s after the crash); started again at once, it ${back}`;
+  if (o.resent > 0) {
+    return failed(
+      `${observed}; the balancer sent ${plural(o.resent, 'login')} (POST) that the dead instance had taken to another instance`,
+      'a POST that reached an instance may have done its work before the connection broke: sent again, it runs twice (here a second session; for an order or a payment, a second one). Take non_idempotent out of proxy_next_upstream: the few POSTs in flight at a crash may fail, and the client, which knows whether repeating is safe, retries',
+    );
+  }
   if (o.after.failed > 0) {
     return failed(
       observed,

@@ -11,6 +11,10 @@ describe('an access log line', () => {
     });
   });
 
+  it('reads the request\'s method where the line has it', () => {
+    expect(parseAccessLine('{"status":200,"request_time":0.010,"request_method":"POST","upstream_addr":"127.0.0.1:3925","upstream_status":"200","upstream_header_time":"0.009"}')?.method).toBe('POST');
+  });
+
   it('reads a refused attempt, then the one that answered (as nginx logged them)', () => {
     const line =
       '{"status":200,"request_time":0.003,"upstream_addr":"127.0.0.1:3926, 127.0.0.1:3925","upstream_status":"502, 200","upstream_header_time":"-, 0.004","upstream_connect_time":"-, 0.001"}';

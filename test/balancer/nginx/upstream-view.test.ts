@@ -41,6 +41,22 @@ describe('nginx\'s instances, as its access log shows them', () => {
     expect(samples.some((sample) => sample.name === 'lab_balancer_active_requests')).toBe(false);
   });
 
+  it('counts a POST an instance had taken and nginx sent on (non_idempotent) as resent, and neither a refused POST nor a GET', async () => {
+    const { view, metrics } = viewOf('upstream app { server app-instances; }\nproxy_next_upstream error timeout non_idempotent;');
+    const cutThenOk = (method: string) => ({
+      status: 200,
+      seconds: 0.01,
+      method,
+      attempts: [{ address: '127.0.0.1:4101', status: 502, noHeader: true, connected: true }, { address: '127.0.0.1:4102', status: 200, noHeader: false, connected: true }],
+    });
+    view.record(cutThenOk('POST'));
+    view.record(cutThenOk('GET'));
+    view.record({ ...refusedThenOk(4101, 4102), method: 'POST' });
+    const samples = parsePrometheusText(await metrics.registry.metrics());
+    const resent = samples.filter((sample) => sample.name === 'lab_balancer_non_idempotent_resent_total');
+    expect(resent.map((sample) => [sample.labels, sample.value])).toEqual([[{ upstream: 'app-1', method: 'POST' }, 1]]);
+  });
+
   it('takes an instance out for fail_timeout after max_fails failures, as nginx does, then lets it be tried again', () => {
     const { view, step } = viewOf('upstream app { server app-instances max_fails=2 fail_timeout=10s; }');
     view.record(refusedThenOk(4102, 4101));

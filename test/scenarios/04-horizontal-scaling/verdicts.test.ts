@@ -11,6 +11,10 @@ import { judgeCrash } from '../../../scenarios/04-horizontal-scaling/machinery/s
 import { judgeDeploy } from '../../../scenarios/04-horizontal-scaling/machinery/step-deploy.js';
 import { judgeScaling, type Throughput } from '../../../scenarios/04-horizontal-scaling/machinery/step-scaled.js';
 import { judgeSessions, type MeAnswer } from '../../../scenarios/04-horizontal-scaling/machinery/step-sessions.js';
+import { reproduceFullStep } from '../../../scenarios/04-horizontal-scaling/machinery/step-reproduce.js';
+import { WHOLE_MIX, type RunRecord } from '../../../lab/sdk.js';
+import { runRecord } from '../../helpers/run-records.js';
+import type { StepContext } from '../../../lab/scenario/steps.js';
 
 const throughput = (instances: number, perSecond: number, shares: number[] = Array(instances).fill(1 / instances)): Throughput => ({
   instances,
@@ -45,6 +49,57 @@ describe("Scenario 4's steps", () => {
 
   it('drive the fleet only where they say they need it', () => {
     expect(steps.filter((step) => step.needs.includes('fleet')).map((step) => step.id)).toEqual(['scaled', 'sessions', 'budget', 'crash', 'deploy']);
+  });
+});
+
+/** A slow run of the whole mix on one instance, with how busy app-1's event loop was (undefined: the run recorded no usage). */
+function slowRunOnOne(label: string, eventLoopBusy?: number, busyCores = 1.1): RunRecord {
+  const run = runRecord({ label, summary: { route: WHOLE_MIX, users: 0, ratePerSecond: 320, latencyMs: { avg: 900, p50: 700, p95: 4_000, p99: 9_000, max: 10_000 } } });
+  return {
+    ...run,
+    snapshot: { ...run.snapshot, oneInstance: true },
+    ...(eventLoopBusy === undefined
+      ? {}
+      : { usage: { seconds: 20, processes: { 'app-1': { pid: 10, cpuCores: 0.97, eventLoopBusy }, balancer: { pid: 11, cpuCores: 0.1, eventLoopBusy: null } }, machine: { cores: 2, busyCores } } }),
+  };
+}
+const reproduce = (runs: RunRecord[]) => reproduceFullStep.check({ runs } as unknown as StepContext);
+
+describe('reproduce', () => {
+  it('passes a slow run on one full instance, saying how busy it was and the cores left idle', async () => {
+    const verdict = await reproduce([slowRunOnOne('1 instance', 0.98)]);
+    expect(verdict.status).toBe('passed');
+    expect(verdict.observed).toMatch(/^run "1 instance" .*p99 /);
+    expect(verdict.observed).toMatch(/app-1's event loop was busy 98% of the run \(0\.97 cores of CPU\); the machine used 1\.1 of its 2 cores: 0\.9 sat idle$/);
+  });
+
+  it('says so when other programs kept the other cores busy, and still passes', async () => {
+    const verdict = await reproduce([slowRunOnOne('1 instance', 0.99, 1.9)]);
+    expect(verdict.status).toBe('passed');
+    expect(verdict.observed).toMatch(/1\.9 of its 2 cores: other programs were busy too$/);
+  });
+
+  it('fails a slow run whose one instance had time to spare: the wait was elsewhere', async () => {
+    const verdict = await reproduce([slowRunOnOne('1 instance', 0.35)]);
+    expect(verdict.status).toBe('failed');
+    expect(verdict.observed).toBe('run "1 instance" was slow, but app-1\'s event loop was busy only 35% of it: the instance had time to spare, so the requests waited somewhere else');
+    expect(verdict.next).toMatch(/npm run loadtest/);
+  });
+
+  it('quotes the full run when an earlier slow run was not full', async () => {
+    const verdict = await reproduce([slowRunOnOne('first', 0.3), slowRunOnOne('second', 0.95)]);
+    expect(verdict.status).toBe('passed');
+    expect(verdict.observed).toMatch(/^run "second"/);
+  });
+
+  it('counts a run that recorded no usage (an older run) as before', async () => {
+    const verdict = await reproduce([slowRunOnOne('old run')]);
+    expect(verdict).toMatchObject({ status: 'passed' });
+    expect(verdict.observed).not.toMatch(/event loop/);
+  });
+
+  it('fails with no slow run', async () => {
+    expect(await reproduce([])).toMatchObject({ status: 'failed', observed: 'no load-test run of the whole mix is recorded yet' });
   });
 });
 
@@ -145,7 +200,7 @@ describe('budget', () => {
 });
 
 describe('crash', () => {
-  const base = { instances: 2, killed: 'app-2', first: { requests: 600, failed: 3 }, after: { requests: 400, failed: 0 } };
+  const base = { instances: 2, killed: 'app-2', first: { requests: 600, failed: 3 }, after: { requests: 400, failed: 0 }, resent: 0 };
 
   it('passes a few failures at the crash and a quick return', () => {
     const verdict = judgeCrash({ ...base, backAfterSeconds: 1.2 });
@@ -160,6 +215,13 @@ describe('crash', () => {
     expect(passive.status).toBe('failed');
     expect(passive.next).toMatch(/passive checks alone.*health_check in balancer\.conf/);
     expect(judgeCrash(base).observed).toMatch(/got no request in 20 s after it answered again/);
+  });
+
+  it('fails a balancer that hid the crash by sending the logins the dead instance had taken to another (non_idempotent)', () => {
+    const verdict = judgeCrash({ ...base, first: { requests: 600, failed: 0 }, resent: 3, backAfterSeconds: 1.2 });
+    expect(verdict.status).toBe('failed');
+    expect(verdict.observed).toMatch(/0 of 1,000 requests failed .*; the balancer sent 3 logins \(POST\) that the dead instance had taken to another instance$/);
+    expect(verdict.next).toMatch(/runs twice .*Take non_idempotent out of proxy_next_upstream/);
   });
 });
 
