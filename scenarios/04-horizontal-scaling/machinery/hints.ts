@@ -8,7 +8,7 @@ export const HINTS = {
   reproduce: [
     'See one instance full first: run the load test and watch the dashboard\'s CPU chart beside the machine\'s cores.',
     'Run `npm run loadtest` with one instance (as shipped) and the dashboard open: the login\'s bcrypt keeps the one event loop busy while the other cores have little to do.',
-    'A run whose p99 is over the goal with one instance reproduces it. `npm run scale -- app 1` puts the instance count back if you changed it.',
+    'A run on one instance whose p99 is over the goal, with that instance\'s event loop busy nearly all the run (the run\'s *CPU used* line), reproduces it. `npm run scale -- app 1` puts the instance count back if you changed it; close other busy programs first.',
   ],
   scaled: [
     'One Node.js process runs its JavaScript on one core. How many cores does this machine have? (The start banner and the CPU chart say.)',
