@@ -9,6 +9,7 @@ export { burst, burstEach, describeTally } from './check/http-load.js';
 export type { BurstTally } from './check/http-load.js';
 export { accessesTo, describeAccess, explain, explainAnalyze, pagesTouched, readsOf, rowsReturned, sortsRows } from './check/plan.js';
 export type { TableAccess } from './check/plan.js';
+export { peakConnectionsUnderStall } from './check/peak-under-stall.js';
 export { settledSessions } from './check/settled-sessions.js';
 export { shortRun } from './check/short-run.js';
 export { databaseRestartStep } from './check/step-db-restart.js';

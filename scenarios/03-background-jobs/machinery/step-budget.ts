@@ -8,8 +8,8 @@
  * takes): statements wait, so every pool grows to its limit, as pools do when the database
  * slows down. A pool that may open more than its share shows it then, not on a good day.
  */
-import type { ScenarioStep, StepContext, StepVerdict } from '../../../lab/sdk.js';
-import { connectionBudget, duration, failed, failedRequests, isConnectionLimitMessage, passed } from '../../../lab/sdk.js';
+import type { ScenarioStep, StepVerdict } from '../../../lab/sdk.js';
+import { connectionBudget, duration, failed, failedRequests, isConnectionLimitMessage, passed, peakConnectionsUnderStall } from '../../../lab/sdk.js';
 import { measureSignUps, withdrawSignUps } from './sign-ups.js';
 import { HINTS } from './hints.js';
 import { plural, withOwnJobs, withWorkers } from './queue-probe.js';
@@ -44,29 +44,6 @@ export interface BudgetObservation {
   p99Ms: number;
 }
 
-async function appConnections(admin: StepContext['admin']): Promise<number> {
-  // A backend still starting (or being refused) has no state yet: only connections the app got
-  // count. Inside the stall's transaction the statistics stay as first read unless cleared.
-  await admin.query('SELECT pg_stat_clear_snapshot()');
-  const result = await admin.query<{ n: string }>('SELECT count(*) AS n FROM pg_stat_activity WHERE usename = $1 AND state IS NOT NULL', [scenario.database.role]);
-  return Number(result.rows[0]?.n ?? 0);
-}
-
-/**
- * Locks the jobs table against writes for STALL_MS, STALL_AFTER_MS from now. On the check's own
- * connection, which the sampler shares: a connection more would take one of the app's.
- */
-async function stallJobs(admin: StepContext['admin']): Promise<void> {
-  await new Promise((resolve) => setTimeout(resolve, STALL_AFTER_MS));
-  await admin.query('BEGIN');
-  try {
-    await admin.query('LOCK TABLE jobs IN EXCLUSIVE MODE');
-    await new Promise((resolve) => setTimeout(resolve, STALL_MS));
-  } finally {
-    await admin.query('COMMIT');
-  }
-}
-
 export const budgetStep: ScenarioStep = {
   id: 'budget',
   title: `With ${MOST_WORKERS} workers busy and people signing up, the app stays within the database's connections`,
@@ -81,18 +58,9 @@ export const budgetStep: ScenarioStep = {
     const { users } = scenario.loadTest;
     const observation = await sendLoad('connection budget', `The check runs ${MOST_WORKERS} workers on ${BACKLOG_JOBS.toLocaleString('en-US')} jobs while ${users} users sign up, stalls the jobs table for ${STALL_MS / 1000} s midway, and counts the app's connections`, () =>
       withWorkers(fleet!, MOST_WORKERS, () => withOwnJobs(admin, BACKLOG_JOBS, async (): Promise<BudgetObservation> => {
-        let peak = 0;
-        let sampling = true;
-        const sampler = (async () => {
-          while (sampling) {
-            peak = Math.max(peak, await appConnections(admin));
-            await new Promise((resolve) => setTimeout(resolve, SAMPLE_MS));
-          }
-        })();
-        const stall = stallJobs(admin);
+        const stall = { role: scenario.database.role, table: 'jobs', stallAfterMs: STALL_AFTER_MS, stallMs: STALL_MS, sampleEveryMs: SAMPLE_MS };
         try {
-          const summary = await measureSignUps(appUrl);
-          await stall;
+          const { result: summary, peak } = await peakConnectionsUnderStall(admin, stall, () => measureSignUps(appUrl));
           return {
             workers: MOST_WORKERS,
             budget: maxConnections - reserved - LAB_CONNECTIONS - PSQL_CONNECTIONS,
@@ -106,8 +74,6 @@ export const budgetStep: ScenarioStep = {
             p99Ms: summary.latencyMs.p99,
           };
         } finally {
-          sampling = false;
-          await sampler;
           await withdrawSignUps(admin);
         }
       })));

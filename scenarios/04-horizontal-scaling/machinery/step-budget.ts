@@ -8,8 +8,8 @@
  * the logins' UPDATE waits, so every instance's pool grows to its limit, as pools do when the
  * database slows down. A pool that may open more than its share shows it then, not on a good day.
  */
-import type { ScenarioStep, StepContext, StepVerdict } from '../../../lab/sdk.js';
-import { connectionBudget, duration, failed, failedRequests, isConnectionLimitMessage, passed, shortRun } from '../../../lab/sdk.js';
+import type { ScenarioStep, StepVerdict } from '../../../lab/sdk.js';
+import { connectionBudget, duration, failed, failedRequests, isConnectionLimitMessage, passed, peakConnectionsUnderStall, shortRun } from '../../../lab/sdk.js';
 import { HINTS } from './hints.js';
 import { MOST_INSTANCES, plural, withInstances } from './fleet-probe.js';
 import scenario from './scenario.js';
@@ -38,25 +38,6 @@ export interface BudgetObservation {
   p99Ms: number;
 }
 
-async function appConnections(admin: StepContext['admin']): Promise<number> {
-  // Inside the stall's transaction the statistics stay as first read unless cleared.
-  await admin.query('SELECT pg_stat_clear_snapshot()');
-  const result = await admin.query<{ n: string }>('SELECT count(*) AS n FROM pg_stat_activity WHERE usename = $1 AND state IS NOT NULL', [scenario.database.role]);
-  return Number(result.rows[0]?.n ?? 0);
-}
-
-/** Holds writes to users for STALL_MS, STALL_AFTER_MS from now, on the check's own connection (one more would take one of the app's). */
-async function stallLogins(admin: StepContext['admin']): Promise<void> {
-  await new Promise((resolve) => setTimeout(resolve, STALL_AFTER_MS));
-  await admin.query('BEGIN');
-  try {
-    await admin.query('LOCK TABLE users IN EXCLUSIVE MODE');
-    await new Promise((resolve) => setTimeout(resolve, STALL_MS));
-  } finally {
-    await admin.query('COMMIT');
-  }
-}
-
 export const budgetStep: ScenarioStep = {
   id: 'budget',
   title: `With ${MOST_INSTANCES} instances and everyone logging in at once, the app stays within the database's connections`,
@@ -74,34 +55,22 @@ export const budgetStep: ScenarioStep = {
       `The check runs ${MOST_INSTANCES} instances while ${LOGIN_USERS} users log in for ${LOGIN_SECONDS} s, stalls the users table for ${STALL_MS / 1000} s midway, and counts the app's connections`,
       () =>
         withInstances(fleet!, MOST_INSTANCES, async (): Promise<BudgetObservation> => {
-          let peak = 0;
-          let sampling = true;
-          const sampler = (async () => {
-            while (sampling) {
-              peak = Math.max(peak, await appConnections(admin));
-              await new Promise((resolve) => setTimeout(resolve, SAMPLE_MS));
-            }
-          })();
-          const stall = stallLogins(admin);
-          try {
-            const summary = await shortRun(appUrl, { routes: [login], users: LOGIN_USERS, seconds: LOGIN_SECONDS, requestTimeoutSeconds: scenario.loadTest.requestTimeoutSeconds });
-            await stall;
-            return {
-              instances: MOST_INSTANCES,
-              budget: maxConnections - reserved - LAB_CONNECTIONS - PSQL_CONNECTIONS,
-              maxConnections,
-              reserved,
-              raised: running.maxConnections > maxConnections,
-              peakAppConnections: peak,
-              logins: summary.totalRequests,
-              failedLogins: failedRequests(summary),
-              refused: summary.topServerError !== null && summary.topServerError !== undefined && isConnectionLimitMessage(summary.topServerError.message),
-              p99Ms: summary.latencyMs.p99,
-            };
-          } finally {
-            sampling = false;
-            await sampler;
-          }
+          const stall = { role: scenario.database.role, table: 'users', stallAfterMs: STALL_AFTER_MS, stallMs: STALL_MS, sampleEveryMs: SAMPLE_MS };
+          const { result: summary, peak } = await peakConnectionsUnderStall(admin, stall, () =>
+            shortRun(appUrl, { routes: [login], users: LOGIN_USERS, seconds: LOGIN_SECONDS, requestTimeoutSeconds: scenario.loadTest.requestTimeoutSeconds }),
+          );
+          return {
+            instances: MOST_INSTANCES,
+            budget: maxConnections - reserved - LAB_CONNECTIONS - PSQL_CONNECTIONS,
+            maxConnections,
+            reserved,
+            raised: running.maxConnections > maxConnections,
+            peakAppConnections: peak,
+            logins: summary.totalRequests,
+            failedLogins: failedRequests(summary),
+            refused: summary.topServerError !== null && summary.topServerError !== undefined && isConnectionLimitMessage(summary.topServerError.message),
+            p99Ms: summary.latencyMs.p99,
+          };
         }),
     );
     return judgeBudget(observation);
