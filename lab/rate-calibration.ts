@@ -21,7 +21,7 @@ import { learnerPath, type Lab } from './lab.js';
 import { readRateCalibration, type RateCalibration } from './load-rate.js';
 import { startLoad } from './loadtest/generator.js';
 import { undoLoadTestWrites } from './loadtest/undo-writes.js';
-import { parsePrometheusText } from './metrics/prometheus-text.js';
+import { parsePrometheusText, sumOf } from './metrics/prometheus-text.js';
 
 const WARM_UP_SECONDS = 2;
 const MEASURE_SECONDS = 4;
@@ -107,9 +107,9 @@ async function readWork(appUrl: string): Promise<ProcessWork> {
   const response = await fetch(`${appUrl}/metrics`, { signal: AbortSignal.timeout(METRICS_TIMEOUT_MS) });
   if (!response.ok) throw new LabError('CALIBRATION', `${appUrl}/metrics answered ${response.status}; the calibration reads the app's CPU time there.`);
   const samples = parsePrometheusText(await response.text());
-  const total = (name: string) => samples.filter((sample) => sample.name === name).reduce((sum, sample) => sum + sample.value, 0);
-  if (!samples.some((sample) => sample.name === 'process_cpu_seconds_total')) {
+  const cpuSeconds = sumOf(samples, 'process_cpu_seconds_total');
+  if (cpuSeconds === null) {
     throw new LabError('CALIBRATION', `${appUrl}/metrics has no process_cpu_seconds_total; the calibration needs the app's default Node.js metrics.`);
   }
-  return { cpuSeconds: total('process_cpu_seconds_total'), requests: total('http_requests_total') };
+  return { cpuSeconds, requests: sumOf(samples, 'http_requests_total') ?? 0 };
 }

@@ -35,6 +35,6 @@ export { failedRequests } from './loadtest/summary.js';
 export type { LabSnapshot, RunRecord, RunSummary } from './runs/run-record.js';
 export type { BenchProcess, BenchSection, BenchSectionContext, BenchSectionResult, DatasetSize, LoadRoute, RunAdviceInput, ScenarioDefinition, ScenarioRuns } from './scenario/definition.js';
 export type { CheckFleet, ScenarioStep, StepContext, StepHints, StepVerdict } from './scenario/steps.js';
-export { parsePrometheusText } from './metrics/prometheus-text.js';
+export { parsePrometheusText, sumOf } from './metrics/prometheus-text.js';
 export { sizeForDraws } from './seeding.js';
 export { until } from './timing.js';

@@ -8,8 +8,7 @@
  * measure is left out of it, or has null for that measure: a run is never failed for this.
  */
 import type { FleetMember } from '../lab-context.js';
-import { sumAt, snapshotOf } from '../metrics/window.js';
-import { parsePrometheusText } from '../metrics/prometheus-text.js';
+import { parsePrometheusText, sumOf } from '../metrics/prometheus-text.js';
 import { machineBusySeconds, processorCount } from '../os/machine.js';
 import type { ProcessUsage, RunUsage } from '../runs/run-record.js';
 
@@ -94,8 +93,8 @@ async function readProcess(port: number, metricsPath: string, pid: number): Prom
   try {
     const response = await fetch(`http://127.0.0.1:${port}${metricsPath}`, { signal: AbortSignal.timeout(METRICS_TIMEOUT_MS) });
     if (!response.ok) return undefined;
-    const snapshot = snapshotOf(Date.now(), parsePrometheusText(await response.text()));
-    return { pid, cpuSeconds: sumAt(snapshot, CPU_SECONDS), eventLoopBusySeconds: sumAt(snapshot, EVENT_LOOP_BUSY_SECONDS) };
+    const samples = parsePrometheusText(await response.text());
+    return { pid, cpuSeconds: sumOf(samples, CPU_SECONDS), eventLoopBusySeconds: sumOf(samples, EVENT_LOOP_BUSY_SECONDS) };
   } catch {
     return undefined;
   }

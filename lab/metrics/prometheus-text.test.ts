@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parsePrometheusText } from './prometheus-text.js';
+import { parsePrometheusText, sumOf } from './prometheus-text.js';
 
 describe('parsePrometheusText', () => {
   it('reads samples with and without labels, skipping comments', () => {
@@ -31,5 +31,22 @@ describe('parsePrometheusText', () => {
   it('says which line it cannot read', () => {
     expect(() => parsePrometheusText('x{a="1"')).toThrow(/x\{a="1"/);
     expect(() => parsePrometheusText('x notanumber')).toThrow(/bad sample value/);
+  });
+});
+
+describe('sumOf', () => {
+  const samples = parsePrometheusText(
+    ['lab_balancer_retries_total{upstream="app-1",cause="cut"} 2', 'lab_balancer_retries_total{upstream="app-2",cause="cut"} 3', 'lab_balancer_retries_total{upstream="app-2",cause="refused"} 7', 'process_cpu_seconds_total 0'].join('\n'),
+  );
+
+  it('adds up the samples whose labels include the ones asked for', () => {
+    expect(sumOf(samples, 'lab_balancer_retries_total')).toBe(12);
+    expect(sumOf(samples, 'lab_balancer_retries_total', { cause: 'cut' })).toBe(5);
+    expect(sumOf(samples, 'lab_balancer_retries_total', { cause: 'timeout' })).toBe(0);
+  });
+
+  it('tells a metric at 0 from one the text does not have', () => {
+    expect(sumOf(samples, 'process_cpu_seconds_total')).toBe(0);
+    expect(sumOf(samples, 'nodejs_eventloop_active_seconds_total')).toBeNull();
   });
 });

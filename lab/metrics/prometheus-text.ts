@@ -26,6 +26,18 @@ export function parsePrometheusText(text: string): Sample[] {
   return samples;
 }
 
+/** The sum of a metric's samples whose labels include `labels` (as PromQL's sum(name{…})); null when the text has no sample of that name. */
+export function sumOf(samples: readonly Sample[], name: string, labels: Labels = {}): number | null {
+  let found = false;
+  let total = 0;
+  for (const sample of samples) {
+    if (sample.name !== name) continue;
+    found = true;
+    if (Object.entries(labels).every(([key, value]) => sample.labels[key] === value)) total += sample.value;
+  }
+  return found ? total : null;
+}
+
 const NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*/;
 const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*/;
 

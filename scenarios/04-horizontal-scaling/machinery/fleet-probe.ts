@@ -5,7 +5,7 @@
  */
 import os from 'node:os';
 import type { CheckFleet, FleetMember, RunSummary } from '../../../lab/sdk.js';
-import { LabError, parsePrometheusText, shortRun, sizeForDraws } from '../../../lab/sdk.js';
+import { LabError, parsePrometheusText, shortRun, sizeForDraws, sumOf } from '../../../lab/sdk.js';
 import scenario from './scenario.js';
 
 export const APP_ROLE = 'app';
@@ -45,11 +45,9 @@ export async function metricsOf(member: FleetMember): Promise<ReturnType<typeof 
   return parsePrometheusText(await response.text());
 }
 
-/** The sum of a metric's samples whose labels include `labels`. */
+/** The sum of a metric's samples whose labels include `labels`; 0 when the process does not publish it. */
 export function total(samples: ReturnType<typeof parsePrometheusText>, name: string, labels: Record<string, string> = {}): number {
-  return samples
-    .filter((sample) => sample.name === name && Object.entries(labels).every(([key, value]) => sample.labels[key] === value))
-    .reduce((sum, sample) => sum + sample.value, 0);
+  return sumOf(samples, name, labels) ?? 0;
 }
 
 /** Each instance's count of the requests it answered so far (0 for one that does not answer). */
