@@ -26,6 +26,8 @@ export type { ConnectionBudget } from './database/stats.js';
 export { LabError } from './errors.js';
 export { freePort } from './net/free-port.js';
 export { findProgram } from './os/programs.js';
+export { findNginx, nginxVersion, readNginxPid } from './os/nginx.js';
+export { nginxFiles } from './balancer/nginx/files.js';
 export { processFacts } from './os/system.js';
 export type { FleetDeploy, FleetMember } from './lab-context.js';
 export { opensConnectionPerRequest, reachedConnectionLimit } from './loadtest/connection-habit.js';

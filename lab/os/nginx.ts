@@ -82,3 +82,14 @@ export function readNginxPid(pidFile: string): number | undefined {
     return undefined;
   }
 }
+
+/** "nginx/1.22.1", as `nginx -v` names itself; "nginx" when it says nothing recognisable. */
+export function nginxVersion(program: string): Promise<string> {
+  return new Promise((resolve) => {
+    const child = spawn(program, ['-v'], { stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true });
+    let output = '';
+    for (const stream of [child.stdout, child.stderr]) stream.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.once('error', () => resolve('nginx'));
+    child.once('close', () => resolve(/nginx\/[\w.]+/.exec(output)?.[0] ?? 'nginx'));
+  });
+}

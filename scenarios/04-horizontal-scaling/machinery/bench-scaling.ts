@@ -15,7 +15,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { BenchProcess, BenchSection, BenchSectionContext, RunSummary } from '../../../lab/sdk.js';
 import { freePort, parsePrometheusText, shortRun, sizeForDraws, until, withClient } from '../../../lab/sdk.js';
-import { nginxProgram, startNginx } from './bench-nginx.js';
+import { nginxProgram, startNginx, type NginxBalancer } from './bench-nginx.js';
 import { APP_ROLE, machineCores, MOST_INSTANCES, total } from './fleet-probe.js';
 import scenario from './scenario.js';
 
@@ -212,13 +212,13 @@ export function renderScaling(figures: ScalingFigures): string {
     '',
     `Why ${figures.users} users: the load test's own, and enough that every instance always has requests waiting (${figures.users} ÷ ${most} = ${Math.floor(figures.users / most)} each at ${most} instances), so the instances' CPU, not the users, sets the rate. One instance cannot use more than one core; past ${figures.cores} instances the processes take turns on the same ${figures.cores} cores, with the balancer, PostgreSQL and the load generator. "Cores busy" below ${Math.min(most, figures.cores)} at the higher counts is CPU the instances did not get: other processes on the machine had it.`,
     '',
-    "**The balancer's cost, at 1 instance.** The same users, straight to the instance and through each balancer: the balancer's CPU per request answered (its own process_cpu_seconds_total over lab_balancer_requests_total for the built-in one; the CPU time of nginx's master and worker over the requests the load generator counted) beside the app's.",
+    "**The balancer's cost, at 1 instance.** The same users, straight to the instance and through each balancer: the balancer's CPU per request answered (its own process_cpu_seconds_total over lab_balancer_requests_total for the built-in one; the CPU time of nginx's master and worker, without the lab's sidecar that reads its access log, over the requests the load generator counted) beside the app's.",
     '',
     "| path | requests/s | p99 | app CPU per request | balancer CPU per request | balancer ÷ app | each run's requests/s |",
     '|---|---|---|---|---|---|---|',
     overheadRow('straight to the instance', overhead.direct),
     overheadRow('built-in balancer', overhead.builtIn),
-    ...(overhead.nginx ? [overheadRow(`${overhead.nginx.version} (1 worker, keepalive 16)`, overhead.nginx)] : []),
+    ...(overhead.nginx ? [overheadRow(`${overhead.nginx.version} (as --balancer nginx runs it: 1 worker, keepalive 16, its access log on)`, overhead.nginx)] : []),
   ];
   if (overhead.nginxNote) lines.push('', overhead.nginxNote);
   return lines.join('\n');
@@ -253,7 +253,7 @@ const section: BenchSection = {
     });
     const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-scaling-'));
     const program = nginxProgram();
-    let nginxRunning: Awaited<ReturnType<typeof startNginx>> | undefined;
+    let nginx: NginxBalancer | undefined;
     try {
       context.step(`starting ${MOST_INSTANCES} solved instances and the built-in balancer${program ? ', and nginx' : ''}`);
       const instances = await startInstances(context, MOST_INSTANCES);
@@ -261,8 +261,8 @@ const section: BenchSection = {
       const upstreamsFile = path.join(folder, 'upstreams.json');
       fs.writeFileSync(upstreamsFile, JSON.stringify({ upstreams: one.map(({ name, port }) => ({ name, port })) }));
       const balancer = await startBuiltInBalancer(context, upstreamsFile);
-      if (program) nginxRunning = await startNginx(program, one.map((instance) => instance.port));
-      const nginx = nginxRunning;
+      // Behind the same upstreams file as the built-in balancer: both send to the instances it lists.
+      if (program) nginx = await startNginx(context, program, upstreamsFile, folder);
 
       const counts = Array.from({ length: MOST_INSTANCES }, (_, i) => i + 1);
       const scalingRuns = new Map<number, Measured[]>(counts.map((count) => [count, []]));
@@ -295,7 +295,7 @@ const section: BenchSection = {
       }
       const withRuns = (runs: Measured[]) => ({ ...medianRun(runs), runs: runs.map((run) => run.requestsPerSecond) });
       let nginxNote: string | null = null;
-      if (!nginx) nginxNote = 'nginx was not found on the PATH, so its CPU per request was not measured.';
+      if (!nginx) nginxNote = 'nginx is not installed here, so its CPU per request was not measured.';
       else if (pathRuns.nginx.some((run) => run.balancerMicrosPerRequest === null)) nginxNote = "This system did not show nginx's CPU time, so its CPU per request is not shown.";
 
       const figures: ScalingFigures = {
@@ -316,7 +316,8 @@ const section: BenchSection = {
       };
       return { markdown: renderScaling(figures), figures: figures as unknown as Record<string, unknown> };
     } finally {
-      await nginxRunning?.stop();
+      // nginx's files are in the folder: it stops first.
+      await nginx?.process.stop();
       fs.rmSync(folder, { recursive: true, force: true });
     }
   },
