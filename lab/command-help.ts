@@ -5,7 +5,7 @@
  * `npm run check` and `npm run hint` lists its steps, which those commands load first.
  */
 import path from 'node:path';
-import { MAX_OUTAGE_SECONDS } from './chaos/chaos-routes.js';
+import { MAX_NOISY_SECONDS, MAX_OUTAGE_SECONDS } from './chaos/chaos-routes.js';
 import { goalLoad } from './check/step-goal.js';
 import { DEFAULT_APP_PORT, DEFAULT_LAB_PORT, DEFAULT_PG_PORT } from './config.js';
 import type { ScenarioDefinition } from './scenario/definition.js';
@@ -69,6 +69,7 @@ Options:
   -h, --help   show this help
 `,
     chaos: `Usage: npm run chaos -- db [--seconds N]  |  npm run chaos -- app [--seconds N]  |  npm run chaos -- kill ROLE [NAME] [--seconds N]
+       npm run chaos -- noisy ROLE [NAME] [--seconds N]
 
 Breaks the system on purpose while probing the app, then says how long it was down as seen
 from outside.
@@ -79,6 +80,9 @@ from outside.
   kill   kills one process of a role (${roleNames(scenario, folder)}) the same way: the one NAME names
          ("worker-2"), else the role's highest-numbered; then watches N seconds (default 5)
          for it to come back
+  noisy  holds one process of a role (NAME, else the role's first) to one core beside a CPU
+         burner for N seconds (default 60, at most ${MAX_NOISY_SECONDS}), as a busy neighbour on a shared
+         host would: that process gets about half a core. Linux only (it needs taskset)
 
 Options:
   -h, --help   show this help

@@ -45,6 +45,8 @@ export const ERROR_CODES = {
   CALIBRATION: 1,
   /** The balancer program asked for (`--balancer nginx`) is not installed, or would not run. */
   BALANCER_PROGRAM: 1,
+  /** A drill needs something of the operating system that this one does not offer (holding a process to one core). */
+  NOT_ON_THIS_SYSTEM: 1,
 } as const;
 
 export type LabErrorCode = keyof typeof ERROR_CODES;

@@ -1,10 +1,12 @@
 /**
- * `npm run chaos -- db|app [--seconds N]` and `npm run chaos -- kill ROLE [NAME]`: drills
- * against the running lab. Each prints what happened and the outage seen from outside.
+ * `npm run chaos -- db|app [--seconds N]`, `npm run chaos -- kill ROLE [NAME]` and
+ * `npm run chaos -- noisy ROLE [NAME] [--seconds N]`: drills against the running lab. Each prints
+ * what happened (and, for the outages, what was seen from outside).
  */
 import { parseArgs } from 'node:util';
 import { describeAppDrill, runAppDrill } from '../chaos/app-drill.js';
-import { MAX_OUTAGE_SECONDS } from '../chaos/chaos-routes.js';
+import { MAX_NOISY_SECONDS, MAX_OUTAGE_SECONDS } from '../chaos/chaos-routes.js';
+import type { NoisyNeighbour } from '../chaos/noisy-neighbour.js';
 import { describeProcessDrill, runProcessDrill } from '../chaos/process-drill.js';
 import { describeDatabaseDrill, runDatabaseDrill } from '../chaos/database-drill.js';
 import type { OutageTiming } from '../chaos/database-outage.js';
@@ -23,6 +25,12 @@ export async function run(labOfCommand: Lab, args: string[]): Promise<number> {
   const lab = readRunningLab(paths.labState);
   if (!lab?.appDatabaseUrl) throw labNotRunning('run the drill again');
   const appUrl = `http://127.0.0.1:${lab.appPort}`;
+
+  if (target === 'noisy') {
+    const noisy = await askForDrill<NoisyNeighbour>(lab.labPort, '/api/chaos/noisy', { ...(name !== undefined ? { process: name } : { role }), seconds: seconds ?? DEFAULT_NOISY_SECONDS });
+    console.log(describeNoisyNeighbour(noisy));
+    return 0;
+  }
 
   if (target === 'app' || target === 'kill') {
     const watchSeconds = seconds ?? 5;
@@ -69,8 +77,19 @@ function askForDrill<T>(labPort: number, route: string, body: object = {}, secon
   return askLabServer<T>(labPort, route, { body, timeoutMs: (seconds + 90) * 1000, failure: { code: 'DRILL_FAILED', prefix: 'The drill did not run' } });
 }
 
+const DEFAULT_NOISY_SECONDS = 60;
+
+/** What a noisy neighbour is doing, and until when. */
+export function describeNoisyNeighbour(noisy: NoisyNeighbour): string {
+  return [
+    `${noisy.name} (pid ${noisy.pid}) now shares core ${noisy.core} with a CPU burner (pid ${noisy.burnerPid}) for ${noisy.seconds} s: both are held to that core,`,
+    `so ${noisy.name} gets about half of it while the other processes run where the system puts them.`,
+    `Load-test now and watch the dashboard. It ends by itself at ${new Date(noisy.endsAt).toLocaleTimeString()}; ${noisy.name} then runs on every core again.`,
+  ].join('\n');
+}
+
 interface ChaosArgs {
-  target: 'db' | 'app' | 'kill';
+  target: 'db' | 'app' | 'kill' | 'noisy';
   role?: string;
   name?: string;
   seconds?: number;
@@ -88,8 +107,9 @@ function parseCliArgs(args: string[], usage: string): ChaosArgs {
   const raw = parsed.values.seconds;
   if (raw === undefined) return drill;
   const seconds = Number(raw);
-  if (!/^\d+$/.test(raw) || seconds < 1 || seconds > MAX_OUTAGE_SECONDS) {
-    throw usageError(`--seconds ${raw} is not a whole number from 1 to ${MAX_OUTAGE_SECONDS}.`, usage);
+  const most = drill.target === 'noisy' ? MAX_NOISY_SECONDS : MAX_OUTAGE_SECONDS;
+  if (!/^\d+$/.test(raw) || seconds < 1 || seconds > most) {
+    throw usageError(`--seconds ${raw} is not a whole number from 1 to ${most}.`, usage);
   }
   return { ...drill, seconds };
 }
@@ -98,6 +118,8 @@ function drillOf(target: string | undefined, rest: string[], usage: string): Cha
   if ((target === 'db' || target === 'app') && rest.length === 0) return { target };
   if (target === 'kill' && rest.length >= 1 && rest.length <= 2) return { target, role: rest[0]!, ...(rest[1] !== undefined ? { name: rest[1] } : {}) };
   if (target === 'kill') throw usageError('Kill which role\'s process?', usage);
+  if (target === 'noisy' && rest.length >= 1 && rest.length <= 2) return { target, role: rest[0]!, ...(rest[1] !== undefined ? { name: rest[1] } : {}) };
+  if (target === 'noisy') throw usageError('A noisy neighbour beside which role\'s process?', usage);
   throw usageError('Which drill?', usage);
 }
 

@@ -27,6 +27,11 @@ export function chooseProcessFacts(env: NodeJS.ProcessEnv = process.env, platfor
   return portableProcessFacts(isWindows(platform));
 }
 
+/** Whether the lab may use what only Linux has (/proc, taskset): on Linux, unless LAB_OS=portable. */
+export function linuxFacilities(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): boolean {
+  return platform === 'linux' && env[OS_SEAM_VARIABLE]?.trim() !== 'portable';
+}
+
 let chosen: ProcessFacts | undefined;
 
 /** The process facts of this system, chosen once from process.env. */

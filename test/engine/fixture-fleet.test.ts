@@ -4,6 +4,7 @@
  * killed as a crash would, all stopped on Ctrl-C; each seen by name in .lab/lab.json, in
  * PostgreSQL's pg_stat_activity and on the dashboard; scaling brings a killed one back.
  */
+import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import type { FleetMember } from '../../lab/lab-context.js';
 import { isProcessAlive } from '../../lab/os/processes.js';
@@ -45,6 +46,32 @@ describe('a fleet of three processes, through the engine', () => {
       return Object.fromEntries((body.tables.processes ?? []).map((row) => [row.name, row.values[0]]));
     };
     expect(await waitFor(dashboardRows, (rows) => rows['clerk-1'] === 1 && rows['clerk-2'] === 1 && 'app-1' in rows)).toMatchObject({ 'clerk-1': 1, 'clerk-2': 1 });
+  });
+
+  it.runIf(process.platform === 'linux')('holds a clerk to one core beside a CPU burner for a while, then gives it every core back', async () => {
+    const clerk = processes().get('clerk-1')!;
+    const maskOf = (pid: number) => execFileSync('taskset', ['-p', String(pid)], { encoding: 'utf8' }).trim().split(':').at(-1)!.trim();
+    const before = maskOf(clerk);
+    const result = await cli(['chaos', 'noisy', 'clerk', '--seconds', '3']);
+    expect(result.code, result.stderr).toBe(0);
+    const burner = Number(/CPU burner \(pid (\d+)\)/.exec(result.stdout)?.[1]);
+    expect(result.stdout).toMatch(new RegExp(`^clerk-1 \\(pid ${clerk}\\) now shares core 0 with a CPU burner \\(pid \\d+\\) for 3 s`));
+    // Both held to core 0 (mask 1) while it lasts.
+    expect([maskOf(clerk), maskOf(burner)]).toEqual(['1', '1']);
+    const second = await cli(['chaos', 'noisy', 'clerk', '--seconds', '3']);
+    expect(second.code).not.toBe(0);
+    expect(second.stderr).toMatch(/a noisy neighbour is already beside clerk-1/);
+    // Then the burner has ended by itself and the clerk may use every core again.
+    expect(await waitFor(() => maskOf(clerk), (mask) => mask === before, 15_000)).toBe(before);
+    expect(await waitFor(() => isProcessAlive(burner), (alive) => !alive, 15_000)).toBe(false);
+  });
+
+  it('refuses a noisy neighbour without a role, or for longer than it allows, in one line', async () => {
+    const bare = await cli(['chaos', 'noisy']);
+    expect(bare.code).not.toBe(0);
+    expect(bare.stderr).toMatch(/A noisy neighbour beside which role's process\?/);
+    const tooLong = await cli(['chaos', 'noisy', 'clerk', '--seconds', '121']);
+    expect(tooLong.stderr).toMatch(/--seconds 121 is not a whole number from 1 to 120/);
   });
 
   it('scales the clerks up and down: new ones start and connect at once, the highest-numbered leave first', async () => {
