@@ -32,11 +32,7 @@ ${scenario.balancer ? `  --balancer nginx     run real nginx (installed on this 
 
 Environment: PORT (app, ${DEFAULT_APP_PORT}), LAB_PORT (dashboard, ${DEFAULT_LAB_PORT}), LAB_DB_PORT (embedded PostgreSQL,
 ${DEFAULT_PG_PORT}), DATABASE_URL (use your own PostgreSQL), HOST (listen address, 127.0.0.1),
-<<<<<<< HEAD
-LAB_CALIBRATE=off (keep the default table size or load rate), LAB_STATE_DIR (where .lab/ lives).
-=======
-LAB_CALIBRATE=off (keep the default table size), LAB_STATE_DIR (where .lab/ lives)${scenario.balancer ? ',\nLAB_BALANCER=nginx (as --balancer nginx)' : ''}.
->>>>>>> s4-nginx
+LAB_CALIBRATE=off (keep the default table size or load rate), LAB_STATE_DIR (where .lab/ lives)${scenario.balancer ? ',\nLAB_BALANCER=nginx (as --balancer nginx)' : ''}.
 `,
     seed: seedHelp(scenario),
     db: `Usage: npm run db [-- -c "SQL"] [-- -f file.sql] [-- --builtin]
