@@ -49,7 +49,7 @@ export async function startBalancer(options: BalancerOptions): Promise<RunningBa
   let checks: HealthChecks | undefined;
   const upstreams = new UpstreamSet(config, (upstream: Upstream) => checks?.check(upstream));
   const onTurn = (upstream: Upstream) => log(`${upstream.name} (port ${upstream.port}) is ${upstream.checks?.why ?? ''}`);
-  const startChecks = () => (config.healthCheck ? new HealthChecks(config.healthCheck, () => upstreams.list, onTurn) : undefined);
+  const startChecks = () => (config.healthCheck ? new HealthChecks(config.healthCheck, config.readTimeoutMs, () => upstreams.list, onTurn) : undefined);
   checks = startChecks();
   upstreams.setAddresses(addresses);
   const statuses = () => upstreams.all.map((upstream) => upstream.status());

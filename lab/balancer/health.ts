@@ -1,7 +1,10 @@
 /**
  * Active health checks, as NGINX Plus's `health_check` names them: every `interval`, a GET of
  * `uri` on each upstream; `fails` failures in a row (a status outside 2xx, an error, or no
- * answer within min(interval, 1 s)) mark it down, `passes` successes in a row mark it up.
+ * answer within the proxy timeouts, as NGINX Plus's checks use them: proxy_read_timeout, 60 s
+ * unless set) mark it down, `passes` successes in a row mark it up. A busy instance whose /health
+ * waits behind its other requests is slow, not down; one that is gone refuses at once, and one
+ * that is leaving answers 503. No check of an upstream starts while its last one waits.
  * A new upstream gets its first check at once and no requests until it passes (NGINX Plus's
  * `mandatory`): an instance still starting is not sent traffic it would refuse. A passing
  * check also ends a rest that failed requests began (max_fails, fail_timeout): an instance back
@@ -50,6 +53,8 @@ export class HealthChecks {
   /** Starts checking the upstreams `list` gives, every config.intervalMs; `onTurn` hears of each that goes up or down. */
   constructor(
     private readonly config: HealthCheckConfig,
+    /** How long a check waits for its answer: proxy_read_timeout. */
+    private readonly timeoutMs: number,
     private readonly list: () => readonly Upstream[],
     private readonly onTurn: (upstream: Upstream) => void,
   ) {
@@ -62,7 +67,7 @@ export class HealthChecks {
   check(upstream: Upstream): void {
     if (!upstream.checks || this.checking.has(upstream) || upstream.draining) return;
     this.checking.add(upstream);
-    void probe(upstream.port, this.config.uri, Math.min(this.config.intervalMs, 1_000)).then((result) => {
+    void probe(upstream.port, this.config.uri, this.timeoutMs).then((result) => {
       this.checking.delete(upstream);
       const wasUp = upstream.checks?.up;
       upstream.checks?.record(result.passed, result.detail);

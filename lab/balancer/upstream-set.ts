@@ -41,6 +41,7 @@ export class UpstreamSet {
     });
     for (const gone of kept.values()) this.retire(gone);
     this.current = next;
+    this.markAlone();
   }
 
   /** Takes new settings: every upstream starts again with them, the old ones drain. */
@@ -49,6 +50,11 @@ export class UpstreamSet {
     const old = this.current;
     this.current = old.map((upstream) => this.add(upstream, upstream));
     for (const upstream of old) this.retire(upstream);
+    this.markAlone();
+  }
+
+  private markAlone(): void {
+    for (const upstream of this.current) upstream.alone = this.current.length === 1;
   }
 
   /** The upstream for the next attempt, skipping those down and those already `tried`; undefined when none is left. */

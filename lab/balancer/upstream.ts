@@ -33,6 +33,11 @@ export class Upstream {
   failures = 0;
   /** Gone from the upstreams file (or replaced under new settings): no new requests, the ones in flight finish. */
   draining = false;
+  /**
+   * The only upstream of the set: as nginx, never rested after failed requests (nginx ignores
+   * max_fails and fail_timeout for a single server), since resting it would leave no one to send to.
+   */
+  alone = false;
 
   /** `previous`, the same instance under the settings before, hands on its counts and health verdict. */
   constructor(address: UpstreamAddress, config: BalancerConfig, previous?: Upstream) {
@@ -54,7 +59,7 @@ export class Upstream {
 
   /** May get a new request. */
   get up(): boolean {
-    return !this.draining && (this.checks?.up ?? true) && !this.passive.resting;
+    return !this.draining && (this.checks?.up ?? true) && (this.alone || !this.passive.resting);
   }
 
   /** A request goes to it. */
@@ -90,6 +95,7 @@ export class Upstream {
   private why(): string {
     if (this.draining) return 'draining: no new requests; the ones in flight finish';
     if (this.checks && !this.checks.up) return this.checks.why;
+    if (this.alone && this.passive.resting) return 'up: the only instance is never rested after failed requests (as nginx)';
     return this.passive.why ?? this.checks?.why ?? 'up (no health_check; passive checks only)';
   }
 }

@@ -26,6 +26,17 @@ describe('retries (proxy_next_upstream error timeout)', () => {
     expect(sampleValue(await balancer.metrics(), 'lab_balancer_retries_total', { upstream: 'app-1', cause: 'refused' })).toBe(20);
   });
 
+  it('never rests the only instance after a failed request, as nginx ignores max_fails for a single server', async () => {
+    const only = await startInstance('app-1');
+    const balancer = await startBalancer('upstream app { server app-instances max_fails=1 fail_timeout=60s; }', [only]);
+    await only.close();
+    expect((await send(balancer.port)).status).toBe(502);
+    await only.reopen();
+    // Rested for fail_timeout, it would get nothing for a minute: "no instance of the app is available".
+    expect(await getMany(balancer.port, 5)).toEqual(Array(5).fill(200));
+    expect((await balancer.status()).upstreams[0]).toMatchObject({ up: true, why: expect.stringContaining('never rested') });
+  });
+
   it('does not send a POST again once an instance has read it, but does a GET', async () => {
     const breaking = await startInstance('app-1', hangUp);
     const good = await startInstance('app-2');
@@ -99,6 +110,23 @@ describe('health checks', () => {
     expect(up[0]).toMatchObject({ up: true, why: expect.stringContaining('health check passed') });
     await getMany(balancer.port, 20);
     expect(flaky.hits).toBe(10);
+  });
+
+  it('keep a busy instance whose /health answers late, as NGINX Plus does (its checks wait for proxy_read_timeout), and take it out when it answers later than that', async () => {
+    const busy = await startInstance('app-1');
+    const steady = await startInstance('app-2');
+    const config = 'upstream app { server app-instances max_fails=0; }\nhealth_check interval=200ms fails=2 passes=1 uri=/health;';
+    const balancer = await startBalancer(config, [busy, steady]);
+    await statusWhen(balancer, (upstreams) => upstreams.every((upstream) => upstream.up));
+    // Its /health now waits behind other work, for five check intervals: slow, not down.
+    busy.healthDelayMs = 1_000;
+    const answered = busy.healthAnswers;
+    await waitFor(() => busy.healthAnswers, (count) => count >= answered + 3, 15_000);
+    expect((await balancer.status()).upstreams[0]).toMatchObject({ name: 'app-1', up: true });
+    // With checks that give up sooner than it answers, it goes.
+    balancer.writeConfig('upstream app { server app-instances max_fails=0; }\nhealth_check interval=200ms fails=2 passes=1 uri=/health;\nproxy_read_timeout 300ms;');
+    const down = await statusWhen(balancer, (upstreams) => upstreams[0]?.up === false, 15_000);
+    expect(down[0]!.why).toMatch(/no answer within 300 ms/);
   });
 
   it('bring an instance back once a check passes, though failed requests had rested it for fail_timeout', async () => {

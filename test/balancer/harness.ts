@@ -29,6 +29,10 @@ export interface TestInstance {
   hits: number;
   /** What GET /health answers: 200 while true, 503 while false. */
   healthy: boolean;
+  /** How long GET /health waits before answering (0: at once), as a busy instance's does. */
+  healthDelayMs: number;
+  /** GET /health answers given so far. */
+  healthAnswers: number;
   close(): Promise<void>;
   reopen(): Promise<void>;
 }
@@ -70,6 +74,8 @@ export async function startInstance(name: string, handler: InstanceHandler = ech
     port,
     hits: 0,
     healthy: true,
+    healthDelayMs: 0,
+    healthAnswers: 0,
     async close() {
       if (!server) return;
       const closing = server;
@@ -86,8 +92,14 @@ export async function startInstance(name: string, handler: InstanceHandler = ech
         request.on('data', (chunk: Buffer) => chunks.push(chunk));
         request.on('end', () => {
           if (request.url === '/health') {
-            response.statusCode = instance.healthy ? 200 : 503;
-            return void response.end();
+            const answer = () => {
+              response.statusCode = instance.healthy ? 200 : 503;
+              response.end();
+              instance.healthAnswers += 1;
+            };
+            if (instance.healthDelayMs > 0) setTimeout(answer, instance.healthDelayMs);
+            else answer();
+            return;
           }
           instance.hits += 1;
           handler(request, response, Buffer.concat(chunks).toString());
