@@ -111,22 +111,31 @@ describe('scaled', () => {
     expect(verdict.next).toMatch(/npm run scale -- app 4/);
   });
 
-  it('passes at 1.5× one instance with fair shares, and says what instances past the cores added', () => {
+  it('passes at the goal (1.4× on 2 cores, 1.5× on more) with fair shares, and says what instances past the cores added', () => {
     expect(judgeScaling({ cores: 2, one: throughput(1, 250), now: throughput(2, 400) })).toMatchObject({
       status: 'passed',
       observed: '1 instance answered 250 requests/s; your 2 answered 400 requests/s (1.60×), shared app-1 50%, app-2 50%; this machine has 2 cores',
     });
+    expect(judgeScaling({ cores: 2, one: throughput(1, 250), now: throughput(2, 355) }).status).toBe('passed');
+    expect(judgeScaling({ cores: 4, one: throughput(1, 250), now: throughput(4, 355) }).status).toBe('failed');
     const past = judgeScaling({ cores: 2, one: throughput(1, 250), now: throughput(4, 390), atCores: throughput(2, 400) });
     expect(past.status).toBe('passed');
+    expect(past.observed).toBe('1 instance answered 250 requests/s; your 4 answered 390 requests/s (1.56×) (2 answered 400 requests/s, 1.60×), shared app-1 25%, app-2 25%, app-3 25%, app-4 25%; this machine has 2 cores');
     expect(past.next).toBe(
-      "2 instances answered 400 requests/s: your 4 on 2 cores answered 0.97× that. Past one per core, processes take turns on the same cores, and each holds its own share of the database's connections: 2 is enough here",
+      "your 4 on 2 cores answered 0.97× what 2 did. Past one per core, processes take turns on the same cores, and each holds its own share of the database's connections: 2 is enough here",
     );
+  });
+
+  it('judges more instances than cores at the cores\' count: the extra processes only take turns', () => {
+    const verdict = judgeScaling({ cores: 2, one: throughput(1, 250), now: throughput(4, 270), atCores: throughput(2, 400) });
+    expect(verdict.status).toBe('passed');
+    expect(verdict.next).toMatch(/^your 4 on 2 cores answered 0\.68× what 2 did/);
   });
 
   it('fails too little gain with a line about a busy machine, and an instance the balancer starves', () => {
     const little = judgeScaling({ cores: 2, one: throughput(1, 250), now: throughput(2, 300) });
     expect(little.status).toBe('failed');
-    expect(little.next).toMatch(/at least 1\.5× what one does.*load average/);
+    expect(little.next).toMatch(/at least 1\.4× what one does.*load average/);
     const starved = judgeScaling({ cores: 2, one: throughput(1, 250), now: throughput(2, 400, [0.9, 0.1]) });
     expect(starved.status).toBe('failed');
     expect(starved.next).toMatch(/^app-2 got less than half an even share/);
