@@ -61,7 +61,13 @@ export class UpstreamSet {
   choose(tried: ReadonlySet<Upstream>): Upstream | undefined {
     const candidates = this.current.map((upstream) => ({ eligible: upstream.up && !tried.has(upstream), active: upstream.active }));
     const index = chooseUpstream(this.config.method, candidates, this.turn);
-    if (index === undefined) return undefined;
+    if (index === undefined) {
+      // As nginx: when failed requests have rested every instance, all are live again for the next
+      // request ("quick recovery"), so a moment when all failed together (a restart) is not a
+      // fail_timeout without any. This request still finds none.
+      if (tried.size === 0) for (const upstream of this.current) upstream.passive.forgive();
+      return undefined;
+    }
     this.turn = index + 1;
     return this.current[index];
   }

@@ -37,6 +37,20 @@ describe('retries (proxy_next_upstream error timeout)', () => {
     expect((await balancer.status()).upstreams[0]).toMatchObject({ up: true, why: expect.stringContaining('never rested') });
   });
 
+  it('makes every instance live again once failed requests have rested them all, as nginx does for quick recovery', async () => {
+    const first = await startInstance('app-1');
+    const second = await startInstance('app-2');
+    const balancer = await startBalancer('upstream app { server app-instances max_fails=1 fail_timeout=60s; }', [first, second]);
+    // Both restart at once (a save restarts every instance): the request meets two refusals.
+    await Promise.all([first.close(), second.close()]);
+    expect((await send(balancer.port)).status).toBe(502);
+    await Promise.all([first.reopen(), second.reopen()]);
+    // The next request finds both resting: it gets none either, and makes them live again.
+    expect((await send(balancer.port)).status).toBe(502);
+    // The ones after it go through, a minute before fail_timeout would have ended the rests.
+    expect(await getMany(balancer.port, 4)).toEqual(Array(4).fill(200));
+  });
+
   it('does not send a POST again once an instance has read it, but does a GET', async () => {
     const breaking = await startInstance('app-1', hangUp);
     const good = await startInstance('app-2');
