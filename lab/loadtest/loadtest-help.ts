@@ -15,9 +15,9 @@ export function helpText(defaults: LoadTestDefaults): string {
   const users = rate === undefined
     ? `-u, --users N       simultaneous users, ${LIMITS.users.min}-${LIMITS.users.max} (default ${defaults.users})
       --rate N        instead of users: N requests a second, ${LIMITS.ratePerSecond.min}-${LIMITS.ratePerSecond.max}, sent on time whatever
-                      the app answers (as sign-ups arrive); latency counts from each one's time`
+                      the app answers (as customers arrive); latency counts from each one's time`
     : `    --rate N        N requests a second, ${LIMITS.ratePerSecond.min}-${LIMITS.ratePerSecond.max} (default ${rate}), sent on time whatever
-                      the app answers (as sign-ups arrive); latency counts from each one's time
+                      the app answers (as customers arrive); latency counts from each one's time
   -u, --users N       instead of a rate: N simultaneous users, ${LIMITS.users.min}-${LIMITS.users.max}, each sending its next
                       request once answered`;
   return `Usage: npm run loadtest -- [options]

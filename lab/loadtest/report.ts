@@ -76,7 +76,7 @@ function usageLines(usage: RunUsage, paint: Paint): string[] {
   const { machine } = usage;
   return [
     `  CPU used        ${[...processes, `whole machine ${cores(machine.busyCores)} of ${machine.cores}`].join(' · ')}`,
-    paint('dim', '                  (in cores: 1 is one core busy the whole run; the machine counts every program on it)'),
+    paint('dim', '                  (in cores: 1 is one core busy the whole run; a process that restarted during it is left out; the machine counts every program on it)'),
   ];
 }
 
