@@ -13,8 +13,8 @@ import { LabError } from '../errors.js';
 import { closestName } from './closest-name.js';
 import { parseNginxSyntax, SyntaxProblem, type Directive } from './nginx-syntax.js';
 
-/** How the next upstream is picked: nginx's default round robin, or `least_conn`. */
-export type BalancingMethod = 'round_robin' | 'least_conn';
+/** How the next upstream is picked: nginx's default round robin, `least_conn`, or `ip_hash` (each client's address to the same upstream). */
+export type BalancingMethod = 'round_robin' | 'least_conn' | 'ip_hash';
 
 /** NGINX Plus's `health_check`: GET `uri` every `intervalMs`; `fails` in a row mark an upstream down, `passes` up. */
 export interface HealthCheckConfig {
@@ -59,10 +59,10 @@ export interface BalancerConfig {
 /** The word in the `server` line the lab replaces with the instances' addresses. */
 export const INSTANCES_PLACEHOLDER = 'app-instances';
 
-const UPSTREAM_DIRECTIVES = ['least_conn', 'server', 'keepalive'];
+const UPSTREAM_DIRECTIVES = ['least_conn', 'ip_hash', 'server', 'keepalive'];
 const TOP_DIRECTIVES = ['upstream', 'health_check', 'proxy_next_upstream', 'proxy_next_upstream_tries', 'proxy_connect_timeout', 'proxy_read_timeout'];
 /** nginx directives a learner may reach for that this balancer does not do. */
-const NGINX_ONLY = ['ip_hash', 'hash', 'random', 'zone', 'sticky', 'ntlm', 'keepalive_timeout', 'keepalive_requests', 'keepalive_time', 'proxy_pass', 'proxy_set_header', 'proxy_http_version', 'proxy_send_timeout', 'proxy_next_upstream_timeout', 'proxy_buffering', 'location', 'listen', 'server_name'];
+const NGINX_ONLY = ['hash', 'random', 'zone', 'sticky', 'ntlm', 'keepalive_timeout', 'keepalive_requests', 'keepalive_time', 'proxy_pass', 'proxy_set_header', 'proxy_http_version', 'proxy_send_timeout', 'proxy_next_upstream_timeout', 'proxy_buffering', 'location', 'listen', 'server_name'];
 const NEXT_UPSTREAM_STATUSES = [500, 502, 503, 504, 429];
 
 /**
@@ -92,6 +92,9 @@ function readConfig(directives: Directive[]): BalancerConfig {
   if (!server) throw new SyntaxProblem(upstream.line, `the upstream block has no server line; add: server ${INSTANCES_PLACEHOLDER};`);
   const leastConn = only(inside, 'least_conn');
   if (leastConn) noArgs(leastConn);
+  const ipHash = only(inside, 'ip_hash');
+  if (ipHash) noArgs(ipHash);
+  if (leastConn && ipHash) throw new SyntaxProblem(Math.max(leastConn.line, ipHash.line), 'an upstream block takes one method: least_conn or ip_hash, not both');
   const keepalive = only(inside, 'keepalive');
   const health = only(directives, 'health_check');
   const tries = only(directives, 'proxy_next_upstream_tries');
@@ -99,7 +102,7 @@ function readConfig(directives: Directive[]): BalancerConfig {
   const connect = only(directives, 'proxy_connect_timeout');
   const read = only(directives, 'proxy_read_timeout');
   return {
-    method: leastConn ? 'least_conn' : 'round_robin',
+    method: leastConn ? 'least_conn' : ipHash ? 'ip_hash' : 'round_robin',
     ...readServer(server),
     keepalive: keepalive ? count(keepalive, oneArg(keepalive), 0) : 0,
     ...(health ? { healthCheck: readHealthCheck(health) } : {}),

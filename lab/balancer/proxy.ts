@@ -61,7 +61,7 @@ export async function proxyRequest(request: IncomingMessage, response: ServerRes
   const tried = new Set<Upstream>();
   let failure: Failure | undefined;
   while (tried.size < tryLimit) {
-    const upstream = context.upstreams.choose(tried);
+    const upstream = context.upstreams.choose(tried, request.socket.remoteAddress ?? '');
     if (!upstream) break;
     tried.add(upstream);
     upstream.take();

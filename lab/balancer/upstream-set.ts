@@ -58,9 +58,9 @@ export class UpstreamSet {
   }
 
   /** The upstream for the next attempt, skipping those down and those already `tried`; undefined when none is left. */
-  choose(tried: ReadonlySet<Upstream>): Upstream | undefined {
+  choose(tried: ReadonlySet<Upstream>, clientAddress = ''): Upstream | undefined {
     const candidates = this.current.map((upstream) => ({ eligible: upstream.up && !tried.has(upstream), active: upstream.active }));
-    const index = chooseUpstream(this.config.method, candidates, this.turn);
+    const index = chooseUpstream(this.config.method, candidates, this.turn, clientAddress);
     if (index === undefined) {
       // As nginx: when failed requests have rested every instance, all are live again for the next
       // request ("quick recovery"), so a moment when all failed together (a restart) is not a

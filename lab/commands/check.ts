@@ -7,7 +7,8 @@ import { runChecks } from '../check/run-checks.js';
 import { LabError, labNotRunning, usageError } from '../errors.js';
 import { checkHelp, exitWithTextIfHelpAsked, usageLine } from '../command-help.js';
 import { readRunningLab } from '../lab-state.js';
-import { loadSteps, type Lab } from '../lab.js';
+import { learnerFile, loadSteps, type Lab } from '../lab.js';
+import { refusedBalancerSettings } from '../check/balancer-settings-note.js';
 import { readInProgress } from '../runs/run-store.js';
 
 export async function run(lab: Lab, args: string[]): Promise<number> {
@@ -27,6 +28,9 @@ export async function run(lab: Lab, args: string[]): Promise<number> {
   const say = (line: string) => {
     if (!json) console.log(line);
   };
+  const settings = scenario.balancer?.settings;
+  const refused = settings === undefined ? undefined : refusedBalancerSettings(learnerFile(lab, settings), settings);
+  if (refused) say(refused);
   say('Checking each step against the running lab…');
   const report = await runChecks(scenario, steps, {
     ...checkTargetOf(running, paths),

@@ -52,3 +52,24 @@ describe('least_conn', () => {
     expect(chooseUpstream('least_conn', [down(0), down(1)], 0)).toBeUndefined();
   });
 });
+
+describe('ip_hash', () => {
+  it('sends every request from one address to the same upstream, whatever the turn and how busy it is', () => {
+    const upstreams = [up(), up(9), up()];
+    const chosen = [0, 1, 2, 5].map((turn) => chooseUpstream('ip_hash', upstreams, turn, '127.0.0.1'));
+    expect(new Set(chosen).size).toBe(1);
+    // IPv4 by its first three numbers, as nginx: the whole 127.0.0.x block meets the same one.
+    expect(chooseUpstream('ip_hash', upstreams, 0, '127.0.0.77')).toBe(chosen[0]);
+    expect(chooseUpstream('ip_hash', upstreams, 0, '::ffff:127.0.0.1')).toBe(chosen[0]);
+  });
+
+  it('spreads different addresses, and moves one on only while its upstream may not get it', () => {
+    const upstreams = [up(), up(), up()];
+    const byAddress = Array.from({ length: 30 }, (_, i) => chooseUpstream('ip_hash', upstreams, 0, `10.0.${i}.1`));
+    expect(new Set(byAddress).size).toBe(3);
+    const home = chooseUpstream('ip_hash', upstreams, 0, '10.0.1.1')!;
+    const without = upstreams.map((upstream, index) => (index === home ? down() : upstream));
+    expect(chooseUpstream('ip_hash', without, 0, '10.0.1.1')).toBe((home + 1) % 3);
+    expect(chooseUpstream('ip_hash', upstreams.map(() => down()), 0, '10.0.1.1')).toBeUndefined();
+  });
+});

@@ -95,11 +95,16 @@ describe('parseBalancerConfig', () => {
     expect(problemOf(FULL_EXAMPLE.replace('fails=2', 'fails=0'))).toBe('balancer.conf line 9: fails "0" is not a whole number of at least 1');
   });
 
+  it('reads ip_hash as the method (sticky: each client address to one instance)', () => {
+    expect(parse('upstream app {\n ip_hash;\n server app-instances;\n}').method).toBe('ip_hash');
+  });
+
   it('refuses directives in the wrong block, twice, or that only nginx has', () => {
     expect(problemOf(`${MINIMAL}\nleast_conn;`)).toBe('balancer.conf line 2: "least_conn" is not allowed outside the upstream block');
     expect(problemOf('upstream app {\n server app-instances;\n proxy_read_timeout 1s;\n}')).toBe('balancer.conf line 3: "proxy_read_timeout" is not allowed inside the upstream block');
     expect(problemOf('upstream app {\n server app-instances;\n keepalive 1;\n keepalive 2;\n}')).toBe('balancer.conf line 4: "keepalive" is given twice (first on line 3)');
-    expect(problemOf('upstream app {\n ip_hash;\n server app-instances;\n}')).toMatch(/^balancer\.conf line 2: "ip_hash" is an nginx directive the lab's balancer does not support; it knows upstream, health_check/);
+    expect(problemOf('upstream app {\n hash $remote_addr;\n server app-instances;\n}')).toMatch(/^balancer\.conf line 2: "hash" is an nginx directive the lab's balancer does not support; it knows upstream, health_check/);
+    expect(problemOf('upstream app {\n least_conn;\n ip_hash;\n server app-instances;\n}')).toBe('balancer.conf line 3: an upstream block takes one method: least_conn or ip_hash, not both');
     expect(problemOf('upstream app {\n server 127.0.0.1:4101;\n}')).toBe(
       'balancer.conf line 2: the server line names "127.0.0.1:4101"; write app-instances (the lab puts every instance\'s address in its place)',
     );

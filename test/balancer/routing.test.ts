@@ -28,6 +28,13 @@ describe('spreading requests', () => {
     expect(slow.hits + fast.hits).toBe(40);
     expect(slow.hits).toBeLessThanOrEqual(8);
   });
+
+  it('ip_hash sends every request from 127.0.0.1 to one instance: sticky, and on one machine, all on one', async () => {
+    const instances = [await startInstance('app-1'), await startInstance('app-2')];
+    const balancer = await startBalancer('upstream app { ip_hash; server app-instances; keepalive 16; }', instances);
+    expect(new Set(await getMany(balancer.port, 40))).toEqual(new Set([200]));
+    expect(instances.map((instance) => instance.hits).sort((a, b) => a - b)).toEqual([0, 40]);
+  });
 });
 
 describe('forwarding', () => {
