@@ -58,6 +58,13 @@ export const reproduceFullStep: ScenarioStep = {
     const slow = runs.filter((run) => run.summary.route === WHOLE_MIX && run.verdict !== 'green');
     const slowOnOne = slow.filter(ranOnOneInstance);
     const full = slowOnOne.filter((run) => instanceWasFull(run) !== false);
+    if (slow.length > 0 && slowOnOne.length === 0) {
+      const run = slow[0]!;
+      return failed(
+        `run "${run.label}" was slow, but more than one instance served it: a slow run of several instances is another lesson`,
+        'this step needs a run on one instance, as shipped: `npm run scale -- app 1`, then `npm run loadtest` with the dashboard open',
+      );
+    }
     if (slowOnOne.length > 0 && full.length === 0) {
       const run = slowOnOne[0]!;
       const instance = servingInstance(run)!;

@@ -98,6 +98,14 @@ describe('reproduce', () => {
     expect(verdict.observed).not.toMatch(/event loop/);
   });
 
+  it('fails a slow run that several instances served: the step is about one', async () => {
+    const several = slowRunOnOne('several instances', 0.99);
+    const verdict = await reproduce([{ ...several, snapshot: { ...several.snapshot, oneInstance: false } }]);
+    expect(verdict.status).toBe('failed');
+    expect(verdict.observed).toBe('run "several instances" was slow, but more than one instance served it: a slow run of several instances is another lesson');
+    expect(verdict.next).toMatch(/npm run scale -- app 1/);
+  });
+
   it('fails with no slow run', async () => {
     expect(await reproduce([])).toMatchObject({ status: 'failed', observed: 'no load-test run of the whole mix is recorded yet' });
   });
