@@ -29,7 +29,7 @@ const scenario: ScenarioDefinition = {
   summary: 'An account service whose one Node.js process is full while the other cores idle: instances behind a load balancer, sessions they share, a connection budget they split, and deploys that drop nothing.',
   concepts: ['event-loop saturation', 'load balancing', 'stateless instances', 'connection budget per instance', 'graceful shutdown and rolling deploys'],
   level: 'intermediate',
-  minutes: 60,
+  minutes: 75,
   status: 'ready',
   database: {
     name: 'accounts',
